@@ -1,0 +1,247 @@
+"""A small scheduler for greenlet fibers: run queue, timers, socket readiness.
+
+Read this file top to bottom: state first, then the one switch point, then the
+blocking operations built on it, then the loop.
+
+Contract: `Scheduler.switch_out()` is the only function that switches away
+from a fiber. Every blocking operation below (yield_, sleep, join, park,
+wait_readable, wait_writable, and Channel in channel.py) first parks the
+current fiber somewhere it will be found again — the run queue, the timer
+heap, the selector, a waiter list, or the hands of the fiber it switches to —
+and then calls switch_out().
+
+Design choice: switch_out() hands control *directly* to the next ready fiber
+(or to the one named in switch_to) instead of bouncing through the scheduler's
+own greenlet. A round trip between two fibers therefore costs two greenlet
+switches, like two bare greenlets switching to each other; the scheduler
+greenlet only runs when no fiber is ready and it has to wait for timers or I/O.
+"""
+
+import heapq
+import selectors
+import time
+from collections import deque
+
+from greenlet import getcurrent, greenlet
+
+
+class Fiber(greenlet):
+    """A greenlet with a name, a result, and a list of fibers joining it."""
+
+    def __init__(self, scheduler, func, args, name):
+        # The parent is the scheduler's greenlet, so a finished fiber always
+        # returns there, whoever spawned it.
+        super().__init__(parent=scheduler.loop_greenlet)
+        self.scheduler = scheduler
+        self.func = func
+        self.args = args
+        self.name = name
+        self.done = False
+        self.result = None
+        self.exception = None  # the BaseException that ended it, if any
+        self.joined = False  # someone collected the outcome (result or exception)
+        self.joiners = []  # fibers suspended in join(self)
+
+    def run(self, *_resume_value):
+        try:
+            self.result = self.func(*self.args)
+        except BaseException as exc:  # noqa: BLE001 - stored, re-raised by join()
+            self.exception = exc
+            self.scheduler.failed.append(self)
+        self.done = True
+        self.scheduler.live.discard(self)
+        for joiner in self.joiners:
+            self.scheduler.ready.append((joiner, None))
+        # Returning ends the greenlet and switches to its parent: the scheduler.
+
+    def __repr__(self):
+        return f"<Fiber {self.name}>"
+
+
+class Scheduler:
+    def __init__(self):
+        # Fibers that can run now, each with the value its suspended call returns.
+        self.ready = deque()
+        # Sleeping fibers: (deadline, sequence number, fiber); the sequence number
+        # keeps equal deadlines in FIFO order and never compares two fibers.
+        self.timers = []
+        self.timer_seq = 0
+        # Fibers waiting for a socket; the selector's `data` is the waiting fiber.
+        self.selector = selectors.DefaultSelector()
+        # Every spawned fiber that has not finished yet (the hygiene check reads it).
+        self.live = set()
+        # Fibers that ended with an exception; run() re-raises one nobody joined.
+        self.failed = []
+        # The greenlet that runs loop(): every fiber's parent.
+        self.loop_greenlet = getcurrent()
+        self.spawned = 0
+
+    # -- the one switch point -------------------------------------------------
+
+    def switch_out(self, to=None, value=None):
+        """Leave the current fiber for `to` (default: the next ready fiber, else
+        the scheduler loop); return the value the current fiber is resumed with."""
+        if to is None:
+            if not self.ready:
+                return self.loop_greenlet.switch()
+            to, value = self.ready.popleft()
+        return to.switch(value)
+
+    # -- the loop, in three named phases ----------------------------------------
+
+    def loop(self, main):
+        while not main.done:
+            if self.ready:
+                self.run_ready()
+            elif self.timers or self.selector.get_map():
+                self.wait_for_timers_and_io()
+            else:
+                raise RuntimeError("deadlock: the main fiber waits, and nothing can wake it")
+
+    def run_ready(self):
+        fiber, value = self.ready.popleft()
+        fiber.switch(value)  # -> fiber; back here when no fiber is ready or one ends
+
+    def wait_for_timers_and_io(self):
+        timeout = None
+        if self.timers:
+            timeout = max(0.0, self.timers[0][0] - time.monotonic())
+        if self.selector.get_map():
+            for key, _events in self.selector.select(timeout):
+                self.selector.unregister(key.fileobj)
+                self.ready.append((key.data, None))
+        elif timeout:
+            time.sleep(timeout)
+        now = time.monotonic()
+        while self.timers and self.timers[0][0] <= now:
+            _deadline, _seq, fiber = heapq.heappop(self.timers)
+            self.ready.append((fiber, None))
+
+
+_active = None  # the Scheduler of the current run()
+_leftover = set()  # fibers still suspended when the last run() ended
+
+
+def _switch_out():
+    return _active.switch_out()  # -> next ready fiber, or the loop
+
+
+# -- the public API: every blocking call parks the fiber, then _switch_out() ------
+
+
+def run(main, *args):
+    """Run `main(*args)` as the first fiber until it returns; return its result.
+
+    Other fibers still suspended when main returns are left as they are (the
+    harness's hygiene check reports them); a fiber that failed and was never
+    joined makes run() raise its exception, so no error is lost.
+    """
+    global _active, _leftover
+    if _active is not None:
+        raise RuntimeError("fibers.run() is already running")
+    _active = Scheduler()
+    try:
+        main_fiber = spawn(main, *args, name="main")
+        _active.loop(main_fiber)
+        for fiber in [main_fiber] + _active.failed:
+            if fiber.exception is not None and not fiber.joined:
+                raise fiber.exception
+        return main_fiber.result
+    finally:
+        _leftover = set(_active.live)
+        _active.selector.close()
+        _active = None
+
+
+def spawn(func, *args, name=None):
+    """Create a fiber for func(*args) and queue it behind the ready fibers."""
+    _active.spawned += 1
+    fiber = Fiber(_active, func, args, name or f"fiber-{_active.spawned}")
+    _active.live.add(fiber)
+    _active.ready.append((fiber, None))
+    return fiber
+
+
+def run_now(func, *args, name):
+    """Run func(*args) at once in a fiber of its own, ahead of every ready
+    fiber, and wait until it ends; return its result."""
+    _active.spawned += 1
+    fiber = Fiber(_active, func, args, name)
+    _active.live.add(fiber)
+    fiber.joiners.append(getcurrent())
+    _active.switch_out(fiber)  # -> the new fiber; back after it has ended
+    return join(fiber)
+
+
+def current():
+    return getcurrent()
+
+
+def active():
+    """The Scheduler of the run() under way (Channel binds to it)."""
+    if _active is None:
+        raise RuntimeError("no fibers.run() is under way")
+    return _active
+
+
+def live_fibers():
+    """Fibers not finished: of the run() under way, else left by the last one."""
+    return set(_active.live) if _active else set(_leftover)
+
+
+def park():
+    """Suspend until another fiber resumes this one (switch_to or ready);
+    return the value it passes."""
+    return _switch_out()  # -> next ready fiber; back when someone resumes us
+
+
+def switch_to(fiber, value=None):
+    """Hand control and `value` straight to `fiber`, which must be parked (in
+    park or switch_to); return the value this fiber is later resumed with.
+
+    The explicit handoff of stackful code: no queue in between, one greenlet
+    switch. The caller is now parked in the hands of `fiber`, which must
+    resume it with switch_to or ready, or nobody will.
+    """
+    return _active.switch_out(fiber, value)  # -> fiber; back when it hands control back
+
+
+def yield_():
+    """Let every fiber that is ready run once, then continue."""
+    _active.ready.append((getcurrent(), None))
+    _switch_out()  # -> next ready fiber; back after the ones queued before us
+
+
+def sleep(seconds):
+    if seconds <= 0:
+        return yield_()
+    _active.timer_seq += 1
+    deadline = time.monotonic() + seconds
+    heapq.heappush(_active.timers, (deadline, _active.timer_seq, getcurrent()))
+    _switch_out()  # -> next ready fiber; back when the deadline passes
+
+
+def join(fiber):
+    """Wait for `fiber` to finish; return its result or re-raise its exception."""
+    if not fiber.done:
+        fiber.joiners.append(getcurrent())
+        _switch_out()  # -> next ready fiber; back when `fiber` has ended
+    fiber.joined = True
+    if fiber.exception is not None:
+        raise fiber.exception
+    return fiber.result
+
+
+def wait_readable(sock):
+    _active.selector.register(sock, selectors.EVENT_READ, getcurrent())
+    _switch_out()  # -> next ready fiber; back when `sock` can be read
+
+
+def wait_writable(sock):
+    _active.selector.register(sock, selectors.EVENT_WRITE, getcurrent())
+    _switch_out()  # -> next ready fiber; back when `sock` can be written
+
+
+def ready(fiber, value=None):
+    """Queue a suspended fiber to resume with `value`."""
+    _active.ready.append((fiber, value))

@@ -1,0 +1,53 @@
+"""pingpong — two tasks hand a counter back and forth; the bare cost of a round trip.
+
+Ping serves a counter, pong folds it into its checksum and replies with
+counter + 1, ping folds the reply into its checksum and serves reply + 1,
+`rounds` times. `pairs` such couples play at once. One op is one round trip
+(two hand-overs). The checksums are order-sensitive and computed inline,
+so the work around each switch stays small next to the switch itself.
+"""
+
+from scenarios.spec import Param
+
+SUMMARY = "two tasks pass a counter back and forth; cost of a round trip"
+
+PARAMS = (
+    Param("rounds", 100_000, 1, 10_000_000, "round trips per pair"),
+    Param("pairs", 1, 1, 200_000, "couples playing at once (2 tasks each)"),
+)
+
+TASK_COUNT = ("pairs", 2)  # each pair is two tasks: memory per task is a slope over pairs
+IDLE = {"rounds": 4}  # memory-slope runs need live tasks, not long games
+
+MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
+
+
+def first_serve(pair):
+    """Pair p starts counting at p, so every pair's numbers differ."""
+    return pair
+
+
+def snapshot_round(rounds):
+    """The probe looks when pair 0's ping is this far into its game (the middle)."""
+    return rounds // 2
+
+
+def ops(params):
+    return params["rounds"] * params["pairs"]
+
+
+def game(pair, last_reply, ping_seen, pong_seen):
+    return {"pair": pair, "last_reply": last_reply, "ping_seen": ping_seen, "pong_seen": pong_seen}
+
+
+def reference(params):
+    games = []
+    for pair in range(params["pairs"]):
+        ping_seen = pong_seen = 0
+        counter = first_serve(pair)
+        for _ in range(params["rounds"]):
+            pong_seen = (pong_seen * 31 + counter) & MASK
+            ping_seen = (ping_seen * 31 + counter + 1) & MASK
+            counter += 2
+        games.append(game(pair, counter - 1, ping_seen, pong_seen))
+    return games

@@ -1,0 +1,63 @@
+"""pingpong on the gevent hub: each hand-over goes through a rendezvous channel.
+
+Read beside greenlet_fibers.py and asyncio_tasks.py; only how the counter is
+handed over differs. Here put() blocks until the partner's get() takes the
+counter, and every wake-up is a callback the hub runs: a round trip passes
+through the hub rather than switching straight to the partner.
+"""
+
+from gevent.queue import Channel
+
+from fibers import gevent_glue
+from scenarios.pingpong import MASK, first_serve, game, snapshot_round
+
+
+class Court:
+    """Where one pair plays: a rendezvous channel each way."""
+
+    def __init__(self):
+        self.to_ping, self.to_pong = Channel(), Channel()
+
+
+def play_ping(court, rounds, pair, probe, players):
+    gevent_glue.yield_()  # -> hub, other players; back once every one has taken its place
+    counter, seen = first_serve(pair), 0
+    for round_ in range(rounds):
+        court.to_pong.put(counter)  # -> hub; back once pong has taken it
+        counter = court.to_ping.get()  # -> hub; back with pong's reply
+        seen = (seen * 31 + counter) & MASK
+        counter += 1
+        if probe and round_ == snapshot_round(rounds):
+            gevent_glue.snapshot(probe, players)
+    return counter - 1, seen
+
+
+def play_pong(court, rounds):
+    counter, seen = court.to_pong.get(), 0  # -> hub; back with ping's first serve
+    for _ in range(rounds - 1):
+        seen = (seen * 31 + counter) & MASK
+        court.to_ping.put(counter + 1)  # -> hub; back once ping has taken it
+        counter = court.to_pong.get()  # -> hub; back with ping's next serve
+    seen = (seen * 31 + counter) & MASK
+    court.to_ping.put(counter + 1)  # -> hub; back once ping has taken the last reply
+    return seen
+
+
+def play_all(rounds, pairs, probe):
+    courts, players = [Court() for _ in range(pairs)], []
+    for pair, court in enumerate(courts):
+        court.pong = gevent_glue.spawn(f"pong-{pair}", play_pong, court, rounds)
+        players.append(court.pong)
+    for pair, court in enumerate(courts):
+        pair_probe = probe if pair == 0 else None
+        court.ping = gevent_glue.spawn(f"ping-{pair}", play_ping, court, rounds, pair, pair_probe, players)
+        players.append(court.ping)
+    games = []
+    for pair, court in enumerate(courts):
+        last_reply, ping_seen = court.ping.get()  # -> hub, players; back when this ping ends
+        games.append(game(pair, last_reply, ping_seen, court.pong.get()))
+    return games
+
+
+def run(params, probe):
+    return gevent_glue.run(play_all, params["rounds"], params["pairs"], probe)

@@ -1,0 +1,68 @@
+"""What a scenario spec declares, and how command-line values become parameters.
+
+A spec module (scenarios/<name>/__init__.py) defines:
+  SUMMARY      one line: what the scenario shows
+  PARAMS       a tuple of Param: name, default, limits, one-line help
+  ops(params)  how many suspend/resume operations a run performs
+  reference(params)  the result, computed with no concurrency at all
+and optionally:
+  TASK_COUNT   (param name, units per value): the parameter that sets how many
+               tasks are alive, so the harness can fit memory per task as a slope
+  IDLE         parameter overrides that make the memory-slope runs cheap
+"""
+
+from dataclasses import dataclass
+
+
+class ParamError(ValueError):
+    """A parameter value a user gave is not acceptable; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: int
+    minimum: int
+    maximum: int
+    help: str
+    kind: type = int
+
+    def parse(self, text):
+        if self.kind is bool:
+            if text.lower() in ("true", "1", "yes"):
+                return True
+            if text.lower() in ("false", "0", "no"):
+                return False
+            raise ParamError(f"{self.name} must be true or false, got {text!r}")
+        try:
+            value = int(text.replace("_", ""))
+        except ValueError:
+            raise ParamError(f"{self.name} must be an integer, got {text!r}") from None
+        self.check(value)
+        return value
+
+    def check(self, value):
+        if self.kind is int and not self.minimum <= value <= self.maximum:
+            raise ParamError(
+                f"{self.name} must be between {self.minimum:,} and {self.maximum:,}, got {value:,}"
+            )
+
+    def describe_limits(self):
+        if self.kind is bool:
+            return "true|false"
+        return f"{self.minimum:,}..{self.maximum:,}"
+
+
+def resolve(spec, scenario_name, assignments):
+    """Defaults overlaid with `assignments` (a list of "name=value" strings)."""
+    params = {param.name: param.default for param in spec.PARAMS}
+    by_name = {param.name: param for param in spec.PARAMS}
+    for assignment in assignments:
+        name, sep, text = assignment.partition("=")
+        if not sep or not name:
+            raise ParamError(f"--param needs NAME=VALUE, got {assignment!r}")
+        if name not in by_name:
+            known = ", ".join(by_name) or "none"
+            raise ParamError(f"unknown parameter {name!r} for {scenario_name} (known: {known})")
+        params[name] = by_name[name].parse(text.strip())
+    return params
