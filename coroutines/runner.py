@@ -33,7 +33,7 @@ def run(main):
         hook(loop)
     asyncio.set_event_loop(loop)
     try:
-        return loop.run_until_complete(main)
+        return loop.run_until_complete(loop.create_task(main, name="main"))
     finally:
         pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
         _leftover = [task.get_name() for task in pending]

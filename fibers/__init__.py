@@ -6,6 +6,7 @@ switch point), then channel.py, then introspect.py (what the probe reads).
 
 from fibers.channel import Channel
 from fibers.scheduler import (
+    create,
     current,
     join,
     live_fibers,
@@ -32,6 +33,7 @@ def snapshot(probe, tasks):
 __all__ = [
     "snapshot",
     "Channel",
+    "create",
     "current",
     "join",
     "live_fibers",

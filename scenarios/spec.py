@@ -5,10 +5,14 @@ A spec module (scenarios/<name>/__init__.py) defines:
   PARAMS       a tuple of Param: name, default, limits, one-line help
   ops(params)  how many suspend/resume operations a run performs
   reference(params)  the result, computed with no concurrency at all
+  SMALL        parameter overrides for a quick correctness check (the tests)
 and optionally:
   TASK_COUNT   (param name, units per value): the parameter that sets how many
                tasks are alive, so the harness can fit memory per task as a slope
   IDLE         parameter overrides that make the memory-slope runs cheap
+  BASELINE     ("module:function", description): a bare cost the worker measures
+               in the same process, so ns per op can be put in proportion
+  recursion_limit(params)  the recursion limit the worker must set first
 """
 
 from dataclasses import dataclass

@@ -12,6 +12,8 @@ SUMMARY = "a producer hands items to a consumer one at a time, each across one s
 
 PARAMS = (Param("items", 100_000, 1, 10_000_000, "values the producer makes, one per hand-over"),)
 
+SMALL = {"items": 101}  # quick correctness check in the tests
+
 END = None  # what the producer hands over after the last item
 
 

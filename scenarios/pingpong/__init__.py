@@ -12,12 +12,14 @@ from scenarios.spec import Param
 SUMMARY = "two tasks pass a counter back and forth; cost of a round trip"
 
 PARAMS = (
-    Param("rounds", 100_000, 1, 10_000_000, "round trips per pair"),
+    Param("rounds", 100_000, 2, 10_000_000, "round trips per pair"),
     Param("pairs", 1, 1, 200_000, "couples playing at once (2 tasks each)"),
 )
 
 TASK_COUNT = ("pairs", 2)  # each pair is two tasks: memory per task is a slope over pairs
+SMALL = {"rounds": 50, "pairs": 3}  # quick correctness check in the tests
 IDLE = {"rounds": 4}  # memory-slope runs need live tasks, not long games
+BASELINE = ("scenarios.pingpong.bare_greenlets:ns_per_round_trip", "the same game on two bare greenlets (bare_greenlets.py)")
 
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
 
@@ -28,8 +30,9 @@ def first_serve(pair):
 
 
 def snapshot_round(rounds):
-    """The probe looks when pair 0's ping is this far into its game (the middle)."""
-    return rounds // 2
+    """The probe looks when pair 0's ping is this far into its game (the middle;
+    never round 0, which starts the pair before every pair has started)."""
+    return max(1, rounds // 2)
 
 
 def ops(params):

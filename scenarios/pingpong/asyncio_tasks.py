@@ -21,16 +21,18 @@ class Court:
 
 
 async def play_ping(court, rounds, pair, probe, players):
-    await asyncio.sleep(0)  # -> loop, other players; back once every one has taken its place
-    counter, seen = first_serve(pair), 0
-    for round_ in range(rounds):
-        await court.to_pong.put(counter)  # slot free: no suspension
-        counter = await court.to_ping.get()  # -> loop; back with pong's reply
+    seen = 0
+    await court.to_pong.put(first_serve(pair))  # slot free: no suspension
+    counter = await court.to_ping.get()  # -> loop; back with pong's reply
+    await asyncio.sleep(0)  # -> loop, other players; back once every pair has started
+    snapshot_at = snapshot_round(rounds) if probe else -1
+    for round_ in range(1, rounds):
         seen = (seen * 31 + counter) & MASK
-        counter += 1
-        if probe and round_ == snapshot_round(rounds):
+        if round_ == snapshot_at:
             await coroutines.snapshot(probe, players)
-    return counter - 1, seen
+        await court.to_pong.put(counter + 1)  # slot free: no suspension
+        counter = await court.to_ping.get()  # -> loop; back with pong's reply
+    return counter, (seen * 31 + counter) & MASK
 
 
 async def play_pong(court, rounds):
@@ -39,9 +41,8 @@ async def play_pong(court, rounds):
         seen = (seen * 31 + counter) & MASK
         await court.to_ping.put(counter + 1)  # slot free: no suspension
         counter = await court.to_pong.get()  # -> loop; back with ping's next serve
-    seen = (seen * 31 + counter) & MASK
     await court.to_ping.put(counter + 1)  # the last reply; slot free: no suspension
-    return seen
+    return (seen * 31 + counter) & MASK
 
 
 async def play_all(rounds, pairs, probe):

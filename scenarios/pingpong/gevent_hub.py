@@ -20,16 +20,18 @@ class Court:
 
 
 def play_ping(court, rounds, pair, probe, players):
-    gevent_glue.yield_()  # -> hub, other players; back once every one has taken its place
-    counter, seen = first_serve(pair), 0
-    for round_ in range(rounds):
-        court.to_pong.put(counter)  # -> hub; back once pong has taken it
-        counter = court.to_ping.get()  # -> hub; back with pong's reply
+    seen = 0
+    court.to_pong.put(first_serve(pair))  # -> hub; back once pong has taken it
+    counter = court.to_ping.get()  # -> hub; back with pong's reply
+    gevent_glue.yield_()  # -> hub, other players; back once every pair has started
+    snapshot_at = snapshot_round(rounds) if probe else -1
+    for round_ in range(1, rounds):
         seen = (seen * 31 + counter) & MASK
-        counter += 1
-        if probe and round_ == snapshot_round(rounds):
+        if round_ == snapshot_at:
             gevent_glue.snapshot(probe, players)
-    return counter - 1, seen
+        court.to_pong.put(counter + 1)  # -> hub; back once pong has taken it
+        counter = court.to_ping.get()  # -> hub; back with pong's reply
+    return counter, (seen * 31 + counter) & MASK
 
 
 def play_pong(court, rounds):
@@ -38,9 +40,8 @@ def play_pong(court, rounds):
         seen = (seen * 31 + counter) & MASK
         court.to_ping.put(counter + 1)  # -> hub; back once ping has taken it
         counter = court.to_pong.get()  # -> hub; back with ping's next serve
-    seen = (seen * 31 + counter) & MASK
     court.to_ping.put(counter + 1)  # -> hub; back once ping has taken the last reply
-    return seen
+    return (seen * 31 + counter) & MASK
 
 
 def play_all(rounds, pairs, probe):

@@ -2,7 +2,8 @@
 
 Read beside gevent_hub.py and asyncio_tasks.py; only how the counter is handed
 over differs. Here a player calls switch_to(partner, counter): one greenlet
-switch, no queue, no scheduler pass in between.
+switch, no queue, no scheduler pass in between. Ping's first serve starts pong
+(fibers.create), so pong's stack nests in ping's, as with bare greenlets.
 """
 
 import fibers
@@ -16,31 +17,31 @@ class Court:
 
 
 def play_ping(court, rounds, pair, probe, players):
-    fibers.yield_()  # -> other players; back once every one has taken its place
-    counter, seen = first_serve(pair), 0
-    for round_ in range(rounds):
-        counter = fibers.switch_to(court.pong, counter)  # -> pong; back with its reply
+    pong, seen = court.pong, 0
+    counter = fibers.switch_to(pong, first_serve(pair))  # -> pong, which starts; back with its reply
+    fibers.yield_()  # -> other players; back once every pair has started
+    snapshot_at = snapshot_round(rounds) if probe else -1
+    for round_ in range(1, rounds):
         seen = (seen * 31 + counter) & MASK
-        counter += 1
-        if probe and round_ == snapshot_round(rounds):
+        if round_ == snapshot_at:
             fibers.snapshot(probe, players)
-    return counter - 1, seen
+        counter = fibers.switch_to(pong, counter + 1)  # -> pong; back with its reply
+    return counter, (seen * 31 + counter) & MASK
 
 
-def play_pong(court, rounds):
-    counter, seen = fibers.park(), 0  # -> scheduler; back with ping's first serve
+def play_pong(court, rounds, counter):
+    ping, seen = court.ping, 0
     for _ in range(rounds - 1):
         seen = (seen * 31 + counter) & MASK
-        counter = fibers.switch_to(court.ping, counter + 1)  # -> ping; back with its next serve
-    seen = (seen * 31 + counter) & MASK
-    fibers.ready(court.ping, counter + 1)  # the last reply: ping resumes once pong has ended
-    return seen
+        counter = fibers.switch_to(ping, counter + 1)  # -> ping; back with its next serve
+    fibers.ready(ping, counter + 1)  # the last reply: ping resumes once pong has ended
+    return (seen * 31 + counter) & MASK
 
 
 def play_all(rounds, pairs, probe):
     courts, players = [Court() for _ in range(pairs)], []
     for pair, court in enumerate(courts):
-        court.pong = fibers.spawn(play_pong, court, rounds, name=f"pong-{pair}")
+        court.pong = fibers.create(play_pong, court, rounds, name=f"pong-{pair}")
         players.append(court.pong)
     for pair, court in enumerate(courts):
         pair_probe = probe if pair == 0 else None

@@ -1,0 +1,154 @@
+"""The command line: `python -m harness list | run`.
+
+Every refusal is one line on stderr and exit status 2; a run exits 0 when
+every model is ok and matches the reference, 1 otherwise.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import scenarios
+from harness import pipeline, report
+from harness.models import all_models
+from scenarios.spec import ParamError, resolve
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the user; the message is the one line we print."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def build_parser():
+    parser = Parser(prog="python -m harness", description="fiberlab: fibers and coroutines, measured side by side")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
+    verbs.required = True
+    verbs.add_parser("list", help="scenarios with their parameters, and the models")
+    run = verbs.add_parser("run", help="run a scenario (or all) on every model and compare")
+    run.add_argument("scenario", help="scenario name, or 'all'")
+    add_run_options(run)
+    return parser
+
+
+def add_run_options(parser):
+    parser.add_argument("--models", default=",".join(all_models_public()), help="comma-separated model ids")
+    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="set a parameter")
+    parser.add_argument("--repeat", default="5", help="timed runs per model, each in a fresh process (1..100)")
+    parser.add_argument("--timeout", default="300", help="seconds one worker run may take (default 300)")
+    parser.add_argument("--json", metavar="PATH", help="write the result as JSON to PATH")
+    parser.add_argument("--trace", action="store_true", help="print every switch as [who] from -> to (small sizes)")
+
+
+def all_models_public():
+    from harness.models import MODELS
+
+    return list(MODELS)
+
+
+def parse_int(text, option, low, high):
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{option} must be an integer, got {text!r}") from None
+    if not low <= value <= high:
+        raise UsageError(f"{option} must be between {low} and {high}, got {value}")
+    return value
+
+
+def parse_models(text):
+    known = all_models()
+    ids = [item.strip() for item in text.split(",")]
+    if not text.strip() or not all(ids):
+        raise UsageError(f"--models needs comma-separated model ids, got {text!r}")
+    for model_id in ids:
+        if model_id not in known:
+            raise UsageError(f"unknown model {model_id!r} (known: {', '.join(all_models_public())})")
+    if len(set(ids)) != len(ids):
+        raise UsageError(f"--models names a model twice: {text!r}")
+    return ids
+
+
+def parse_scenarios(name):
+    if name == "all":
+        return scenarios.names()
+    if name not in scenarios.names():
+        raise UsageError(f"unknown scenario {name!r} (known: {', '.join(scenarios.names())}, all)")
+    return [name]
+
+
+def check_writable(path):
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise UsageError(f"--json {path!r} is a directory, not a file")
+    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+        raise UsageError(f"--json {path!r}: cannot write in {folder!r}")
+
+
+def write_json(path, data):
+    """Write to a temporary file beside PATH, then rename: never a half-written file."""
+    tmp = f"{path}.tmp-{os.getpid()}"
+    with open(tmp, "w") as handle:
+        json.dump(data, handle, indent=2)
+        handle.write("\n")
+    os.replace(tmp, path)
+
+
+def cmd_list(_args):
+    for name in scenarios.names():
+        spec = scenarios.load(name)
+        print(f"{name} — {spec.SUMMARY}")
+        for param in spec.PARAMS:
+            print(f"  {param.name:<12} default {param.default!s:<10} {param.describe_limits():<22} {param.help}")
+    print("models:")
+    for model in all_models().values():
+        print(f"  {model.id:<10} {model.stack}, {model.runtime}")
+    return EXIT_OK
+
+
+def cmd_run(args):
+    names = parse_scenarios(args.scenario)
+    model_ids = parse_models(args.models)
+    repeat = parse_int(args.repeat, "--repeat", 1, 100)
+    timeout = parse_int(args.timeout, "--timeout", 1, 86_400)
+    check_writable(args.json)
+    plans = []
+    for name in names:
+        spec = scenarios.load(name)
+        try:
+            plans.append((name, spec, resolve(spec, name, args.param)))
+        except ParamError as exc:
+            raise UsageError(str(exc)) from None
+    progress = report.Progress()
+    results = []
+    for name, spec, params in plans:
+        result = pipeline.run_scenario(name, spec, params, model_ids, repeat, timeout, args.trace, progress)
+        progress.clear()
+        print(report.render(result), flush=True)
+        results.append(result)
+    if args.json:
+        write_json(args.json, results[0] if len(results) == 1 else {"runs": results})
+    return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+
+
+VERBS = {"list": cmd_list, "run": cmd_run}
+
+
+def main(argv=None):
+    try:
+        args = build_parser().parse_args(argv)
+        return VERBS[args.verb](args)
+    except UsageError as exc:
+        print(f"harness: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("harness: interrupted; workers stopped", file=sys.stderr)
+        return 130

@@ -1,0 +1,45 @@
+"""The models a scenario can run on. A model id is all the CLI needs to know.
+
+Each model names the file it runs in a scenario folder, how the probe reads
+its suspended units, and which side of the stack question it is on.
+Test-only models come from the module named in $FIBERLAB_EXTRA_MODELS (a
+module with a MODELS dict), so the tests can add a model that lies, crashes
+or hangs without the CLI offering it to users.
+"""
+
+import importlib
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    file: str  # module in scenarios/<name>/, or a full dotted path for test models
+    describe: str  # "module:function" that reads one suspended unit for the probe
+    stack: str  # "stackful" or "stackless"
+    runtime: str  # "own scheduler" or "production runtime"
+    setup: str = ""  # "module:function" the worker calls first (e.g. choose a loop)
+
+    def module_name(self, scenario):
+        return self.file if "." in self.file else f"scenarios.{scenario}.{self.file}"
+
+
+MODELS = {
+    "greenlet": Model("greenlet", "greenlet_fibers", "fibers.introspect:describe", "stackful", "own scheduler"),
+    "gevent": Model("gevent", "gevent_hub", "fibers.introspect:describe", "stackful", "production runtime"),
+    "asyncio": Model("asyncio", "asyncio_tasks", "coroutines.introspect:describe", "stackless", "production runtime"),
+}
+
+
+def all_models():
+    models = dict(MODELS)
+    extra = os.environ.get("FIBERLAB_EXTRA_MODELS")
+    if extra:
+        models.update(importlib.import_module(extra).MODELS)
+    return models
+
+
+def load_function(path):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)

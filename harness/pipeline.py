@@ -1,0 +1,169 @@
+"""The harness pipeline for one scenario: spec -> worker -> probe -> compare -> report.
+
+run_scenario() takes a spec and checked parameters, runs every model in fresh
+worker processes (a warm-up, R timed runs, one tracemalloc run, and small runs
+at two task counts for the memory slope), compares every run's digest with the
+spec's sequential reference, and returns the result in DESIGN.md's format.
+A model that fails is recorded as failed, and the next model still runs.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import environment, stats
+from scenarios.common import digest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SLOPE_COUNTS = (500, 2500)  # task-count values of the memory-slope runs
+NOISY_SPREAD = 1.2  # max/min of the timed runs above which a timing is flagged
+
+
+def run_worker(job, timeout):
+    """Run one job in a fresh `python -m harness.worker`; return its outcome dict.
+
+    The worker gets its own session (process group), so a timeout kills it and
+    anything it started."""
+    with tempfile.TemporaryDirectory(prefix="fiberlab-") as tmp:
+        job = dict(job, out=os.path.join(tmp, "outcome.json"))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "harness.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO_ROOT,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = proc.communicate(json.dumps(job), timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            return {"status": "timeout", "error": f"no result within {timeout:g} s; worker killed"}
+        except BaseException:
+            _kill_group(proc)  # Ctrl-C or SIGTERM in the harness: leave no worker behind
+            raise
+        if proc.returncode < 0:
+            name = signal.Signals(-proc.returncode).name
+            return {"status": "crashed", "error": f"worker killed by {name}", "signal": name, "stdout": stdout}
+        if not os.path.exists(job["out"]):
+            last = (stderr.strip().splitlines() or ["no output"])[-1][:300]
+            return {"status": "crashed", "error": f"worker exited {proc.returncode} without a result: {last}"}
+        with open(job["out"]) as handle:
+            outcome = json.load(handle)
+        outcome["stdout"] = stdout
+        return outcome
+
+
+def _kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def slope_params(spec, params):
+    """Parameter sets for the memory-slope runs, or [] if the scenario has no task count."""
+    if not hasattr(spec, "TASK_COUNT"):
+        return []
+    name, _units = spec.TASK_COUNT
+    limit = next(param.maximum for param in spec.PARAMS if param.name == name)
+    return [dict(params, **getattr(spec, "IDLE", {}), **{name: count}) for count in SLOPE_COUNTS if count <= limit]
+
+
+def plan_runs(spec, params, repeat, trace):
+    """(label, pass, params) for every worker run of one model, in order."""
+    if trace:
+        return [("traced switches", "time", params)]
+    runs = [("warm-up", "time", params)]
+    runs += [(f"run {index}/{repeat}", "time", params) for index in range(1, repeat + 1)]
+    runs.append(("tracemalloc", "traced", params))
+    runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
+    return runs
+
+
+def failed(status, error, ops):
+    return {"status": status, "error": error, "digest": None, "ops": ops, "wall_s": None,
+            "ns_per_op": None, "memory": None, "stack": None}
+
+
+def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeout, trace, progress):
+    ops = spec.ops(params)
+    timed, traced, slope_points = [], None, []
+    for label, pass_, run_params in plan_runs(spec, params, repeat, trace):
+        progress(f"{scenario} · {model_id} · {label}")
+        job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace}
+        outcome = run_worker(job, timeout)
+        if trace and outcome.get("stdout"):
+            progress.print(outcome["stdout"].rstrip("\n"))
+        if outcome["status"] != "ok":
+            return failed(outcome["status"], f"{label}: {outcome['error']}", ops)
+        expected = reference_digest if run_params is params else digest(spec.reference(run_params))
+        if outcome["digest"] != expected:
+            entry = failed("mismatch", f"{label}: result differs from the reference: {outcome['result_preview']}", ops)
+            entry["digest"] = outcome["digest"]
+            return entry
+        if pass_ == "time" and label != "warm-up":
+            timed.append(outcome)
+        elif pass_ == "traced":
+            traced = outcome
+        elif pass_ == "memory":
+            slope_points.append((outcome["stack"]["tasks"], outcome["uss_delta_bytes"]))
+    if trace:
+        timed = [outcome]
+    return summarize_model(timed, traced, slope_points, ops)
+
+
+def summarize_model(timed, traced, slope_points, ops):
+    wall = stats.summary([outcome["wall_s"] for outcome in timed])
+    first = timed[0]
+    entry = {
+        "status": "ok",
+        "error": None,
+        "digest": first["digest"],
+        "ops": ops,
+        "wall_s": wall,
+        "ns_per_op": wall["median"] / ops * 1e9,
+        "noisy": wall["min"] > 0 and wall["max"] / wall["min"] > NOISY_SPREAD,
+        "memory": {
+            "peak_rss_bytes": stats.summary([o["peak_rss_bytes"] for o in timed])["median"],
+            "rss_delta_bytes": stats.summary([o["rss_delta_bytes"] for o in timed])["median"],
+            "uss_delta_bytes": stats.summary([o["uss_delta_bytes"] for o in timed])["median"],
+            "traced_peak_bytes": traced["traced_peak_bytes"] if traced else None,
+            "bytes_per_task": stats.slope(slope_points),
+            "bytes_per_task_points": [list(point) for point in slope_points],
+        },
+        "stack": first["stack"],
+        "records": first["records"],
+        "notes": first["notes"],
+    }
+    baselines = [o["baseline_ns_per_op"] for o in timed if "baseline_ns_per_op" in o]
+    if baselines:
+        entry["baseline_ns_per_op"] = stats.summary(baselines)["median"]
+        entry["vs_baseline"] = entry["ns_per_op"] / entry["baseline_ns_per_op"]
+    return entry
+
+
+def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress):
+    result = {
+        "scenario": scenario,
+        "params": params,
+        "environment": environment.describe(),
+        "reference_digest": digest(spec.reference(params)),
+        "match": False,
+        "models": {},
+    }
+    for model_id in model_ids:
+        result["models"][model_id] = run_model(
+            scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress
+        )
+    result["match"] = all(entry["status"] == "ok" for entry in result["models"].values())
+    baseline = getattr(spec, "BASELINE", None)
+    if baseline:
+        result["baseline"] = baseline[1]
+    return result

@@ -1,0 +1,106 @@
+"""Terminal output: progress while workers run, then the comparison table."""
+
+import sys
+
+
+class Progress:
+    """One live status line on a terminal; plain lines elsewhere (CI logs)."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.live = stream.isatty()
+        self.width = 0
+
+    def __call__(self, text):
+        if self.live:
+            self.stream.write("\r" + text.ljust(self.width))
+            self.width = len(text)
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def print(self, text):
+        self.clear()
+        print(text, flush=True)
+
+    def clear(self):
+        if self.live and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
+
+
+def human_bytes(value):
+    if value is None:
+        return "-"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(value) < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+
+
+def human_seconds(value):
+    if value >= 1:
+        return f"{value:.2f} s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.1f} ms"
+    return f"{value * 1e6:.0f} µs"
+
+
+def _stack_bytes(entry):
+    stack = entry["stack"]
+    if stack["c_stack_bytes_per_task"] is not None:
+        return "C " + human_bytes(stack["c_stack_bytes_per_task"])
+    if stack["frame_bytes_per_task"] is not None:
+        return "chain " + human_bytes(stack["frame_bytes_per_task"])
+    return "-"
+
+
+COLUMNS = ("model", "status", "match", "wall median (min–max)", "ns/op", "vs bare", "peak RSS",
+           "bytes/task", "frames/task", "stack/task")
+
+
+def rows(result):
+    for model_id, entry in result["models"].items():
+        if entry["status"] != "ok":
+            match = "no" if entry["status"] == "mismatch" else "-"
+            yield [model_id, entry["status"], match] + ["-"] * (len(COLUMNS) - 3)
+            continue
+        wall = entry["wall_s"]
+        timing = f"{human_seconds(wall['median'])} ({human_seconds(wall['min'])}–{human_seconds(wall['max'])})"
+        if entry.get("noisy"):
+            timing += " noisy"
+        vs = f"{entry['vs_baseline']:.2f}x" if entry.get("vs_baseline") else "-"
+        frames = entry["stack"]["frames_per_task"]
+        yield [
+            model_id, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}", vs,
+            human_bytes(entry["memory"]["peak_rss_bytes"]), human_bytes(entry["memory"]["bytes_per_task"]),
+            f"{frames:.1f}" if frames is not None else "-", _stack_bytes(entry),
+        ]
+
+
+def table(result):
+    body = [list(COLUMNS)] + list(rows(result))
+    widths = [max(len(row[col]) for row in body) for col in range(len(COLUMNS))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in body]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def render(result):
+    params = ", ".join(f"{name}={value:,}" if isinstance(value, int) and not isinstance(value, bool)
+                       else f"{name}={value}" for name, value in result["params"].items())
+    out = [f"{result['scenario']}  ({params})", table(result)]
+    for model_id, entry in result["models"].items():
+        if entry["status"] != "ok":
+            out.append(f"  {model_id}: {entry['status']}: {entry['error']}")
+        for note in entry.get("notes") or []:
+            out.append(f"  {model_id}: {note}")
+    if result.get("baseline"):
+        out.append(f"  vs bare: ns/op divided by {result['baseline']}, measured in the same worker")
+    if result["match"]:
+        out.append(f"every model matched the reference ({len(result['models'])} of {len(result['models'])})")
+    else:
+        bad = [model_id for model_id, entry in result["models"].items() if entry["status"] != "ok"]
+        out.append(f"NOT every model matched the reference: {', '.join(bad)} did not")
+    return "\n".join(out)

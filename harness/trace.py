@@ -1,0 +1,89 @@
+"""--trace: print every switch as `[model] from -> to`, the same for every model.
+
+Stackful models are traced with greenlet.settrace, which sees every greenlet
+switch (our scheduler's and gevent's hub alike). asyncio has no switch hook, so
+each task's coroutine is wrapped: entering it is `loop -> task`, leaving it is
+`task -> loop`. Meant for small sizes: after LIMIT lines the trace stops.
+"""
+
+import collections.abc
+import sys
+
+import greenlet
+
+LIMIT = 200
+_printed = 0
+
+
+def _emit(model_id, origin, target):
+    global _printed
+    _printed += 1
+    if _printed <= LIMIT:
+        print(f"[{model_id}] {origin} -> {target}")
+    elif _printed == LIMIT + 1:
+        print(f"[{model_id}] ... trace cut at {LIMIT} switches")
+    sys.stdout.flush()
+
+
+def _greenlet_name(unit):
+    name = getattr(unit, "name", None)
+    if isinstance(name, str) and name:
+        return name
+    if unit.parent is None:
+        return "root"  # the process's first greenlet: our scheduler loop, or gevent's caller
+    return type(unit).__name__.lower()  # gevent's Hub -> "hub"
+
+
+def install(model):
+    if model.stack == "stackful":
+
+        def on_switch(event, args):
+            if event in ("switch", "throw"):
+                origin, target = args
+                _emit(model.id, _greenlet_name(origin), _greenlet_name(target))
+
+        greenlet.settrace(on_switch)
+    else:
+        from coroutines import runner
+
+        def traced_tasks(loop):
+            def factory(loop, coro, **kwargs):
+                import asyncio
+
+                wrapper = _TracedCoroutine(coro, model.id)
+                task = asyncio.Task(wrapper, loop=loop, **kwargs)
+                wrapper.task = task
+                return task
+
+            loop.set_task_factory(factory)
+
+        runner.on_new_loop(traced_tasks)
+
+
+class _TracedCoroutine(collections.abc.Coroutine):
+    """A coroutine that reports each time the loop enters and leaves it."""
+
+    def __init__(self, coro, model_id):
+        self.cr_await = coro  # the probe walks on into the real coroutine
+        self.model_id = model_id
+        self.task = None
+
+    def _step(self, method, *args):
+        name = self.task.get_name() if self.task else "task"
+        _emit(self.model_id, "loop", name)
+        try:
+            return method(*args)
+        finally:
+            _emit(self.model_id, name, "loop")
+
+    def send(self, value):
+        return self._step(self.cr_await.send, value)
+
+    def throw(self, *args):
+        return self._step(self.cr_await.throw, *args)
+
+    def close(self):
+        self.cr_await.close()
+
+    def __await__(self):
+        return self.cr_await.__await__()

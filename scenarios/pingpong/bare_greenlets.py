@@ -1,0 +1,55 @@
+"""pingpong's floor: the same game on two bare greenlets, no scheduler at all.
+
+Not a model: the harness's worker times this in the same process as a
+scenario run (the spec's BASELINE), so `vs bare` in the table shows what our
+scheduler and each runtime add on top of the switches and the game's own
+arithmetic. Read beside greenlet_fibers.py: the loop bodies are the same.
+"""
+
+import time
+
+from greenlet import getcurrent, greenlet
+
+from scenarios.pingpong import MASK
+
+MAX_ROUNDS = 200_000  # enough for a stable figure, short next to the scenario
+
+
+def play_ping(pong, rounds):
+    counter, seen = 0, 0
+    for _ in range(rounds):
+        counter = pong.switch(counter)  # -> pong; back with its reply
+        seen = (seen * 31 + counter) & MASK
+        counter += 1
+    return seen
+
+
+def play_pong(ping, counter):
+    seen = 0
+    while True:
+        seen = (seen * 31 + counter) & MASK
+        counter = ping.switch(counter + 1)  # -> ping; back with its next serve
+
+
+def ns_per_round_trip(ops):
+    rounds = max(1_000, min(ops, MAX_ROUNDS))
+    pong = greenlet(play_pong)
+    pong.switch(getcurrent(), 0)  # start pong; back with its first reply (0 is a warm-up serve)
+    started = time.perf_counter()
+    play_ping(pong, rounds)
+    elapsed = time.perf_counter() - started
+    pong.throw()  # end pong so it does not outlive the measurement
+    return elapsed / rounds * 1e9
+
+
+def ns_per_bare_switch_round_trip(ops):
+    """Two switches and nothing else: the floor under the floor."""
+    rounds = max(1_000, min(ops, MAX_ROUNDS))
+    main = getcurrent()
+    echo = greenlet(lambda value: [main.switch(value) for _ in iter(int, 1)])
+    started = time.perf_counter()
+    for value in range(rounds):
+        echo.switch(value)  # -> echo; back at once
+    elapsed = time.perf_counter() - started
+    echo.throw()
+    return elapsed / rounds * 1e9

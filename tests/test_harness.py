@@ -1,0 +1,112 @@
+"""The harness: result format, failure isolation, exit codes, bad input."""
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+SMALL = ["--param", "rounds=200", "--param", "pairs=2", "--repeat", "1"]
+
+
+@pytest.fixture(scope="module")
+def pingpong_result(tmp_path_factory):
+    path = tmp_path_factory.mktemp("result") / "out.json"
+    proc = run_cli("run", "pingpong", *SMALL, "--json", str(path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads(path.read_text()), proc
+
+
+def test_result_json_has_every_documented_field_with_its_type(pingpong_result):
+    result, _ = pingpong_result
+    assert result["scenario"] == "pingpong" and result["match"] is True
+    assert result["params"] == {"rounds": 200, "pairs": 2}
+    for key in ("python", "greenlet", "gevent", "gevent_loop", "platform", "cpu", "cores"):
+        assert key in result["environment"]
+    assert set(result["models"]) == {"greenlet", "gevent", "asyncio"}
+    for model_id, entry in result["models"].items():
+        assert entry["status"] == "ok" and entry["error"] is None
+        assert entry["digest"] == result["reference_digest"]
+        assert entry["ops"] == 400
+        assert entry["wall_s"]["median"] > 0 and len(entry["wall_s"]["runs"]) == 1
+        assert entry["ns_per_op"] > 0
+        memory = entry["memory"]
+        assert memory["peak_rss_bytes"] > 0 and memory["traced_peak_bytes"] > 0
+        assert isinstance(memory["rss_delta_bytes"], int) and isinstance(memory["uss_delta_bytes"], int)
+        assert isinstance(memory["bytes_per_task"], float)
+        stack = entry["stack"]
+        assert stack["tasks"] == 4 and stack["frames_per_task"] >= 1
+        if model_id == "asyncio":
+            assert stack["frame_bytes_per_task"] > 0 and stack["c_stack_bytes_per_task"] is None
+        else:
+            assert stack["c_stack_bytes_per_task"] > 0 and stack["frame_bytes_per_task"] is None
+
+
+def test_table_names_every_model_and_says_all_matched(pingpong_result):
+    _, proc = pingpong_result
+    for model_id in ("greenlet", "gevent", "asyncio"):
+        assert f"\n{model_id} " in proc.stdout
+    assert "every model matched the reference" in proc.stdout
+
+
+def test_a_model_that_returns_a_wrong_result_is_a_mismatch_and_exit_1(tmp_path):
+    path = tmp_path / "out.json"
+    proc = run_cli("run", "generator", "--param", "items=50", "--repeat", "1",
+                   "--models", "greenlet,fake-wrong", "--json", str(path), extra_models=True)
+    assert proc.returncode == 1
+    result = json.loads(path.read_text())
+    assert result["models"]["fake-wrong"]["status"] == "mismatch"
+    assert result["models"]["greenlet"]["status"] == "ok"
+    assert result["match"] is False
+
+
+def test_a_crash_and_a_hang_are_reported_while_the_other_models_still_run(tmp_path):
+    path = tmp_path / "out.json"
+    proc = run_cli("run", "generator", "--param", "items=50", "--repeat", "1", "--timeout", "3",
+                   "--models", "fake-crash,fake-hang,fake-raise,asyncio", "--json", str(path), extra_models=True)
+    assert proc.returncode == 1
+    models = json.loads(path.read_text())["models"]
+    assert models["fake-crash"]["status"] == "crashed" and "SIGSEGV" in models["fake-crash"]["error"]
+    assert models["fake-hang"]["status"] == "timeout"
+    assert models["fake-raise"]["status"] == "error" and "this model always fails" in models["fake-raise"]["error"]
+    assert models["asyncio"]["status"] == "ok"
+
+
+def test_trace_prints_switches_in_the_same_format_for_every_model():
+    proc = run_cli("run", "pingpong", "--param", "rounds=2", "--trace")
+    assert proc.returncode == 0, proc.stderr
+    for model_id, hop in (("greenlet", "pong-0 -> ping-0"), ("gevent", "-> hub"), ("asyncio", "loop -> ping-0")):
+        assert any(line.startswith(f"[{model_id}] ") and hop in line for line in proc.stdout.splitlines()), model_id
+
+
+def test_list_shows_scenarios_parameters_and_models():
+    proc = run_cli("list")
+    assert proc.returncode == 0
+    for word in ("pingpong", "generator", "rounds", "items", "greenlet", "gevent", "asyncio"):
+        assert word in proc.stdout
+
+
+BAD_INPUT = {
+    "unknown scenario": ["run", "nosuch"],
+    "unknown model": ["run", "pingpong", "--models", "greenlet,fortran"],
+    "empty models": ["run", "pingpong", "--models", ""],
+    "param without =": ["run", "pingpong", "--param", "rounds"],
+    "unknown param": ["run", "pingpong", "--param", "speed=3"],
+    "non-integer param": ["run", "pingpong", "--param", "rounds=many"],
+    "negative param": ["run", "pingpong", "--param", "rounds=-5"],
+    "param above limit": ["run", "pingpong", "--param", "rounds=999999999999"],
+    "repeat zero": ["run", "pingpong", "--repeat", "0"],
+    "repeat not a number": ["run", "pingpong", "--repeat", "x"],
+    "unwritable json": ["run", "pingpong", "--json", "/nonexistent/dir/out.json"],
+    "unknown verb": ["fly"],
+    "missing scenario": ["run"],
+}
+
+
+@pytest.mark.parametrize("args", BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_bad_input_gets_one_line_and_exit_2(args):
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,47 @@
+"""Every scenario on every model gives its sequential reference's result."""
+
+import pytest
+
+import scenarios
+from harness.models import MODELS
+from harness.pipeline import run_worker
+from scenarios.common import digest
+from scenarios.spec import resolve
+
+CASES = [(name, model) for name in scenarios.names() for model in MODELS]
+
+
+def small_params(name):
+    spec = scenarios.load(name)
+    return spec, dict(resolve(spec, name, []), **getattr(spec, "SMALL", {}))
+
+
+@pytest.mark.parametrize("name,model", CASES, ids=[f"{name}-{model}" for name, model in CASES])
+def test_every_model_agrees_with_the_sequential_reference(name, model):
+    spec, params = small_params(name)
+    outcome = run_worker({"scenario": name, "model": model, "params": params, "pass": "time"}, timeout=120)
+    assert outcome["status"] == "ok", outcome.get("error")
+    assert outcome["digest"] == digest(spec.reference(params))
+    assert outcome["stack"]["tasks"] >= 1
+    assert outcome["stack"]["frames_per_task"] >= 1
+
+
+@pytest.mark.parametrize("name", scenarios.names())
+def test_every_spec_declares_what_the_harness_needs(name):
+    spec = scenarios.load(name)
+    assert spec.SUMMARY and spec.PARAMS
+    params = resolve(spec, name, [])
+    assert spec.ops(params) > 0
+    for param in spec.PARAMS:
+        assert param.minimum <= param.default <= param.maximum, param.name
+
+
+def test_pingpong_reference_counts_every_hand_over():
+    spec = scenarios.load("pingpong")
+    games = spec.reference({"rounds": 3, "pairs": 2})
+    assert [game["last_reply"] for game in games] == [5, 6]  # serves 0,2,4 -> last reply 5; pair 1 from 1
+
+
+def test_generator_reference_sums_every_item():
+    spec = scenarios.load("generator")
+    assert spec.reference({"items": 3})["sum"] == sum(spec.item(index) for index in range(3))
