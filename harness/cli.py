@@ -1,10 +1,13 @@
-"""The command line: `python -m harness list | run`.
+"""The command line: `python -m harness VERB ...`.
 
-Every refusal is one line on stderr and exit status 2; a run exits 0 when
-every model is ok and matches the reference, 1 otherwise.
+Every refusal is one line on stderr and exit status 2 (raise UsageError); a
+run exits 0 when every model is ok and matches the reference, 1 otherwise.
+`list` and `run` live here; another verb is a module that defines
+`add_parser(verbs)` and `main(args)`, listed in VERB_MODULES.
 """
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -26,14 +29,21 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+VERB_MODULES = []  # e.g. "harness.sweep": modules with add_parser(verbs) and main(args)
+
+
 def build_parser():
     parser = Parser(prog="python -m harness", description="fiberlab: fibers and coroutines, measured side by side")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
     verbs.required = True
-    verbs.add_parser("list", help="scenarios with their parameters, and the models")
+    verbs.add_parser("list", help="scenarios with their parameters, and the models").set_defaults(handler=cmd_list)
     run = verbs.add_parser("run", help="run a scenario (or all) on every model and compare")
     run.add_argument("scenario", help="scenario name, or 'all'")
     add_run_options(run)
+    run.set_defaults(handler=cmd_run)
+    for name in VERB_MODULES:
+        module = importlib.import_module(name)
+        module.add_parser(verbs).set_defaults(handler=module.main)
     return parser
 
 
@@ -114,19 +124,27 @@ def cmd_list(_args):
     return EXIT_OK
 
 
-def cmd_run(args):
-    names = parse_scenarios(args.scenario)
+def parse_params(spec, name, assignments):
+    try:
+        return resolve(spec, name, assignments)
+    except ParamError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parse_run_options(args):
+    """The checked common options: (model_ids, repeat, timeout). Refuses bad ones."""
     model_ids = parse_models(args.models)
     repeat = parse_int(args.repeat, "--repeat", 1, 100)
     timeout = parse_int(args.timeout, "--timeout", 1, 86_400)
     check_writable(args.json)
-    plans = []
-    for name in names:
-        spec = scenarios.load(name)
-        try:
-            plans.append((name, spec, resolve(spec, name, args.param)))
-        except ParamError as exc:
-            raise UsageError(str(exc)) from None
+    return model_ids, repeat, timeout
+
+
+def cmd_run(args):
+    names = parse_scenarios(args.scenario)
+    model_ids, repeat, timeout = parse_run_options(args)
+    plans = [(name, scenarios.load(name)) for name in names]
+    plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
     progress = report.Progress()
     results = []
     for name, spec, params in plans:
@@ -139,13 +157,10 @@ def cmd_run(args):
     return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
 
 
-VERBS = {"list": cmd_list, "run": cmd_run}
-
-
 def main(argv=None):
     try:
         args = build_parser().parse_args(argv)
-        return VERBS[args.verb](args)
+        return args.handler(args)
     except UsageError as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return EXIT_USAGE
