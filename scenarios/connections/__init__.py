@@ -1,0 +1,174 @@
+"""connections — an echo server and its clients, thousands of loopback connections at once.
+
+A server written in the model accepts `connections` TCP connections on
+127.0.0.1 and echoes every byte back; clients written in the same model
+each open one connection, wait at a barrier until every connection is open
+(so the peak really holds that many), then send `messages` messages of `size`
+bytes, read each echo back in full and check it byte for byte. One op is one
+message echoed. The result is per connection the sha256 of every byte it
+received, sorted by connection id, plus totals.
+
+The model files share their shape — handle (one connection on the server),
+serve (the accept loop), client, run_clients (connect in waves, probe at the
+barrier, release the clients), main, run, clients_only — and barrier.py. The
+probe sees the server handlers only, each parked in its first read: the
+per-connection cost of a server in this model. (The clients are parked at
+the barrier, a state a real client is never in.)
+
+Measurements that differ from run to run go through probe.record, never
+into the result: "latency_s" (one round trip: send a message, read its whole
+echo), "connect_latency_s" (one connect), both summarized by summarize(),
+and "connect_s" (first connect to every connection open).
+See samples.py; split.py runs the clients in a process of their own.
+"""
+
+import hashlib
+import resource
+import socket
+
+from scenarios.spec import Param
+
+SUMMARY = "an echo server and its clients in one model; thousands of connections open at once"
+
+PARAMS = (
+    Param("connections", 1_000, 1, 10_000, "connections open at once (one server handler and one client each)"),
+    Param("messages", 10, 1, 100_000, "messages each connection sends and reads back"),
+    Param("size", 1_024, 1, 65_536, "bytes per message"),
+    Param("server_chunk", 0, 0, 65_536, "most bytes the server takes per read (0: whatever is there)"),
+    Param("split", False, 0, 1, "clients in a child process (needed above ~9,900 connections)", kind=bool),
+)
+
+TASK_COUNT = ("connections", 2)  # a server handler and a client per connection
+SMALL = {"connections": 50, "messages": 3, "size": 512}  # quick correctness check in the tests
+IDLE = {"messages": 1, "size": 16}  # memory-slope runs need open connections, not traffic
+
+HOST = "127.0.0.1"  # the only interface a server binds
+READ_MAX = 65_536  # what server_chunk=0 means: take up to this much per read
+CONNECT_WAVE = 512  # clients connecting at once; well under the listen backlog
+FD_MARGIN = 64  # stdio, the poller, the listener, pipes, the runtime's own descriptors
+
+
+def ops(params):
+    return params["connections"] * params["messages"]
+
+
+def echo_bytes(params):
+    """What a server handler echoes before it hangs up: every message, in full.
+
+    The server hangs up first and each client waits for that EOF
+    before closing. The side that closes first keeps the connection in
+    TIME_WAIT for a minute; on the server's side that costs nothing, while on
+    the clients' side 10,000 ephemeral ports per run would stay taken and
+    slow down the connects of the next runs (the harness repeats each run)."""
+    return params["messages"] * params["size"]
+
+
+def fds_needed(params):
+    """File descriptors the busiest process holds: two per connection (both
+    ends) in one process, one per connection when the clients are split off."""
+    per_connection = 1 if params.get("split") else 2
+    return per_connection * params["connections"] + FD_MARGIN
+
+
+def require_fds(params):
+    """Refuse at once a run that would run out of file descriptors midway
+    (where it would hang, clients waiting on a server that cannot accept)."""
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if fds_needed(params) > limit:
+        hint = "" if params.get("split") else "; split=true puts the clients in a process of their own"
+        raise OSError(f"{params['connections']:,} connections need {fds_needed(params):,} file descriptors, "
+                      f"the limit is {limit:,}{hint}")
+
+
+def message(connection, index, size):
+    """The index-th message of a connection: `size` bytes, different for every
+    (connection, index), cheap to make."""
+    seed = hashlib.sha256(b"%d:%d" % (connection, index)).digest()
+    return (seed * (size // len(seed) + 1))[:size]
+
+
+def listen_backlog(connections):
+    """Room for every connection that may wait to be accepted; the kernel caps
+    the backlog at net.core.somaxconn, so ask for no more than that."""
+    try:
+        with open("/proc/sys/net/core/somaxconn") as handle:
+            cap = int(handle.read())
+    except OSError:
+        cap = socket.SOMAXCONN
+    return max(1, min(connections, cap))
+
+
+def listen(socket_class, connections):
+    """A listening TCP socket of `socket_class` on HOST, port chosen by the kernel."""
+    listener = socket_class(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((HOST, 0))
+    listener.listen(listen_backlog(connections))
+    return listener
+
+
+def no_delay(sock):
+    """Send small writes at once, as asyncio's transports do on their own:
+    with Nagle on, one-byte echoes would wait for delayed ACKs."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def connect_waves(connections):
+    """(first, end) ranges of connection ids to connect together. A wave starts
+    once the previous one is in, so the accept queue never overflows (an
+    overflow drops the SYN and the client retries a second later)."""
+    wave = min(CONNECT_WAVE, max(1, listen_backlog(connections) // 2))
+    return [(first, min(first + wave, connections)) for first in range(0, connections, wave)]
+
+
+class EchoMismatch(AssertionError):
+    """An echo differs from the message sent."""
+
+
+class Transcript:
+    """What one connection received: checked against what it sent, hashed, counted."""
+
+    __slots__ = ("connection", "sha256", "messages", "received")
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.sha256 = hashlib.sha256()
+        self.messages = 0
+        self.received = 0
+
+    def check(self, index, sent, echo):
+        if echo != sent:
+            raise EchoMismatch(f"connection {self.connection}, message {index}: echo differs from what was sent")
+        self.sha256.update(echo)
+        self.messages += 1
+        self.received += len(echo)
+
+    def check_end(self, after_last):
+        if after_last:
+            raise EchoMismatch(f"connection {self.connection}: bytes after the last echo")
+
+    def as_dict(self):
+        return {"connection": self.connection, "sha256": self.sha256.hexdigest(),
+                "messages": self.messages, "bytes": self.received}
+
+
+def result(transcripts):
+    """The canonical result from every connection's transcript (as_dict), any order."""
+    transcripts = sorted(transcripts, key=lambda transcript: transcript["connection"])
+    totals = {
+        "connections": len(transcripts),
+        "messages": sum(transcript["messages"] for transcript in transcripts),
+        "bytes": sum(transcript["bytes"] for transcript in transcripts),
+    }
+    return {"connections": transcripts, "totals": totals}
+
+
+def reference(params):
+    transcripts = []
+    for connection in range(params["connections"]):
+        transcript = Transcript(connection)
+        for index in range(params["messages"]):
+            sent = message(connection, index, params["size"])
+            transcript.check(index, sent, sent)
+        transcripts.append(transcript.as_dict())
+    return result(transcripts)

@@ -1,0 +1,120 @@
+"""connections on asyncio: streams (start_server, open_connection), one task per connection.
+
+Read beside greenlet_fibers.py and gevent_hub.py; only how a socket waits
+differs. Streams, not protocols: a protocol's server side is callbacks
+(data_received), with no suspended task per connection to compare with a
+parked fiber or to show the probe; a stream handler is a task that awaits,
+like a fiber that blocks. Underneath, the transport reads whatever has
+arrived into the StreamReader's buffer, so server_chunk bounds each
+reader.read() the handler makes, not the transport's recv. Transports set
+TCP_NODELAY themselves, where the other two files call no_delay().
+"""
+
+import asyncio
+import socket
+from time import perf_counter
+
+import coroutines
+from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, listen_backlog, message, require_fds, result, split
+from scenarios.connections.barrier import Barrier
+from scenarios.connections.samples import Samples, record
+
+
+async def close(writer):
+    writer.close()
+    await writer.wait_closed()  # -> loop; back when the transport has closed the socket
+
+
+async def handle(reader, writer, chunk, left, barrier):
+    barrier.arrive()
+    try:  # the server hangs up first: see echo_bytes() in the spec
+        while left:
+            data = await reader.read(min(chunk, left))  # -> loop; back with bytes, or b"" at EOF
+            if not data:
+                raise ConnectionError("a client hung up in the middle of its messages")
+            writer.write(data)
+            await writer.drain()  # -> loop while the send buffer is full
+            left -= len(data)
+    finally:
+        await close(writer)
+
+
+async def serve(listener, params, barrier, handlers):
+    chunk, everyone_in = params["server_chunk"] or READ_MAX, asyncio.Event()
+
+    def accepted(reader, writer):  # start_server calls this per connection; the task is ours to name
+        handlers.append(asyncio.create_task(handle(reader, writer, chunk, echo_bytes(params), barrier), name=f"handler-{len(handlers)}"))
+        if len(handlers) == params["connections"]:
+            everyone_in.set()
+
+    server = await asyncio.start_server(accepted, sock=listener, backlog=listen_backlog(params["connections"]))
+    await everyone_in.wait()  # -> loop, which accepts; back with the last connection in
+    server.close()
+    await asyncio.gather(*handlers)  # -> loop, handlers; back when every one has ended
+    await server.wait_closed()  # -> loop; back when the listener is closed
+
+
+async def client(connection, address, params, barrier, samples):
+    transcript, started = Transcript(connection), perf_counter()
+    reader, writer = await asyncio.open_connection(*address)  # -> loop; back when the handshake is done
+    try:
+        samples.connected(connection, perf_counter() - started)
+        barrier.arrive()
+        await barrier.opened.wait()  # -> loop; back when all are open and the probe has looked
+        for index in range(params["messages"]):
+            sent = message(connection, index, params["size"])
+            started = perf_counter()
+            writer.write(sent)
+            await writer.drain()  # -> loop while the send buffer is full
+            echo = await reader.readexactly(len(sent))  # -> loop; back with the whole echo
+            samples.round_trip(connection, index, perf_counter() - started)
+            transcript.check(index, sent, echo)
+        transcript.check_end(await reader.read(1))  # -> loop; back at EOF, when the server has hung up
+    finally:
+        await close(writer)
+    return transcript.as_dict()
+
+
+async def run_clients(address, params, barrier, at_barrier):
+    samples, clients = Samples(params["connections"], params["messages"]), []
+    for first, end in connect_waves(params["connections"]):
+        for connection in range(first, end):
+            clients.append(asyncio.create_task(client(connection, address, params, barrier, samples), name=f"client-{connection}"))
+        await barrier.wait_for(end)  # -> loop, clients, server; back when this wave is in
+    samples.all_connected()
+    await at_barrier()  # the probe looks (in split mode's child: wait for the parent's go)
+    barrier.opened.set()
+    return [await each for each in clients], samples.summary()  # -> loop, clients; back as each ends
+
+
+async def main(params, probe):
+    barrier, handlers = Barrier(1 if params["split"] else 2, asyncio.Event), []
+    listener = listen(socket.socket, params["connections"])
+    address = listener.getsockname()
+    server = asyncio.create_task(serve(listener, params, barrier, handlers), name="server")
+    if params["split"]:
+        child = split.start(__name__, address[1], params)
+        await barrier.wait_for(params["connections"])  # -> loop, server; back when every handler has started
+        await coroutines.snapshot(probe, handlers)
+        split.go(child)
+        await server  # -> loop, handlers; back when every connection has closed
+        transcripts, summary = split.finish(child)
+    else:
+        transcripts, summary = await run_clients(address, params, barrier, lambda: coroutines.snapshot(probe, handlers))
+        await server  # -> loop, handlers; back when every connection has closed
+    record(probe, summary)
+    return result(transcripts)
+
+
+def run(params, probe):
+    require_fds(params)
+    return coroutines.run(main(params, probe))
+
+
+async def wait_for_go():
+    split.wait_for_go()  # blocks the loop, harmlessly: every client is parked at the barrier
+
+
+def clients_only(port, params):
+    """The client side alone, in split mode's child process (see split.py)."""
+    return coroutines.run(run_clients((HOST, port), params, Barrier(1, asyncio.Event), wait_for_go))

@@ -1,0 +1,75 @@
+"""What gevent.socket and gevent.event give gevent_hub.py, on our fibers/ scheduler.
+
+Socket is a non-blocking socket.socket whose blocking calls try the system
+call and, when it would block, park the fiber in fibers.wait_readable /
+wait_writable until the scheduler's selector reports the socket ready; then
+try again. That try-then-wait is the whole I/O layer of greenlet_fibers.py.
+Event is the smallest wait/set an event needs: a flag and parked fibers.
+"""
+
+import errno
+import os
+import socket
+
+import fibers
+
+
+class Socket(socket.socket):
+    __slots__ = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setblocking(False)
+
+    def accept(self):
+        while True:
+            try:
+                fd, address = self._accept()
+                return Socket(self.family, self.type, self.proto, fileno=fd), address
+            except BlockingIOError:
+                fibers.wait_readable(self)  # -> other fibers; back when a connection waits
+
+    def connect(self, address):
+        error = self.connect_ex(address)
+        if error == errno.EINPROGRESS:
+            fibers.wait_writable(self)  # -> other fibers; back when the handshake is done
+            error = self.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if error:
+            raise OSError(error, os.strerror(error))
+
+    def recv(self, most):
+        while True:
+            try:
+                return super().recv(most)
+            except BlockingIOError:
+                fibers.wait_readable(self)  # -> other fibers; back when bytes (or EOF) arrive
+
+    def sendall(self, data):
+        view = memoryview(data)
+        while view:
+            try:
+                view = view[self.send(view):]
+            except BlockingIOError:
+                fibers.wait_writable(self)  # -> other fibers; back when the send buffer has room
+
+
+class Event:
+    __slots__ = ("flag", "parked")
+
+    def __init__(self):
+        self.flag = False
+        self.parked = []  # fibers in wait()
+
+    def set(self):
+        self.flag = True
+        for fiber in self.parked:
+            fibers.ready(fiber)
+        self.parked.clear()
+
+    def clear(self):
+        self.flag = False
+
+    def wait(self):
+        if not self.flag:
+            self.parked.append(fibers.current())
+            fibers.park()  # -> other fibers; back when set() is called

@@ -1,0 +1,109 @@
+"""connections on greenlet fibers: non-blocking sockets parked on our scheduler's selector.
+
+Read beside gevent_hub.py and asyncio_tasks.py, then fiber_io.py. This file
+and gevent_hub.py are the same program — blocking-style accept, connect, recv
+and sendall — and differ only under the socket: here fiber_io.Socket tries
+each call non-blocking and, when it would block, parks the fiber in
+fibers.wait_readable/wait_writable (one selector registration per wait)
+until the scheduler finds the socket ready. No gevent, no asyncio inside.
+"""
+
+from time import perf_counter
+
+import fibers
+from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, message, no_delay, require_fds, result, split
+from scenarios.connections.barrier import Barrier
+from scenarios.connections.fiber_io import Event, Socket
+from scenarios.connections.samples import Samples, record
+
+
+def receive_exactly(sock, size):
+    echo = bytearray()
+    while len(echo) < size:
+        data = sock.recv(size - len(echo))  # -> other fibers; back with bytes, or b"" at EOF
+        if not data:
+            raise ConnectionError("the server hung up in the middle of an echo")
+        echo += data
+    return echo
+
+
+def handle(conn, chunk, left, barrier):
+    barrier.arrive()
+    with conn:  # the server hangs up first: see echo_bytes() in the spec
+        while left:
+            data = conn.recv(min(chunk, left))  # -> other fibers; back with bytes, or b"" at EOF
+            if not data:
+                raise ConnectionError("a client hung up in the middle of its messages")
+            conn.sendall(data)  # -> other fibers while the send buffer is full
+            left -= len(data)
+
+
+def serve(listener, params, barrier, handlers):
+    chunk = params["server_chunk"] or READ_MAX
+    with listener:
+        while len(handlers) < params["connections"]:
+            conn, _ = listener.accept()  # -> other fibers; back with the next connection
+            no_delay(conn)
+            handlers.append(fibers.spawn(handle, conn, chunk, echo_bytes(params), barrier, name=f"handler-{len(handlers)}"))
+    for handler in handlers:
+        fibers.join(handler)  # -> handlers; back when this one has ended
+
+
+def client(connection, address, params, barrier, samples):
+    transcript, started = Transcript(connection), perf_counter()
+    with Socket() as sock:
+        no_delay(sock)
+        sock.connect(address)  # -> other fibers; back when the handshake is done
+        samples.connected(connection, perf_counter() - started)
+        barrier.arrive()
+        barrier.opened.wait()  # -> other fibers; back when all are open and the probe has looked
+        for index in range(params["messages"]):
+            sent = message(connection, index, params["size"])
+            started = perf_counter()
+            sock.sendall(sent)  # -> other fibers while the send buffer is full
+            echo = receive_exactly(sock, len(sent))  # -> other fibers; back with the whole echo
+            samples.round_trip(connection, index, perf_counter() - started)
+            transcript.check(index, sent, echo)
+        transcript.check_end(sock.recv(1))  # -> other fibers; back at EOF, when the server has hung up
+    return transcript.as_dict()
+
+
+def run_clients(address, params, barrier, at_barrier):
+    samples, clients = Samples(params["connections"], params["messages"]), []
+    for first, end in connect_waves(params["connections"]):
+        for connection in range(first, end):
+            clients.append(fibers.spawn(client, connection, address, params, barrier, samples, name=f"client-{connection}"))
+        barrier.wait_for(end)  # -> clients, server; back when this wave is in
+    samples.all_connected()
+    at_barrier()  # the probe looks (in split mode's child: wait for the parent's go)
+    barrier.opened.set()
+    return [fibers.join(each) for each in clients], samples.summary()  # -> clients; back as each ends
+
+
+def main(params, probe):
+    barrier, handlers = Barrier(1 if params["split"] else 2, Event), []
+    listener = listen(Socket, params["connections"])
+    address = listener.getsockname()
+    server = fibers.spawn(serve, listener, params, barrier, handlers, name="server")
+    if params["split"]:
+        child = split.start(__name__, address[1], params)
+        barrier.wait_for(params["connections"])  # -> server; back when every handler has started
+        fibers.snapshot(probe, handlers)
+        split.go(child)
+        fibers.join(server)  # -> handlers; back when every connection has closed
+        transcripts, summary = split.finish(child)
+    else:
+        transcripts, summary = run_clients(address, params, barrier, lambda: fibers.snapshot(probe, handlers))
+        fibers.join(server)  # -> handlers; back when every connection has closed
+    record(probe, summary)
+    return result(transcripts)
+
+
+def run(params, probe):
+    require_fds(params)
+    return fibers.run(main, params, probe)
+
+
+def clients_only(port, params):
+    """The client side alone, in split mode's child process (see split.py)."""
+    return fibers.run(run_clients, (HOST, port), params, Barrier(1, Event), split.wait_for_go)

@@ -1,0 +1,171 @@
+"""connections: every model echoes every byte, the probe sees every handler parked, nothing leaks.
+
+Each model runs in a subprocess of its own (gevent's hub and asyncio's loop
+never share a process, and the fd count is that run's alone). The child does
+a tiny warm-up run first, so descriptors a runtime keeps for the life of the
+process (gevent's hub) are open before the "before" count is taken.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+import scenarios
+from scenarios.common import digest
+from scenarios.spec import resolve
+
+REPO = Path(__file__).resolve().parent.parent
+MODELS = ("greenlet_fibers", "gevent_hub", "asyncio_tasks")
+SPEC = scenarios.load("connections")
+
+CHILD = r"""
+import asyncio, importlib, json, os, sys
+from scenarios.common import digest
+
+class FakeProbe:
+    def __init__(self):
+        self.snapshots, self.records = [], {}
+
+    def snapshot(self, tasks):
+        self.snapshots.append({
+            "tasks": len(tasks),
+            "suspended": sum(1 for task in tasks if parked(task)),
+            "handlers": sum(1 for task in tasks if name(task).startswith("handler-")),
+        })
+
+    def record(self, name, value):
+        self.records[name] = value
+
+def parked(task):
+    if isinstance(task, asyncio.Task):
+        return not task.done() and task is not asyncio.current_task()
+    return not task.dead and task.gr_frame is not None  # a greenlet that has run and is switched out
+
+def name(task):
+    return task.get_name() if isinstance(task, asyncio.Task) else task.name
+
+model = importlib.import_module("scenarios.connections." + sys.argv[1])
+params = json.loads(sys.argv[2])
+model.run(dict(params, connections=2, messages=1, size=8), FakeProbe())  # warm-up
+before = set(os.listdir("/proc/self/fd"))
+probe = FakeProbe()
+result = model.run(params, probe)
+leaked = sorted(set(os.listdir("/proc/self/fd")) - before)
+print(json.dumps({"digest": digest(result), "totals": result["totals"], "leaked_fds": leaked,
+                  "snapshots": probe.snapshots, "records": probe.records}))
+"""
+
+
+def params_for(**overrides):
+    return dict(resolve(SPEC, "connections", []), **overrides)
+
+
+@lru_cache(maxsize=None)
+def run_model(model, params_json):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-c", CHILD, model, params_json], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def run(model, params):
+    return run_model(model, json.dumps(params, sort_keys=True))
+
+
+MANY = params_for(connections=200, messages=3, size=512)
+ONE_BYTE_READS = params_for(connections=10, messages=2, size=64, server_chunk=1)
+SPLIT = params_for(connections=100, messages=2, size=128, split=True)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_echoes_exactly_what_the_reference_expects(model):
+    outcome = run(model, MANY)
+    assert outcome["digest"] == digest(SPEC.reference(MANY))
+    assert outcome["totals"] == {"connections": 200, "messages": 600, "bytes": 600 * 512}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_server_reading_one_byte_at_a_time_still_echoes_every_byte(model):
+    assert run(model, ONE_BYTE_READS)["digest"] == digest(SPEC.reference(ONE_BYTE_READS))
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_run_leaves_no_file_descriptor_open(model):
+    assert run(model, MANY)["leaked_fds"] == []
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_the_probe_looks_once_at_every_server_handler_parked(model):
+    assert run(model, MANY)["snapshots"] == [{"tasks": 200, "suspended": 200, "handlers": 200}]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_latencies_and_connect_time_are_recorded_beside_the_result(model):
+    records = run(model, MANY)["records"]
+    assert records["latency_s"]["count"] == 200 * 3
+    assert 0 < records["latency_s"]["min"] <= records["latency_s"]["p50"] <= records["latency_s"]["max"]
+    assert records["connect_latency_s"]["count"] == 200
+    assert records["connect_s"] > 0
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_clients_split_into_a_child_process_give_the_same_result(model):
+    outcome = run(model, SPLIT)
+    assert outcome["digest"] == digest(SPEC.reference(SPLIT))
+    assert outcome["snapshots"] == [{"tasks": 100, "suspended": 100, "handlers": 100}]
+    assert outcome["records"]["latency_s"]["count"] == 100 * 2
+    assert outcome["leaked_fds"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", MODELS)
+def test_ten_thousand_connections_are_open_at_once_when_the_clients_are_split(model):
+    at_limit = params_for(connections=10_000, messages=1, size=64, split=True)
+    outcome = run(model, at_limit)
+    assert outcome["digest"] == digest(SPEC.reference(at_limit))
+    assert outcome["snapshots"][0]["suspended"] == 10_000
+
+
+def test_messages_differ_for_every_connection_and_index():
+    messages = {SPEC.message(connection, index, 100) for connection in range(30) for index in range(30)}
+    assert len(messages) == 900
+    assert all(len(message) == 100 for message in messages)
+
+
+def test_the_reference_sorts_by_connection_and_counts_every_byte():
+    reference = SPEC.reference(params_for(connections=3, messages=2, size=10))
+    assert [entry["connection"] for entry in reference["connections"]] == [0, 1, 2]
+    assert reference["totals"] == {"connections": 3, "messages": 6, "bytes": 60}
+
+
+def test_one_process_fits_9900_pairs_under_the_fd_limit_and_10000_only_split():
+    fd_limit = 20_000
+    assert SPEC.fds_needed(params_for(connections=9_900)) <= fd_limit
+    assert SPEC.fds_needed(params_for(connections=10_000)) > fd_limit
+    assert SPEC.fds_needed(params_for(connections=10_000, split=True)) <= fd_limit
+
+
+def test_connect_waves_cover_every_connection_once_within_half_the_backlog():
+    for connections in (1, 7, 512, 10_000):
+        waves = SPEC.connect_waves(connections)
+        assert [i for first, end in waves for i in range(first, end)] == list(range(connections))
+        assert all(end - first <= max(1, SPEC.listen_backlog(connections) // 2) for first, end in waves)
+
+
+def test_an_echo_that_differs_by_one_byte_is_refused():
+    transcript = SPEC.Transcript(0)
+    with pytest.raises(SPEC.EchoMismatch):
+        transcript.check(0, b"abc", b"abd")
+
+
+def test_a_run_that_would_exceed_the_fd_limit_is_refused_before_it_starts(monkeypatch):
+    monkeypatch.setattr(SPEC.resource, "getrlimit", lambda _which: (20_000, 20_000))
+    with pytest.raises(OSError, match="split=true"):
+        SPEC.require_fds(params_for(connections=10_000))
+    SPEC.require_fds(params_for(connections=10_000, split=True))
