@@ -10,7 +10,9 @@ import argparse
 import importlib
 import json
 import os
+import signal
 import sys
+import tempfile
 
 import scenarios
 from harness import pipeline, report
@@ -52,6 +54,8 @@ def add_run_options(parser):
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="set a parameter")
     parser.add_argument("--repeat", default="5", help="timed runs per model, each in a fresh process (1..100)")
     parser.add_argument("--timeout", default="300", help="seconds one worker run may take (default 300)")
+    parser.add_argument("--memory-limit", metavar="MIB",
+                        help="cap each worker's address space; a model that exceeds it fails with MemoryError")
     parser.add_argument("--json", metavar="PATH", help="write the result as JSON to PATH")
     parser.add_argument("--trace", action="store_true", help="print every switch as [who] from -> to (small sizes)")
 
@@ -99,17 +103,30 @@ def check_writable(path):
     folder = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         raise UsageError(f"--json {path!r} is a directory, not a file")
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-        raise UsageError(f"--json {path!r}: cannot write in {folder!r}")
+    if not os.path.isdir(folder):
+        raise UsageError(f"--json {path!r}: no folder {folder!r}")
+    # Try, rather than ask os.access: root passes every permission check, yet
+    # cannot create files in /proc; the result must not be lost after the run.
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".fiberlab-check-"):
+            pass
+    except OSError:
+        raise UsageError(f"--json {path!r}: cannot write in {folder!r}") from None
 
 
 def write_json(path, data):
     """Write to a temporary file beside PATH, then rename: never a half-written file."""
     tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w") as handle:
-        json.dump(data, handle, indent=2)
-        handle.write("\n")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w") as handle:
+            json.dump(data, handle, indent=2)
+            handle.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        # Interrupted or failed mid-write: PATH is still the old file; drop the half-written one.
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def cmd_list(_args):
@@ -140,15 +157,26 @@ def parse_run_options(args):
     return model_ids, repeat, timeout
 
 
+def parse_memory_limit(text):
+    """--memory-limit MIB as bytes, or None. A worker with gevent loaded maps
+    about 30 MiB before any model runs, so less than 64 would only mean that
+    every model fails at start-up."""
+    if text is None:
+        return None
+    return parse_int(text, "--memory-limit", 64, 1 << 20) * 2**20
+
+
 def cmd_run(args):
     names = parse_scenarios(args.scenario)
     model_ids, repeat, timeout = parse_run_options(args)
+    memory_limit_bytes = parse_memory_limit(args.memory_limit)
     plans = [(name, scenarios.load(name)) for name in names]
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
     progress = report.Progress()
     results = []
     for name, spec, params in plans:
-        result = pipeline.run_scenario(name, spec, params, model_ids, repeat, timeout, args.trace, progress)
+        result = pipeline.run_scenario(name, spec, params, model_ids, repeat, timeout, args.trace, progress,
+                                       memory_limit_bytes)
         progress.clear()
         print(report.render(result), flush=True)
         results.append(result)
@@ -157,7 +185,13 @@ def cmd_run(args):
     return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
 
 
+def _terminated(_signum, _frame):
+    # SIGTERM takes the Ctrl-C path, where run_worker kills the worker's process group.
+    raise KeyboardInterrupt
+
+
 def main(argv=None):
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         args = build_parser().parse_args(argv)
         return args.handler(args)

@@ -49,7 +49,9 @@ def run_worker(job, timeout):
             raise
         if proc.returncode < 0:
             name = signal.Signals(-proc.returncode).name
-            return {"status": "crashed", "error": f"worker killed by {name}", "signal": name, "stdout": stdout}
+            # Nobody here sends SIGKILL before the timeout, so it is most likely the kernel's OOM killer.
+            hint = " (out of memory? the kernel's OOM killer sends it)" if name == "SIGKILL" else ""
+            return {"status": "crashed", "error": f"worker killed by {name}{hint}", "signal": name, "stdout": stdout}
         if not os.path.exists(job["out"]):
             last = (stderr.strip().splitlines() or ["no output"])[-1][:300]
             return {"status": "crashed", "error": f"worker exited {proc.returncode} without a result: {last}"}
@@ -92,12 +94,14 @@ def failed(status, error, ops):
             "ns_per_op": None, "memory": None, "stack": None}
 
 
-def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeout, trace, progress):
+def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeout, trace, progress,
+              memory_limit_bytes=None):
     ops = spec.ops(params)
     timed, traced, slope_points = [], None, []
     for label, pass_, run_params in plan_runs(spec, params, repeat, trace):
         progress(f"{scenario} · {model_id} · {label}")
-        job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace}
+        job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
+               "memory_limit_bytes": memory_limit_bytes}
         outcome = run_worker(job, timeout)
         if trace and outcome.get("stdout"):
             progress.print(outcome["stdout"].rstrip("\n"))
@@ -149,7 +153,7 @@ def summarize_model(timed, traced, slope_points, ops):
     return entry
 
 
-def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress):
+def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress, memory_limit_bytes=None):
     result = {
         "scenario": scenario,
         "params": params,
@@ -160,7 +164,8 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
     }
     for model_id in model_ids:
         result["models"][model_id] = run_model(
-            scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress
+            scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
+            memory_limit_bytes,
         )
     result["match"] = all(entry["status"] == "ok" for entry in result["models"].values())
     baseline = getattr(spec, "BASELINE", None)

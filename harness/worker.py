@@ -11,6 +11,14 @@ Passes (job["pass"]):
   "memory"  a run at reduced work, for the bytes-per-task slope
 A worker that dies (signal, hard exit) leaves no out file; the harness
 reports that as the model's crash.
+
+Hygiene: after the scenario returns, the worker checks that it left nothing
+behind (an open fd, a fiber or gevent greenlet still suspended, an asyncio
+task still pending); a leak is that model's error, since a scenario that
+leaks has not finished the work it is timed for.
+If the job sets "memory_limit_bytes", the worker caps its address space
+first, so a model that runs away fails with MemoryError instead of
+swamping the machine.
 """
 
 import gc
@@ -26,16 +34,78 @@ import psutil
 import scenarios
 from harness import trace
 from harness.models import all_models, load_function
+from coroutines.runner import leftover_tasks
+from fibers.scheduler import live_fibers
 from harness.probe import Probe
 from scenarios.common import canonical_json, digest
 
 
 def one_line(exc):
-    text = f"{type(exc).__name__}: {exc}".strip().splitlines()
+    text = (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__).strip().splitlines()
     return text[0][:300] if text else type(exc).__name__
 
 
+def open_fds():
+    """The fds open now. The one os.listdir used is closed again by the time
+    we fstat it, so it drops out."""
+    fds = set()
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            os.fstat(int(name))
+        except OSError:
+            continue
+        fds.add(int(name))
+    return fds
+
+
+def live_gevent_greenlets():
+    """gevent Greenlets not dead. gevent keeps no registry, so scan the heap;
+    the hub is not a gevent.Greenlet, so it never counts."""
+    if "gevent" not in sys.modules:
+        return []
+    from gevent import Greenlet
+
+    return [obj for obj in gc.get_objects() if isinstance(obj, Greenlet) and not obj.dead]
+
+
+def plural(count, word):
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def leaks(fds_before):
+    """One line naming what the scenario left behind, or None if nothing."""
+    gc.collect()  # an unreachable socket closes here: only a kept one is a leak
+    found = []
+    fds = len(open_fds() - fds_before)
+    if fds:
+        found.append(f"{plural(fds, 'fd')} left open")
+    fibers = len(live_fibers()) + len(live_gevent_greenlets())
+    if fibers:
+        found.append(f"{plural(fibers, 'greenlet')} still suspended")
+    tasks = len(leftover_tasks())
+    if tasks:
+        found.append(f"{plural(tasks, 'asyncio task')} still pending")
+    return "leak: " + ", ".join(found) if found else None
+
+
+def prepare_runtime():
+    """Start the gevent hub before the fd census: its loop's fds (epoll, eventfd)
+    live as long as the process, whichever scenario first wakes it. A model
+    file must therefore import gevent at the top, as every gevent_hub.py does."""
+    if "gevent" in sys.modules:
+        import gevent
+
+        gevent.get_hub().loop  # noqa: B018 - touching the loop creates its fds
+
+
+def limit_memory(limit_bytes):
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, hard))
+
+
 def run_job(job):
+    if job.get("memory_limit_bytes"):
+        limit_memory(job["memory_limit_bytes"])
     model = all_models()[job["model"]]
     spec = scenarios.load(job["scenario"])
     params = job["params"]
@@ -52,7 +122,9 @@ def run_job(job):
     if job.get("trace"):
         trace.install(model)
 
+    prepare_runtime()
     gc.collect()
+    fds_before = open_fds()
     before = psutil.Process().memory_full_info()
     if job["pass"] == "traced":
         tracemalloc.start()
@@ -64,6 +136,9 @@ def run_job(job):
 
     if probe.stack is None:
         raise RuntimeError("the scenario never called probe.snapshot()")
+    leak = leaks(fds_before)
+    if leak:
+        return {"status": "error", "error": leak}
     outcome = {
         "status": "ok",
         "error": None,
@@ -84,10 +159,20 @@ def run_job(job):
     return outcome
 
 
+def out_of_memory(job, exc):
+    limit = job.get("memory_limit_bytes")
+    where = f" (address-space limit {limit / 2**20:,.0f} MiB)" if limit else ""
+    return f"out of memory{where}: {one_line(exc)}"
+
+
 def main():
     job = json.loads(sys.stdin.read())
     try:
         outcome = run_job(job)
+    except MemoryError as exc:
+        # The frames holding the model's allocations die with `exc` at the end
+        # of this block, so there is memory again to write the outcome.
+        outcome = {"status": "error", "error": out_of_memory(job, exc)}
     except BaseException as exc:  # noqa: BLE001 - any failure is this model's result
         outcome = {"status": "error", "error": one_line(exc)}
     sys.stdout.flush()

@@ -4,10 +4,14 @@ Each misbehaves in one way the harness must report without falling over.
 They pretend to be stackful so the probe uses the greenlet describe().
 """
 
+import asyncio
 import os
+import resource
 import signal
+import socket
 import time
 
+import gevent.event
 from greenlet import getcurrent
 
 from harness.models import Model
@@ -22,7 +26,15 @@ MODELS = {
     "fake-crash": _model("fake-crash", "crash"),
     "fake-hang": _model("fake-hang", "hang"),
     "fake-raise": _model("fake-raise", "raise"),
+    "fake-oom": _model("fake-oom", "oom"),
+    "fake-leak": _model("fake-leak", "leak"),
+    "fake-leak-gevent": _model("fake-leak-gevent", "leak_gevent"),
+    "fake-leak-asyncio": _model("fake-leak-asyncio", "leak_asyncio"),
 }
+
+# Everything a leaking model leaves behind stays referenced here, so the garbage
+# collector cannot tidy it up before the worker's hygiene check looks.
+KEPT = []
 
 
 def snapshot_self(probe):
@@ -44,6 +56,62 @@ def run_hang(params, probe):
 
 def run_raise(params, probe):
     raise ValueError("this model always fails")
+
+
+def run_oom(params, probe):
+    """Allocate until MemoryError. Only under an address-space limit (the
+    harness's --memory-limit): without one it would eat the shared machine."""
+    limit, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if limit == resource.RLIM_INFINITY or limit > 4 * 2**30:
+        raise RuntimeError("fake-oom needs --memory-limit of at most 4 GiB")
+    hoard = []
+    while True:
+        hoard.append(bytearray(16 * 2**20))
+
+
+def reference_result(params):
+    from scenarios import generator
+
+    return generator.reference(params)
+
+
+def run_leak(params, probe):
+    """The right result, but a socket pair left open and a fiber left parked."""
+    import fibers
+
+    def main():
+        KEPT.append(socket.socketpair())
+        fibers.spawn(fibers.park, name="forgotten")
+        fibers.snapshot(probe, [fibers.current()])
+        return reference_result(params)
+
+    return fibers.run(main)
+
+
+def run_leak_gevent(params, probe):
+    """The right result, but a gevent greenlet left waiting on an event nobody sets."""
+    from fibers import gevent_glue
+
+    def main():
+        KEPT.append(gevent_glue.spawn("forgotten", gevent.event.Event().wait))
+        gevent_glue.yield_()  # -> hub, which starts the forgotten greenlet; back at once
+        gevent_glue.snapshot(probe, [gevent_glue.current()])
+        return reference_result(params)
+
+    return gevent_glue.run(main)
+
+
+def run_leak_asyncio(params, probe):
+    """The right result, but an asyncio task still pending when main returns."""
+    from coroutines import runner
+
+    async def main():
+        KEPT.append(asyncio.get_running_loop().create_task(asyncio.sleep(3600), name="forgotten"))
+        await asyncio.sleep(0)
+        return reference_result(params)
+
+    snapshot_self(probe)
+    return runner.run(main())
 
 
 __all__ = ["MODELS", "time"]
