@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SCENARIO ?= all
 ARGS ?=
 
-.PHONY: run-scenario test sweep report lint clean
+.PHONY: run-scenario test sweep report lint clean compare-pythons
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,5 +22,12 @@ run-scenario: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# Every scenario at default sizes on every interpreter found among 3.10-3.13 (each gets
+# its venv in .venv-pythons/ once); a version whose interpreter or wheels are missing is
+# named as unavailable on one line and left out. One table per scenario.
+compare-pythons: $(STAMP)
+	@pythons=$$($(PY) -m harness pythons --usable 3.10 3.11 3.12 3.13) && \
+	  $(PY) -m harness run all --python $$pythons --repeat 3 $(ARGS)
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) .venv-pythons build *.egg-info

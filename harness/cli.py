@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 import scenarios
-from harness import pipeline, report
+from harness import interpreters, pipeline, report
 from harness.models import all_models
 from scenarios.spec import ParamError, resolve
 
@@ -31,7 +31,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-VERB_MODULES = []  # e.g. "harness.sweep": modules with add_parser(verbs) and main(args)
+VERB_MODULES = ["harness.pythons"]  # e.g. "harness.sweep": modules with add_parser(verbs) and main(args)
 
 
 def build_parser():
@@ -58,6 +58,9 @@ def add_run_options(parser):
                         help="cap each worker's address space; a model that exceeds it fails with MemoryError")
     parser.add_argument("--json", metavar="PATH", help="write the result as JSON to PATH")
     parser.add_argument("--trace", action="store_true", help="print every switch as [who] from -> to (small sizes)")
+    parser.add_argument("--python", action="append", default=[], metavar="SPEC",
+                        help="run the workers on this interpreter too: a version (3.12) or a path; repeatable or "
+                             "comma-separated; each gets its own venv in .venv-pythons/ (made once)")
 
 
 def all_models_public():
@@ -166,6 +169,31 @@ def parse_memory_limit(text):
     return parse_int(text, "--memory-limit", 64, 1 << 20) * 2**20
 
 
+def parse_pythons(values, progress):
+    """--python values as prepared Interpreters (each with its venv), or None when none was given.
+
+    Every SPEC is looked for before any venv is built, so a typo fails at once."""
+    specs = [item.strip() for value in values for item in value.split(",")]
+    if not specs:
+        return None
+    if not all(specs):
+        raise UsageError(f"--python needs versions or paths, comma-separated, got {','.join(values)!r}")
+    try:
+        found = [interpreters.find(spec) for spec in specs]
+    except interpreters.NotFound as exc:
+        raise UsageError(str(exc)) from None
+    versions = [one.version for one in found]
+    for version in versions:
+        if versions.count(version) > 1:
+            raise UsageError(f"--python names Python {version} twice ({', '.join(specs)}); one venv per version")
+    try:
+        prepared = [interpreters.prepare(one, progress) for one in found]
+    except interpreters.InstallFailed as exc:
+        raise UsageError(str(exc)) from None
+    progress.clear()
+    return prepared
+
+
 def cmd_run(args):
     names = parse_scenarios(args.scenario)
     model_ids, repeat, timeout = parse_run_options(args)
@@ -173,10 +201,11 @@ def cmd_run(args):
     plans = [(name, scenarios.load(name)) for name in names]
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
     progress = report.Progress()
+    pythons = parse_pythons(args.python, progress)
     results = []
     for name, spec, params in plans:
         result = pipeline.run_scenario(name, spec, params, model_ids, repeat, timeout, args.trace, progress,
-                                       memory_limit_bytes)
+                                       memory_limit_bytes, pythons)
         progress.clear()
         print(report.render(result), flush=True)
         results.append(result)

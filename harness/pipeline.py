@@ -23,15 +23,15 @@ SLOPE_COUNTS = (500, 2500)  # task-count values of the memory-slope runs
 NOISY_SPREAD = 1.2  # max/min of the timed runs above which a timing is flagged
 
 
-def run_worker(job, timeout):
-    """Run one job in a fresh `python -m harness.worker`; return its outcome dict.
+def run_worker(job, timeout, python=sys.executable):
+    """Run one job in a fresh `PYTHON -m harness.worker`; return its outcome dict.
 
     The worker gets its own session (process group), so a timeout kills it and
     anything it started."""
     with tempfile.TemporaryDirectory(prefix="fiberlab-") as tmp:
         job = dict(job, out=os.path.join(tmp, "outcome.json"))
         proc = subprocess.Popen(
-            [sys.executable, "-m", "harness.worker"],
+            [python, "-m", "harness.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -95,14 +95,17 @@ def failed(status, error, ops):
 
 
 def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeout, trace, progress,
-              memory_limit_bytes=None):
+              memory_limit_bytes=None, interpreter=None):
+    """interpreter: None for this one (sys.executable), else a prepared harness.interpreters.Interpreter."""
     ops = spec.ops(params)
     timed, traced, slope_points = [], None, []
+    python = interpreter.python if interpreter else sys.executable
+    shown_as = f"{model_id}@{interpreter.label}" if interpreter else model_id
     for label, pass_, run_params in plan_runs(spec, params, repeat, trace):
-        progress(f"{scenario} · {model_id} · {label}")
+        progress(f"{scenario} · {shown_as} · {label}")
         job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
                "memory_limit_bytes": memory_limit_bytes}
-        outcome = run_worker(job, timeout)
+        outcome = run_worker(job, timeout, python)
         if trace and outcome.get("stdout"):
             progress.print(outcome["stdout"].rstrip("\n"))
         if outcome["status"] != "ok":
@@ -153,7 +156,12 @@ def summarize_model(timed, traced, slope_points, ops):
     return entry
 
 
-def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress, memory_limit_bytes=None):
+def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress, memory_limit_bytes=None,
+                 interpreters=None):
+    """interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
+    a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
+    so one model's interpreters sit together in the table), each entry also naming its
+    "model" and "python", and the environment gains "interpreters": {X.Y: what it reported}."""
     result = {
         "scenario": scenario,
         "params": params,
@@ -162,11 +170,19 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
         "match": False,
         "models": {},
     }
+    if interpreters:
+        result["environment"]["interpreters"] = {one.label: one.environment for one in interpreters}
     for model_id in model_ids:
-        result["models"][model_id] = run_model(
-            scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
-            memory_limit_bytes,
-        )
+        for interpreter in interpreters or [None]:
+            entry = run_model(
+                scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
+                memory_limit_bytes, interpreter,
+            )
+            if interpreter is None:
+                result["models"][model_id] = entry
+            else:
+                result["models"][f"{model_id}@{interpreter.label}"] = dict(entry, model=model_id,
+                                                                          python=interpreter.label)
     result["match"] = all(entry["status"] == "ok" for entry in result["models"].values())
     baseline = getattr(spec, "BASELINE", None)
     if baseline:

@@ -1,0 +1,99 @@
+"""--python: finding interpreters, refusing missing ones, and a run under a second one."""
+
+import io
+import json
+import os
+import sys
+
+import pytest
+
+from harness import cli, interpreters, report
+from tests.conftest import run_cli
+
+THIS_VERSION = "%d.%d" % sys.version_info[:2]
+CANDIDATES = ("3.10", "3.11", "3.12", "3.13")
+
+
+def executable_script(path, text):
+    path.write_text(text)
+    path.chmod(0o755)
+    return path
+
+
+def test_a_version_is_found_as_pythonX_Y_on_path(tmp_path, monkeypatch):
+    os.symlink(sys.executable, tmp_path / f"python{THIS_VERSION}")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    found = interpreters.find(THIS_VERSION)
+    assert found.version == THIS_VERSION
+    assert interpreters.version_of(found.base)[0] == THIS_VERSION
+
+
+def test_a_failing_shim_on_path_is_passed_over_for_pyenvs_installed_version(tmp_path, monkeypatch):
+    # A pyenv shim exists for every version pyenv knows, and fails when that version is not active.
+    bin_dir, root = tmp_path / "bin", tmp_path / "pyenv-root"
+    bin_dir.mkdir()
+    executable_script(bin_dir / f"python{THIS_VERSION}", "#!/bin/sh\necho 'pyenv: command not found' >&2\nexit 127\n")
+    executable_script(bin_dir / "pyenv", f"#!/bin/sh\necho {root}\n")
+    installed = root / "versions" / f"{THIS_VERSION}.99" / "bin"
+    installed.mkdir(parents=True)
+    os.symlink(sys.executable, installed / f"python{THIS_VERSION}")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    found = interpreters.find(THIS_VERSION)
+    assert found.version == THIS_VERSION
+
+
+def test_a_missing_version_is_a_usage_error_naming_what_was_tried(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(cli.UsageError, match=r"--python 3\.99: no working Python 3\.99 \(tried python3\.99 on PATH"):
+        cli.parse_pythons(["3.99"], report.Progress(io.StringIO()))
+
+
+def test_a_missing_version_on_the_command_line_is_one_line_and_exit_2():
+    proc = run_cli("run", "pingpong", "--python", f"{THIS_VERSION},3.99")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "3.99" in proc.stderr and "tried" in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_a_path_to_an_interpreter_is_accepted_and_a_path_to_nothing_is_refused():
+    assert interpreters.find(sys.executable).version == THIS_VERSION
+    with pytest.raises(interpreters.NotFound, match="not a Python 3 interpreter that runs"):
+        interpreters.find("/nonexistent/bin/python3")
+
+
+def test_one_version_named_twice_is_refused():
+    with pytest.raises(cli.UsageError, match=f"names Python {THIS_VERSION} twice"):
+        cli.parse_pythons([f"{THIS_VERSION},{sys.executable}"], report.Progress(io.StringIO()))
+
+
+def second_interpreter():
+    """A version among 3.10-3.13 other than this one that runs here, or None."""
+    for version in CANDIDATES:
+        if version == THIS_VERSION:
+            continue
+        try:
+            return interpreters.find(version).version
+        except interpreters.NotFound:
+            continue
+    return None
+
+
+@pytest.mark.slow
+def test_a_small_run_under_a_second_interpreter_matches_and_records_its_versions(tmp_path):
+    # The first time, this builds .venv-pythons/X.Y (a venv plus gevent: about a minute); later runs reuse it.
+    version = second_interpreter()
+    if version is None:
+        pytest.skip(f"no Python among {', '.join(CANDIDATES)} other than {THIS_VERSION} on PATH or in pyenv")
+    path = tmp_path / "out.json"
+    proc = run_cli("run", "pingpong", "--param", "rounds=200", "--param", "pairs=2", "--repeat", "1",
+                   "--models", "greenlet,asyncio", "--python", version, "--json", str(path), timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = json.loads(path.read_text())
+    assert result["match"] is True
+    assert list(result["models"]) == [f"greenlet@{version}", f"asyncio@{version}"]
+    for entry in result["models"].values():
+        assert entry["status"] == "ok" and entry["python"] == version and entry["ns_per_op"] > 0
+    described = result["environment"]["interpreters"][version]
+    assert described["python"].startswith(version + ".")
+    assert described["greenlet"] and described["gevent"]
+    assert f"\ngreenlet@{version} " in proc.stdout
