@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 import scenarios
-from harness import interpreters, pipeline, report
+from harness import fd_budget, interpreters, pipeline, report
 from harness.models import all_models
 from scenarios.spec import ParamError, resolve
 
@@ -31,7 +31,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-VERB_MODULES = ["harness.pythons"]  # e.g. "harness.sweep": modules with add_parser(verbs) and main(args)
+VERB_MODULES = ["harness.pythons", "harness.serve"]  # e.g. "harness.sweep": modules with add_parser(verbs) and main(args)
 
 
 def build_parser():
@@ -151,6 +151,19 @@ def parse_params(spec, name, assignments):
         raise UsageError(str(exc)) from None
 
 
+def fit_fd_budget(name, spec, params, assignments):
+    """Params that fit under the open-file limit (split chosen if need be, and
+    said in one line), or a refusal before anything runs."""
+    split_given = any(assignment.partition("=")[0] == fd_budget.SPLIT for assignment in assignments)
+    try:
+        params, note = fd_budget.fit(spec, params, split_given)
+    except fd_budget.DoesNotFit as exc:
+        raise UsageError(f"{name}: {exc}") from None
+    if note:
+        print(f"{name}: {note}", flush=True)
+    return params
+
+
 def parse_run_options(args):
     """The checked common options: (model_ids, repeat, timeout). Refuses bad ones."""
     model_ids = parse_models(args.models)
@@ -200,6 +213,7 @@ def cmd_run(args):
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     plans = [(name, scenarios.load(name)) for name in names]
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
+    plans = [(name, spec, fit_fd_budget(name, spec, params, args.param)) for name, spec, params in plans]
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     results = []

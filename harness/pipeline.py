@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import environment, stats
+from harness import environment, fd_budget, stats
 from scenarios.common import digest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,15 @@ def slope_params(spec, params):
         return []
     name, _units = spec.TASK_COUNT
     limit = next(param.maximum for param in spec.PARAMS if param.name == name)
-    return [dict(params, **getattr(spec, "IDLE", {}), **{name: count}) for count in SLOPE_COUNTS if count <= limit]
+    points = [dict(params, **getattr(spec, "IDLE", {}), **{name: count}) for count in SLOPE_COUNTS if count <= limit]
+    return [point for point in points if fd_budget.fits(spec, point)]
+
+
+def tasks_alive(spec, run_params):
+    """Tasks alive in a memory-slope run, as the spec's TASK_COUNT declares them
+    (the probe may look at only some of them, e.g. the server side)."""
+    name, units = spec.TASK_COUNT
+    return run_params[name] * units
 
 
 def plan_runs(spec, params, repeat, trace):
@@ -120,7 +128,7 @@ def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeou
         elif pass_ == "traced":
             traced = outcome
         elif pass_ == "memory":
-            slope_points.append((outcome["stack"]["tasks"], outcome["uss_delta_bytes"]))
+            slope_points.append((tasks_alive(spec, run_params), outcome["uss_delta_bytes"]))
     if trace:
         timed = [outcome]
     return summarize_model(timed, traced, slope_points, ops)
@@ -187,4 +195,6 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
     baseline = getattr(spec, "BASELINE", None)
     if baseline:
         result["baseline"] = baseline[1]
+    if hasattr(spec, "TASK_COUNT"):
+        result["task_count"] = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
     return result

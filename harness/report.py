@@ -80,17 +80,63 @@ def rows(result):
 
 
 def table(result):
-    body = [list(COLUMNS)] + list(rows(result))
-    widths = [max(len(row[col]) for row in body) for col in range(len(COLUMNS))]
+    return grid([list(COLUMNS)] + list(rows(result)))
+
+
+def grid(body):
+    """Rows of cells as aligned text, with a rule under the first (header) row."""
+    widths = [max(len(row[col]) for row in body) for col in range(len(body[0]))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in body]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def distributions(entry):
+    """Names of the entry's records that summarize a distribution (they carry p50 and p99)."""
+    return [name for name, value in (entry.get("records") or {}).items() if isinstance(value, dict) and "p99" in value]
+
+
+def human_record(name, value):
+    if value is None:
+        return "-"
+    if name.endswith("_per_s"):
+        return f"{value:,.0f}/s"
+    return human_seconds(value) if name.endswith("_s") else f"{value:,}"
+
+
+def records_table(result):
+    """Under the table, for scenarios that record distributions (latencies): per model
+    memory per unit of the task count, ops per second, p50/p99 of each distribution,
+    and the other numbers recorded (from the first timed run). None if nothing to show."""
+    ok = {model_id: entry for model_id, entry in result["models"].items() if entry["status"] == "ok"}
+    first = next((entry for entry in ok.values() if distributions(entry)), None)
+    if first is None:
+        return None
+    names = distributions(first)
+    numbers = [name for name, value in first["records"].items()
+               if isinstance(value, (int, float)) and not isinstance(value, bool)]
+    count_name, units = result.get("task_count") or ("task", 1)
+    per_unit = f"memory per {count_name.removesuffix('s')}"
+    header = ["model", per_unit, "ops/s"] + [f"{name} {p}" for name in names for p in ("p50", "p99")] + numbers
+    body = [header]
+    for model_id, entry in ok.items():
+        per_task, records = entry["memory"]["bytes_per_task"], entry.get("records") or {}
+        body.append([model_id, human_bytes(per_task * units if per_task is not None else None),
+                     f"{entry['ops'] / entry['wall_s']['median']:,.0f}"]
+                    + [human_record(name, (records.get(name) or {}).get(p)) for name in names for p in ("p50", "p99")]
+                    + [human_record(name, records.get(name)) for name in numbers])
+    legend = (f"  {per_unit} = bytes/task × {units} (slope of USS); ops/s = ops / median wall; "
+              f"p50/p99 and the rest as the first timed run recorded them")
+    return grid(body) + "\n" + legend
 
 
 def render(result):
     params = ", ".join(f"{name}={value:,}" if isinstance(value, int) and not isinstance(value, bool)
                        else f"{name}={value}" for name, value in result["params"].items())
     out = [f"{result['scenario']}  ({params})", table(result)]
+    recorded = records_table(result)
+    if recorded:
+        out.append(recorded)
     for model_id, entry in result["models"].items():
         if entry["status"] != "ok":
             out.append(f"  {model_id}: {entry['status']}: {entry['error']}")

@@ -18,7 +18,8 @@ the barrier, a state a real client is never in.)
 Measurements that differ from run to run go through probe.record, never
 into the result: "latency_s" (one round trip: send a message, read its whole
 echo), "connect_latency_s" (one connect), both summarized by summarize(),
-and "connect_s" (first connect to every connection open).
+"connect_s" (first connect to every connection open) and "connects_per_s"
+(connections / connect_s, the set-up rate).
 See samples.py; split.py runs the clients in a process of their own.
 """
 
@@ -40,7 +41,10 @@ PARAMS = (
 
 TASK_COUNT = ("connections", 2)  # a server handler and a client per connection
 SMALL = {"connections": 50, "messages": 3, "size": 512}  # quick correctness check in the tests
-IDLE = {"messages": 1, "size": 16}  # memory-slope runs need open connections, not traffic
+# Memory-slope runs need open connections, not traffic; unsplit, so the worker
+# holds both tasks of each connection, as TASK_COUNT says.
+IDLE = {"messages": 1, "size": 16, "split": False}
+SERVER = "serve_forever"  # each model file's standalone echo server: `python -m harness serve connections`
 
 HOST = "127.0.0.1"  # the only interface a server binds
 READ_MAX = 65_536  # what server_chunk=0 means: take up to this much per read
@@ -98,13 +102,23 @@ def listen_backlog(connections):
     return max(1, min(connections, cap))
 
 
-def listen(socket_class, connections):
-    """A listening TCP socket of `socket_class` on HOST, port chosen by the kernel."""
+def listen(socket_class, connections, port=0):
+    """A listening TCP socket of `socket_class` on HOST:port (0: the kernel picks a free one)."""
     listener = socket_class(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((HOST, 0))
+    listener.bind((HOST, port))
     listener.listen(listen_backlog(connections))
     return listener
+
+
+def server_backlog():
+    """The standalone server's backlog: room for as many waiting connections as the largest run opens."""
+    return listen_backlog(PARAMS[0].maximum)
+
+
+def server_listener(socket_class, port):
+    """The standalone server's listener on HOST:port."""
+    return listen(socket_class, PARAMS[0].maximum, port)
 
 
 def no_delay(sock):

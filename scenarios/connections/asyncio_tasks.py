@@ -15,7 +15,7 @@ import socket
 from time import perf_counter
 
 import coroutines
-from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, listen_backlog, message, require_fds, result, split
+from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, listen_backlog, message, require_fds, result, server_backlog, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.samples import Samples, record
 
@@ -118,3 +118,41 @@ async def wait_for_go():
 def clients_only(port, params):
     """The client side alone, in split mode's child process (see split.py)."""
     return coroutines.run(run_clients((HOST, port), params, Barrier(1, asyncio.Event), wait_for_go))
+
+
+async def echo(reader, writer):
+    """The standalone server's handler: plain byte echo until the client hangs up."""
+    try:
+        while data := await reader.read(READ_MAX):  # -> loop; back with bytes, or b"" at EOF
+            writer.write(data)
+            await writer.drain()  # -> loop while the send buffer is full
+        await close(writer)
+    except ConnectionError:
+        writer.close()  # a client that resets its connection ends its own handler, not the server
+    except asyncio.CancelledError:
+        writer.close()  # the server is stopping
+        raise
+
+
+async def accept_until_stopped(listener, stop):
+    echoes = set()
+
+    def accepted(reader, writer):  # a plain callback, so the tasks are ours to cancel (3.11's own log each one)
+        task = asyncio.create_task(echo(reader, writer), name="echo")
+        echoes.add(task)
+        task.add_done_callback(echoes.discard)
+
+    server = await asyncio.start_server(accepted, sock=listener, backlog=server_backlog())
+    await asyncio.get_running_loop().sock_recv(stop, 1)  # -> loop, which accepts and echoes; back on SIGINT or SIGTERM
+    server.close()
+    for task in echoes:
+        task.cancel()
+    await asyncio.gather(*echoes, return_exceptions=True)  # -> loop, echo tasks; back when every one has ended
+
+
+def serve_forever(port, ready, stop):
+    """The echo server alone (`python -m harness serve`): ready(address) once it
+    listens; returns when `stop` (a socket) turns readable, on SIGINT or SIGTERM."""
+    with server_listener(socket.socket, port) as listener:
+        ready(listener.getsockname())
+        coroutines.run(accept_until_stopped(listener, stop))

@@ -14,10 +14,10 @@ from time import perf_counter
 
 import gevent
 from gevent.event import Event
-from gevent.socket import socket as Socket
+from gevent.socket import socket as Socket, wait_read
 
 from fibers import gevent_glue
-from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, message, no_delay, require_fds, result, split
+from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, message, no_delay, require_fds, result, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.samples import Samples, record
 
@@ -111,3 +111,34 @@ def run(params, probe):
 def clients_only(port, params):
     """The client side alone, in split mode's child process (see split.py)."""
     return gevent_glue.run(run_clients, (HOST, port), params, Barrier(1, Event), split.wait_for_go)
+
+
+def echo(conn):
+    """The standalone server's handler: plain byte echo until the client hangs up."""
+    with conn:
+        try:
+            while data := conn.recv(READ_MAX):  # -> hub; back with bytes, or b"" at EOF
+                conn.sendall(data)  # -> hub while the send buffer is full
+        except ConnectionError:
+            pass  # a client that resets its connection ends its own handler, not the server
+
+
+def accept_forever(listener):
+    while True:
+        conn, _ = listener.accept()  # -> hub; back with the next connection
+        no_delay(conn)
+        gevent_glue.spawn("echo", echo, conn)
+
+
+def accept_until_stopped(listener, stop):
+    acceptor = gevent_glue.spawn("acceptor", accept_forever, listener)
+    wait_read(stop.fileno())  # -> hub, acceptor, echo greenlets; back on SIGINT or SIGTERM
+    acceptor.kill()  # -> hub; back when the acceptor has ended (echo greenlets end with the process)
+
+
+def serve_forever(port, ready, stop):
+    """The echo server alone (`python -m harness serve`): ready(address) once it
+    listens; returns when `stop` (a socket) turns readable, on SIGINT or SIGTERM."""
+    with server_listener(Socket, port) as listener:
+        ready(listener.getsockname())
+        gevent_glue.run(accept_until_stopped, listener, stop)

@@ -11,7 +11,7 @@ until the scheduler finds the socket ready. No gevent, no asyncio inside.
 from time import perf_counter
 
 import fibers
-from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, message, no_delay, require_fds, result, split
+from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, message, no_delay, require_fds, result, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.fiber_io import Event, Socket
 from scenarios.connections.samples import Samples, record
@@ -107,3 +107,34 @@ def run(params, probe):
 def clients_only(port, params):
     """The client side alone, in split mode's child process (see split.py)."""
     return fibers.run(run_clients, (HOST, port), params, Barrier(1, Event), split.wait_for_go)
+
+
+def echo(conn):
+    """The standalone server's handler: plain byte echo until the client hangs up."""
+    with conn:
+        try:
+            while data := conn.recv(READ_MAX):  # -> other fibers; back with bytes, or b"" at EOF
+                conn.sendall(data)  # -> other fibers while the send buffer is full
+        except ConnectionError:
+            pass  # a client that resets its connection ends its own handler, not the server
+
+
+def accept_forever(listener):
+    while True:
+        conn, _ = listener.accept()  # -> other fibers; back with the next connection
+        no_delay(conn)
+        fibers.spawn(echo, conn, name="echo")
+
+
+def accept_until_stopped(listener, stop):
+    fibers.spawn(accept_forever, listener, name="acceptor")
+    fibers.wait_readable(stop)  # -> acceptor, echo fibers; back on SIGINT or SIGTERM
+    # The acceptor and echo fibers stay parked; the process ends with them.
+
+
+def serve_forever(port, ready, stop):
+    """The echo server alone (`python -m harness serve`): ready(address) once it
+    listens; returns when `stop` (a socket) turns readable, on SIGINT or SIGTERM."""
+    with server_listener(Socket, port) as listener:
+        ready(listener.getsockname())
+        fibers.run(accept_until_stopped, listener, stop)

@@ -31,6 +31,7 @@ class Samples:
             "latency_s": summarize(self.round_trip_s),
             "connect_latency_s": summarize(self.connect_each_s),
             "connect_s": self.connect_s,
+            "connects_per_s": len(self.connect_each_s) / self.connect_s if self.connect_s else None,
         }
 
 

@@ -1,0 +1,72 @@
+"""`python -m harness serve`: every model's echo server, alone, driven from outside."""
+
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, run_cli
+
+MODELS = ("greenlet", "gevent", "asyncio")
+
+
+def start_server(model):
+    return subprocess.Popen([sys.executable, "-m", "harness", "serve", "connections", "--model", model],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def receive(sock, size):
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        assert chunk, "the server hung up before echoing everything"
+        data += chunk
+    return data
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_standalone_server_echoes_bytes_and_stops_cleanly_on_sigterm(model):
+    server = start_server(model)
+    try:
+        host, port = server.stdout.readline().strip().split(":")
+        assert host == "127.0.0.1"
+        payload = bytes(range(256)) * 300  # more than one recv's worth
+        with socket.create_connection((host, int(port)), timeout=10) as first, \
+                socket.create_connection((host, int(port)), timeout=10) as second:
+            first.sendall(payload)
+            second.sendall(b"second")
+            assert receive(second, 6) == b"second"
+            assert receive(first, len(payload)) == payload
+            server.send_signal(signal.SIGTERM)  # with both connections still open
+            _, stderr = server.communicate(timeout=20)
+        assert server.returncode == 0, stderr
+        assert "Traceback" not in stderr
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["nope", "--model", "gevent"], "unknown scenario 'nope'"),
+    (["pingpong", "--model", "gevent"], "scenario 'pingpong' has no server"),
+    (["connections", "--model", "threads"], "unknown model 'threads'"),
+    (["connections", "--model", "gevent", "--port", "65536"], "--port must be between 0 and 65535"),
+    (["connections", "--model", "gevent", "--port", "http"], "--port must be an integer"),
+])
+def test_serve_refuses_bad_input_in_one_line(args, message):
+    done = run_cli("serve", *args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and message in done.stderr
+
+
+def test_serve_refuses_a_port_that_is_taken_in_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = run_cli("serve", "connections", "--model", "greenlet", "--port", str(taken.getsockname()[1]))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "cannot listen on 127.0.0.1:" in done.stderr
