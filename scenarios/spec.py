@@ -13,6 +13,11 @@ and optionally:
   BASELINE     ("module:function", description): a bare cost the worker measures
                in the same process, so ns per op can be put in proportion
   recursion_limit(params)  the recursion limit the worker must set first
+  fds_needed(params)  file descriptors the busiest process holds; the harness checks
+               it against the open-file limit before a run (harness/fd_budget.py)
+               and, if the spec has a bool param `split`, turns it on when needed
+  SERVER       name of `serve_forever(port, ready, stop)` in each model file: the
+               model's server alone, for `python -m harness serve`
 """
 
 from dataclasses import dataclass
