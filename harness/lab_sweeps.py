@@ -1,0 +1,195 @@
+"""The standard sweeps of the lab report: `python -m harness.lab_sweeps` (make sweep).
+
+Each sweep runs one scenario at several values of one parameter, every point
+through harness.pipeline.run_scenario (the same pipeline as `harness run`),
+and writes results/<sweep>.json atomically:
+  {"sweep", "scenario", "axis", "purpose", "command", "repeat", "points": [{"value", "result"}]}
+The measurements no scenario makes (harness/lab_measures.py) go to
+results/measures.json. The report (harness/lab_report.py) reads only results/.
+
+A sweep whose scenario does not exist yet is skipped with a note, so the
+report can be built from whatever scenarios are there.
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+import scenarios
+from harness import pipeline
+from harness.cli import UsageError, parse_int, parse_models, write_json
+from harness.models import MODELS
+
+TIMEOUT_S = 600  # one worker run; the 50,000-pair point takes ~15 s on a quiet machine
+SPLIT_ABOVE = 9_000  # connections: above this the clients need a process of their own (open-file limit)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    scenario: str
+    axis: str  # the parameter that varies
+    points: tuple
+    tiny_points: tuple
+    fixed: dict = field(default_factory=dict)  # parameters held constant
+    tiny_fixed: dict = field(default_factory=dict)
+    repeat: int = 3
+    memory_slope: bool = False  # the pipeline's own two-count slope runs at each point
+    purpose: str = ""
+
+
+SWEEPS = (
+    Sweep("generator", "generator", "items", (1_000, 100_000), (50,),
+          purpose="cost of one lazy hand-over; memory does not grow with the items"),
+    Sweep("pingpong_switch", "pingpong", "pairs", (1,), (1,), {"rounds": 100_000}, {"rounds": 200},
+          memory_slope=True, purpose="cost of one switch: a round trip is two hand-overs"),
+    # Memory is what matters here: few rounds, one timed run, the fit across points is the slope.
+    Sweep("pingpong_tasks", "pingpong", "pairs", (1, 10, 100, 1_000, 10_000, 50_000), (1, 20),
+          {"rounds": 4}, {"rounds": 4}, repeat=1, purpose="memory per idle suspended task against task count"),
+    # Few suspensions: asyncio re-enters every level per resume, so depth 10,000 costs 10,000 frames each.
+    Sweep("deep_chain_depth", "deep_chain", "depth", (1, 10, 100, 1_000, 10_000), (3,),
+          {"suspensions": 200, "tasks": 1}, {"suspensions": 10, "tasks": 1},
+          purpose="resume cost and stack bytes against call-chain depth"),
+    Sweep("connections", "connections", "connections", (100, 1_000, 10_000), (8,),
+          {"messages": 10, "size": 1_024}, {"messages": 2, "size": 64}, repeat=1,
+          purpose="messages per second, p99 latency and memory per connection against connections"),
+)
+SWEEP_NAMES = [sweep.name for sweep in SWEEPS]
+
+
+class WithoutMemorySlope:
+    """A spec that hides TASK_COUNT, so the pipeline skips its per-point slope runs:
+    the sweep fits memory across its own points, and at deep_chain depth 10,000 the
+    slope runs alone would build 2,500 chains of 10,000 frames."""
+
+    def __init__(self, spec):
+        self._spec = spec
+
+    def __getattr__(self, name):
+        if name == "TASK_COUNT":
+            raise AttributeError(name)
+        return getattr(self._spec, name)
+
+
+class Bar:
+    """The pipeline's progress interface (call, print, clear) on a tqdm bar.
+    The pipeline announces each worker run as it starts, so a step is a run started."""
+
+    def __init__(self, total):
+        self.bar = tqdm(total=total, unit="run", dynamic_ncols=True, file=sys.stderr)
+
+    def __call__(self, text):
+        self.bar.update(1)
+        self.bar.set_postfix_str(text)
+
+    def print(self, text):
+        self.bar.write(text)
+
+    def clear(self):
+        pass
+
+    def close(self):
+        self.bar.close()
+
+
+def point_params(sweep, spec, value, tiny):
+    params = {param.name: param.default for param in spec.PARAMS}
+    params.update(sweep.tiny_fixed if tiny else sweep.fixed)
+    params[sweep.axis] = value
+    if sweep.scenario == "connections" and "split" in params:
+        params["split"] = value > SPLIT_ABOVE
+    for param in spec.PARAMS:
+        param.check(params[param.name])
+    return params
+
+
+def runs_per_point(sweep, spec, repeat, models):
+    slope = len(pipeline.SLOPE_COUNTS) if sweep.memory_slope and hasattr(spec, "TASK_COUNT") else 0
+    return len(models) * (1 + repeat + 1 + slope)  # warm-up, timed runs, tracemalloc, slope runs
+
+
+def rerun_command(sweep, tiny):
+    return "make sweep SWEEPS=" + sweep.name + (" ARGS=--tiny" if tiny else "")
+
+
+def run_point(sweep, spec, value, models, repeat, tiny, bar):
+    params = point_params(sweep, spec, value, tiny)
+    run_spec = spec if sweep.memory_slope else WithoutMemorySlope(spec)
+    result = pipeline.run_scenario(sweep.scenario, run_spec, params, models, repeat, TIMEOUT_S, False, bar)
+    return {"value": value, "result": result}
+
+
+def run_sweep(sweep, models, out_dir, tiny, jobs, bar):
+    spec = scenarios.load(sweep.scenario)
+    repeat = 1 if tiny else sweep.repeat
+    values = sweep.tiny_points if tiny else sweep.points
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        points = list(pool.map(lambda value: run_point(sweep, spec, value, models, repeat, tiny, bar), values))
+    data = {"sweep": sweep.name, "scenario": sweep.scenario, "axis": sweep.axis, "purpose": sweep.purpose,
+            "command": rerun_command(sweep, tiny), "repeat": repeat, "tiny": tiny, "points": points}
+    write_json(out_dir / f"{sweep.name}.json", data)
+
+
+def run_measures(out_dir, tiny):
+    command = [sys.executable, "-m", "harness.lab_measures"] + (["--tiny"] if tiny else [])
+    measures = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    measures["command"] = "make sweep SWEEPS=measures" + (" ARGS=--tiny" if tiny else "")
+    write_json(out_dir / "measures.json", measures)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m harness.lab_sweeps", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="results", help="folder for the JSON results (default results)")
+    parser.add_argument("--only", default="", help="comma-separated sweeps (" + ", ".join(SWEEP_NAMES + ["measures"]) + ")")
+    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated model ids")
+    parser.add_argument("--tiny", action="store_true", help="tiny sizes, one timed run: checks the report, not the machine")
+    parser.add_argument("--jobs", default="1", help="points run at once (1 for timings you believe)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    try:
+        args = parse_args(argv)
+        models = parse_models(args.models)
+        jobs = parse_int(args.jobs, "--jobs", 1, 8)
+        only = [name.strip() for name in args.only.split(",") if name.strip()]
+        for name in only:
+            if name not in SWEEP_NAMES + ["measures"]:
+                raise UsageError(f"unknown sweep {name!r} (known: {', '.join(SWEEP_NAMES + ['measures'])})")
+        out_dir = Path(args.out)
+        if not out_dir.parent.is_dir():
+            raise UsageError(f"--out {args.out!r}: no folder {str(out_dir.parent)!r}")
+    except UsageError as exc:
+        print(f"lab_sweeps: {exc}", file=sys.stderr)
+        return 2
+    out_dir.mkdir(exist_ok=True)
+    chosen = [sweep for sweep in SWEEPS if not only or sweep.name in only]
+    present = [sweep for sweep in chosen if sweep.scenario in scenarios.names()]
+    for sweep in chosen:
+        if sweep not in present:
+            print(f"lab_sweeps: skipping {sweep.name}: no scenario {sweep.scenario!r} yet", file=sys.stderr)
+    started = time.perf_counter()
+    if not only or "measures" in only:
+        print("lab_sweeps: measures (bare coroutine, generator memory, recursion depth)", file=sys.stderr)
+        run_measures(out_dir, args.tiny)
+    total = sum(runs_per_point(sweep, scenarios.load(sweep.scenario), 1 if args.tiny else sweep.repeat, models)
+                * len(sweep.tiny_points if args.tiny else sweep.points) for sweep in present)
+    bar = Bar(total)
+    try:
+        for sweep in present:
+            run_sweep(sweep, models, out_dir, args.tiny, jobs, bar)
+    finally:
+        bar.close()
+    print(f"lab_sweeps: {len(present)} sweeps into {out_dir}/ in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
