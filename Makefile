@@ -34,5 +34,14 @@ compare-pythons: $(STAMP)
 	  $(PY) -m harness run $$scenario --python $$pythons --repeat 3 $(ARGS) || { code=$$?; [ $$code -gt $$worst ] && worst=$$code; }; \
 	done; exit $$worst
 
+# The standard sweeps into results/ (JSON), then the static report from them.
+# SWEEPS=name,name runs only those (names: python -m harness.lab_sweeps --help).
+SWEEPS ?=
+sweep: $(STAMP)
+	$(PY) -m harness.lab_sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
+
+report: $(STAMP)
+	$(PY) -m harness.lab_report --results results
+
 clean:
 	rm -rf $(VENV) .venv-pythons build *.egg-info

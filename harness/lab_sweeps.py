@@ -12,6 +12,7 @@ report can be built from whatever scenarios are there.
 """
 
 import argparse
+import importlib.util
 import json
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from tqdm import tqdm
 import scenarios
 from harness import pipeline
 from harness.cli import UsageError, parse_int, parse_models, write_json
-from harness.models import MODELS
+from harness.models import MODELS, all_models
 
 TIMEOUT_S = 600  # one worker run; the 50,000-pair point takes ~15 s on a quiet machine
 SPLIT_ABOVE = 9_000  # connections: above this the clients need a process of their own (open-file limit)
@@ -126,8 +127,15 @@ def run_point(sweep, spec, value, models, repeat, tiny, bar):
     return {"value": value, "result": result}
 
 
+def models_written_for(scenario, models):
+    """The models that have a file in this scenario's folder (a model may cover only some scenarios)."""
+    known = all_models()
+    return [model for model in models if importlib.util.find_spec(known[model].module_name(scenario))]
+
+
 def run_sweep(sweep, models, out_dir, tiny, jobs, bar):
     spec = scenarios.load(sweep.scenario)
+    models = models_written_for(sweep.scenario, models)
     repeat = 1 if tiny else sweep.repeat
     values = sweep.tiny_points if tiny else sweep.points
     with ThreadPoolExecutor(max_workers=jobs) as pool:
@@ -179,7 +187,8 @@ def main(argv=None):
     if not only or "measures" in only:
         print("lab_sweeps: measures (bare coroutine, generator memory, recursion depth)", file=sys.stderr)
         run_measures(out_dir, args.tiny)
-    total = sum(runs_per_point(sweep, scenarios.load(sweep.scenario), 1 if args.tiny else sweep.repeat, models)
+    total = sum(runs_per_point(sweep, scenarios.load(sweep.scenario), 1 if args.tiny else sweep.repeat,
+                               models_written_for(sweep.scenario, models))
                 * len(sweep.tiny_points if args.tiny else sweep.points) for sweep in present)
     bar = Bar(total)
     try:

@@ -1,0 +1,328 @@
+"""The lab report: `python -m harness.lab_report` (make report) turns results/ into HTML.
+
+Reads only results/*.json (written by harness/lab_sweeps.py) and writes
+results/report/index.html plus one PNG per chart beside it. The page works
+offline: no CDN, no JavaScript; styles are inline, charts are <img> files.
+Sections: environment, claims (harness/lab_claims.py), then one section per
+scenario with its comparison tables, charts and the three model files side
+by side with every suspension point (a `# ->` comment) highlighted.
+"""
+
+import argparse
+import html
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+from pygments import highlight  # noqa: E402
+from pygments.formatters import HtmlFormatter  # noqa: E402
+from pygments.lexers import PythonLexer  # noqa: E402
+
+from harness import report, stats  # noqa: E402
+from harness.lab_claims import decide_all  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_FILES = ("greenlet_fibers.py", "gevent_hub.py", "asyncio_tasks.py")  # the design's three, side by side
+SUSPENSION_MARK = "# ->"
+LOG_RANGE = 50  # an axis whose values span more than this factor is drawn logarithmic
+ENVIRONMENT_FIELDS = ("python", "implementation", "greenlet", "gevent", "gevent_loop", "psutil", "platform", "cpu", "cores")
+
+CSS = """
+body { font-family: sans-serif; margin: 2em; max-width: 110em; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #bbb; padding: 0.2em 0.6em; text-align: left; font-size: 0.9em; vertical-align: top; }
+th { background: #eee; }
+.confirmed { background: #d9f2d9; } .refuted { background: #f7d4d4; }
+.partly { background: #fbf0c8; } .undecided { background: #e4e4e4; }
+.charts img { max-width: 46%; margin: 0.5em; border: 1px solid #ddd; }
+.sources { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.8em; }
+.sources h4 { margin: 0.3em 0; font-family: monospace; }
+.sources pre { font-size: 0.72em; overflow-x: auto; margin: 0; }
+.highlight .hll { background-color: #ffe58a; }
+"""
+
+
+def load_results(folder):
+    results = {}
+    for path in sorted(Path(folder).glob("*.json")):
+        results[path.stem] = json.loads(path.read_text())
+    return results
+
+
+def esc(value):
+    return html.escape(str(value))
+
+
+def html_table(header, rows):
+    head = "".join(f"<th>{esc(cell)}</th>" for cell in header)
+    body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def first_environment(results):
+    for data in results.values():
+        for point in data.get("points", []):
+            return point["result"]["environment"]
+    return {}
+
+
+def environment_section(results):
+    env = first_environment(results)
+    rows = [(name, env.get(name, "-")) for name in ENVIRONMENT_FIELDS]
+    return "<h2 id='environment'>Environment</h2>" + html_table(("what", "value"), rows)
+
+
+def claims_section(results):
+    verdicts = decide_all(results)
+    rows = "".join(
+        f"<tr class='{v.verdict}'><td>{v.number}</td><td>{esc(v.claim)}</td><td><b>{v.verdict}</b></td>"
+        f"<td>{esc(v.figure)}</td><td><code>{esc(v.command)}</code></td></tr>"
+        for v in verdicts
+    )
+    intro = ("<p>Each verdict is computed from results/ by harness/lab_claims.py, with the thresholds "
+             "stated there; the figure is what decides it on this machine.</p>")
+    header = "<tr><th>#</th><th>claim</th><th>verdict</th><th>measured figure</th><th>rerun</th></tr>"
+    return f"<h2 id='claims'>Claims</h2>{intro}<table class='claims'>{header}{rows}</table>"
+
+
+def log_wanted(values):
+    positive = [value for value in values if value and value > 0]
+    return len(positive) >= 2 and max(positive) / min(positive) > LOG_RANGE
+
+
+def line_chart(out_dir, filename, title, xlabel, ylabel, series):
+    """series: {label: [(x, y), ...]}; written as out_dir/filename (PNG). Returns the filename."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    xs, ys = [], []
+    for label, points in series.items():
+        points = [(x, y) for x, y in points if y is not None]
+        if points:
+            axes.plot(*zip(*points), marker="o", label=label)
+            xs += [x for x, _ in points]
+            ys += [y for _, y in points]
+    if log_wanted(xs):
+        axes.set_xscale("log")
+    if log_wanted(ys):
+        axes.set_yscale("log")
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.grid(True, which="both", alpha=0.3)
+    if series:
+        axes.legend()
+    figure.tight_layout()
+    figure.savefig(out_dir / filename, format="png")
+    plt.close(figure)
+    return filename
+
+
+def bar_chart(out_dir, filename, title, ylabel, bars):
+    """bars: {label: value}; written as out_dir/filename (PNG). Returns the filename."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    labels = list(bars)
+    axes.bar(labels, [bars[label] for label in labels], color="#4a7ab5")
+    if log_wanted(list(bars.values())):
+        axes.set_yscale("log")
+    axes.set_title(title)
+    axes.set_ylabel(ylabel)
+    axes.grid(True, axis="y", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(out_dir / filename, format="png")
+    plt.close(figure)
+    return filename
+
+
+def per_model(data, measure):
+    """{model: [(axis value, measure(entry)), ...]} over the points where the model ran ok."""
+    series = {}
+    for point in data["points"]:
+        for model, entry in point["result"]["models"].items():
+            if entry["status"] == "ok":
+                series.setdefault(model, []).append((point["value"], measure(entry)))
+    return series
+
+
+def stack_bytes(entry):
+    stack = entry["stack"]
+    return stack["c_stack_bytes_per_task"] if stack["c_stack_bytes_per_task"] is not None else stack["frame_bytes_per_task"]
+
+
+def latency_p99(entry):
+    latency = (entry.get("records") or {}).get("latency_s") or {}
+    return latency.get("p99") * 1e3 if latency.get("p99") is not None else None
+
+
+def charts_for(name, data, results, out_dir):
+    """The PNG files of one sweep's charts."""
+    axis = data["axis"]
+    if name == "generator":
+        return [
+            line_chart(out_dir, f"{name}_ns_per_item.png", "generator: ns per hand-over", axis, "ns per item",
+                       per_model(data, lambda e: e["ns_per_op"])),
+            line_chart(out_dir, f"{name}_traced_peak.png", "generator: tracemalloc peak", axis, "bytes",
+                       per_model(data, lambda e: e["memory"]["traced_peak_bytes"])),
+        ]
+    if name == "pingpong_switch":
+        bars = {model: entry["ns_per_op"] / 2 for model, entry in data["points"][0]["result"]["models"].items()
+                if entry["status"] == "ok"}
+        baselines = [e["baseline_ns_per_op"] for e in data["points"][0]["result"]["models"].values()
+                     if e.get("baseline_ns_per_op")]
+        if baselines:
+            bars["bare greenlets"] = stats.summary(baselines)["median"] / 2
+        bare = results.get("measures", {}).get("bare_coroutine")
+        if bare:
+            bars["bare coro.send()"] = bare["ns_per_hand_over"]
+        return [bar_chart(out_dir, f"{name}_ns_per_hand_over.png", "one hand-over (half a round trip)", "ns", bars)]
+    if name == "pingpong_tasks":
+        return [
+            line_chart(out_dir, f"{name}_uss_delta.png", "USS growth at the snapshot", "suspended tasks", "bytes",
+                       {m: [(e["stack"]["tasks"], e["memory"]["uss_delta_bytes"]) for _, e in pts]
+                        for m, pts in _ok_points(data).items()}),
+            line_chart(out_dir, f"{name}_bytes_per_task.png", "USS growth per task", "suspended tasks", "bytes per task",
+                       {m: [(e["stack"]["tasks"], e["memory"]["uss_delta_bytes"] / e["stack"]["tasks"]) for _, e in pts]
+                        for m, pts in _ok_points(data).items()}),
+        ]
+    if name == "deep_chain_depth":
+        return [
+            line_chart(out_dir, f"{name}_ns_per_resume.png", "deep_chain: cost of one resume", "depth", "ns per resume",
+                       per_model(data, lambda e: e["ns_per_op"])),
+            line_chart(out_dir, f"{name}_stack_bytes.png", "deep_chain: bytes held per suspended task", "depth",
+                       "bytes (C stack saved, or await-chain objects)", per_model(data, stack_bytes)),
+        ]
+    if name == "connections":
+        return [
+            line_chart(out_dir, f"{name}_messages_per_s.png", "connections: messages per second", axis, "messages/s",
+                       per_model(data, lambda e: e["ops"] / e["wall_s"]["median"])),
+            line_chart(out_dir, f"{name}_p99_latency.png", "connections: p99 round-trip latency", axis, "ms",
+                       per_model(data, latency_p99)),
+            line_chart(out_dir, f"{name}_memory_per_connection.png", "connections: USS per connection", axis, "bytes",
+                       per_model(data, lambda e: e["memory"]["uss_delta_bytes"] / e["stack"]["tasks"])),
+        ]
+    return []
+
+
+def _ok_points(data):
+    series = {}
+    for point in data["points"]:
+        for model, entry in point["result"]["models"].items():
+            if entry["status"] == "ok":
+                series.setdefault(model, []).append((point["value"], entry))
+    return series
+
+
+def fitted_bytes_per_task(data):
+    rows = []
+    for model, points in _ok_points(data).items():
+        fit = stats.slope([(e["stack"]["tasks"], e["memory"]["uss_delta_bytes"]) for _, e in points])
+        rows.append((model, report.human_bytes(fit), f"{len(points)} points"))
+    return "<p>Bytes per task, least-squares slope of USS growth over task count:</p>" + html_table(
+        ("model", "bytes per task", "fit over"), rows)
+
+
+def point_tables(data):
+    parts = []
+    for point in data["points"]:
+        result = point["result"]
+        params = ", ".join(f"{name}={value}" for name, value in result["params"].items())
+        parts.append(f"<h4>{esc(data['axis'])} = {point['value']:,} <small>({esc(params)})</small></h4>")
+        parts.append(html_table(report.COLUMNS, report.rows(result)))
+        notes = [f"{model}: {entry['status']}: {entry['error']}" for model, entry in result["models"].items()
+                 if entry["status"] != "ok"]
+        notes += [f"{model}: {note}" for model, entry in result["models"].items() for note in entry.get("notes") or []]
+        if notes:
+            parts.append("<ul>" + "".join(f"<li>{esc(note)}</li>" for note in notes) + "</ul>")
+    return "".join(parts)
+
+
+def suspension_lines(text):
+    return [number for number, line in enumerate(text.splitlines(), 1) if SUSPENSION_MARK in line]
+
+
+def sources_block(scenario):
+    columns = []
+    for filename in SOURCE_FILES:
+        path = REPO_ROOT / "scenarios" / scenario / filename
+        if not path.exists():
+            continue
+        text = path.read_text()
+        formatter = HtmlFormatter(linenos="inline", hl_lines=suspension_lines(text))
+        columns.append(f"<div><h4>{esc(filename)}</h4>{highlight(text, PythonLexer(), formatter)}</div>")
+    legend = (f"<p>The three model files side by side; highlighted lines are the suspension points "
+              f"(a <code>{esc(SUSPENSION_MARK)}</code> comment says where control goes).</p>")
+    return f"<h3>Source</h3>{legend}<div class='sources'>{''.join(columns)}</div>"
+
+
+def scenario_section(scenario, sweeps, results, out_dir):
+    parts = [f"<h2 id='scenario-{esc(scenario)}'>Scenario: {esc(scenario)}</h2>"]
+    for name, data in sweeps:
+        parts.append(f"<h3>Sweep {esc(name)}: {esc(data['purpose'])}</h3>")
+        parts.append(f"<p>{len(data['points'])} points over {esc(data['axis'])}, {data['repeat']} timed run(s) each; "
+                     f"rerun: <code>{esc(data['command'])}</code></p>")
+        charts = charts_for(name, data, results, out_dir)
+        parts.append("<div class='charts'>" + "".join(
+            f"<img src='{esc(chart)}' alt='{esc(chart)}'>" for chart in charts) + "</div>")
+        if name == "pingpong_tasks":
+            parts.append(fitted_bytes_per_task(data))
+        parts.append(point_tables(data))
+    parts.append(sources_block(scenario))
+    return "<section>" + "".join(parts) + "</section>"
+
+
+def measures_section(results):
+    measures = results.get("measures")
+    if not measures:
+        return ""
+    rows = [("bare coro.send() hand-over", f"{measures['bare_coroutine']['ns_per_hand_over']:,.0f} ns")]
+    for point in measures["generator_memory"]["points"]:
+        rows.append((f"tracemalloc peak, generator of {point['items']:,} items",
+                     f"{point['generator_peak_bytes']:,} B (list: {point['list_peak_bytes']:,} B)"))
+    for kind, depth in measures["recursion"]["deepest"].items():
+        rows.append((f"deepest {kind} at recursion limit {measures['recursion']['limit']}", f"{depth:,}"))
+    return ("<h2 id='measures'>Measurements outside the scenarios</h2>"
+            f"<p>harness/lab_measures.py; rerun: <code>{esc(measures['command'])}</code></p>"
+            + html_table(("measure", "value"), rows))
+
+
+def build(results_dir, out_dir):
+    results = load_results(results_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    by_scenario = {}
+    for name, data in results.items():
+        if "scenario" in data:
+            by_scenario.setdefault(data["scenario"], []).append((name, data))
+    sections = [environment_section(results), claims_section(results), measures_section(results)]
+    sections += [scenario_section(scenario, sweeps, results, out_dir) for scenario, sweeps in sorted(by_scenario.items())]
+    toc = "".join(f"<li><a href='#scenario-{esc(s)}'>{esc(s)}</a></li>" for s in sorted(by_scenario))
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>fiberlab report</title>"
+        f"<style>{CSS}{HtmlFormatter().get_style_defs('.highlight')}</style></head><body>"
+        "<h1>fiberlab: fibers and coroutines, measured</h1>"
+        f"<ul><li><a href='#environment'>environment</a></li><li><a href='#claims'>claims</a></li>{toc}</ul>"
+        + "".join(sections) + "</body></html>\n"
+    )
+    tmp = out_dir / "index.html.tmp"
+    tmp.write_text(page)
+    tmp.replace(out_dir / "index.html")
+    return out_dir / "index.html"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m harness.lab_report", description=__doc__.splitlines()[0])
+    parser.add_argument("--results", default="results", help="folder the sweep wrote (default results)")
+    parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
+    args = parser.parse_args(argv)
+    results_dir = Path(args.results)
+    if not list(results_dir.glob("*.json")):
+        print(f"lab_report: no results in {results_dir}/: run make sweep first", file=sys.stderr)
+        return 2
+    page = build(results_dir, Path(args.out) if args.out else results_dir / "report")
+    print(f"lab_report: wrote {page}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
