@@ -7,7 +7,6 @@ frame (inside the object since CPython 3.11), so the chain's objects and their
 sys.getsizeof are what the task keeps alive while it is suspended.
 """
 
-import asyncio
 import inspect
 import sys
 
@@ -15,7 +14,8 @@ import sys
 def await_chain(unit):
     """The objects a suspended task (or coroutine, or async generator) awaits
     through, outermost first, ending with the object it really waits on."""
-    obj = unit.get_coro() if isinstance(unit, asyncio.Task) else unit
+    # asyncio.Task and coroutines.bare.Task both hand out their outermost coroutine.
+    obj = unit.get_coro() if hasattr(unit, "get_coro") else unit
     chain = []
     while obj is not None:
         chain.append(obj)

@@ -138,8 +138,15 @@ def cmd_list(_args):
         print(f"{name} — {spec.SUMMARY}")
         for param in spec.PARAMS:
             print(f"  {param.name:<12} default {param.default!s:<10} {param.describe_limits():<22} {param.help}")
-    print("models:")
-    for model in all_models().values():
+    print("models, as a 2x2 (stack model x runtime):")
+    models = list(all_models().values())
+    for stack in ("stackful", "stackless"):
+        for runtime in ("own scheduler", "production runtime"):
+            ids = [model.id for model in models if (model.stack, model.runtime) == (stack, runtime)]
+            print(f"  {stack:<10} {runtime:<19} {', '.join(ids) or '-'}")
+    others = [model for model in models if model.stack not in ("stackful", "stackless")
+              or model.runtime not in ("own scheduler", "production runtime")]
+    for model in others:
         print(f"  {model.id:<10} {model.stack}, {model.runtime}")
     return EXIT_OK
 
@@ -207,6 +214,26 @@ def parse_pythons(values, progress):
     return prepared
 
 
+def models_with_file(scenario, model_ids):
+    """The models that have their file in the scenario's folder; the others are left out with a note."""
+    known = all_models()
+    missing = [model_id for model_id in model_ids if not known[model_id].has_file(scenario)]
+    for model_id in missing:
+        print(f"{scenario}: no {known[model_id].file}.py for model {model_id} yet; left out", flush=True)
+    return [model_id for model_id in model_ids if model_id not in missing]
+
+
+def refuse_models_without_file(names, model_ids, explicit):
+    """A model named in --models must have its file in every scenario asked for: refuse
+    before any run. With the default models, a missing file only leaves that model out."""
+    known = all_models()
+    for name in names:
+        for model_id in model_ids:
+            if explicit and not known[model_id].has_file(name):
+                raise UsageError(f"scenario {name} has no file for model {model_id} "
+                                 f"(scenarios/{name}/{known[model_id].file}.py); leave {model_id} out of --models")
+
+
 def cmd_run(args):
     names = parse_scenarios(args.scenario)
     model_ids, repeat, timeout = parse_run_options(args)
@@ -214,12 +241,14 @@ def cmd_run(args):
     plans = [(name, scenarios.load(name)) for name in names]
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
     plans = [(name, spec, fit_fd_budget(name, spec, params, args.param)) for name, spec, params in plans]
+    explicit_models = args.models != ",".join(all_models_public())
+    refuse_models_without_file(names, model_ids, explicit_models)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     results = []
     for name, spec, params in plans:
-        result = pipeline.run_scenario(name, spec, params, model_ids, repeat, timeout, args.trace, progress,
-                                       memory_limit_bytes, pythons)
+        result = pipeline.run_scenario(name, spec, params, models_with_file(name, model_ids), repeat, timeout,
+                                       args.trace, progress, memory_limit_bytes, pythons)
         progress.clear()
         print(report.render(result), flush=True)
         results.append(result)

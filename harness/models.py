@@ -8,6 +8,7 @@ or hangs without the CLI offering it to users.
 """
 
 import importlib
+import importlib.util
 import os
 from dataclasses import dataclass
 
@@ -24,11 +25,16 @@ class Model:
     def module_name(self, scenario):
         return self.file if "." in self.file else f"scenarios.{scenario}.{self.file}"
 
+    def has_file(self, scenario):
+        """Whether this model has its file in the scenario's folder (a test model always does)."""
+        return "." in self.file or importlib.util.find_spec(self.module_name(scenario)) is not None
+
 
 MODELS = {
     "greenlet": Model("greenlet", "greenlet_fibers", "fibers.introspect:describe", "stackful", "own scheduler"),
     "gevent": Model("gevent", "gevent_hub", "fibers.introspect:describe", "stackful", "production runtime"),
     "asyncio": Model("asyncio", "asyncio_tasks", "coroutines.introspect:describe", "stackless", "production runtime"),
+    "coroutines": Model("coroutines", "coroutines_bare", "coroutines.introspect:describe", "stackless", "own scheduler"),
 }
 
 

@@ -34,6 +34,7 @@ import psutil
 import scenarios
 from harness import trace
 from harness.models import all_models, load_function
+from coroutines.bare import live_tasks as live_bare_tasks
 from coroutines.runner import leftover_tasks
 from fibers.scheduler import live_fibers
 from harness.probe import Probe
@@ -85,6 +86,9 @@ def leaks(fds_before):
     tasks = len(leftover_tasks())
     if tasks:
         found.append(f"{plural(tasks, 'asyncio task')} still pending")
+    bare_tasks = len(live_bare_tasks())
+    if bare_tasks:
+        found.append(f"{plural(bare_tasks, 'bare coroutine task')} still suspended")
     return "leak: " + ", ".join(found) if found else None
 
 

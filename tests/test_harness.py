@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from harness.models import MODELS
+
 from tests.conftest import run_cli
 
 SMALL = ["--param", "rounds=200", "--param", "pairs=2", "--repeat", "1"]
@@ -23,7 +25,7 @@ def test_result_json_has_every_documented_field_with_its_type(pingpong_result):
     assert result["params"] == {"rounds": 200, "pairs": 2}
     for key in ("python", "greenlet", "gevent", "gevent_loop", "platform", "cpu", "cores"):
         assert key in result["environment"]
-    assert set(result["models"]) == {"greenlet", "gevent", "asyncio"}
+    assert set(result["models"]) == {"greenlet", "gevent", "asyncio", "coroutines"}
     for model_id, entry in result["models"].items():
         assert entry["status"] == "ok" and entry["error"] is None
         assert entry["digest"] == result["reference_digest"]
@@ -36,7 +38,7 @@ def test_result_json_has_every_documented_field_with_its_type(pingpong_result):
         assert isinstance(memory["bytes_per_task"], float)
         stack = entry["stack"]
         assert stack["tasks"] == 4 and stack["frames_per_task"] >= 1
-        if model_id == "asyncio":
+        if MODELS[model_id].stack == "stackless":
             assert stack["frame_bytes_per_task"] > 0 and stack["c_stack_bytes_per_task"] is None
         else:
             assert stack["c_stack_bytes_per_task"] > 0 and stack["frame_bytes_per_task"] is None
@@ -84,3 +86,11 @@ def test_list_shows_scenarios_parameters_and_models():
     assert proc.returncode == 0
     for word in ("pingpong", "generator", "rounds", "items", "greenlet", "gevent", "asyncio"):
         assert word in proc.stdout
+
+
+def test_list_groups_the_models_as_stack_model_by_runtime():
+    lines = run_cli("list").stdout.splitlines()
+    assert "  stackful   own scheduler       greenlet" in lines
+    assert "  stackful   production runtime  gevent" in lines
+    assert "  stackless  own scheduler       coroutines" in lines
+    assert "  stackless  production runtime  asyncio" in lines

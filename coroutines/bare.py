@@ -1,0 +1,306 @@
+"""A small scheduler for bare coroutines: run queue, timers, socket readiness, no asyncio.
+
+The stackless twin of fibers/scheduler.py; read the two side by side. State
+first, then the one trap, then the parking functions the loop applies, then
+the loop, then the public API (which mirrors fibers' function for function).
+
+Contract: `_Trap.__await__` is the only place a task yields to the scheduler.
+Every blocking call below awaits one _Trap whose request is (park, argument):
+the loop calls park(task, argument), which leaves the task somewhere it will
+be found again — the run queue, the timer heap, the selector, a joiner list —
+and returns the (task, value) to run next, or NOTHING to take the next ready
+task. switch_to() is the explicit handoff: its park names the peer, so the
+loop resumes the peer at once without a pass through the run queue.
+
+Why no stack: a task is a coroutine object. Suspending unwinds its await
+chain back to the loop's `coro.send()` (each coroutine keeps its frame in
+itself), and resuming re-enters every coroutine on the chain. Nothing of a
+suspended task is on any C stack, so the loop needs no greenlets.
+"""
+
+import heapq
+import selectors
+import time
+from collections import deque
+
+NOTHING = (None, None)  # what a park returns when the loop should take the next ready task
+
+
+class _Trap:
+    """The one awaitable: hands `request` to the loop, returns what the task is resumed with."""
+
+    __slots__ = ("request",)
+
+    def __init__(self, request):
+        self.request = request
+
+    def __await__(self):
+        return (yield self.request)  # -> the loop, which parks this task; back with the resume value
+
+
+class Task:
+    """A coroutine with a name, a result, and a list of tasks joining it."""
+
+    __slots__ = ("coro", "func", "args", "name", "done", "result", "exception", "joined", "joiners")
+
+    def __init__(self, coro, name, func=None, args=()):
+        self.coro = coro  # None until a task made by create() is first switched to
+        self.func, self.args = func, args  # what create() builds the coroutine from
+        self.name = name
+        self.done = False
+        self.result = None
+        self.exception = None  # the BaseException that ended it, if any
+        self.joined = False  # someone collected the outcome (result or exception)
+        self.joiners = []  # tasks suspended in join(self)
+
+    def get_coro(self):
+        """The task's outermost coroutine (as asyncio.Task has): where the probe's chain starts."""
+        return self.coro
+
+    def __repr__(self):
+        return f"<Task {self.name}>"
+
+
+class Scheduler:
+    def __init__(self):
+        # Tasks that can run now, each with the value its trap returns.
+        self.ready = deque()
+        # Sleeping tasks: (deadline, sequence number, task); the sequence number
+        # keeps equal deadlines in FIFO order and never compares two tasks.
+        self.timers = []
+        self.timer_seq = 0
+        # Tasks waiting for a socket; the selector's `data` is the waiting task.
+        self.selector = selectors.DefaultSelector()
+        # Every task that has not finished yet (the hygiene check reads it).
+        self.live = set()
+        # Tasks that ended with an exception; run() re-raises one nobody joined.
+        self.failed = []
+        # The task whose coroutine the loop last entered: the caller, inside a task.
+        self.current = None
+        self.spawned = 0
+
+    # -- parks: where a trapped task is left, and who runs next ------------------
+
+    def park_ready(self, task, value):
+        self.ready.append((task, value))
+        return NOTHING
+
+    def park_nowhere(self, task, _arg):
+        return NOTHING  # someone holds a reference and will resume it (switch_to, ready)
+
+    def park_until(self, task, deadline):
+        self.timer_seq += 1
+        heapq.heappush(self.timers, (deadline, self.timer_seq, task))
+        return NOTHING
+
+    def park_joining(self, task, other):
+        if other.done:
+            return task, None  # nothing to wait for: the joiner goes on at once
+        other.joiners.append(task)
+        return NOTHING
+
+    def park_and_run(self, task, other):
+        """Run `other` at once, and resume `task` when it ends (run_now)."""
+        other.joiners.append(task)
+        return other, None
+
+    def park_handing_to(self, task, handoff):
+        peer, value = handoff
+        if peer.coro is None:  # made by create(): it starts now, with `value` as its last argument
+            peer.coro = peer.func(*peer.args, value)
+            return peer, None
+        return handoff
+
+    def park_on_socket(self, task, wait):
+        sock, events = wait
+        self.selector.register(sock, events, task)
+        return NOTHING
+
+    # -- the loop, in three named phases ----------------------------------------
+
+    def loop(self, main):
+        while not main.done:
+            if self.ready:
+                self.run_ready()
+            elif self.timers or self.selector.get_map():
+                self.wait_for_timers_and_io()
+            else:
+                raise RuntimeError("deadlock: the main task waits, and nothing can wake it")
+
+    def run_ready(self):
+        task, value = self.ready.popleft()
+        while task is not None:  # a handoff names the next task: run it without a queue pass
+            task, value = self.step(task, value)
+
+    def step(self, task, value):
+        """Run `task` to its next trap; return the (task, value) to run next, or NOTHING."""
+        self.current = task
+        try:
+            park, arg = task.coro.send(value)  # -> task; back at its next trap
+        except StopIteration as stop:
+            return self.finish(task, stop.value, None)
+        except BaseException as exc:  # noqa: BLE001 - stored, re-raised by join()
+            return self.finish(task, None, exc)
+        return park(task, arg)
+
+    def finish(self, task, result, exception):
+        task.done, task.result, task.exception = True, result, exception
+        if exception is not None:
+            self.failed.append(task)
+        self.live.discard(task)
+        for joiner in task.joiners:
+            self.ready.append((joiner, None))
+        return NOTHING
+
+    def wait_for_timers_and_io(self):
+        timeout = None
+        if self.timers:
+            timeout = max(0.0, self.timers[0][0] - time.monotonic())
+        if self.selector.get_map():
+            for key, _events in self.selector.select(timeout):
+                self.selector.unregister(key.fileobj)
+                self.ready.append((key.data, None))
+        elif timeout:
+            time.sleep(timeout)
+        now = time.monotonic()
+        while self.timers and self.timers[0][0] <= now:
+            _deadline, _seq, task = heapq.heappop(self.timers)
+            self.ready.append((task, None))
+
+
+_active = None  # the Scheduler of the current run()
+_leftover = set()  # tasks still suspended when the last run() ended
+
+
+# -- the public API: every blocking call awaits one _Trap ----------------------
+
+
+def run(main, *args):
+    """Run the coroutine `main(*args)` as the first task until it returns; return its result.
+
+    Other tasks still suspended when main returns are closed and recorded for
+    the hygiene check; a task that failed and was never joined makes run()
+    raise its exception, so no error is lost.
+    """
+    global _active, _leftover
+    if _active is not None:
+        raise RuntimeError("coroutines.bare.run() is already running")
+    _active = Scheduler()
+    try:
+        main_task = spawn(main, *args, name="main")
+        _active.loop(main_task)
+        for task in [main_task] + _active.failed:
+            if task.exception is not None and not task.joined:
+                raise task.exception
+        return main_task.result
+    finally:
+        _leftover = set(_active.live)
+        for task in _leftover:
+            if task.coro is not None:
+                task.coro.close()  # no "coroutine was never awaited" noise; the leak is still reported
+        _active.selector.close()
+        _active = None
+
+
+def spawn(func, *args, name=None):
+    """Create a task for the coroutine func(*args) and queue it behind the ready tasks."""
+    _active.spawned += 1
+    task = Task(func(*args), name or f"task-{_active.spawned}")
+    _active.live.add(task)
+    _active.ready.append((task, None))
+    return task
+
+
+def create(func, *args, name):
+    """Make a task that is not queued: it starts when a task first awaits
+    switch_to(it, value), as the coroutine func(*args, value)."""
+    _active.spawned += 1
+    task = Task(None, name, func, args)
+    _active.live.add(task)
+    return task
+
+
+async def run_now(func, *args, name):
+    """Run the coroutine func(*args) at once in a task of its own, ahead of
+    every ready task, and wait until it ends; return its result."""
+    _active.spawned += 1
+    task = Task(func(*args), name)
+    _active.live.add(task)
+    await _Trap((_active.park_and_run, task))  # -> the new task; back after it has ended
+    return await join(task)
+
+
+def current():
+    return _active.current
+
+
+def active():
+    if _active is None:
+        raise RuntimeError("no coroutines.bare.run() is under way")
+    return _active
+
+
+def live_tasks():
+    """Tasks not finished: of the run() under way, else left by the last one."""
+    return set(_active.live) if _active else set(_leftover)
+
+
+def park():
+    """Await: suspend until another task resumes this one (switch_to or ready);
+    the await returns the value it passes."""
+    return _Trap((_active.park_nowhere, None))
+
+
+def switch_to(task, value=None):
+    """Await: hand control and `value` straight to `task`, which must be parked
+    (in park or switch_to) or made by create() and not started; the await
+    returns the value this task is later resumed with. The loop resumes the
+    peer at once: no run-queue pass, as with fibers.switch_to."""
+    return _Trap((_active.park_handing_to, (task, value)))
+
+
+def yield_():
+    """Await: let every task that is ready run once, then continue."""
+    return _Trap((_active.park_ready, None))
+
+
+async def sleep(seconds):
+    if seconds <= 0:
+        return await yield_()  # -> next ready task; back after the ones queued before us
+    await _Trap((_active.park_until, time.monotonic() + seconds))  # -> next ready task; back at the deadline
+
+
+async def join(task):
+    """Wait for `task` to finish; return its result or re-raise its exception."""
+    if not task.done:
+        await _Trap((_active.park_joining, task))  # -> next ready task; back when `task` has ended
+    task.joined = True
+    if task.exception is not None:
+        raise task.exception
+    return task.result
+
+
+def wait_readable(sock):
+    """Await: suspend until `sock` can be read."""
+    return _Trap((_active.park_on_socket, (sock, selectors.EVENT_READ)))
+
+
+def wait_writable(sock):
+    """Await: suspend until `sock` can be written."""
+    return _Trap((_active.park_on_socket, (sock, selectors.EVENT_WRITE)))
+
+
+def ready(task, value=None):
+    """Queue a suspended task to resume with `value` (not a suspension: no await)."""
+    _active.ready.append((task, value))
+
+
+async def snapshot(probe, tasks):
+    """Call probe.snapshot(tasks) from a task of its own, so every task in
+    `tasks` (the caller included) is suspended while the probe looks. It runs
+    at once: with direct handoffs, a queued probe could wait for whole games."""
+
+    async def look():
+        probe.snapshot(tasks)
+
+    await run_now(look, name="probe")  # -> probe task; back when it is done
