@@ -1,0 +1,103 @@
+"""The lab report: a tiny sweep builds a page with every section, table, chart and claim."""
+
+import re
+
+import matplotlib.image
+import pytest
+
+from harness import lab_claims, lab_report, lab_sweeps
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+VERDICTS = ("confirmed", "refuted", "partly", "undecided")
+
+
+@pytest.fixture(scope="module")
+def tiny_report(tmp_path_factory):
+    results = tmp_path_factory.mktemp("results")
+    # Two models and two points at once keep this near 20 s; the report copes with any model set.
+    status = lab_sweeps.main(["--tiny", "--jobs", "2", "--models", "greenlet,asyncio", "--out", str(results)])
+    assert status == 0
+    page = lab_report.build(results, results / "report")
+    return results, page, page.read_text()
+
+
+@pytest.mark.slow
+def test_every_sweep_and_the_measures_are_written_as_json(tiny_report):
+    results, _page, _text = tiny_report
+    written = {path.stem for path in results.glob("*.json")}
+    assert written == set(lab_sweeps.SWEEP_NAMES) | {"measures"}
+
+
+@pytest.mark.slow
+def test_report_has_environment_claims_and_a_section_per_scenario(tiny_report):
+    _results, _page, text = tiny_report
+    assert "id='environment'" in text and "id='claims'" in text
+    for sweep in lab_sweeps.SWEEPS:
+        assert f"id='scenario-{sweep.scenario}'" in text
+        assert f"Sweep {sweep.name}:" in text
+
+
+@pytest.mark.slow
+def test_every_point_has_a_comparison_table(tiny_report):
+    results, _page, text = tiny_report
+    points = sum(len(sweep.tiny_points) for sweep in lab_sweeps.SWEEPS)
+    assert text.count("<th>ns/op</th>") == points
+
+
+@pytest.mark.slow
+def test_all_eight_claims_have_a_verdict_figure_and_command(tiny_report):
+    _results, _page, text = tiny_report
+    rows = re.findall(r"<tr class='(\w+)'><td>(\d)</td><td>.*?</td><td><b>(\w+)</b></td><td>(.*?)</td>"
+                      r"<td><code>(.*?)</code></td></tr>", text)
+    assert [int(row[1]) for row in rows] == list(range(1, 9))
+    for css_class, _number, verdict, figure, command in rows:
+        assert verdict in VERDICTS and css_class == verdict
+        assert figure and command.startswith("make sweep")
+
+
+@pytest.mark.slow
+def test_every_chart_is_a_png_file_beside_the_page_that_matplotlib_reads(tiny_report):
+    _results, page, text = tiny_report
+    charts = re.findall(r"<img src='([^']+)'", text)
+    assert len(charts) >= len(lab_sweeps.SWEEPS)
+    for chart in charts:
+        path = page.parent / chart
+        assert path.read_bytes()[:8] == PNG_SIGNATURE
+        pixels = matplotlib.image.imread(path)
+        assert pixels.shape[0] > 100 and pixels.shape[1] > 100
+
+
+@pytest.mark.slow
+def test_page_works_offline_and_marks_suspension_points_in_three_sources(tiny_report):
+    _results, _page, text = tiny_report
+    assert "<script" not in text.lower()
+    assert not re.search(r"(src|href)=['\"]https?:", text)
+    assert text.count("<h4>asyncio_tasks.py</h4>") == len({sweep.scenario for sweep in lab_sweeps.SWEEPS})
+    assert "class=\"hll\"" in text  # pygments' highlighted lines: the `# ->` suspension points
+
+
+def test_generator_claim_verdict_follows_the_data_not_a_fixed_text():
+    def measures(small_peak, large_peak):
+        points = [{"items": 1_000, "generator_peak_bytes": small_peak, "list_peak_bytes": 10**6},
+                  {"items": 100_000, "generator_peak_bytes": large_peak, "list_peak_bytes": 10**8}]
+        return {"measures": {"generator_memory": {"item_bytes": 1_000, "points": points}}}
+
+    assert lab_claims.decide_5(measures(2_000, 2_100)).verdict == "confirmed"
+    assert lab_claims.decide_5(measures(2_000, 50_000_000)).verdict == "refuted"
+    assert lab_claims.decide_5({}).verdict == "undecided"
+
+
+def test_event_loop_claim_verdict_follows_the_ratio():
+    def results(loop_round_trip_ns, bare_ns):
+        entry = {"status": "ok", "ns_per_op": loop_round_trip_ns}
+        sweep = {"points": [{"value": 1, "result": {"models": {"asyncio": entry}}}]}
+        return {"pingpong_switch": sweep, "measures": {"bare_coroutine": {"ns_per_hand_over": bare_ns}}}
+
+    assert lab_claims.decide_8(results(2_000, 100)).verdict == "confirmed"
+    assert lab_claims.decide_8(results(150, 100)).verdict == "refuted"
+
+
+def test_sweep_refuses_an_unknown_sweep_name_in_one_line(capsys):
+    assert lab_sweeps.main(["--only", "nonesuch"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown sweep 'nonesuch'" in err
