@@ -31,7 +31,7 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-VERB_MODULES = ["harness.pythons", "harness.serve"]  # e.g. "harness.sweep": modules with add_parser(verbs) and main(args)
+VERB_MODULES = ["harness.pythons", "harness.serve", "harness.sweep"]  # modules with add_parser(verbs) and main(args)
 
 
 def build_parser():

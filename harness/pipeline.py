@@ -86,12 +86,18 @@ def tasks_alive(spec, run_params):
     return run_params[name] * units
 
 
-def plan_runs(spec, params, repeat, trace):
-    """(label, pass, params) for every worker run of one model, in order."""
+def plan_runs(spec, params, repeat, trace, memory_passes=True):
+    """(label, pass, params) for every worker run of one model, in order.
+
+    memory_passes=False leaves out the tracemalloc run and the memory-slope runs
+    (a sweep that needs only time and stack: at deep_chain depth 10,000 those
+    alone take minutes and the slope runs build 2,500 chains of 10,000 frames)."""
     if trace:
         return [("traced switches", "time", params)]
     runs = [("warm-up", "time", params)]
     runs += [(f"run {index}/{repeat}", "time", params) for index in range(1, repeat + 1)]
+    if not memory_passes:
+        return runs
     runs.append(("tracemalloc", "traced", params))
     runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
     return runs
@@ -103,13 +109,13 @@ def failed(status, error, ops):
 
 
 def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeout, trace, progress,
-              memory_limit_bytes=None, interpreter=None):
+              memory_limit_bytes=None, interpreter=None, memory_passes=True):
     """interpreter: None for this one (sys.executable), else a prepared harness.interpreters.Interpreter."""
     ops = spec.ops(params)
     timed, traced, slope_points = [], None, []
     python = interpreter.python if interpreter else sys.executable
     shown_as = f"{model_id}@{interpreter.label}" if interpreter else model_id
-    for label, pass_, run_params in plan_runs(spec, params, repeat, trace):
+    for label, pass_, run_params in plan_runs(spec, params, repeat, trace, memory_passes):
         progress(f"{scenario} · {shown_as} · {label}")
         job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
                "memory_limit_bytes": memory_limit_bytes}
@@ -165,7 +171,7 @@ def summarize_model(timed, traced, slope_points, ops):
 
 
 def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress, memory_limit_bytes=None,
-                 interpreters=None):
+                 interpreters=None, memory_passes=True):
     """interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
     a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
     so one model's interpreters sit together in the table), each entry also naming its
@@ -184,7 +190,7 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
         for interpreter in interpreters or [None]:
             entry = run_model(
                 scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
-                memory_limit_bytes, interpreter,
+                memory_limit_bytes, interpreter, memory_passes,
             )
             if interpreter is None:
                 result["models"][model_id] = entry

@@ -1,0 +1,90 @@
+"""`harness sweep`: one JSON with every point's full result, one table, slopes, refusals."""
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+MODELS = ["--models", "greenlet,gevent,asyncio"]
+
+
+@pytest.fixture(scope="module")
+def deep_chain_sweep(tmp_path_factory):
+    path = tmp_path_factory.mktemp("sweep") / "sweep.json"
+    proc = run_cli("sweep", "deep_chain", "--param", "depth=1,5", "--param", "suspensions=3", "--repeat", "1",
+                   *MODELS, "--json", str(path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads(path.read_text()), proc
+
+
+def test_sweep_json_holds_one_full_run_result_per_value(deep_chain_sweep):
+    sweep, _ = deep_chain_sweep
+    assert sweep["scenario"] == "deep_chain" and sweep["swept"] == "depth" and sweep["values"] == [1, 5]
+    assert [point["params"] for point in sweep["points"]] == [
+        {"depth": 1, "suspensions": 3, "tasks": 1}, {"depth": 5, "suspensions": 3, "tasks": 1}]
+    for point in sweep["points"]:
+        assert point["scenario"] == "deep_chain" and point["match"] is True
+        assert set(point["models"]) == {"greenlet", "gevent", "asyncio"}
+        for entry in point["models"].values():
+            assert entry["status"] == "ok" and entry["digest"] == point["reference_digest"]
+            assert entry["ns_per_op"] > 0 and len(entry["wall_s"]["runs"]) == 1
+            assert entry["stack"]["frames_per_task"] >= point["params"]["depth"]
+
+
+def test_sweep_fits_a_slope_per_model_over_the_points_that_succeeded(deep_chain_sweep):
+    sweep, _ = deep_chain_sweep
+    for model_id in ("greenlet", "gevent", "asyncio"):
+        fit = sweep["slopes"][model_id]
+        assert fit["points"] == 2 and isinstance(fit["ns_per_op"], float)
+    # four more awaiting coroutines on the chain: the chain's bytes grow with depth
+    assert sweep["slopes"]["asyncio"]["stack_bytes_per_task"] > 0
+    assert sweep["slopes"]["asyncio"]["stack_kind"] == "chain"
+
+
+def test_sweep_prints_one_row_per_value_and_one_column_per_model(deep_chain_sweep):
+    _, proc = deep_chain_sweep
+    lines = proc.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("depth "))
+    assert header.split() == ["depth", "greenlet", "gevent", "asyncio"]
+    rows = [line for line in lines if line.split()[0] in ("1", "5")]
+    assert len(rows) == 2 and all(row.count(" ns · ") == 3 for row in rows)
+    assert "slopes against depth" in proc.stdout
+    assert "2 of 2 points: every model matched the reference" in proc.stdout
+    assert "point 2/2 depth=5" in proc.stderr  # progress says which point of how many
+
+
+def test_a_model_failing_at_every_point_is_recorded_and_the_sweep_goes_on(tmp_path):
+    path = tmp_path / "sweep.json"
+    proc = run_cli("sweep", "generator", "--param", "items=10,20", "--repeat", "1",
+                   "--models", "fake-raise,greenlet", "--json", str(path), extra_models=True)
+    assert proc.returncode == 1
+    sweep = json.loads(path.read_text())
+    assert sweep["values"] == [10, 20] and len(sweep["points"]) == 2
+    for point in sweep["points"]:
+        assert point["models"]["fake-raise"]["status"] == "error"
+        assert point["models"]["greenlet"]["status"] == "ok"
+    assert "items=20 fake-raise: error:" in proc.stdout
+    assert sweep["slopes"]["fake-raise"]["ns_per_op"] is None
+
+
+BAD_SWEEPS = {
+    "no swept param": ["--param", "items=10"],
+    "two swept params": ["--param", "items=10,20", "--param", "items=30,40"],
+    "empty item": ["--param", "items=10,,20"],
+    "only commas": ["--param", "items=,"],
+    "value out of range": ["--param", "items=10,0"],
+    "value not a number": ["--param", "items=10,many"],
+    "value named twice": ["--param", "items=10,10"],
+    "swept and fixed": ["--param", "items=10,20", "--param", "items=5"],
+    "unknown param": ["--param", "speed=1,2"],
+    "repeat zero": ["--param", "items=10,20", "--repeat", "0"],
+}
+
+
+@pytest.mark.parametrize("args", BAD_SWEEPS.values(), ids=BAD_SWEEPS.keys())
+def test_a_bad_sweep_is_refused_with_one_line_and_exit_2(args):
+    proc = run_cli("sweep", "generator", *args, timeout=30)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1
+    assert proc.stderr.startswith("harness: ") and "Traceback" not in proc.stderr
