@@ -1,0 +1,62 @@
+"""deep_chain on bare coroutines: `async def` all the way down, one trap at the bottom.
+
+Read beside greenlet_fibers.py (the same scheduler design, with stacks) and
+asyncio_tasks.py (the same coroutines, on a production loop). Here every level
+awaits the one below, and the bottom awaits switch_to(driver, seen): the trap
+unwinds the whole await chain back to our loop, and the driver's next offer
+re-enters every level's coroutine on the way down to the bottom.
+"""
+
+from coroutines import bare
+from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+
+
+class Link:
+    """What one chain shares with the driver: the two tasks, filled in before play starts."""
+
+    def __init__(self, task, suspensions):
+        self.task, self.suspensions = task, suspensions
+        self.chain = self.driver = None
+
+
+async def descend(level, depth, link):
+    inner = await descend(level + 1, depth, link) if level < depth else await bottom(link)
+    return climb(level, inner)
+
+
+async def bottom(link):
+    value, seen = await bare.park(), 0  # -> next task; back with the driver's first offer
+    for _ in range(link.suspensions - 1):
+        seen = (seen * 31 + value) & MASK
+        value = await bare.switch_to(link.driver, seen)  # -> driver; back with its next offer
+    seen = (seen * 31 + value) & MASK
+    bare.ready(link.driver, seen)  # the last reply: the driver resumes once it is out of our hands
+    return seen
+
+
+async def drive(links, suspensions, probe):
+    """Spawned after every chain, so it starts once each one waits at its bottom."""
+    driver_seen = [0] * len(links)
+    snapshot_index = snapshot_at(suspensions) if probe else -1
+    for index in range(suspensions):
+        if index == snapshot_index:
+            await bare.snapshot(probe, [link.chain for link in links])
+        for link in links:
+            seen = await bare.switch_to(link.chain, offer(link.task, index))  # -> chain's bottom; back with its reply
+            driver_seen[link.task] = (driver_seen[link.task] * 31 + seen) & MASK
+    return driver_seen
+
+
+async def run_chains(depth, suspensions, tasks, probe):
+    links = [Link(task, suspensions) for task in range(tasks)]
+    for link in links:
+        link.chain = bare.spawn(descend, 1, depth, link, name=f"chain-{link.task}")
+    driver = bare.spawn(drive, links, suspensions, probe, name="driver")
+    for link in links:
+        link.driver = driver
+    driver_seen = await bare.join(driver)  # -> chains, then driver; back when the driver ends
+    return [chain_result(link.task, await bare.join(link.chain), driver_seen[link.task]) for link in links]
+
+
+def run(params, probe):
+    return bare.run(run_chains, params["depth"], params["suspensions"], params["tasks"], probe)
