@@ -125,6 +125,7 @@ def bar_chart(out_dir, filename, title, ylabel, bars):
     figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
     labels = list(bars)
     axes.bar(labels, [bars[label] for label in labels], color="#4a7ab5")
+    axes.tick_params(axis="x", labelrotation=20)
     if log_wanted(list(bars.values())):
         axes.set_yscale("log")
     axes.set_title(title)
