@@ -58,6 +58,11 @@ def add_run_options(parser):
                         help="cap each worker's address space; a model that exceeds it fails with MemoryError")
     parser.add_argument("--json", metavar="PATH", help="write the result as JSON to PATH")
     parser.add_argument("--trace", action="store_true", help="print every switch as [who] from -> to (small sizes)")
+    add_python_option(parser)
+
+
+def add_python_option(parser):
+    """--python, shared by every verb that runs workers (run, sweep); read it with parse_pythons()."""
     parser.add_argument("--python", action="append", default=[], metavar="SPEC",
                         help="run the workers on this interpreter too: a version (3.12) or a path; repeatable or "
                              "comma-separated; each gets its own venv in .venv-pythons/ (made once)")

@@ -16,6 +16,7 @@ the points it finished.
 
 import scenarios
 from harness import pipeline, report, stats
+from harness.cli import add_python_option, parse_pythons
 from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, parse_memory_limit, parse_params,
                          parse_run_options, write_json)
 
@@ -38,6 +39,7 @@ def add_parser(verbs):
                        help="also run the tracemalloc and memory-slope passes at every point (off by default: "
                             "the sweep reports time and stack, and those passes cost minutes at large sizes)")
     sweep.add_argument("--json", metavar="PATH", help="write every point's full result as JSON to PATH")
+    add_python_option(sweep)  # columns become model@X.Y, one per model and interpreter
     return sweep
 
 
@@ -197,12 +199,13 @@ def main(args):
     name, plans = plan_points(args.scenario, spec, args.param)
     numeric = next(param for param in spec.PARAMS if param.name == name).kind is int
     progress = report.Progress()
+    pythons = parse_pythons(args.python, progress)
     points, fits = [], None
     sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points}
     for index, params in enumerate(plans, 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
         points.append(pipeline.run_scenario(args.scenario, spec, params, models, repeat, timeout, False, where,
-                                            memory_limit_bytes, memory_passes=args.memory))
+                                            memory_limit_bytes, pythons, memory_passes=args.memory))
         fits = slopes(name, points) if numeric else None
         if args.json:
             write_json(args.json, dict(sweep, slopes=fits))

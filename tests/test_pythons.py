@@ -97,3 +97,9 @@ def test_a_small_run_under_a_second_interpreter_matches_and_records_its_versions
     assert described["python"].startswith(version + ".")
     assert described["greenlet"] and described["gevent"]
     assert f"\ngreenlet@{version} " in proc.stdout
+
+
+def test_sweep_takes_python_too_and_refuses_a_missing_one_in_one_line():
+    proc = run_cli("sweep", "pingpong", "--param", "rounds=10,20", "--python", "3.99")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "--python 3.99" in proc.stderr
