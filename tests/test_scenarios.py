@@ -1,5 +1,9 @@
 """Every scenario on every model gives its sequential reference's result."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 import scenarios
@@ -7,7 +11,7 @@ from harness.models import MODELS
 from harness.pipeline import run_worker
 from scenarios.common import digest
 from scenarios.spec import resolve
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 CASES = [(name, model) for name in scenarios.names() for model in MODELS if MODELS[model].has_file(name)]
 # A model whose file a scenario folder lacks: the harness must refuse that pair, not run it.
@@ -39,8 +43,19 @@ def test_a_model_without_its_file_in_a_scenario_is_refused_in_one_line(name, mod
     ]
 
 
-def test_every_public_model_has_a_file_in_the_first_scenarios():
-    for name in ("generator", "pingpong", "spawn"):
+def test_a_model_without_its_file_is_refused_in_one_line_when_named():
+    env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models_missing")
+    named = subprocess.run([sys.executable, "-m", "harness", "run", "generator", "--models", "greenlet,nofile"],
+                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert named.returncode == 2
+    assert named.stderr.strip().splitlines() == [
+        "harness: scenario generator has no file for model nofile "
+        "(scenarios/generator/no_such_model_file.py); leave nofile out of --models"
+    ]
+
+
+def test_every_public_model_has_a_file_in_every_scenario():
+    for name in scenarios.names():
         assert [model for model in MODELS if not MODELS[model].has_file(name)] == [], name
 
 

@@ -1,0 +1,7 @@
+"""Test-only model with no file in any scenario folder: the harness must refuse it, not run it."""
+
+from harness.models import Model
+
+MODELS = {
+    "nofile": Model("nofile", "no_such_model_file", "fibers.introspect:describe", "stackful", "own scheduler"),
+}
