@@ -17,8 +17,8 @@ the points it finished.
 import scenarios
 from harness import pipeline, report, stats
 from harness.cli import add_python_option, parse_pythons
-from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, parse_memory_limit, parse_params,
-                         parse_run_options, write_json)
+from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, models_with_file, parse_memory_limit,
+                         parse_params, parse_run_options, refuse_models_without_file, write_json)
 
 DEFAULT_REPEAT = "3"  # lower than run's 5: a sweep is many runs, and the fit across points smooths noise
 
@@ -197,6 +197,9 @@ def main(args):
     models, repeat, timeout = parse_run_options(args)
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     name, plans = plan_points(args.scenario, spec, args.param)
+    # As in `run`: a model named in --models must have its file here; by default one without is left out.
+    refuse_models_without_file([args.scenario], models, explicit=args.models != ",".join(all_models_public()))
+    models = models_with_file(args.scenario, models)
     numeric = next(param for param in spec.PARAMS if param.name == name).kind is int
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
