@@ -144,7 +144,7 @@ def render(result):
             out.append(f"  {model_id}: {note}")
     if result.get("baseline"):
         out.append(f"  vs bare: ns/op divided by {result['baseline']}, measured in the same worker")
-    for label, env in (result["environment"].get("interpreters") or {}).items():
+    for label, env in (result.get("environment", {}).get("interpreters") or {}).items():
         out.append(f"  @{label}: python {env['python']}, greenlet {env['greenlet']}, gevent {env['gevent']}")
     if result["match"]:
         out.append(f"every model matched the reference ({len(result['models'])} of {len(result['models'])})")
