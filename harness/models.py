@@ -35,6 +35,9 @@ MODELS = {
     "gevent": Model("gevent", "gevent_hub", "fibers.introspect:describe", "stackful", "production runtime"),
     "asyncio": Model("asyncio", "asyncio_tasks", "coroutines.introspect:describe", "stackless", "production runtime"),
     "coroutines": Model("coroutines", "coroutines_bare", "coroutines.introspect:describe", "stackless", "own scheduler"),
+    # The asyncio files, unchanged, on uvloop's event loop: a runner option, not new scenario files.
+    "uvloop": Model("uvloop", "asyncio_tasks", "coroutines.introspect:describe", "stackless", "production runtime",
+                    setup="coroutines.runner:use_uvloop"),
 }
 
 

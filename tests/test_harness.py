@@ -25,7 +25,7 @@ def test_result_json_has_every_documented_field_with_its_type(pingpong_result):
     assert result["params"] == {"rounds": 200, "pairs": 2}
     for key in ("python", "greenlet", "gevent", "gevent_loop", "platform", "cpu", "cores"):
         assert key in result["environment"]
-    assert set(result["models"]) == {"greenlet", "gevent", "asyncio", "coroutines"}
+    assert set(result["models"]) == set(MODELS)
     for model_id, entry in result["models"].items():
         assert entry["status"] == "ok" and entry["error"] is None
         assert entry["digest"] == result["reference_digest"]
@@ -93,4 +93,4 @@ def test_list_groups_the_models_as_stack_model_by_runtime():
     assert "  stackful   own scheduler       greenlet" in lines
     assert "  stackful   production runtime  gevent" in lines
     assert "  stackless  own scheduler       coroutines" in lines
-    assert "  stackless  production runtime  asyncio" in lines
+    assert "  stackless  production runtime  asyncio, uvloop" in lines
