@@ -1,0 +1,73 @@
+"""deep_chain — a task suspends at the bottom of a deep call chain; what does depth cost?
+
+Each chain task calls `depth` nested levels, and below the last one a bottom
+frame waits `suspensions` times for an offer from the driver task, folds it
+into its checksum and hands the checksum back. When the bottom returns, every
+level on the way up folds its own number into the value it passes up, so a
+chain of the wrong depth returns a different result. `tasks` chains are alive
+at once, all served in turn by one driver. One op is one exchange at the bottom.
+
+Fibers call the levels as plain functions: only the bottom knows it suspends,
+and a suspension leaves the whole chain where it is. asyncio needs `async def`
+and `await` at every level, and every resume re-enters each level's coroutine.
+"""
+
+from scenarios.spec import Param
+
+SUMMARY = "a task suspends at the bottom of a D-deep call chain; cost of depth per resume"
+
+PARAMS = (
+    Param("depth", 100, 1, 100_000, "nested calls between a chain's top and the frame that suspends"),
+    Param("suspensions", 10_000, 1, 10_000_000, "exchanges with the driver at the bottom of each chain"),
+    Param("tasks", 1, 1, 100_000, "chains alive at once (the driver is one more task)"),
+)
+
+TASK_COUNT = ("tasks", 1)  # one task per chain; the driver is a constant
+SMALL = {"depth": 50, "suspensions": 7, "tasks": 3}  # quick correctness check in the tests
+IDLE = {"suspensions": 4}  # memory-slope runs need live chains, not long ones
+
+MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
+
+RECURSION_MARGIN = 200  # frames above the chain: scheduler, hub or loop, probe
+
+
+def offer(task, index):
+    """What the driver hands chain `task` at its index-th suspension."""
+    return task * 1_000_003 + index
+
+
+def climb(level, returned):
+    """What level `level` passes up when the level below it returned `returned`."""
+    return (returned * 31 + level) & MASK
+
+
+def snapshot_at(suspensions):
+    """The probe looks just before chain 0's exchange of this index (the middle)."""
+    return suspensions // 2
+
+
+def recursion_limit(params):
+    """The recursion limit a worker must set before running this depth."""
+    return max(1000, params["depth"] + RECURSION_MARGIN)  # 1000: CPython's default
+
+
+def ops(params):
+    return params["suspensions"] * params["tasks"]
+
+
+def chain_result(task, returned, driver_seen):
+    return {"task": task, "returned": returned, "driver_seen": driver_seen}
+
+
+def reference(params):
+    chains = []
+    for task in range(params["tasks"]):
+        seen = driver_seen = 0
+        for index in range(params["suspensions"]):
+            seen = (seen * 31 + offer(task, index)) & MASK
+            driver_seen = (driver_seen * 31 + seen) & MASK
+        returned = seen
+        for level in range(params["depth"], 0, -1):
+            returned = climb(level, returned)
+        chains.append(chain_result(task, returned, driver_seen))
+    return chains

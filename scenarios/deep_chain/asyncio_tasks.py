@@ -1,0 +1,64 @@
+"""deep_chain on asyncio: `async def` and `await` at every level, a queue at the bottom.
+
+Read beside greenlet_fibers.py and gevent_hub.py; only the levels' `def` and
+how the bottom waits differ. Here suspending is contagious: the bottom awaits,
+so every level above it must be a coroutine that awaits the next. A suspension
+unwinds the whole chain back to the loop, and every resume calls back down
+through each level's coroutine to reach the bottom again.
+"""
+
+import asyncio
+
+import coroutines
+from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+
+
+class Link:
+    """What one chain shares with the driver: a one-slot queue each way."""
+
+    def __init__(self, task, suspensions):
+        self.task, self.suspensions = task, suspensions
+        self.to_bottom, self.to_driver = asyncio.Queue(maxsize=1), asyncio.Queue(maxsize=1)
+
+
+async def descend(level, depth, link):
+    inner = await descend(level + 1, depth, link) if level < depth else await bottom(link)
+    return climb(level, inner)
+
+
+async def bottom(link):
+    value, seen = await link.to_bottom.get(), 0  # -> loop; back with the driver's first offer
+    for _ in range(link.suspensions - 1):
+        seen = (seen * 31 + value) & MASK
+        await link.to_driver.put(seen)  # slot free: no suspension
+        value = await link.to_bottom.get()  # -> loop; back with the driver's next offer
+    seen = (seen * 31 + value) & MASK
+    await link.to_driver.put(seen)  # the last reply; slot free: no suspension
+    return seen
+
+
+async def drive(links, suspensions, probe):
+    """Created after every chain, so it starts once each one waits at its bottom."""
+    driver_seen = [0] * len(links)
+    snapshot_index = snapshot_at(suspensions) if probe else -1
+    for index in range(suspensions):
+        if index == snapshot_index:
+            await coroutines.snapshot(probe, [link.chain for link in links])
+        for link in links:
+            await link.to_bottom.put(offer(link.task, index))  # slot free: no suspension
+            seen = await link.to_driver.get()  # -> loop, the chain; back with the bottom's reply
+            driver_seen[link.task] = (driver_seen[link.task] * 31 + seen) & MASK
+    return driver_seen
+
+
+async def run_chains(depth, suspensions, tasks, probe):
+    links = [Link(task, suspensions) for task in range(tasks)]
+    for link in links:
+        link.chain = asyncio.create_task(descend(1, depth, link), name=f"chain-{link.task}")
+    driver = asyncio.create_task(drive(links, suspensions, probe), name="driver")
+    driver_seen = await driver  # -> loop, chains, then driver; back when the driver ends
+    return [chain_result(link.task, await link.chain, driver_seen[link.task]) for link in links]
+
+
+def run(params, probe):
+    return coroutines.run(run_chains(params["depth"], params["suspensions"], params["tasks"], probe))

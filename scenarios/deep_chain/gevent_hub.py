@@ -1,0 +1,63 @@
+"""deep_chain on the gevent hub: plain functions all the way down, a channel at the bottom.
+
+Read beside greenlet_fibers.py and asyncio_tasks.py; only the levels' `def`
+and how the bottom waits differ. Here, as with our fibers, no level knows
+that the chain suspends: the bottom blocks in a rendezvous channel, the hub
+runs others, and the whole chain stays on the greenlet's stack, untouched.
+"""
+
+from gevent.queue import Channel
+
+from fibers import gevent_glue
+from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+
+
+class Link:
+    """What one chain shares with the driver: a rendezvous channel each way."""
+
+    def __init__(self, task, suspensions):
+        self.task, self.suspensions = task, suspensions
+        self.to_bottom, self.to_driver = Channel(), Channel()
+
+
+def descend(level, depth, link):
+    inner = descend(level + 1, depth, link) if level < depth else bottom(link)
+    return climb(level, inner)
+
+
+def bottom(link):
+    value, seen = link.to_bottom.get(), 0  # -> hub; back with the driver's first offer
+    for _ in range(link.suspensions - 1):
+        seen = (seen * 31 + value) & MASK
+        link.to_driver.put(seen)  # -> hub; back once the driver has taken it
+        value = link.to_bottom.get()  # -> hub; back with the driver's next offer
+    seen = (seen * 31 + value) & MASK
+    link.to_driver.put(seen)  # -> hub; back once the driver has taken the last reply
+    return seen
+
+
+def drive(links, suspensions, probe):
+    """Spawned after every chain, so it starts once each one waits at its bottom."""
+    driver_seen = [0] * len(links)
+    snapshot_index = snapshot_at(suspensions) if probe else -1
+    for index in range(suspensions):
+        if index == snapshot_index:
+            gevent_glue.snapshot(probe, [link.chain for link in links])
+        for link in links:
+            link.to_bottom.put(offer(link.task, index))  # -> hub; back once the bottom has taken it
+            seen = link.to_driver.get()  # -> hub; back with the bottom's reply
+            driver_seen[link.task] = (driver_seen[link.task] * 31 + seen) & MASK
+    return driver_seen
+
+
+def run_chains(depth, suspensions, tasks, probe):
+    links = [Link(task, suspensions) for task in range(tasks)]
+    for link in links:
+        link.chain = gevent_glue.spawn(f"chain-{link.task}", descend, 1, depth, link)
+    driver = gevent_glue.spawn("driver", drive, links, suspensions, probe)
+    driver_seen = driver.get()  # -> hub, chains, then driver; back when the driver ends
+    return [chain_result(link.task, link.chain.get(), driver_seen[link.task]) for link in links]
+
+
+def run(params, probe):
+    return gevent_glue.run(run_chains, params["depth"], params["suspensions"], params["tasks"], probe)

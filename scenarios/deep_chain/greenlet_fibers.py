@@ -1,0 +1,61 @@
+"""deep_chain on greenlet fibers: plain functions all the way down, one switch at the bottom.
+
+Read beside gevent_hub.py and asyncio_tasks.py; only the levels' `def` and
+how the bottom waits differ. Here no level knows that the chain suspends:
+the bottom calls switch_to(driver, seen), and the whole chain stays on the
+fiber's stack, untouched, until the driver switches back with the next offer.
+"""
+
+import fibers
+from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+
+
+class Link:
+    """What one chain shares with the driver: the two fibers, filled in before play starts."""
+
+    def __init__(self, task, suspensions):
+        self.task, self.suspensions = task, suspensions
+        self.chain = self.driver = None
+
+
+def descend(level, depth, link):
+    inner = descend(level + 1, depth, link) if level < depth else bottom(link)
+    return climb(level, inner)
+
+
+def bottom(link):
+    value, seen = fibers.park(), 0  # -> next fiber; back with the driver's first offer
+    for _ in range(link.suspensions - 1):
+        seen = (seen * 31 + value) & MASK
+        value = fibers.switch_to(link.driver, seen)  # -> driver; back with its next offer
+    seen = (seen * 31 + value) & MASK
+    fibers.ready(link.driver, seen)  # the last reply: the driver resumes once it is out of our hands
+    return seen
+
+
+def drive(links, suspensions, probe):
+    """Spawned after every chain, so it starts once each one waits at its bottom."""
+    driver_seen = [0] * len(links)
+    snapshot_index = snapshot_at(suspensions) if probe else -1
+    for index in range(suspensions):
+        if index == snapshot_index:
+            fibers.snapshot(probe, [link.chain for link in links])
+        for link in links:
+            seen = fibers.switch_to(link.chain, offer(link.task, index))  # -> chain's bottom; back with its reply
+            driver_seen[link.task] = (driver_seen[link.task] * 31 + seen) & MASK
+    return driver_seen
+
+
+def run_chains(depth, suspensions, tasks, probe):
+    links = [Link(task, suspensions) for task in range(tasks)]
+    for link in links:
+        link.chain = fibers.spawn(descend, 1, depth, link, name=f"chain-{link.task}")
+    driver = fibers.spawn(drive, links, suspensions, probe, name="driver")
+    for link in links:
+        link.driver = driver
+    driver_seen = fibers.join(driver)  # -> chains, then driver; back when the driver ends
+    return [chain_result(link.task, fibers.join(link.chain), driver_seen[link.task]) for link in links]
+
+
+def run(params, probe):
+    return fibers.run(run_chains, params["depth"], params["suspensions"], params["tasks"], probe)

@@ -1,0 +1,111 @@
+"""deep_chain: every model returns the reference, and the probe sees whole chains.
+
+The models run in this process (gevent is not monkey-patched, so it and
+asyncio do not disturb each other); test_scenarios.py runs them in workers.
+"""
+
+import importlib
+import inspect
+import sys
+
+import pytest
+
+from coroutines import introspect as task_introspect
+from fibers import introspect as fiber_introspect
+from scenarios import deep_chain
+from scenarios.common import digest
+
+DESCRIBE = {
+    "greenlet_fibers": fiber_introspect.describe,
+    "gevent_hub": fiber_introspect.describe,
+    "asyncio_tasks": task_introspect.describe,
+}
+MODEL_FILES = list(DESCRIBE)
+
+
+class RecordingProbe:
+    """Records each snapshot call: the stack picture of every task it was given."""
+
+    def __init__(self, describe):
+        self.describe = describe
+        self.calls = []
+
+    def snapshot(self, tasks):
+        self.calls.append([self.describe(task) for task in tasks])
+
+
+def params(**overrides):
+    return dict({param.name: param.default for param in deep_chain.PARAMS}, **overrides)
+
+
+def run_model(model_file, run_params):
+    """Run one model under the recursion limit the spec asks for; return (result, probe)."""
+    module = importlib.import_module(f"scenarios.deep_chain.{model_file}")
+    probe = RecordingProbe(DESCRIBE[model_file])
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, deep_chain.recursion_limit(run_params)))
+    try:
+        return module.run(run_params, probe), probe
+    finally:
+        sys.setrecursionlimit(old_limit)
+
+
+CASES = {
+    "depth_1": params(depth=1, suspensions=5),
+    "depth_50": params(depth=50, suspensions=9),
+    "three_chains": params(depth=20, suspensions=6, tasks=3),
+    "one_suspension": params(depth=3, suspensions=1, tasks=2),
+    "depth_5000": params(depth=5000, suspensions=3, tasks=2),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("model_file", MODEL_FILES)
+def test_every_model_returns_the_sequential_reference(model_file, case):
+    run_params = CASES[case]
+    result, _probe = run_model(model_file, run_params)
+    assert digest(result) == digest(deep_chain.reference(run_params))
+
+
+@pytest.mark.parametrize("model_file", MODEL_FILES)
+def test_the_probe_looks_once_at_every_chain_and_not_the_driver(model_file):
+    _result, probe = run_model(model_file, params(depth=10, suspensions=4, tasks=3))
+    assert len(probe.calls) == 1
+    assert len(probe.calls[0]) == 3
+
+
+@pytest.mark.parametrize("model_file", MODEL_FILES)
+def test_every_chain_is_suspended_at_its_bottom_when_the_probe_looks(model_file):
+    depth = 50
+    _result, probe = run_model(model_file, params(depth=depth, suspensions=6, tasks=2))
+    frames = [unit["frames"] for unit in probe.calls[0]]
+    assert all(depth <= count <= depth + 10 for count in frames), frames
+
+
+def test_only_asyncio_needs_async_def_at_every_level():
+    for model_file in MODEL_FILES:
+        module = importlib.import_module(f"scenarios.deep_chain.{model_file}")
+        is_async = model_file == "asyncio_tasks"
+        assert inspect.iscoroutinefunction(module.descend) is is_async, model_file
+        assert inspect.iscoroutinefunction(module.bottom) is is_async, model_file
+
+
+def test_every_level_changes_the_result_so_a_wrong_depth_is_caught():
+    results = {digest(deep_chain.reference(params(depth=depth, suspensions=3))) for depth in (1, 2, 3, 50, 51)}
+    assert len(results) == 5
+
+
+def test_the_order_of_offers_changes_the_result():
+    one = deep_chain.reference(params(depth=1, suspensions=3, tasks=2))
+    assert one[0]["returned"] != one[1]["returned"]
+    assert one[0]["driver_seen"] != one[1]["driver_seen"]
+
+
+def test_ops_count_every_exchange_of_every_chain():
+    assert deep_chain.ops(params(suspensions=7, tasks=3)) == 21
+
+
+def test_recursion_limit_covers_the_chain_and_never_lowers_the_default():
+    assert deep_chain.recursion_limit(params(depth=1)) >= 1000
+    deepest = {param.name: param for param in deep_chain.PARAMS}["depth"].maximum
+    assert deep_chain.recursion_limit(params(depth=deepest)) > deepest
