@@ -7,6 +7,7 @@ import sys
 import pytest
 
 import scenarios
+from coroutines import runner
 from harness.models import MODELS, load_function
 from harness.probe import Probe
 from scenarios.common import digest
@@ -34,6 +35,7 @@ def test_every_model_gives_one_digest_across_20_runs(name, model_id):
     old_limit = sys.getrecursionlimit()
     if hasattr(spec, "recursion_limit"):  # as the worker does
         sys.setrecursionlimit(max(old_limit, spec.recursion_limit(params)))
+    old_loop_factory = runner._loop_factory
     if model.setup:
         load_function(model.setup)()
     module = importlib.import_module(model.module_name(name))
@@ -41,4 +43,5 @@ def test_every_model_gives_one_digest_across_20_runs(name, model_id):
         digests = {digest_of_one_run(module, params) for _ in range(RUNS)}
     finally:
         sys.setrecursionlimit(old_limit)
+        runner.use_loop(old_loop_factory)  # a setup (uvloop's loop) must not outlive its case
     assert digests == {digest(spec.reference(params))}
