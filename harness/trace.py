@@ -43,6 +43,19 @@ def install(model):
                 _emit(model.id, _greenlet_name(origin), _greenlet_name(target))
 
         greenlet.settrace(on_switch)
+    elif model.runtime == "own scheduler":  # coroutines.bare: every step its loop runs is loop -> task -> loop
+        from coroutines import bare
+
+        step = bare.Scheduler.step
+
+        def traced_step(scheduler, task, value):
+            _emit(model.id, "loop", task.name)
+            try:
+                return step(scheduler, task, value)
+            finally:
+                _emit(model.id, task.name, "loop")
+
+        bare.Scheduler.step = traced_step  # in this worker only: --trace runs get a process of their own
     else:
         from coroutines import runner
 

@@ -77,7 +77,9 @@ def test_a_crash_and_a_hang_are_reported_while_the_other_models_still_run(tmp_pa
 def test_trace_prints_switches_in_the_same_format_for_every_model():
     proc = run_cli("run", "pingpong", "--param", "rounds=2", "--trace")
     assert proc.returncode == 0, proc.stderr
-    for model_id, hop in (("greenlet", "pong-0 -> ping-0"), ("gevent", "-> hub"), ("asyncio", "loop -> ping-0")):
+    hops = (("greenlet", "pong-0 -> ping-0"), ("gevent", "-> hub"), ("asyncio", "loop -> ping-0"),
+            ("coroutines", "loop -> ping-0"), ("uvloop", "loop -> ping-0"))
+    for model_id, hop in hops:
         assert any(line.startswith(f"[{model_id}] ") and hop in line for line in proc.stdout.splitlines()), model_id
 
 
