@@ -19,6 +19,7 @@ DESCRIBE = {
     "greenlet_fibers": fiber_introspect.describe,
     "gevent_hub": fiber_introspect.describe,
     "asyncio_tasks": task_introspect.describe,
+    "coroutines_bare": task_introspect.describe,
 }
 MODEL_FILES = list(DESCRIBE)
 
@@ -82,10 +83,10 @@ def test_every_chain_is_suspended_at_its_bottom_when_the_probe_looks(model_file)
     assert all(depth <= count <= depth + 10 for count in frames), frames
 
 
-def test_only_asyncio_needs_async_def_at_every_level():
+def test_only_the_coroutine_models_need_async_def_at_every_level():
     for model_file in MODEL_FILES:
         module = importlib.import_module(f"scenarios.deep_chain.{model_file}")
-        is_async = model_file == "asyncio_tasks"
+        is_async = model_file in ("asyncio_tasks", "coroutines_bare")
         assert inspect.iscoroutinefunction(module.descend) is is_async, model_file
         assert inspect.iscoroutinefunction(module.bottom) is is_async, model_file
 

@@ -29,7 +29,7 @@ def bottom(link):
         seen = (seen * 31 + value) & MASK
         value = fibers.switch_to(link.driver, seen)  # -> driver; back with its next offer
     seen = (seen * 31 + value) & MASK
-    fibers.ready(link.driver, seen)  # the last reply: the driver resumes once it is out of our hands
+    fibers.ready(link.driver, seen)  # the last reply: the driver resumes once this chain has ended
     return seen
 
 
