@@ -107,6 +107,10 @@ class Scheduler:
             elif self.timers or self.selector.get_map():
                 self.wait_for_timers_and_io()
             else:
+                # A fiber that died unjoined is the likely cause: raise its error.
+                for fiber in self.failed:
+                    if not fiber.joined:
+                        raise fiber.exception
                 raise RuntimeError("deadlock: the main fiber waits, and nothing can wake it")
 
     def run_ready(self):

@@ -75,7 +75,10 @@ def slope_params(spec, params):
         return []
     name, _units = spec.TASK_COUNT
     limit = next(param.maximum for param in spec.PARAMS if param.name == name)
-    points = [dict(params, **getattr(spec, "IDLE", {}), **{name: count}) for count in SLOPE_COUNTS if count <= limit]
+    # A spec whose tasks grow with another parameter (deep_chain: frames per
+    # chain) scales the counts down, so the slope runs stay small.
+    counts = spec.slope_counts(params) if hasattr(spec, "slope_counts") else SLOPE_COUNTS
+    points = [dict(params, **getattr(spec, "IDLE", {}), **{name: count}) for count in counts if count <= limit]
     return [point for point in points if fd_budget.fits(spec, point)]
 
 

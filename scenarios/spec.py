@@ -10,6 +10,8 @@ and optionally:
   TASK_COUNT   (param name, units per value): the parameter that sets how many
                tasks are alive, so the harness can fit memory per task as a slope
   IDLE         parameter overrides that make the memory-slope runs cheap
+  slope_counts(params)  the two task counts of the memory-slope runs, where
+               the default (500, 2,500) would be too heavy
   BASELINE     ("module:function", description): a bare cost the worker measures
                in the same process, so ns per op can be put in proportion
   recursion_limit(params)  the recursion limit the worker must set first

@@ -46,6 +46,17 @@ def snapshot_at(suspensions):
     return suspensions // 2
 
 
+SLOPE_FRAMES = 1_000_000  # frames alive in the larger memory-slope run, at most
+
+
+def slope_counts(params):
+    """Chains alive in the two memory-slope runs: 500 and 2,500 at shallow
+    depths, fewer as chains deepen (depth 10,000: 20 and 100), so the slope
+    runs stay near a million frames instead of growing with depth."""
+    larger = max(10, min(2_500, SLOPE_FRAMES // params["depth"]))
+    return (larger // 5, larger)
+
+
 def recursion_limit(params):
     """The recursion limit a worker must set before running this depth."""
     return max(1000, params["depth"] + RECURSION_MARGIN)  # 1000: CPython's default
