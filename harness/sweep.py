@@ -200,7 +200,7 @@ def main(args):
     # As in `run`: a model named in --models must have its file here; by default one without is left out.
     refuse_models_without_file([args.scenario], models, explicit=args.models != ",".join(all_models_public()))
     models = models_with_file(args.scenario, models)
-    numeric = next(param for param in spec.PARAMS if param.name == name).kind is int
+    numeric = next(param for param in spec.PARAMS if param.name == name).kind in (int, float)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     points, fits = [], None

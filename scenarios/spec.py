@@ -36,7 +36,7 @@ class Param:
     minimum: int
     maximum: int
     help: str
-    kind: type = int
+    kind: type = int  # int, float (a decimal such as 0.01) or bool
 
     def parse(self, text):
         if self.kind is bool:
@@ -45,6 +45,13 @@ class Param:
             if text.lower() in ("false", "0", "no"):
                 return False
             raise ParamError(f"{self.name} must be true or false, got {text!r}")
+        if self.kind is float:
+            try:
+                value = float(text.replace("_", ""))
+            except ValueError:
+                raise ParamError(f"{self.name} must be a decimal number such as 0.01, got {text!r}") from None
+            self.check(value)  # also refuses nan and inf: neither lies between two finite limits
+            return value
         try:
             value = int(text.replace("_", ""))
         except ValueError:
@@ -53,7 +60,7 @@ class Param:
         return value
 
     def check(self, value):
-        if self.kind is int and not self.minimum <= value <= self.maximum:
+        if self.kind in (int, float) and not self.minimum <= value <= self.maximum:
             raise ParamError(
                 f"{self.name} must be between {self.minimum:,} and {self.maximum:,}, got {value:,}"
             )

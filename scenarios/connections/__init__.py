@@ -8,10 +8,22 @@ bytes, read each echo back in full and check it byte for byte. One op is one
 message echoed. The result is per connection the sha256 of every byte it
 received, sorted by connection id, plus totals.
 
+Faults, both off by default. drop=F: the server drops a fraction F of the
+connections abruptly, a set that depends on the connection id alone
+(dropped()), so every model and the reference agree on it. To know the id,
+the server reads a 4-byte hello each client sends after connecting. A dropped
+connection is echoed messages//2 messages in full; then the server waits for
+the first byte of the next one and closes with RST (SO_LINGER 0). The client
+has by then received exactly those echoes — it sends a message only after
+the whole previous echo came back — so what it got is the same on every run:
+its transcript says "lost", how many messages and bytes it received, and the
+result lists the lost connection ids. delay_ms=N: each client sleeps N ms
+(in its model's own sleep) before each message, a slow client.
+
 The model files share their shape — handle (one connection on the server),
 serve (the accept loop), client, run_clients (connect in waves, probe at the
 barrier, release the clients), main, run, clients_only — and barrier.py. The
-probe sees the server handlers only, each parked in its first read: the
+probe sees the server handlers only, each parked in its first read of a message: the
 per-connection cost of a server in this model. (The clients are parked at
 the barrier, a state a real client is never in.)
 
@@ -26,6 +38,7 @@ See samples.py; split.py runs the clients in a process of their own.
 import hashlib
 import resource
 import socket
+import struct
 
 from scenarios.spec import Param
 
@@ -37,6 +50,8 @@ PARAMS = (
     Param("size", 1_024, 1, 65_536, "bytes per message"),
     Param("server_chunk", 0, 0, 65_536, "most bytes the server takes per read (0: whatever is there)"),
     Param("split", False, 0, 1, "clients in a child process (needed above ~9,900 connections)", kind=bool),
+    Param("drop", 0.0, 0.0, 1.0, "fraction of connections the server resets midway (the same ids every run)", kind=float),
+    Param("delay_ms", 0, 0, 10_000, "ms each client sleeps before each message (a slow client)"),
 )
 
 TASK_COUNT = ("connections", 2)  # a server handler and a client per connection
@@ -50,21 +65,52 @@ HOST = "127.0.0.1"  # the only interface a server binds
 READ_MAX = 65_536  # what server_chunk=0 means: take up to this much per read
 CONNECT_WAVE = 512  # clients connecting at once; well under the listen backlog
 FD_MARGIN = 64  # stdio, the poller, the listener, pipes, the runtime's own descriptors
+HELLO_BYTES = 4  # a client's first bytes: its connection id, so the server knows which ones to drop
 
 
 def ops(params):
-    return params["connections"] * params["messages"]
+    if not params["drop"]:
+        return params["connections"] * params["messages"]
+    return sum(messages_echoed(params, connection) for connection in range(params["connections"]))
 
 
-def echo_bytes(params):
-    """What a server handler echoes before it hangs up: every message, in full.
+def hello(connection):
+    return connection.to_bytes(HELLO_BYTES, "big")
+
+
+def connection_id(hello_bytes):
+    return int.from_bytes(hello_bytes, "big")
+
+
+def dropped(params, connection):
+    """Whether the server drops this connection midway: a hash of the id below
+    the fraction `drop`, so the set is fixed by the id alone and about
+    drop × connections large."""
+    position = int.from_bytes(hashlib.sha256(b"drop:%d" % connection).digest()[:8], "big")
+    return position < params["drop"] * 2**64
+
+
+def messages_echoed(params, connection):
+    """Messages the connection gets back in full: all, or half (rounded down) when dropped."""
+    return params["messages"] // 2 if dropped(params, connection) else params["messages"]
+
+
+def reset_on_close(sock):
+    """Make close() abrupt: SO_LINGER 0 sends RST and discards what is unsent,
+    where a plain close would send FIN (a clean end of stream)."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def echo_bytes(params, connection):
+    """What a server handler echoes before it hangs up: every message in full
+    (of a dropped connection, only the messages before the drop).
 
     The server hangs up first and each client waits for that EOF
     before closing. The side that closes first keeps the connection in
     TIME_WAIT for a minute; on the server's side that costs nothing, while on
     the clients' side 10,000 ephemeral ports per run would stay taken and
     slow down the connects of the next runs (the harness repeats each run)."""
-    return params["messages"] * params["size"]
+    return messages_echoed(params, connection) * params["size"]
 
 
 def fds_needed(params):
@@ -142,13 +188,17 @@ class EchoMismatch(AssertionError):
 class Transcript:
     """What one connection received: checked against what it sent, hashed, counted."""
 
-    __slots__ = ("connection", "sha256", "messages", "received")
+    __slots__ = ("connection", "sha256", "messages", "received", "lost")
 
     def __init__(self, connection):
         self.connection = connection
         self.sha256 = hashlib.sha256()
-        self.messages = 0
+        self.messages = 0  # echoes received in full and checked
         self.received = 0
+        self.lost = False  # the connection broke before the last echo
+
+    def lose(self):
+        self.lost = True
 
     def check(self, index, sent, echo):
         if echo != sent:
@@ -163,7 +213,7 @@ class Transcript:
 
     def as_dict(self):
         return {"connection": self.connection, "sha256": self.sha256.hexdigest(),
-                "messages": self.messages, "bytes": self.received}
+                "messages": self.messages, "bytes": self.received, "lost": self.lost}
 
 
 def result(transcripts):
@@ -173,16 +223,20 @@ def result(transcripts):
         "connections": len(transcripts),
         "messages": sum(transcript["messages"] for transcript in transcripts),
         "bytes": sum(transcript["bytes"] for transcript in transcripts),
+        "lost": sum(transcript["lost"] for transcript in transcripts),
     }
-    return {"connections": transcripts, "totals": totals}
+    lost = [transcript["connection"] for transcript in transcripts if transcript["lost"]]
+    return {"connections": transcripts, "lost": lost, "totals": totals}
 
 
 def reference(params):
     transcripts = []
     for connection in range(params["connections"]):
         transcript = Transcript(connection)
-        for index in range(params["messages"]):
+        for index in range(messages_echoed(params, connection)):
             sent = message(connection, index, params["size"])
             transcript.check(index, sent, sent)
+        if dropped(params, connection):
+            transcript.lose()
         transcripts.append(transcript.as_dict())
     return result(transcripts)

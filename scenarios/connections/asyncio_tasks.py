@@ -15,19 +15,24 @@ import socket
 from time import perf_counter
 
 import coroutines
-from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, listen_backlog, message, require_fds, result, server_backlog, server_listener, split
+from scenarios.connections import HELLO_BYTES, HOST, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, listen_backlog, message, require_fds, reset_on_close, result, server_backlog, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.samples import Samples, record
 
 
 async def close(writer):
     writer.close()
-    await writer.wait_closed()  # -> loop; back when the transport has closed the socket
+    try:
+        await writer.wait_closed()  # -> loop; back when the transport has closed the socket
+    except ConnectionError:
+        pass  # a connection the server dropped ends with its error, already in the transcript
 
 
-async def handle(reader, writer, chunk, left, barrier):
-    barrier.arrive()
+async def handle(reader, writer, chunk, params, barrier):
     try:  # the server hangs up first: see echo_bytes() in the spec
+        connection = connection_id(await reader.readexactly(HELLO_BYTES))  # -> loop; back with the client's hello
+        barrier.arrive()
+        left = echo_bytes(params, connection)
         while left:
             data = await reader.read(min(chunk, left))  # -> loop; back with bytes, or b"" at EOF
             if not data:
@@ -35,6 +40,9 @@ async def handle(reader, writer, chunk, left, barrier):
             writer.write(data)
             await writer.drain()  # -> loop while the send buffer is full
             left -= len(data)
+        if dropped(params, connection):
+            await reader.read(1)  # -> loop; back when the client is in the middle of its next message
+            reset_on_close(writer.get_extra_info("socket"))  # the close below sends RST: the client loses the rest (see dropped())
     finally:
         await close(writer)
 
@@ -43,7 +51,7 @@ async def serve(listener, params, barrier, handlers):
     chunk, everyone_in = params["server_chunk"] or READ_MAX, asyncio.Event()
 
     def accepted(reader, writer):  # start_server calls this per connection; the task is ours to name
-        handlers.append(asyncio.create_task(handle(reader, writer, chunk, echo_bytes(params), barrier), name=f"handler-{len(handlers)}"))
+        handlers.append(asyncio.create_task(handle(reader, writer, chunk, params, barrier), name=f"handler-{len(handlers)}"))
         if len(handlers) == params["connections"]:
             everyone_in.set()
 
@@ -59,17 +67,26 @@ async def client(connection, address, params, barrier, samples):
     reader, writer = await asyncio.open_connection(*address)  # -> loop; back when the handshake is done
     try:
         samples.connected(connection, perf_counter() - started)
+        writer.write(hello(connection))
+        await writer.drain()  # -> loop while the send buffer is full
         barrier.arrive()
         await barrier.opened.wait()  # -> loop; back when all are open and the probe has looked
         for index in range(params["messages"]):
+            if params["delay_ms"]:
+                await asyncio.sleep(params["delay_ms"] / 1000)  # -> loop; back after delay_ms: a slow client
             sent = message(connection, index, params["size"])
             started = perf_counter()
-            writer.write(sent)
-            await writer.drain()  # -> loop while the send buffer is full
-            echo = await reader.readexactly(len(sent))  # -> loop; back with the whole echo
+            try:
+                writer.write(sent)
+                await writer.drain()  # -> loop while the send buffer is full
+                echo = await reader.readexactly(len(sent))  # -> loop; back with the whole echo
+            except (ConnectionError, asyncio.IncompleteReadError):  # IncompleteReadError: EOF in the middle
+                transcript.lose()  # the server dropped this connection (see dropped() in the spec)
+                break
             samples.round_trip(connection, index, perf_counter() - started)
             transcript.check(index, sent, echo)
-        transcript.check_end(await reader.read(1))  # -> loop; back at EOF, when the server has hung up
+        else:  # every echo came back: wait for the server to hang up
+            transcript.check_end(await reader.read(1))  # -> loop; back at EOF, when the server has hung up
     finally:
         await close(writer)
     return transcript.as_dict()

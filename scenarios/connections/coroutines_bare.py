@@ -10,7 +10,7 @@ registration per wait) until the loop finds the socket ready. No asyncio inside.
 from time import perf_counter
 
 from coroutines import bare
-from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, message, no_delay, require_fds, result, server_listener, split
+from scenarios.connections import HELLO_BYTES, HOST, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.bare_io import Event, Socket
 from scenarios.connections.samples import Samples, record
@@ -21,20 +21,25 @@ async def receive_exactly(sock, size):
     while len(echo) < size:
         data = await sock.recv(size - len(echo))  # -> other tasks; back with bytes, or b"" at EOF
         if not data:
-            raise ConnectionError("the server hung up in the middle of an echo")
+            raise ConnectionError(f"the peer hung up after {len(echo)} of {size} bytes")
         echo += data
     return echo
 
 
-async def handle(conn, chunk, left, barrier):
-    barrier.arrive()
+async def handle(conn, chunk, params, barrier):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
+        connection = connection_id(await receive_exactly(conn, HELLO_BYTES))  # -> other tasks; back with the client's hello
+        barrier.arrive()
+        left = echo_bytes(params, connection)
         while left:
             data = await conn.recv(min(chunk, left))  # -> other tasks; back with bytes, or b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             await conn.sendall(data)  # -> other tasks while the send buffer is full
             left -= len(data)
+        if dropped(params, connection):
+            await conn.recv(1)  # -> other tasks; back when the client is in the middle of its next message
+            reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest (see dropped())
 
 
 async def serve(listener, params, barrier, handlers):
@@ -43,7 +48,7 @@ async def serve(listener, params, barrier, handlers):
         while len(handlers) < params["connections"]:
             conn, _ = await listener.accept()  # -> other tasks; back with the next connection
             no_delay(conn)
-            handlers.append(bare.spawn(handle, conn, chunk, echo_bytes(params), barrier, name=f"handler-{len(handlers)}"))
+            handlers.append(bare.spawn(handle, conn, chunk, params, barrier, name=f"handler-{len(handlers)}"))
     for handler in handlers:
         await bare.join(handler)  # -> handlers; back when this one has ended
 
@@ -54,16 +59,24 @@ async def client(connection, address, params, barrier, samples):
         no_delay(sock)
         await sock.connect(address)  # -> other tasks; back when the handshake is done
         samples.connected(connection, perf_counter() - started)
+        await sock.sendall(hello(connection))  # -> other tasks while the send buffer is full
         barrier.arrive()
         await barrier.opened.wait()  # -> other tasks; back when all are open and the probe has looked
         for index in range(params["messages"]):
+            if params["delay_ms"]:
+                await bare.sleep(params["delay_ms"] / 1000)  # -> other tasks; back after delay_ms: a slow client
             sent = message(connection, index, params["size"])
             started = perf_counter()
-            await sock.sendall(sent)  # -> other tasks while the send buffer is full
-            echo = await receive_exactly(sock, len(sent))  # -> other tasks; back with the whole echo
+            try:
+                await sock.sendall(sent)  # -> other tasks while the send buffer is full
+                echo = await receive_exactly(sock, len(sent))  # -> other tasks; back with the whole echo
+            except ConnectionError:
+                transcript.lose()  # the server dropped this connection (see dropped() in the spec)
+                break
             samples.round_trip(connection, index, perf_counter() - started)
             transcript.check(index, sent, echo)
-        transcript.check_end(await sock.recv(1))  # -> other tasks; back at EOF, when the server has hung up
+        else:  # every echo came back: wait for the server to hang up
+            transcript.check_end(await sock.recv(1))  # -> other tasks; back at EOF, when the server has hung up
     return transcript.as_dict()
 
 

@@ -17,7 +17,7 @@ from gevent.event import Event
 from gevent.socket import socket as Socket, wait_read
 
 from fibers import gevent_glue
-from scenarios.connections import HOST, READ_MAX, Transcript, connect_waves, echo_bytes, listen, message, no_delay, require_fds, result, server_listener, split
+from scenarios.connections import HELLO_BYTES, HOST, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.samples import Samples, record
 
@@ -27,20 +27,25 @@ def receive_exactly(sock, size):
     while len(echo) < size:
         data = sock.recv(size - len(echo))  # -> hub; back with bytes, or b"" at EOF
         if not data:
-            raise ConnectionError("the server hung up in the middle of an echo")
+            raise ConnectionError(f"the peer hung up after {len(echo)} of {size} bytes")
         echo += data
     return echo
 
 
-def handle(conn, chunk, left, barrier):
-    barrier.arrive()
+def handle(conn, chunk, params, barrier):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
+        connection = connection_id(receive_exactly(conn, HELLO_BYTES))  # -> hub; back with the client's hello
+        barrier.arrive()
+        left = echo_bytes(params, connection)
         while left:
             data = conn.recv(min(chunk, left))  # -> hub; back with bytes, or b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             conn.sendall(data)  # -> hub while the send buffer is full
             left -= len(data)
+        if dropped(params, connection):
+            conn.recv(1)  # -> hub; back when the client is in the middle of its next message
+            reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest (see dropped())
 
 
 def serve(listener, params, barrier, handlers):
@@ -49,7 +54,7 @@ def serve(listener, params, barrier, handlers):
         while len(handlers) < params["connections"]:
             conn, _ = listener.accept()  # -> hub; back with the next connection
             no_delay(conn)
-            handlers.append(gevent_glue.spawn(f"handler-{len(handlers)}", handle, conn, chunk, echo_bytes(params), barrier))
+            handlers.append(gevent_glue.spawn(f"handler-{len(handlers)}", handle, conn, chunk, params, barrier))
     gevent.joinall(handlers)  # -> hub, handlers; back when every one has ended
 
 
@@ -59,16 +64,24 @@ def client(connection, address, params, barrier, samples):
         no_delay(sock)
         sock.connect(address)  # -> hub; back when the handshake is done
         samples.connected(connection, perf_counter() - started)
+        sock.sendall(hello(connection))  # -> hub while the send buffer is full
         barrier.arrive()
         barrier.opened.wait()  # -> hub; back when all are open and the probe has looked
         for index in range(params["messages"]):
+            if params["delay_ms"]:
+                gevent.sleep(params["delay_ms"] / 1000)  # -> hub; back after delay_ms: a slow client
             sent = message(connection, index, params["size"])
             started = perf_counter()
-            sock.sendall(sent)  # -> hub while the send buffer is full
-            echo = receive_exactly(sock, len(sent))  # -> hub; back with the whole echo
+            try:
+                sock.sendall(sent)  # -> hub while the send buffer is full
+                echo = receive_exactly(sock, len(sent))  # -> hub; back with the whole echo
+            except ConnectionError:
+                transcript.lose()  # the server dropped this connection (see dropped() in the spec)
+                break
             samples.round_trip(connection, index, perf_counter() - started)
             transcript.check(index, sent, echo)
-        transcript.check_end(sock.recv(1))  # -> hub; back at EOF, when the server has hung up
+        else:  # every echo came back: wait for the server to hang up
+            transcript.check_end(sock.recv(1))  # -> hub; back at EOF, when the server has hung up
     return transcript.as_dict()
 
 
