@@ -87,7 +87,7 @@ SPLIT = params_for(connections=100, messages=2, size=128, split=True)
 def test_every_model_echoes_exactly_what_the_reference_expects(model):
     outcome = run(model, MANY)
     assert outcome["digest"] == digest(SPEC.reference(MANY))
-    assert outcome["totals"] == {"connections": 200, "messages": 600, "bytes": 600 * 512}
+    assert outcome["totals"] == {"connections": 200, "messages": 600, "bytes": 600 * 512, "lost": 0}
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -141,7 +141,7 @@ def test_messages_differ_for_every_connection_and_index():
 def test_the_reference_sorts_by_connection_and_counts_every_byte():
     reference = SPEC.reference(params_for(connections=3, messages=2, size=10))
     assert [entry["connection"] for entry in reference["connections"]] == [0, 1, 2]
-    assert reference["totals"] == {"connections": 3, "messages": 6, "bytes": 60}
+    assert reference["totals"] == {"connections": 3, "messages": 6, "bytes": 60, "lost": 0}
 
 
 def test_one_process_fits_9900_pairs_under_the_fd_limit_and_10000_only_split():
