@@ -165,6 +165,7 @@ def summarize_model(timed, traced, slope_points, ops):
         "stack": first["stack"],
         "records": first["records"],
         "notes": first["notes"],
+        "result_summary": first.get("result_summary"),
     }
     baselines = [o["baseline_ns_per_op"] for o in timed if "baseline_ns_per_op" in o]
     if baselines:

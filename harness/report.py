@@ -30,6 +30,14 @@ class Progress:
             self.width = 0
 
 
+def shorten(value, items=12):
+    """A list as its first items and a count of the rest, so one line stays one line."""
+    if isinstance(value, list) and len(value) > items:
+        shown = ", ".join(str(item) for item in value[:items])
+        return f"[{shown}, ... {len(value) - items:,} more] ({len(value):,} in all)"
+    return str(value)
+
+
 def human_bytes(value):
     if value is None:
         return "-"
@@ -142,6 +150,8 @@ def render(result):
             out.append(f"  {model_id}: {entry['status']}: {entry['error']}")
         for note in entry.get("notes") or []:
             out.append(f"  {model_id}: {note}")
+        for name, value in (entry.get("result_summary") or {}).items():
+            out.append(f"  {model_id}: {name} = {shorten(value)}")
     if result.get("baseline"):
         out.append(f"  vs bare: ns/op divided by {result['baseline']}, measured in the same worker")
     for label, env in (result.get("environment", {}).get("interpreters") or {}).items():

@@ -156,6 +156,8 @@ def run_job(job):
         "stack": probe.stack,
         "records": probe.records,
         "notes": notes,
+        # What of the canonical result a reader wants to see, not only its digest.
+        "result_summary": spec.summarize(result) if hasattr(spec, "summarize") else None,
     }
     baseline = getattr(spec, "BASELINE", None)
     if baseline and job["pass"] == "time" and not job.get("trace"):

@@ -14,6 +14,7 @@ and optionally:
                the default (500, 2,500) would be too heavy
   BASELINE     ("module:function", description): a bare cost the worker measures
                in the same process, so ns per op can be put in proportion
+  summarize(result)  JSON data from the result worth printing beside its digest
   recursion_limit(params)  the recursion limit the worker must set first
   fds_needed(params)  file descriptors the busiest process holds; the harness checks
                it against the open-file limit before a run (harness/fd_budget.py)

@@ -216,6 +216,11 @@ class Transcript:
                 "messages": self.messages, "bytes": self.received, "lost": self.lost}
 
 
+def summarize(result):
+    """What the harness prints beside the digest: which connections lost data."""
+    return {"lost_connections": result["lost"]} if result["lost"] else None
+
+
 def result(transcripts):
     """The canonical result from every connection's transcript (as_dict), any order."""
     transcripts = sorted(transcripts, key=lambda transcript: transcript["connection"])
