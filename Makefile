@@ -25,13 +25,18 @@ test: $(STAMP)
 # The scenarios at default sizes on every interpreter found among 3.10-3.13 (each gets
 # its venv in .venv-pythons/ once); a version whose interpreter or wheels are missing is
 # named as unavailable on one line and left out. One table per scenario, quickest first;
-# a scenario not in the tree is passed over. Exit status: the worst of the runs.
+# a scenario not in the tree is passed over. Each scenario's result is also written (atomically)
+# to $(PYTHONS_OUT)/<scenario>.json, where `make report` finds it for its by-interpreter charts.
+# Exit status: the worst of the runs.
 COMPARE_SCENARIOS ?= generator pingpong deep_chain connections
+PYTHONS_OUT ?= results/pythons
 compare-pythons: $(STAMP)
 	@pythons=$$($(PY) -m harness pythons --usable 3.10 3.11 3.12 3.13) || exit $$?; worst=0; \
+	mkdir -p $(PYTHONS_OUT); \
 	for scenario in $(COMPARE_SCENARIOS); do \
 	  [ -d scenarios/$$scenario ] || continue; \
-	  $(PY) -m harness run $$scenario --python $$pythons --repeat 3 $(ARGS) || { code=$$?; [ $$code -gt $$worst ] && worst=$$code; }; \
+	  $(PY) -m harness run $$scenario --python $$pythons --repeat 3 --json $(PYTHONS_OUT)/$$scenario.json $(ARGS) \
+	    || { code=$$?; [ $$code -gt $$worst ] && worst=$$code; }; \
 	done; exit $$worst
 
 # The standard sweeps into results/ (JSON), then the static report from them.
@@ -42,6 +47,10 @@ sweep: $(STAMP)
 
 report: $(STAMP)
 	$(PY) -m harness.lab_report --results results
+
+lint: $(STAMP)
+	$(PY) -m pip install --quiet ruff
+	$(PY) -m ruff check .
 
 clean:
 	rm -rf $(VENV) .venv-pythons build *.egg-info

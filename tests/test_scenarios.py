@@ -11,7 +11,7 @@ from harness.models import MODELS
 from harness.pipeline import run_worker
 from scenarios.common import digest
 from scenarios.spec import resolve
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO
 
 CASES = [(name, model) for name in scenarios.names() for model in MODELS if MODELS[model].has_file(name)]
 # A model whose file a scenario folder lacks: the harness must refuse that pair, not run it.
