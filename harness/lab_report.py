@@ -1,11 +1,13 @@
 """The lab report: `python -m harness.lab_report` (make report) turns results/ into HTML.
 
-Reads only results/*.json (written by harness/lab_sweeps.py) and writes
+Reads only results/*.json (written by harness/lab_sweeps.py) and
+results/pythons/*.json (written by make compare-pythons, if run), and writes
 results/report/index.html plus one PNG per chart beside it. The page works
 offline: no CDN, no JavaScript; styles are inline, charts are <img> files.
 Sections: environment, claims (harness/lab_claims.py), then one section per
 scenario with its comparison tables, charts and the three model files side
-by side with every suspension point (a `# ->` comment) highlighted.
+by side with every suspension point (a `# ->` comment) highlighted, and
+last the charts by interpreter (harness/lab_pythons.py).
 """
 
 import argparse
@@ -22,7 +24,7 @@ from pygments import highlight  # noqa: E402
 from pygments.formatters import HtmlFormatter  # noqa: E402
 from pygments.lexers import PythonLexer  # noqa: E402
 
-from harness import report, stats  # noqa: E402
+from harness import lab_pythons, report, stats  # noqa: E402
 from harness.lab_claims import decide_all  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -297,12 +299,14 @@ def build(results_dir, out_dir):
             by_scenario.setdefault(data["scenario"], []).append((name, data))
     sections = [environment_section(results), claims_section(results), measures_section(results)]
     sections += [scenario_section(scenario, sweeps, results, out_dir) for scenario, sweeps in sorted(by_scenario.items())]
+    sections.append(lab_pythons.section(results_dir, out_dir))  # make compare-pythons' results/pythons/, if any
     toc = "".join(f"<li><a href='#scenario-{esc(s)}'>{esc(s)}</a></li>" for s in sorted(by_scenario))
     page = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>fiberlab report</title>"
         f"<style>{CSS}{HtmlFormatter().get_style_defs('.highlight')}</style></head><body>"
         "<h1>fiberlab: fibers and coroutines, measured</h1>"
-        f"<ul><li><a href='#environment'>environment</a></li><li><a href='#claims'>claims</a></li>{toc}</ul>"
+        f"<ul><li><a href='#environment'>environment</a></li><li><a href='#claims'>claims</a></li>{toc}"
+        "<li><a href='#pythons'>across Python versions</a></li></ul>"
         + "".join(sections) + "</body></html>\n"
     )
     tmp = out_dir / "index.html.tmp"
@@ -317,7 +321,7 @@ def main(argv=None):
     parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
     args = parser.parse_args(argv)
     results_dir = Path(args.results)
-    if not list(results_dir.glob("*.json")):
+    if not list(results_dir.glob("*.json")) and not lab_pythons.load(results_dir):
         print(f"lab_report: no results in {results_dir}/: run make sweep first", file=sys.stderr)
         return 2
     page = build(results_dir, Path(args.out) if args.out else results_dir / "report")

@@ -1,0 +1,109 @@
+"""The report's "Across Python versions" section, from results/pythons/<scenario>.json.
+
+`make compare-pythons` writes one `run --python ...` result per scenario there
+(models keyed "model@X.Y", each entry naming its "model" and "python"). For
+each scenario this draws two grouped bar charts, ns per op and bytes per task
+(the USS slope over the task count), with one group per model and one bar per
+interpreter, so a model's move across versions is read left to right inside its
+group. A model that failed on an interpreter has no bar there and is listed
+under the charts. With no results/pythons/, the section is one line saying so.
+"""
+
+import html
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+
+from harness import report  # noqa: E402
+
+FOLDER = "pythons"  # under the results folder; the Makefile's PYTHONS_OUT
+MEASURES = (
+    # (file suffix, chart title, y label, the number from one model entry)
+    ("ns_per_op", "ns per op", "ns per op", lambda entry: entry["ns_per_op"]),
+    ("bytes_per_task", "bytes per task (USS slope)", "bytes per task", lambda entry: entry["memory"]["bytes_per_task"]),
+)
+
+
+def esc(value):
+    return html.escape(str(value))
+
+
+def load(results_dir):
+    """{scenario: result} for the multi-interpreter results, or {} when compare-pythons was not run."""
+    folder = Path(results_dir) / FOLDER
+    results = {}
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text())
+        if "scenario" in data and (data.get("environment") or {}).get("interpreters"):
+            results[data["scenario"]] = data
+    return results
+
+
+def by_model_and_python(result, measure):
+    """{model: {python: value}} over the entries that ran ok and have the number; model order as run."""
+    table = {}
+    for entry in result["models"].values():
+        if entry["status"] != "ok" or "python" not in entry:
+            continue
+        value = measure(entry)
+        if value is not None:
+            table.setdefault(entry["model"], {})[entry["python"]] = value
+    return table
+
+
+def grouped_bar_chart(out_dir, filename, title, ylabel, table, pythons):
+    """table: {model: {python: value}}; one group per model, one bar per interpreter. Returns the filename."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    models = list(table)
+    width = 0.8 / max(len(pythons), 1)
+    for index, python in enumerate(pythons):
+        xs = [number + (index - (len(pythons) - 1) / 2) * width for number, model in enumerate(models)
+              if python in table[model]]
+        ys = [table[model][python] for model in models if python in table[model]]
+        axes.bar(xs, ys, width, label=f"Python {python}")
+    axes.set_xticks(range(len(models)), models)
+    axes.set_title(title)
+    axes.set_ylabel(ylabel)
+    axes.grid(True, axis="y", alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    figure.savefig(out_dir / filename, format="png")
+    plt.close(figure)
+    return filename
+
+
+def scenario_part(scenario, result, out_dir):
+    pythons = list(result["environment"]["interpreters"])
+    versions = ", ".join(f"{python}: {described.get('python', '?')} (greenlet {described.get('greenlet', '?')}, "
+                         f"gevent {described.get('gevent', '?')})"
+                         for python, described in result["environment"]["interpreters"].items())
+    params = ", ".join(f"{name}={value}" for name, value in result["params"].items())
+    charts = []
+    for suffix, title, ylabel, measure in MEASURES:
+        table = by_model_and_python(result, measure)
+        if table:
+            charts.append(grouped_bar_chart(out_dir, f"pythons_{scenario}_{suffix}.png",
+                                            f"{scenario}: {title}, by interpreter", ylabel, table, pythons))
+    failures = [f"{model}: {entry['status']}: {entry['error']}" for model, entry in result["models"].items()
+                if entry["status"] != "ok"]
+    rows = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in report.rows(result))
+    head = "".join(f"<th>{esc(cell)}</th>" for cell in report.COLUMNS)
+    return (f"<h3>{esc(scenario)} <small>({esc(params)})</small></h3><p>{esc(versions)}</p>"
+            "<div class='charts'>" + "".join(f"<img src='{esc(chart)}' alt='{esc(chart)}'>" for chart in charts)
+            + "</div>" + (("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in failures) + "</ul>") if failures else "")
+            + f"<table><tr>{head}</tr>{rows}</table>")
+
+
+def section(results_dir, out_dir):
+    """The HTML section; one line when results/pythons/ holds no multi-interpreter result."""
+    results = load(results_dir)
+    heading = "<h2 id='pythons'>Across Python versions</h2>"
+    if not results:
+        return heading + "<p>Not run: <code>make compare-pythons</code> writes results/pythons/.</p>"
+    intro = ("<p>Each scenario at default sizes on every interpreter <code>make compare-pythons</code> found, "
+             "each model in that interpreter's own venv (.venv-pythons/X.Y).</p>")
+    return heading + intro + "".join(scenario_part(scenario, result, out_dir) for scenario, result in results.items())
