@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from harness import report  # noqa: E402
 
 FOLDER = "pythons"  # under the results folder; the Makefile's PYTHONS_OUT
+LOG_RANGE = 50  # as in lab_report: bars whose values span more than this factor get a log axis
 MEASURES = (
     # (file suffix, chart title, y label, the number from one model entry)
     ("ns_per_op", "ns per op", "ns per op", lambda entry: entry["ns_per_op"]),
@@ -66,6 +67,9 @@ def grouped_bar_chart(out_dir, filename, title, ylabel, table, pythons):
         ys = [table[model][python] for model in models if python in table[model]]
         axes.bar(xs, ys, width, label=f"Python {python}")
     axes.set_xticks(range(len(models)), models)
+    values = [value for per_python in table.values() for value in per_python.values() if value > 0]
+    if values and max(values) / min(values) > LOG_RANGE:
+        axes.set_yscale("log")
     axes.set_title(title)
     axes.set_ylabel(ylabel)
     axes.grid(True, axis="y", alpha=0.3)
