@@ -239,6 +239,30 @@ def refuse_models_without_file(names, model_ids, explicit):
                                  f"(scenarios/{name}/{known[model_id].file}.py); leave {model_id} out of --models")
 
 
+def refuse_models_beyond_limits(plans, model_ids, explicit):
+    """A model named in --models that will not run a size (Model.refuses: the threads
+    model's limit on threads alive) is refused before any run, in one line."""
+    known = all_models()
+    for name, _spec, params in plans:
+        for model_id in model_ids:
+            reason = known[model_id].refusal(name, params) if explicit and known[model_id].has_file(name) else None
+            if reason:
+                raise UsageError(f"{name}: {reason}; lower the size or leave {model_id} out of --models")
+
+
+def models_within_limits(scenario, params, model_ids):
+    """With the default models, one that will not run this size is left out with a note."""
+    known = all_models()
+    kept = []
+    for model_id in model_ids:
+        reason = known[model_id].refusal(scenario, params)
+        if reason:
+            print(f"{scenario}: {reason}; {model_id} left out", flush=True)
+        else:
+            kept.append(model_id)
+    return kept
+
+
 def cmd_run(args):
     names = parse_scenarios(args.scenario)
     model_ids, repeat, timeout = parse_run_options(args)
@@ -248,11 +272,13 @@ def cmd_run(args):
     plans = [(name, spec, fit_fd_budget(name, spec, params, args.param)) for name, spec, params in plans]
     explicit_models = args.models != ",".join(all_models_public())
     refuse_models_without_file(names, model_ids, explicit_models)
+    refuse_models_beyond_limits(plans, model_ids, explicit_models)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     results = []
     for name, spec, params in plans:
-        result = pipeline.run_scenario(name, spec, params, models_with_file(name, model_ids), repeat, timeout,
+        runnable = models_within_limits(name, params, models_with_file(name, model_ids))
+        result = pipeline.run_scenario(name, spec, params, runnable, repeat, timeout,
                                        args.trace, progress, memory_limit_bytes, pythons)
         progress.clear()
         print(report.render(result), flush=True)

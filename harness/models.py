@@ -19,8 +19,11 @@ class Model:
     file: str  # module in scenarios/<name>/, or a full dotted path for test models
     describe: str  # "module:function" that reads one suspended unit for the probe
     stack: str  # "stackful" or "stackless"
-    runtime: str  # "own scheduler" or "production runtime"
+    runtime: str  # "own scheduler", "production runtime", or "kernel scheduler" (OS threads)
     setup: str = ""  # "module:function" the worker calls first (e.g. choose a loop)
+    # "module:function" given (this model's scenario module, params): None, or one line
+    # saying why the model will not run that size (a limit of its own, e.g. threads alive)
+    refuses: str = ""
 
     def module_name(self, scenario):
         return self.file if "." in self.file else f"scenarios.{scenario}.{self.file}"
@@ -28,6 +31,12 @@ class Model:
     def has_file(self, scenario):
         """Whether this model has its file in the scenario's folder (a test model always does)."""
         return "." in self.file or importlib.util.find_spec(self.module_name(scenario)) is not None
+
+    def refusal(self, scenario, params):
+        """None if this model takes the run, else one line saying why not (checked before any run)."""
+        if not self.refuses:
+            return None
+        return load_function(self.refuses)(importlib.import_module(self.module_name(scenario)), params)
 
 
 MODELS = {
@@ -38,6 +47,9 @@ MODELS = {
     # The asyncio files, unchanged, on uvloop's event loop: a runner option, not new scenario files.
     "uvloop": Model("uvloop", "asyncio_tasks", "coroutines.introspect:describe", "stackless", "production runtime",
                     setup="coroutines.runner:use_uvloop"),
+    # A row of its own in the 2x2's margin: an OS stack per unit, and the kernel as the scheduler.
+    "threads": Model("threads", "threads", "os_threads:describe", "stackful", "kernel scheduler",
+                     refuses="os_threads:refusal"),
 }
 
 

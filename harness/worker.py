@@ -14,7 +14,7 @@ reports that as the model's crash.
 
 Hygiene: after the scenario returns, the worker checks that it left nothing
 behind (an open fd, a fiber or gevent greenlet still suspended, an asyncio
-task still pending); a leak is that model's error, since a scenario that
+task still pending, a thread still running); a leak is that model's error, since a scenario that
 leaks has not finished the work it is timed for.
 If the job sets "memory_limit_bytes", the worker caps its address space
 first, so a model that runs away fails with MemoryError instead of
@@ -26,6 +26,7 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
 import tracemalloc
 
@@ -73,13 +74,16 @@ def plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def leaks(fds_before):
+def leaks(fds_before, threads_before=()):
     """One line naming what the scenario left behind, or None if nothing."""
     gc.collect()  # an unreachable socket closes here: only a kept one is a leak
     found = []
     fds = len(open_fds() - fds_before)
     if fds:
         found.append(f"{plural(fds, 'fd')} left open")
+    threads = len([thread for thread in threading.enumerate() if thread not in threads_before])
+    if threads:
+        found.append(f"{plural(threads, 'thread')} still running")
     fibers = len(live_fibers()) + len(live_gevent_greenlets())
     if fibers:
         found.append(f"{plural(fibers, 'greenlet')} still suspended")
@@ -129,6 +133,7 @@ def run_job(job):
     prepare_runtime()
     gc.collect()
     fds_before = open_fds()
+    threads_before = set(threading.enumerate())  # the main thread, and any a runtime keeps for good
     before = psutil.Process().memory_full_info()
     if job["pass"] == "traced":
         tracemalloc.start()
@@ -140,7 +145,7 @@ def run_job(job):
 
     if probe.stack is None:
         raise RuntimeError("the scenario never called probe.snapshot()")
-    leak = leaks(fds_before)
+    leak = leaks(fds_before, threads_before)
     if leak:
         return {"status": "error", "error": leak}
     outcome = {

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import REPO, run_cli
 
-MODELS = ("greenlet", "gevent", "asyncio")
+MODELS = ("greenlet", "gevent", "asyncio", "threads")
 
 
 def start_server(model):
@@ -52,7 +52,7 @@ def test_a_standalone_server_echoes_bytes_and_stops_cleanly_on_sigterm(model):
 @pytest.mark.parametrize("args, message", [
     (["nope", "--model", "gevent"], "unknown scenario 'nope'"),
     (["pingpong", "--model", "gevent"], "scenario 'pingpong' has no server"),
-    (["connections", "--model", "threads"], "unknown model 'threads'"),
+    (["connections", "--model", "fibers"], "unknown model 'fibers'"),
     (["connections", "--model", "gevent", "--port", "65536"], "--port must be between 0 and 65535"),
     (["connections", "--model", "gevent", "--port", "http"], "--port must be an integer"),
 ])

@@ -1,0 +1,218 @@
+"""The OS-threads side: every unit is a thread with its own OS stack, the kernel schedules.
+
+Read after fibers/ (a scheduler of ours, stackful) and coroutines/ (stackless):
+here there is no scheduler of ours at all. A unit is a threading.Thread; a
+hand-over is a queue.Queue, an Event or a blocking socket call; whichever
+thread the kernel wakes (and the GIL lets in) runs next. One module, at the
+top level beside fibers/ and coroutines/, because it is neither: a third
+family, small enough not to need a package.
+
+Contract with the scenario files (threads.py in each scenario folder):
+- Every call that can block goes through block(call, *args), the one place a
+  thread waits, so the probe can tell a waiting thread from a running one
+  (a thread whose stack holds a `_inside` frame runs no code of its own).
+- snapshot(probe, threads) closes a gate that block() holds every thread at,
+  waits until every thread in `threads` is inside block(), then calls
+  probe.snapshot from a thread of its own, and opens the gate again.
+- Each threads.py defines threads_needed(params): the threads its busiest
+  process starts and has alive at once (the main thread not counted). refusal() turns a run beyond THREAD_LIMIT away
+  before it starts (the harness asks through Model.refuses), and
+  require_threads() refuses it again inside the worker, for callers that
+  did not ask.
+"""
+
+import resource
+import socket
+import sys
+import threading
+import time
+
+# Threads alive at once, at most. Each reserves a stack of stack_reserved_bytes()
+# (8 MiB here) of address space and touches a few tens of KiB of it; the kernel
+# allows far more (threads-max), but 10,000 threads on 2 shared cores is already
+# a machine that does little else. Every memory-slope run fits (pingpong's
+# larger one is 2,500 pairs = 5,000 threads); spawn beyond 1,000 leaves does not.
+THREAD_LIMIT = 10_000
+PROBE_PATIENCE_S = 30  # how long the probe waits for every thread to block before it gives up
+
+_open = threading.Event()  # the gate: cleared while the probe looks, so block() holds every thread
+_open.set()
+
+
+class Unit(threading.Thread):
+    """A thread that keeps what its function returned, or raised, for join().
+
+    Daemon, so a run that fails with threads still blocked ends its process
+    instead of hanging it; the worker reports such threads as a leak."""
+
+    def __init__(self, name, func, args):
+        super().__init__(name=name, daemon=True)
+        self.func, self.args = func, args
+        self.result = self.error = None
+
+    def run(self):
+        try:
+            self.result = self.func(*self.args)
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever joins this unit
+            self.error = exc
+
+
+def run(main, *args):
+    """main(*args) on the calling thread (the process's main thread): with threads
+    there is no loop to start, the kernel is already running."""
+    return main(*args)
+
+
+def create(name, func, *args):
+    """A Unit that will run func(*args), not started yet (unit.start())."""
+    return Unit(name, func, args)
+
+
+def spawn(name, func, *args):
+    """A started Unit running func(*args)."""
+    unit = Unit(name, func, args)
+    unit.start()
+    return unit
+
+
+def current():
+    return threading.current_thread()
+
+
+def _inside(call, *args):
+    return call(*args)  # a frame of this function on a thread's stack is what "blocked" means
+
+
+def block(call, *args):
+    """call(*args), a call that may block; the one place a thread waits."""
+    if not _open.is_set():
+        _inside(_open.wait)  # the probe is looking; back when it has looked
+    return _inside(call, *args)
+
+
+def join(unit):
+    """What the unit returned, once it has ended (its error, raised here, if it failed)."""
+    block(unit.join)  # -> kernel; back when the thread has ended
+    if unit.error is not None:
+        raise unit.error
+    return unit.result
+
+
+def sleep(seconds):
+    block(time.sleep, seconds)  # -> kernel; back after `seconds`
+
+
+class Socket(socket.socket):
+    """A blocking socket whose blocking calls go through block()."""
+
+    __slots__ = ()
+
+    def accept(self):
+        fd, address = block(self._accept)  # -> kernel; back with the next connection
+        return Socket(self.family, self.type, self.proto, fileno=fd), address
+
+    def connect(self, address):
+        block(super().connect, address)  # -> kernel; back when the handshake is done
+
+    def recv(self, most):
+        return block(super().recv, most)  # -> kernel; back with bytes, or b"" at EOF
+
+    def sendall(self, data):
+        block(super().sendall, data)  # -> kernel while the send buffer is full
+
+
+class Stopped:
+    """One thread as the probe saw it: the thread and its innermost frame at that instant."""
+
+    __slots__ = ("thread", "frame")
+
+    def __init__(self, thread, frame):
+        self.thread, self.frame = thread, frame
+
+
+def _is_blocked(frame):
+    while frame is not None:
+        if frame.f_code is _inside.__code__:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _look(probe, threads, outcome):
+    deadline = time.monotonic() + PROBE_PATIENCE_S
+    while True:
+        frames = sys._current_frames()  # every thread's innermost frame, taken at one instant under the GIL
+        stopped = [Stopped(thread, frames.get(thread.ident)) for thread in threads]
+        running = [each.thread.name for each in stopped if not _is_blocked(each.frame)]
+        if not running:
+            probe.record("stack_reserved_bytes", stack_reserved_bytes())
+            probe.snapshot(stopped)
+            return
+        if time.monotonic() > deadline:
+            outcome.append(RuntimeError(f"{len(running)} threads never blocked for the probe "
+                                        f"(first: {running[0]}) within {PROBE_PATIENCE_S} s"))
+            return
+        time.sleep(0.0005)
+
+
+def snapshot(probe, threads):
+    """Call probe.snapshot(threads) from a thread of its own once every thread in
+    `threads` (the caller included) waits inside block(); threads that reach
+    block() meanwhile wait at the gate, so the others stop too."""
+    outcome = []
+    _open.clear()
+    try:
+        looker = spawn("probe", _look, probe, threads, outcome)
+        _inside(looker.join)  # -> probe thread; back when it has looked (not through the closed gate)
+    finally:
+        _open.set()
+    if outcome:
+        raise outcome[0]
+
+
+def stack_reserved_bytes():
+    """Address space reserved for each new thread's stack: threading.stack_size()
+    if set, else glibc's default, which is RLIMIT_STACK (2 MiB if unlimited)."""
+    if threading.stack_size():
+        return threading.stack_size()
+    soft, _hard = resource.getrlimit(resource.RLIMIT_STACK)
+    return 2 * 2**20 if soft == resource.RLIM_INFINITY else soft
+
+
+def python_frames(frame):
+    count = 0
+    while frame is not None:
+        count += 1
+        frame = frame.f_back
+    return count
+
+
+def describe(stopped):
+    """Stack picture of one blocked thread, in the probe's vocabulary. The C stack
+    is what the thread reserved; the RSS it touched is far smaller (the memory
+    slope, bytes per task, gives that)."""
+    return {
+        "frames": python_frames(stopped.frame),
+        "c_stack_bytes": stack_reserved_bytes(),
+        "frame_bytes": None,  # a thread's frames live on its own data stack, not in objects
+    }
+
+
+def refusal(module, params):
+    """None if the run fits under THREAD_LIMIT, else the one line that refuses it
+    (Model.refuses: `module` is the scenario's threads.py)."""
+    return refusal_of(module.threads_needed(params))
+
+
+def refusal_of(needed):
+    if needed <= THREAD_LIMIT:
+        return None
+    return (f"the threads model would have {needed:,} threads alive at once, beyond its limit of "
+            f"{THREAD_LIMIT:,} (os_threads.THREAD_LIMIT; each reserves {stack_reserved_bytes() / 2**20:g} MiB of stack)")
+
+
+def require_threads(needed):
+    """Raise at once, rather than start thousands of threads and exhaust the machine."""
+    reason = refusal_of(needed)
+    if reason:
+        raise RuntimeError(reason)

@@ -1,0 +1,69 @@
+"""deep_chain on OS threads: plain functions all the way down, a queue at the bottom.
+
+Read beside greenlet_fibers.py and gevent_hub.py; only how the bottom waits
+differs. As with fibers, no level knows that the chain suspends: the bottom
+blocks in a one-slot queue.Queue and the whole chain stays where it is, on
+the thread's own stack (CPython 3.11+ keeps Python frames on a data stack of
+the thread's, not on the C stack, so depth costs no OS stack).
+"""
+
+import queue
+
+import os_threads
+from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+
+
+def threads_needed(params):
+    return params["tasks"] + 2  # the chains, the driver, the probe's own
+
+
+class Link:
+    """What one chain shares with the driver: a one-slot queue each way."""
+
+    def __init__(self, task, suspensions):
+        self.task, self.suspensions = task, suspensions
+        self.to_bottom, self.to_driver = queue.Queue(maxsize=1), queue.Queue(maxsize=1)
+
+
+def descend(level, depth, link):
+    inner = descend(level + 1, depth, link) if level < depth else bottom(link)
+    return climb(level, inner)
+
+
+def bottom(link):
+    value, seen = os_threads.block(link.to_bottom.get), 0  # -> kernel; back with the driver's first offer
+    for _ in range(link.suspensions - 1):
+        seen = (seen * 31 + value) & MASK
+        link.to_driver.put(seen)  # slot free: no wait
+        value = os_threads.block(link.to_bottom.get)  # -> kernel; back with the driver's next offer
+    seen = (seen * 31 + value) & MASK
+    link.to_driver.put(seen)  # the last reply; slot free: no wait
+    return seen
+
+
+def drive(links, suspensions, probe):
+    """Started after every chain; a chain not yet at its bottom finds the offer waiting in its queue."""
+    driver_seen = [0] * len(links)
+    snapshot_index = snapshot_at(suspensions) if probe else -1
+    for index in range(suspensions):
+        if index == snapshot_index:
+            os_threads.snapshot(probe, [link.chain for link in links])
+        for link in links:
+            link.to_bottom.put(offer(link.task, index))  # slot free: no wait
+            seen = os_threads.block(link.to_driver.get)  # -> kernel; back with the bottom's reply
+            driver_seen[link.task] = (driver_seen[link.task] * 31 + seen) & MASK
+    return driver_seen
+
+
+def run_chains(depth, suspensions, tasks, probe):
+    links = [Link(task, suspensions) for task in range(tasks)]
+    for link in links:
+        link.chain = os_threads.spawn(f"chain-{link.task}", descend, 1, depth, link)
+    driver = os_threads.spawn("driver", drive, links, suspensions, probe)
+    driver_seen = os_threads.join(driver)  # -> kernel; back when the driver ends
+    return [chain_result(link.task, os_threads.join(link.chain), driver_seen[link.task]) for link in links]
+
+
+def run(params, probe):
+    os_threads.require_threads(threads_needed(params))
+    return os_threads.run(run_chains, params["depth"], params["suspensions"], params["tasks"], probe)

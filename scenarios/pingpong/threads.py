@@ -1,0 +1,72 @@
+"""pingpong on OS threads: each hand-over goes through a one-slot queue.Queue.
+
+Read beside asyncio_tasks.py (the same queues) and greenlet_fibers.py. Here
+put() fills the partner's queue (the slot is always free, so it never
+blocks) and get() waits on the queue's threading.Condition: every hand-over
+is a wake-up through the kernel, then a wait for the GIL, and each player
+keeps an OS stack of its own while it waits. There is no yield to let
+every pair start: the probe waits for each player to block (os_threads).
+"""
+
+import queue
+
+import os_threads
+from scenarios.pingpong import MASK, first_serve, game, snapshot_round
+
+
+def threads_needed(params):
+    return 2 * params["pairs"] + 1  # ping and pong per pair, and the probe's own
+
+
+class Court:
+    """Where one pair plays: a one-slot queue each way."""
+
+    def __init__(self):
+        self.to_ping, self.to_pong = queue.Queue(maxsize=1), queue.Queue(maxsize=1)
+
+
+def play_ping(court, rounds, pair, probe, players):
+    seen = 0
+    court.to_pong.put(first_serve(pair))  # slot free: no wait
+    counter = os_threads.block(court.to_ping.get)  # -> kernel; back with pong's reply
+    snapshot_at = snapshot_round(rounds) if probe else -1
+    for round_ in range(1, rounds):
+        seen = (seen * 31 + counter) & MASK
+        if round_ == snapshot_at:
+            os_threads.snapshot(probe, players)
+        court.to_pong.put(counter + 1)  # slot free: no wait
+        counter = os_threads.block(court.to_ping.get)  # -> kernel; back with pong's reply
+    return counter, (seen * 31 + counter) & MASK
+
+
+def play_pong(court, rounds):
+    counter, seen = os_threads.block(court.to_pong.get), 0  # -> kernel; back with ping's first serve
+    for _ in range(rounds - 1):
+        seen = (seen * 31 + counter) & MASK
+        court.to_ping.put(counter + 1)  # slot free: no wait
+        counter = os_threads.block(court.to_pong.get)  # -> kernel; back with ping's next serve
+    court.to_ping.put(counter + 1)  # the last reply; slot free: no wait
+    return (seen * 31 + counter) & MASK
+
+
+def play_all(rounds, pairs, probe):
+    courts, players = [Court() for _ in range(pairs)], []
+    for pair, court in enumerate(courts):
+        court.pong = os_threads.create(f"pong-{pair}", play_pong, court, rounds)
+        players.append(court.pong)
+    for pair, court in enumerate(courts):
+        pair_probe = probe if pair == 0 else None
+        court.ping = os_threads.create(f"ping-{pair}", play_ping, court, rounds, pair, pair_probe, players)
+        players.append(court.ping)
+    for player in players:
+        player.start()  # only now: ping-0 may reach the probe before the last player is made
+    games = []
+    for pair, court in enumerate(courts):
+        last_reply, ping_seen = os_threads.join(court.ping)  # -> kernel, players; back when this ping ends
+        games.append(game(pair, last_reply, ping_seen, os_threads.join(court.pong)))
+    return games
+
+
+def run(params, probe):
+    os_threads.require_threads(threads_needed(params))
+    return os_threads.run(play_all, params["rounds"], params["pairs"], probe)
