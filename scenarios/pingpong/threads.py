@@ -9,6 +9,7 @@ every pair start: the probe waits for each player to block (os_threads).
 """
 
 import queue
+import threading
 
 import os_threads
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
@@ -19,10 +20,11 @@ def threads_needed(params):
 
 
 class Court:
-    """Where one pair plays: a one-slot queue each way."""
+    """Where one pair plays: a one-slot queue each way, and the Event set once the probe has looked."""
 
-    def __init__(self):
+    def __init__(self, looked):
         self.to_ping, self.to_pong = queue.Queue(maxsize=1), queue.Queue(maxsize=1)
+        self.looked = looked
 
 
 def play_ping(court, rounds, pair, probe, players):
@@ -34,8 +36,10 @@ def play_ping(court, rounds, pair, probe, players):
         seen = (seen * 31 + counter) & MASK
         if round_ == snapshot_at:
             os_threads.snapshot(probe, players)
+            court.looked.set()
         court.to_pong.put(counter + 1)  # slot free: no wait
         counter = os_threads.block(court.to_ping.get)  # -> kernel; back with pong's reply
+    os_threads.block(court.looked.wait)  # -> kernel; back once the probe has looked (it cannot show an ended thread)
     return counter, (seen * 31 + counter) & MASK
 
 
@@ -46,11 +50,13 @@ def play_pong(court, rounds):
         court.to_ping.put(counter + 1)  # slot free: no wait
         counter = os_threads.block(court.to_pong.get)  # -> kernel; back with ping's next serve
     court.to_ping.put(counter + 1)  # the last reply; slot free: no wait
+    os_threads.block(court.looked.wait)  # -> kernel; back once the probe has looked (it cannot show an ended thread)
     return (seen * 31 + counter) & MASK
 
 
 def play_all(rounds, pairs, probe):
-    courts, players = [Court() for _ in range(pairs)], []
+    looked = threading.Event()  # other pairs' threads may be far quicker than pair 0's ping
+    courts, players = [Court(looked) for _ in range(pairs)], []
     for pair, court in enumerate(courts):
         court.pong = os_threads.create(f"pong-{pair}", play_pong, court, rounds)
         players.append(court.pong)
