@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from harness import environment, fd_budget, stats
+from harness.models import all_models
 from scenarios.common import digest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -196,6 +197,8 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
                 scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
                 memory_limit_bytes, interpreter, memory_passes,
             )
+            model = all_models()[model_id]
+            entry["kind"] = {"stack": model.stack, "runtime": model.runtime}  # the 2x2 the table groups by
             if interpreter is None:
                 result["models"][model_id] = entry
             else:

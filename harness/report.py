@@ -64,15 +64,36 @@ def _stack_bytes(entry):
     return "-"
 
 
-COLUMNS = ("model", "status", "match", "wall median (min–max)", "ns/op", "vs bare", "peak RSS",
+# Rows follow the 2x2 of stack model x runtime, so that a bare scheduler sits
+# beside the production runtime of the same stack model; threads come last.
+KIND_ORDER = [("stackful", "own scheduler"), ("stackful", "production runtime"),
+              ("stackless", "own scheduler"), ("stackless", "production runtime"), ("stackful", "kernel scheduler")]
+KIND_LABELS = {kind: label for kind, label in zip(KIND_ORDER, ("stackful·own", "stackful·runtime", "stackless·own",
+                                                              "stackless·runtime", "OS threads"))}
+
+
+def _kind(entry):
+    kind = entry.get("kind") or {}
+    return (kind.get("stack"), kind.get("runtime"))
+
+
+def grouped(models):
+    """(model_id, entry) in 2x2 order; models of an unknown kind keep their order, last."""
+    ranked = sorted(models.items(), key=lambda item: KIND_ORDER.index(_kind(item[1]))
+                    if _kind(item[1]) in KIND_ORDER else len(KIND_ORDER))
+    return ranked
+
+
+COLUMNS = ("model", "kind", "status", "match", "wall median (min–max)", "ns/op", "vs bare", "peak RSS",
            "bytes/task", "frames/task", "stack/task")
 
 
 def rows(result):
-    for model_id, entry in result["models"].items():
+    for model_id, entry in grouped(result["models"]):
+        kind = KIND_LABELS.get(_kind(entry), "-")
         if entry["status"] != "ok":
             match = "no" if entry["status"] == "mismatch" else "-"
-            yield [model_id, entry["status"], match] + ["-"] * (len(COLUMNS) - 3)
+            yield [model_id, kind, entry["status"], match] + ["-"] * (len(COLUMNS) - 4)
             continue
         wall = entry["wall_s"]
         timing = f"{human_seconds(wall['median'])} ({human_seconds(wall['min'])}–{human_seconds(wall['max'])})"
@@ -81,7 +102,7 @@ def rows(result):
         vs = f"{entry['vs_baseline']:.2f}x" if entry.get("vs_baseline") else "-"
         frames = entry["stack"]["frames_per_task"]
         yield [
-            model_id, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}", vs,
+            model_id, kind, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}", vs,
             human_bytes(entry["memory"]["peak_rss_bytes"]), human_bytes(entry["memory"]["bytes_per_task"]),
             f"{frames:.1f}" if frames is not None else "-", _stack_bytes(entry),
         ]

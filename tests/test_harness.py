@@ -96,3 +96,13 @@ def test_list_groups_the_models_as_stack_model_by_runtime():
     assert "  stackful   production runtime  gevent" in lines
     assert "  stackless  own scheduler       coroutines" in lines
     assert "  stackless  production runtime  asyncio, uvloop" in lines
+
+
+def test_the_table_groups_models_as_the_2x2_of_stack_model_and_runtime():
+    proc = run_cli("run", "pingpong", "--param", "rounds=20", "--repeat", "1",
+                   "--models", "asyncio,greenlet,coroutines,gevent")
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split()[:2] for line in proc.stdout.splitlines()
+            if line.split() and line.split()[0] in ("greenlet", "gevent", "coroutines", "asyncio")]
+    assert rows == [["greenlet", "stackful·own"], ["gevent", "stackful·runtime"],
+                    ["coroutines", "stackless·own"], ["asyncio", "stackless·runtime"]]
