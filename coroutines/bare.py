@@ -18,10 +18,11 @@ itself), and resuming re-enters every coroutine on the chain. Nothing of a
 suspended task is on any C stack, so the loop needs no greenlets.
 """
 
-import heapq
 import selectors
 import time
 from collections import deque
+
+from wakeups import Wakeups
 
 NOTHING = (None, None)  # what a park returns when the loop should take the next ready task
 
@@ -65,12 +66,8 @@ class Scheduler:
     def __init__(self):
         # Tasks that can run now, each with the value its trap returns.
         self.ready = deque()
-        # Sleeping tasks: (deadline, sequence number, task); the sequence number
-        # keeps equal deadlines in FIFO order and never compares two tasks.
-        self.timers = []
-        self.timer_seq = 0
-        # Tasks waiting for a socket; the selector's `data` is the waiting task.
-        self.selector = selectors.DefaultSelector()
+        # Sleeping tasks and tasks waiting for a socket (shared with fibers/scheduler.py).
+        self.wakeups = Wakeups()
         # Every task that has not finished yet (the hygiene check reads it).
         self.live = set()
         # Tasks that ended with an exception; run() re-raises one nobody joined.
@@ -89,8 +86,7 @@ class Scheduler:
         return NOTHING  # someone holds a reference and will resume it (switch_to, ready)
 
     def park_until(self, task, deadline):
-        self.timer_seq += 1
-        heapq.heappush(self.timers, (deadline, self.timer_seq, task))
+        self.wakeups.at(deadline, task)
         return NOTHING
 
     def park_joining(self, task, other):
@@ -113,7 +109,7 @@ class Scheduler:
 
     def park_on_socket(self, task, wait):
         sock, events = wait
-        self.selector.register(sock, events, task)
+        self.wakeups.on_socket(sock, events, task)
         return NOTHING
 
     # -- the loop, in three named phases ----------------------------------------
@@ -122,9 +118,13 @@ class Scheduler:
         while not main.done:
             if self.ready:
                 self.run_ready()
-            elif self.timers or self.selector.get_map():
+            elif self.wakeups.pending():
                 self.wait_for_timers_and_io()
             else:
+                # A task that died unjoined is the likely cause: raise its error.
+                for task in self.failed:
+                    if not task.joined:
+                        raise task.exception
                 raise RuntimeError("deadlock: the main task waits, and nothing can wake it")
 
     def run_ready(self):
@@ -153,19 +153,7 @@ class Scheduler:
         return NOTHING
 
     def wait_for_timers_and_io(self):
-        timeout = None
-        if self.timers:
-            timeout = max(0.0, self.timers[0][0] - time.monotonic())
-        if self.selector.get_map():
-            for key, _events in self.selector.select(timeout):
-                self.selector.unregister(key.fileobj)
-                self.ready.append((key.data, None))
-        elif timeout:
-            time.sleep(timeout)
-        now = time.monotonic()
-        while self.timers and self.timers[0][0] <= now:
-            _deadline, _seq, task = heapq.heappop(self.timers)
-            self.ready.append((task, None))
+        self.ready.extend((task, None) for task in self.wakeups.wait())
 
 
 _active = None  # the Scheduler of the current run()
@@ -198,7 +186,7 @@ def run(main, *args):
         for task in _leftover:
             if task.coro is not None:
                 task.coro.close()  # no "coroutine was never awaited" noise; the leak is still reported
-        _active.selector.close()
+        _active.wakeups.close()
         _active = None
 
 

@@ -17,12 +17,13 @@ switches, like two bare greenlets switching to each other; the scheduler
 greenlet only runs when no fiber is ready and it has to wait for timers or I/O.
 """
 
-import heapq
 import selectors
 import time
 from collections import deque
 
 from greenlet import getcurrent, greenlet
+
+from wakeups import Wakeups
 
 
 class Fiber(greenlet):
@@ -66,12 +67,8 @@ class Scheduler:
     def __init__(self):
         # Fibers that can run now, each with the value its suspended call returns.
         self.ready = deque()
-        # Sleeping fibers: (deadline, sequence number, fiber); the sequence number
-        # keeps equal deadlines in FIFO order and never compares two fibers.
-        self.timers = []
-        self.timer_seq = 0
-        # Fibers waiting for a socket; the selector's `data` is the waiting fiber.
-        self.selector = selectors.DefaultSelector()
+        # Sleeping fibers and fibers waiting for a socket (shared with coroutines/bare.py).
+        self.wakeups = Wakeups()
         # Every spawned fiber that has not finished yet (the hygiene check reads it).
         self.live = set()
         # Fibers that ended with an exception; run() re-raises one nobody joined.
@@ -104,7 +101,7 @@ class Scheduler:
         while not main.done:
             if self.ready:
                 self.run_ready()
-            elif self.timers or self.selector.get_map():
+            elif self.wakeups.pending():
                 self.wait_for_timers_and_io()
             else:
                 # A fiber that died unjoined is the likely cause: raise its error.
@@ -118,19 +115,7 @@ class Scheduler:
         fiber.switch(value)  # -> fiber; back here when no fiber is ready or one ends
 
     def wait_for_timers_and_io(self):
-        timeout = None
-        if self.timers:
-            timeout = max(0.0, self.timers[0][0] - time.monotonic())
-        if self.selector.get_map():
-            for key, _events in self.selector.select(timeout):
-                self.selector.unregister(key.fileobj)
-                self.ready.append((key.data, None))
-        elif timeout:
-            time.sleep(timeout)
-        now = time.monotonic()
-        while self.timers and self.timers[0][0] <= now:
-            _deadline, _seq, fiber = heapq.heappop(self.timers)
-            self.ready.append((fiber, None))
+        self.ready.extend((fiber, None) for fiber in self.wakeups.wait())
 
 
 _active = None  # the Scheduler of the current run()
@@ -164,7 +149,7 @@ def run(main, *args):
         return main_fiber.result
     finally:
         _leftover = set(_active.live)
-        _active.selector.close()
+        _active.wakeups.close()
         _active = None
 
 
@@ -243,9 +228,7 @@ def yield_():
 def sleep(seconds):
     if seconds <= 0:
         return yield_()
-    _active.timer_seq += 1
-    deadline = time.monotonic() + seconds
-    heapq.heappush(_active.timers, (deadline, _active.timer_seq, getcurrent()))
+    _active.wakeups.at(time.monotonic() + seconds, getcurrent())
     _switch_out()  # -> next ready fiber; back when the deadline passes
 
 
@@ -261,12 +244,12 @@ def join(fiber):
 
 
 def wait_readable(sock):
-    _active.selector.register(sock, selectors.EVENT_READ, getcurrent())
+    _active.wakeups.on_socket(sock, selectors.EVENT_READ, getcurrent())
     _switch_out()  # -> next ready fiber; back when `sock` can be read
 
 
 def wait_writable(sock):
-    _active.selector.register(sock, selectors.EVENT_WRITE, getcurrent())
+    _active.wakeups.on_socket(sock, selectors.EVENT_WRITE, getcurrent())
     _switch_out()  # -> next ready fiber; back when `sock` can be written
 
 

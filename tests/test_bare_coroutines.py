@@ -135,3 +135,15 @@ def test_the_probe_sees_a_suspended_task_as_its_await_chain():
     (picture,) = seen["described"]
     assert picture["frames"] == 2  # waiter's coroutine and the trap's __await__ generator
     assert picture["c_stack_bytes"] is None and picture["frame_bytes"] > 0
+
+
+def test_a_deadlock_caused_by_a_dead_task_raises_that_tasks_error():
+    async def partner():
+        raise ValueError("partner died")
+
+    async def main():
+        bare.spawn(partner)
+        await bare.park()  # the partner was to resume us; it died instead
+
+    with pytest.raises(ValueError, match="partner died"):
+        bare.run(main)

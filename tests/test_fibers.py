@@ -172,3 +172,15 @@ def test_fibers_left_suspended_are_visible_after_run():
 
     fibers.run(main)
     assert [fiber.name for fiber in fibers.live_fibers()] == ["forgotten"]
+
+
+def test_a_deadlock_caused_by_a_dead_fiber_raises_that_fibers_error():
+    def partner():
+        raise ValueError("partner died")
+
+    def main():
+        fibers.spawn(partner)
+        fibers.park()  # the partner was to resume us; it died instead
+
+    with pytest.raises(ValueError, match="partner died"):
+        fibers.run(main)
