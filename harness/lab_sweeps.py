@@ -24,12 +24,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from harness import pipeline
+from harness import fd_budget, pipeline
 from harness.cli import UsageError, parse_int, parse_models, write_json
 from harness.models import MODELS, all_models
 
 TIMEOUT_S = 600  # one worker run; the 50,000-pair point takes ~15 s on a quiet machine
-SPLIT_ABOVE = 9_000  # connections: above this the clients need a process of their own (open-file limit)
 
 
 @dataclass(frozen=True)
@@ -67,20 +66,6 @@ SWEEPS = (
 SWEEP_NAMES = [sweep.name for sweep in SWEEPS]
 
 
-class WithoutMemorySlope:
-    """A spec that hides TASK_COUNT, so the pipeline skips its per-point slope runs:
-    the sweep fits memory across its own points, and at deep_chain depth 10,000 the
-    slope runs alone would build 2,500 chains of 10,000 frames."""
-
-    def __init__(self, spec):
-        self._spec = spec
-
-    def __getattr__(self, name):
-        if name == "TASK_COUNT":
-            raise AttributeError(name)
-        return getattr(self._spec, name)
-
-
 class Bar:
     """The pipeline's progress interface (call, print, clear) on a tqdm bar.
     The pipeline announces each worker run as it starts, so a step is a run started."""
@@ -106,15 +91,14 @@ def point_params(sweep, spec, value, tiny):
     params = {param.name: param.default for param in spec.PARAMS}
     params.update(sweep.tiny_fixed if tiny else sweep.fixed)
     params[sweep.axis] = value
-    if sweep.scenario == "connections" and "split" in params:
-        params["split"] = value > SPLIT_ABOVE
     for param in spec.PARAMS:
         param.check(params[param.name])
+    params, _note = fd_budget.fit(spec, params, split_given=False)  # split=true where one process cannot hold it
     return params
 
 
-def runs_per_point(sweep, spec, repeat, models):
-    slope = len(pipeline.SLOPE_COUNTS) if sweep.memory_slope and hasattr(spec, "TASK_COUNT") else 0
+def runs_per_point(sweep, spec, params, repeat, models):
+    slope = len(pipeline.slope_params(spec, params)) if sweep.memory_slope else 0
     return len(models) * (1 + repeat + 1 + slope)  # warm-up, timed runs, tracemalloc, slope runs
 
 
@@ -124,8 +108,9 @@ def rerun_command(sweep, tiny):
 
 def run_point(sweep, spec, value, models, repeat, tiny, bar):
     params = point_params(sweep, spec, value, tiny)
-    run_spec = spec if sweep.memory_slope else WithoutMemorySlope(spec)
-    result = pipeline.run_scenario(sweep.scenario, run_spec, params, models, repeat, TIMEOUT_S, False, bar)
+    # Without its own slope runs a point is quicker; the sweep fits memory across its points.
+    result = pipeline.run_scenario(sweep.scenario, spec, params, models, repeat, TIMEOUT_S, False, bar,
+                                   slope_runs=sweep.memory_slope)
     return {"value": value, "result": result}
 
 
@@ -189,9 +174,12 @@ def main(argv=None):
     if not only or "measures" in only:
         print("lab_sweeps: measures (bare coroutine, generator memory, recursion depth)", file=sys.stderr)
         run_measures(out_dir, args.tiny)
-    total = sum(runs_per_point(sweep, scenarios.load(sweep.scenario), 1 if args.tiny else sweep.repeat,
-                               models_written_for(sweep.scenario, models))
-                * len(sweep.tiny_points if args.tiny else sweep.points) for sweep in present)
+    total = 0
+    for sweep in present:
+        spec = scenarios.load(sweep.scenario)
+        for value in sweep.tiny_points if args.tiny else sweep.points:
+            total += runs_per_point(sweep, spec, point_params(sweep, spec, value, args.tiny),
+                                    1 if args.tiny else sweep.repeat, models_written_for(sweep.scenario, models))
     bar = Bar(total)
     try:
         for sweep in present:

@@ -90,12 +90,12 @@ def tasks_alive(spec, run_params):
     return run_params[name] * units
 
 
-def plan_runs(spec, params, repeat, trace, memory_passes=True):
+def plan_runs(spec, params, repeat, trace, memory_passes=True, slope_runs=True):
     """(label, pass, params) for every worker run of one model, in order.
 
     memory_passes=False leaves out the tracemalloc run and the memory-slope runs
-    (a sweep that needs only time and stack: at deep_chain depth 10,000 those
-    alone take minutes and the slope runs build 2,500 chains of 10,000 frames)."""
+    (a sweep that needs only time and stack); slope_runs=False leaves out only the
+    slope runs (a sweep that fits memory across its own points instead)."""
     if trace:
         return [("traced switches", "time", params)]
     runs = [("warm-up", "time", params)]
@@ -103,7 +103,8 @@ def plan_runs(spec, params, repeat, trace, memory_passes=True):
     if not memory_passes:
         return runs
     runs.append(("tracemalloc", "traced", params))
-    runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
+    if slope_runs:
+        runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
     return runs
 
 
@@ -113,13 +114,13 @@ def failed(status, error, ops):
 
 
 def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeout, trace, progress,
-              memory_limit_bytes=None, interpreter=None, memory_passes=True):
+              memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True):
     """interpreter: None for this one (sys.executable), else a prepared harness.interpreters.Interpreter."""
     ops = spec.ops(params)
     timed, traced, slope_points = [], None, []
     python = interpreter.python if interpreter else sys.executable
     shown_as = f"{model_id}@{interpreter.label}" if interpreter else model_id
-    for label, pass_, run_params in plan_runs(spec, params, repeat, trace, memory_passes):
+    for label, pass_, run_params in plan_runs(spec, params, repeat, trace, memory_passes, slope_runs):
         progress(f"{scenario} · {shown_as} · {label}")
         job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
                "memory_limit_bytes": memory_limit_bytes}
@@ -176,7 +177,7 @@ def summarize_model(timed, traced, slope_points, ops):
 
 
 def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress, memory_limit_bytes=None,
-                 interpreters=None, memory_passes=True):
+                 interpreters=None, memory_passes=True, slope_runs=True):
     """interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
     a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
     so one model's interpreters sit together in the table), each entry also naming its
@@ -195,7 +196,7 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
         for interpreter in interpreters or [None]:
             entry = run_model(
                 scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
-                memory_limit_bytes, interpreter, memory_passes,
+                memory_limit_bytes, interpreter, memory_passes, slope_runs,
             )
             model = all_models()[model_id]
             entry["kind"] = {"stack": model.stack, "runtime": model.runtime}  # the 2x2 the table groups by

@@ -17,8 +17,8 @@ the points it finished.
 import scenarios
 from harness import pipeline, report, stats
 from harness.cli import add_python_option, parse_pythons
-from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, models_with_file, parse_memory_limit,
-                         parse_params, parse_run_options, refuse_models_without_file, write_json)
+from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_file,
+                         parse_memory_limit, parse_params, parse_run_options, refuse_models_without_file, write_json)
 
 DEFAULT_REPEAT = "3"  # lower than run's 5: a sweep is many runs, and the fit across points smooths noise
 
@@ -65,7 +65,9 @@ def split_swept(assignments):
 def plan_points(scenario, spec, assignments):
     """(swept name, [checked params per point]); every value is checked before anything runs."""
     name, texts, fixed = split_swept(assignments)
-    points = [parse_params(spec, scenario, fixed + [f"{name}={text}"]) for text in texts]
+    # As in `run`, each point must fit the open-file limit: split chosen, or refused, before anything runs.
+    points = [fit_fd_budget(scenario, spec, parse_params(spec, scenario, fixed + [f"{name}={text}"]),
+                            fixed + [f"{name}={text}"]) for text in texts]
     values = [params[name] for params in points]
     if len(set(values)) != len(values):
         raise UsageError(f"--param {name}: the list names a value twice: {','.join(texts)}")

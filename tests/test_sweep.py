@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+import scenarios
+
 from tests.conftest import run_cli
 
 MODELS = ["--models", "greenlet,gevent,asyncio"]
@@ -88,3 +90,17 @@ def test_a_bad_sweep_is_refused_with_one_line_and_exit_2(args):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1
     assert proc.stderr.startswith("harness: ") and "Traceback" not in proc.stderr
+
+
+def test_a_sweep_point_beyond_the_open_file_limit_is_split_like_run_does():
+    from harness.sweep import plan_points
+
+    spec = scenarios.load("connections")
+    _name, points = plan_points("connections", spec, ["connections=100,10000"])
+    assert [point["split"] for point in points] == [False, True]
+
+
+def test_a_sweep_point_that_cannot_fit_even_split_is_refused_before_anything_runs():
+    proc = run_cli("sweep", "connections", "--param", "connections=100,10000", "--param", "split=false")
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "file descriptors" in proc.stderr
