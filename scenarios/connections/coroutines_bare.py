@@ -116,13 +116,13 @@ def run(params, probe):
     return bare.run(main, params, probe)
 
 
+async def wait_for_go():
+    split.wait_for_go()  # blocks the loop, harmlessly: every client is parked at the barrier
+
+
 def clients_only(port, params):
     """The client side alone, in split mode's child process (see split.py)."""
     return bare.run(run_clients, (HOST, port), params, Barrier(1, Event), wait_for_go)
-
-
-async def wait_for_go():
-    split.wait_for_go()  # blocks the loop, harmlessly: every client is parked at the barrier
 
 
 async def echo(conn):
