@@ -16,7 +16,7 @@ import tempfile
 
 import scenarios
 from harness import fd_budget, interpreters, pipeline, report
-from harness.models import all_models
+from harness.models import MODELS, all_models
 from scenarios.spec import ParamError, resolve
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -69,8 +69,6 @@ def add_python_option(parser):
 
 
 def all_models_public():
-    from harness.models import MODELS
-
     return list(MODELS)
 
 

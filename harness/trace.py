@@ -6,6 +6,7 @@ each task's coroutine is wrapped: entering it is `loop -> task`, leaving it is
 `task -> loop`. Meant for small sizes: after LIMIT lines the trace stops.
 """
 
+import asyncio
 import collections.abc
 import sys
 
@@ -61,8 +62,6 @@ def install(model):
 
         def traced_tasks(loop):
             def factory(loop, coro, **kwargs):
-                import asyncio
-
                 wrapper = _TracedCoroutine(coro, model.id)
                 task = asyncio.Task(wrapper, loop=loop, **kwargs)
                 wrapper.task = task
