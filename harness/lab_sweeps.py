@@ -29,6 +29,8 @@ from harness.cli import UsageError, parse_int, parse_models, write_json
 from harness.models import MODELS, all_models
 
 TIMEOUT_S = 600  # one worker run; the 50,000-pair point takes ~15 s on a quiet machine
+UNTIL_FAILURE_BUDGET_S = 300  # an until-failure sweep stops stepping after this long, and says so
+UNTIL_FAILURE_TIMEOUT_S = 120  # one worker run of such a sweep: a chain that slow counts as a failure
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class Sweep:
     repeat: int = 3
     memory_slope: bool = False  # the pipeline's own two-count slope runs at each point
     purpose: str = ""
+    memory_passes: bool = True  # False: no tracemalloc run (a size where it would take minutes)
+    until_failure: bool = False  # step up the axis, each model only until its first failure
 
 
 SWEEPS = (
@@ -56,9 +60,17 @@ SWEEPS = (
     # Few suspensions: asyncio re-enters every level per resume, so depth 10,000 costs 10,000 frames each.
     # 2,000 suspensions: ns per op includes walking down the chain once, which at
     # depth 10,000 and only 200 suspensions made a flat fiber resume look 20x dearer.
-    Sweep("deep_chain_depth", "deep_chain", "depth", (1, 10, 100, 1_000, 10_000), (3,),
-          {"suspensions": 2_000, "tasks": 1}, {"suspensions": 10, "tasks": 1},
+    # Slope runs at every depth: claim 11 needs bytes held per suspended task against depth.
+    Sweep("deep_chain_depth", "deep_chain", "depth", (1, 10, 100, 1_000, 10_000), (3, 30),
+          {"suspensions": 2_000, "tasks": 1}, {"suspensions": 10, "tasks": 1}, memory_slope=True,
           purpose="resume cost and stack bytes against call-chain depth"),
+    # Claim 10: how deep each model gets. Few suspensions, one run: the question is whether it finishes.
+    Sweep("deep_chain_limit", "deep_chain", "depth", (1_000, 10_000, 20_000, 30_000, 50_000, 100_000), (3, 30),
+          {"suspensions": 3, "tasks": 1}, {"suspensions": 3, "tasks": 1}, repeat=1, memory_passes=False,
+          until_failure=True, purpose="the deepest chain each model completes, stepping depth up until it fails"),
+    # Claim 12: a million leaves (1,111,111 tasks) per model; did it finish, at what peak memory.
+    Sweep("spawn_million", "spawn", "leaves", (1_000_000,), (1_000,), repeat=1, memory_passes=False,
+          purpose="a tree of a million leaves: does each model finish, at what peak RSS"),
     Sweep("connections", "connections", "connections", (100, 1_000, 10_000), (8,),
           {"messages": 10, "size": 1_024}, {"messages": 2, "size": 64}, repeat=1,
           purpose="messages per second, p99 latency and memory per connection against connections"),
@@ -99,7 +111,7 @@ def point_params(sweep, spec, value, tiny):
 
 def runs_per_point(sweep, spec, params, repeat, models):
     slope = len(pipeline.slope_params(spec, params)) if sweep.memory_slope else 0
-    return len(models) * (1 + repeat + 1 + slope)  # warm-up, timed runs, tracemalloc, slope runs
+    return len(models) * (1 + repeat + sweep.memory_passes + slope)  # warm-up, timed runs, tracemalloc, slope runs
 
 
 def rerun_command(sweep, tiny):
@@ -109,9 +121,25 @@ def rerun_command(sweep, tiny):
 def run_point(sweep, spec, value, models, repeat, tiny, bar):
     params = point_params(sweep, spec, value, tiny)
     # Without its own slope runs a point is quicker; the sweep fits memory across its points.
-    result = pipeline.run_scenario(sweep.scenario, spec, params, models, repeat, TIMEOUT_S, False, bar,
-                                   slope_runs=sweep.memory_slope)
+    result = pipeline.run_scenario(sweep.scenario, spec, params, models, repeat,
+                                   UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S, False, bar,
+                                   memory_passes=sweep.memory_passes, slope_runs=sweep.memory_slope)
     return {"value": value, "result": result}
+
+
+def run_until_failure(sweep, spec, values, models, repeat, tiny, bar):
+    """Points in order, each with only the models that have not failed yet; stops
+    when every model has failed or the time budget is spent (the data says which)."""
+    points, alive, started = [], list(models), time.perf_counter()
+    for value in values:
+        if not alive:
+            break
+        if time.perf_counter() - started > UNTIL_FAILURE_BUDGET_S:
+            return points, f"stopped before {sweep.axis}={value:,}: time budget of {UNTIL_FAILURE_BUDGET_S} s spent"
+        point = run_point(sweep, spec, value, alive, repeat, tiny, bar)
+        points.append(point)
+        alive = [model for model in alive if point["result"]["models"][model]["status"] == "ok"]
+    return points, None
 
 
 def models_written_for(scenario, models):
@@ -125,10 +153,16 @@ def run_sweep(sweep, models, out_dir, tiny, jobs, bar):
     models = models_written_for(sweep.scenario, models)
     repeat = 1 if tiny else sweep.repeat
     values = sweep.tiny_points if tiny else sweep.points
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        points = list(pool.map(lambda value: run_point(sweep, spec, value, models, repeat, tiny, bar), values))
+    stopped = None
+    if sweep.until_failure:
+        points, stopped = run_until_failure(sweep, spec, values, models, repeat, tiny, bar)
+    else:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            points = list(pool.map(lambda value: run_point(sweep, spec, value, models, repeat, tiny, bar), values))
     data = {"sweep": sweep.name, "scenario": sweep.scenario, "axis": sweep.axis, "purpose": sweep.purpose,
             "command": rerun_command(sweep, tiny), "repeat": repeat, "tiny": tiny, "points": points}
+    if stopped:
+        data["stopped"] = stopped
     write_json(out_dir / f"{sweep.name}.json", data)
 
 

@@ -164,6 +164,8 @@ def run_job(job):
         # What of the canonical result a reader wants to see, not only its digest.
         "result_summary": spec.summarize(result) if hasattr(spec, "summarize") else None,
     }
+    if job.get("trace"):
+        outcome["switches"] = trace.switches()  # the same events --trace printed, for the switch timeline
     baseline = getattr(spec, "BASELINE", None)
     if baseline and job["pass"] == "time" and not job.get("trace"):
         outcome["baseline_ns_per_op"] = load_function(baseline[0])(spec.ops(params))
