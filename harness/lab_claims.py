@@ -370,12 +370,13 @@ def decide_9(results):
             votes.append(fiber_bytes < thread_bytes)
             parts.append(f"memory per task {fiber} {kib(fiber_bytes)} vs threads {kib(thread_bytes)}")
     if tasks:
+        ran = {model for point in tasks["points"] for model in point["result"]["models"]}
         most = {model: max((e["stack"]["tasks"] for _, e in ok_entries(tasks, model)), default=0)
-                for model in FIBERS + ("threads",)}
+                for model in FIBERS + ("threads",) if model in ran}
         errors = [point["result"]["models"]["threads"].get("error") for point in tasks["points"]
                   if point["result"]["models"].get("threads", {}).get("status") not in (None, "ok")]
         for fiber in FIBERS:
-            if most[fiber] and most["threads"] and most[fiber] != most["threads"]:
+            if most.get(fiber) and most.get("threads") and most[fiber] != most["threads"]:
                 votes.append(most[fiber] > most["threads"])  # a tie (both reached the top) says nothing
         parts.append("largest count reached: " + ", ".join(f"{model} {count:,}" for model, count in most.items())
                      + (f" (threads: {errors[0]})" if errors and errors[0] else ""))

@@ -24,8 +24,7 @@ from pygments import highlight  # noqa: E402
 from pygments.formatters import HtmlFormatter  # noqa: E402
 from pygments.lexers import PythonLexer  # noqa: E402
 
-from harness import lab_pythons, report, stats  # noqa: E402
-from harness.lab_claims import decide_all  # noqa: E402
+from harness import lab_claims_html, lab_pythons, lab_timeline, report, stats  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FILES = ("greenlet_fibers.py", "gevent_hub.py", "asyncio_tasks.py")  # the design's three, side by side
@@ -79,16 +78,7 @@ def environment_section(results):
 
 
 def claims_section(results):
-    verdicts = decide_all(results)
-    rows = "".join(
-        f"<tr class='{v.verdict}'><td>{v.number}</td><td>{esc(v.claim)}</td><td><b>{v.verdict}</b></td>"
-        f"<td>{esc(v.figure)}</td><td><code>{esc(v.command)}</code></td></tr>"
-        for v in verdicts
-    )
-    intro = ("<p>Each verdict is computed from results/ by harness/lab_claims.py, with the thresholds "
-             "stated there; the figure is what decides it on this machine.</p>")
-    header = "<tr><th>#</th><th>claim</th><th>verdict</th><th>measured figure</th><th>rerun</th></tr>"
-    return f"<h2 id='claims'>Claims</h2>{intro}<table class='claims'>{header}{rows}</table>"
+    return lab_claims_html.section(results)  # twelve claims, their figures and controls
 
 
 def log_wanted(values):
@@ -297,7 +287,8 @@ def build(results_dir, out_dir):
     for name, data in results.items():
         if "scenario" in data:
             by_scenario.setdefault(data["scenario"], []).append((name, data))
-    sections = [environment_section(results), claims_section(results), measures_section(results)]
+    sections = [environment_section(results), claims_section(results),
+                lab_timeline.section(results.get("timelines"), out_dir), measures_section(results)]
     sections += [scenario_section(scenario, sweeps, results, out_dir) for scenario, sweeps in sorted(by_scenario.items())]
     sections.append(lab_pythons.section(results_dir, out_dir))  # make compare-pythons' results/pythons/, if any
     toc = "".join(f"<li><a href='#scenario-{esc(s)}'>{esc(s)}</a></li>" for s in sorted(by_scenario))
@@ -305,7 +296,7 @@ def build(results_dir, out_dir):
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>fiberlab report</title>"
         f"<style>{CSS}{HtmlFormatter().get_style_defs('.highlight')}</style></head><body>"
         "<h1>fiberlab: fibers and coroutines, measured</h1>"
-        f"<ul><li><a href='#environment'>environment</a></li><li><a href='#claims'>claims</a></li>{toc}"
+        f"<ul><li><a href='#environment'>environment</a></li><li><a href='#claims'>claims</a></li><li><a href='#timelines'>switch timelines</a></li>{toc}"
         "<li><a href='#pythons'>across Python versions</a></li></ul>"
         + "".join(sections) + "</body></html>\n"
     )

@@ -5,7 +5,8 @@ through harness.pipeline.run_scenario (the same pipeline as `harness run`),
 and writes results/<sweep>.json atomically:
   {"sweep", "scenario", "axis", "purpose", "command", "repeat", "points": [{"value", "result"}]}
 The measurements no scenario makes (harness/lab_measures.py) go to
-results/measures.json. The report (harness/lab_report.py) reads only results/.
+results/measures.json, and the traced runs of the switch timelines
+(harness/lab_timeline.py) to results/timelines.json. The report (harness/lab_report.py) reads only results/.
 
 A sweep whose scenario does not exist yet is skipped with a note, so the
 report can be built from whatever scenarios are there.
@@ -24,7 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from harness import fd_budget, pipeline
+from harness import fd_budget, lab_timeline, pipeline
 from harness.cli import UsageError, parse_int, parse_models, write_json
 from harness.models import MODELS, all_models
 
@@ -76,6 +77,7 @@ SWEEPS = (
           purpose="messages per second, p99 latency and memory per connection against connections"),
 )
 SWEEP_NAMES = [sweep.name for sweep in SWEEPS]
+EXTRAS = ["measures", "timelines"]  # steps that are not sweeps of a scenario
 
 
 class Bar:
@@ -176,7 +178,7 @@ def run_measures(out_dir, tiny):
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m harness.lab_sweeps", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="results", help="folder for the JSON results (default results)")
-    parser.add_argument("--only", default="", help="comma-separated sweeps (" + ", ".join(SWEEP_NAMES + ["measures"]) + ")")
+    parser.add_argument("--only", default="", help="comma-separated sweeps (" + ", ".join(SWEEP_NAMES + EXTRAS) + ")")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated model ids")
     parser.add_argument("--tiny", action="store_true", help="tiny sizes, one timed run: checks the report, not the machine")
     parser.add_argument("--jobs", default="1", help="points run at once (1 for timings you believe)")
@@ -190,8 +192,8 @@ def main(argv=None):
         jobs = parse_int(args.jobs, "--jobs", 1, 8)
         only = [name.strip() for name in args.only.split(",") if name.strip()]
         for name in only:
-            if name not in SWEEP_NAMES + ["measures"]:
-                raise UsageError(f"unknown sweep {name!r} (known: {', '.join(SWEEP_NAMES + ['measures'])})")
+            if name not in SWEEP_NAMES + EXTRAS:
+                raise UsageError(f"unknown sweep {name!r} (known: {', '.join(SWEEP_NAMES + EXTRAS)})")
         out_dir = Path(args.out)
         if not out_dir.parent.is_dir():
             raise UsageError(f"--out {args.out!r}: no folder {str(out_dir.parent)!r}")
@@ -208,6 +210,9 @@ def main(argv=None):
     if not only or "measures" in only:
         print("lab_sweeps: measures (bare coroutine, generator memory, recursion depth)", file=sys.stderr)
         run_measures(out_dir, args.tiny)
+    if not only or "timelines" in only:
+        print("lab_sweeps: timelines (one small traced run per scene and model)", file=sys.stderr)
+        write_json(out_dir / "timelines.json", lab_timeline.record(models))
     total = 0
     for sweep in present:
         spec = scenarios.load(sweep.scenario)

@@ -8,7 +8,7 @@ import pytest
 from harness import lab_claims, lab_report, lab_sweeps
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-VERDICTS = ("confirmed", "refuted", "partly", "undecided")
+VERDICTS = ("confirmed", "refuted", "partly", "undecided", "undecided: within noise", "true of all recursion")
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def tiny_report(tmp_path_factory):
 def test_every_sweep_and_the_measures_are_written_as_json(tiny_report):
     results, _page, _text = tiny_report
     written = {path.stem for path in results.glob("*.json")}
-    assert written == set(lab_sweeps.SWEEP_NAMES) | {"measures"}
+    assert written == set(lab_sweeps.SWEEP_NAMES) | set(lab_sweeps.EXTRAS)
 
 
 @pytest.mark.slow
@@ -45,14 +45,30 @@ def test_every_point_has_a_comparison_table(tiny_report):
 
 
 @pytest.mark.slow
-def test_all_eight_claims_have_a_verdict_figure_and_command(tiny_report):
+def test_all_twelve_claims_have_a_quote_verdict_figure_and_command(tiny_report):
     _results, _page, text = tiny_report
-    rows = re.findall(r"<tr class='(\w+)'><td>(\d)</td><td>.*?</td><td><b>(\w+)</b></td><td>(.*?)</td>"
-                      r"<td><code>(.*?)</code></td></tr>", text)
-    assert [int(row[1]) for row in rows] == list(range(1, 9))
-    for css_class, _number, verdict, figure, command in rows:
-        assert verdict in VERDICTS and css_class == verdict
-        assert figure and command.startswith("make sweep")
+    rows = re.findall(r"<tr class='(\w+)'><td>(\d+)</td><td>&ldquo;(.+?)&rdquo;</td><td><b>([\w: ]+)</b></td>"
+                      r"<td>(.*?)</td><td>(.*?)</td><td><code>(.*?)</code></td></tr>", text)
+    assert [int(row[1]) for row in rows] == list(range(1, 13))
+    for css_class, _number, quote, verdict, figure, _control, command in rows:
+        assert verdict in VERDICTS and css_class in verdict.replace("true of all recursion", "partly")
+        assert quote and figure and command.startswith("make sweep")
+
+
+@pytest.mark.slow
+def test_claim_4_figure_names_what_each_model_did_inside_a_c_callback(tiny_report):
+    _results, _page, text = tiny_report
+    assert "greenlet (stackful): inside a plain def: suspended, inside a C callback: suspended" in text
+    assert "asyncio (stackless): inside a plain def: error: TypeError" in text
+
+
+@pytest.mark.slow
+def test_the_report_shows_a_switch_timeline_per_scene_and_model(tiny_report):
+    results, _page, text = tiny_report
+    for scenario in ("pingpong", "deep_chain"):
+        for model in ("greenlet", "asyncio"):
+            assert f"timeline_{scenario}_{model}.png" in text
+            assert (results / "report" / f"timeline_{scenario}_{model}.png").read_bytes().startswith(PNG_SIGNATURE)
 
 
 @pytest.mark.slow
