@@ -218,7 +218,7 @@ def decide_4(results):
         return Verdict(4, claim, UNDECIDED, "no suspend-inside measure yet", rerun)
     places = list(tried["places"])
     side = {"stackful": [], "stackless": []}
-    for model, row in tried["models"].items():
+    for row in tried["models"].values():
         side[row["stack"]] += [row[place] == "suspended" for place in places]
     if not side["stackful"] or not side["stackless"]:
         return Verdict(4, claim, UNDECIDED, "the measure lacks a stackful or a stackless model", rerun)
