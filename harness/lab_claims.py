@@ -413,6 +413,8 @@ def decide_10(results):
         f"{model} completed depth {deepest:,}" + (f", failed at {failure[0]:,}: {failure[1]}" if failure
                                                   else " (no failure up to the sweep's top)")
         for model, (deepest, failure) in found.items())
+    if data.get("stopped"):
+        figure += f"; {data['stopped']}"
     if not any(failure for _, failure in found.values()):
         verdict = UNDECIDED  # nobody failed: the sweep did not go deep enough to tell
     elif min(stackless) > max(stackful):

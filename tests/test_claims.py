@@ -372,6 +372,9 @@ def test_claim_10_mixed_depths_are_partly():
 
 def test_claim_10_is_undecided_when_nobody_failed_or_the_sweep_is_missing():
     assert claim_10({"asyncio": 100_000, "greenlet": 100_000}).verdict == UNDECIDED
+    stopped = dict(sweep({1_000: {"asyncio": entry(), "greenlet": entry()}}), stopped="stopped before depth=10,000")
+    verdict = claims.decide_10({"deep_chain_limit": stopped})
+    assert verdict.verdict == UNDECIDED and "stopped before depth=10,000" in verdict.figure
     assert claims.decide_10({}).verdict == UNDECIDED
 
 
