@@ -30,6 +30,7 @@ SCENES = {  # small on purpose: every switch gets a mark a reader can follow
 MODELS = ("greenlet", "gevent", "asyncio", "coroutines", "threads")
 SCHEDULER_LANES = {"root": "root (our scheduler's loop)", "hub": "hub (gevent)", "loop": "loop",
                    "kernel": "kernel (OS scheduler)"}
+ROOT_ON_GEVENT = "root (the caller, before the hub)"  # gevent's own loop is the hub; root only starts it
 TIMEOUT_S = 60
 DIRECT, THROUGH = "#2b8a3e", "#d9480f"  # task to task; into or out of the loop, hub or kernel
 
@@ -93,7 +94,8 @@ def draw(path, scenario, model, params, switches, kernel_scheduled=False):
         if not kernel_scheduled:  # threads: the kernel may run two between marks, so no "who runs" bar
             axes.plot([step, step + 1], [row[target], row[target]], color="#4a7ab5", lw=4, alpha=0.45,
                       solid_capstyle="butt")
-    axes.set_yticks(range(len(names)), [SCHEDULER_LANES.get(name, name) for name in names])
+    labels = {**SCHEDULER_LANES, **({"root": ROOT_ON_GEVENT} if model == "gevent" else {})}
+    axes.set_yticks(range(len(names)), [labels.get(name, name) for name in names])
     axes.set_ylim(-0.6, len(names) - 0.4)
     axes.set_xlim(-0.8, max(1, len(switches)) + 0.3)
     axes.set_xlabel("switch number (order of events, not time)")
