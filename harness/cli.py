@@ -1,7 +1,10 @@
 """The command line: `python -m harness VERB ...`.
 
 Every refusal is one line on stderr and exit status 2 (raise UsageError); a
-run exits 0 when every model is ok and matches the reference, 1 otherwise.
+run exits 0 when every model is ok and matches the reference, 1 otherwise;
+a model whose status is "unsupported" (it cannot express the run: a stackless
+model suspending through a C frame) does not fail the run, but at least one
+model must have run ok.
 `list` and `run` live here; another verb is a module that defines
 `add_parser(verbs)` and `main(args)`, listed in VERB_MODULES.
 """

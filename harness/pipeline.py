@@ -108,6 +108,17 @@ def plan_runs(spec, params, repeat, trace, memory_passes=True, slope_runs=True):
     return runs
 
 
+# A model that cannot express a run at all (scenarios.spec.Unsupported): not a failure.
+UNSUPPORTED = "unsupported"
+
+
+def matched(models):
+    """A run matches when no model failed and at least one ran: every entry is ok or
+    unsupported, and one is ok. An unsupported model is a finding, not a failure."""
+    statuses = [entry["status"] for entry in models.values()]
+    return all(status in ("ok", UNSUPPORTED) for status in statuses) and "ok" in statuses
+
+
 def failed(status, error, ops):
     return {"status": status, "error": error, "digest": None, "ops": ops, "wall_s": None,
             "ns_per_op": None, "memory": None, "stack": None}
@@ -127,6 +138,8 @@ def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeou
         outcome = run_worker(job, timeout, python)
         if trace and outcome.get("stdout"):
             progress.print(outcome["stdout"].rstrip("\n"))
+        if outcome["status"] == UNSUPPORTED:
+            return failed(UNSUPPORTED, outcome["error"], ops)  # the same on every pass: no label
         if outcome["status"] != "ok":
             return failed(outcome["status"], f"{label}: {outcome['error']}", ops)
         expected = reference_digest if run_params is params else digest(spec.reference(run_params))
@@ -205,7 +218,7 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
             else:
                 result["models"][f"{model_id}@{interpreter.label}"] = dict(entry, model=model_id,
                                                                           python=interpreter.label)
-    result["match"] = all(entry["status"] == "ok" for entry in result["models"].values())
+    result["match"] = matched(result["models"])
     baseline = getattr(spec, "BASELINE", None)
     if baseline:
         result["baseline"] = baseline[1]

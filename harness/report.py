@@ -177,9 +177,16 @@ def render(result):
         out.append(f"  vs bare: ns/op divided by {result['baseline']}, measured in the same worker")
     for label, env in (result.get("environment", {}).get("interpreters") or {}).items():
         out.append(f"  @{label}: python {env['python']}, greenlet {env['greenlet']}, gevent {env['gevent']}")
-    if result["match"]:
+    unsupported = [model_id for model_id, entry in result["models"].items() if entry["status"] == "unsupported"]
+    ran = len(result["models"]) - len(unsupported)
+    if result["match"] and unsupported:
+        out.append(f"every model that could run matched the reference ({ran} of {ran}); "
+                   f"unsupported, not a failure: {', '.join(unsupported)}")
+    elif result["match"]:
         out.append(f"every model matched the reference ({len(result['models'])} of {len(result['models'])})")
+    elif result["models"] and len(unsupported) == len(result["models"]):
+        out.append(f"no model could run this: every one is unsupported ({', '.join(unsupported)})")
     else:
-        bad = [model_id for model_id, entry in result["models"].items() if entry["status"] != "ok"]
+        bad = [model_id for model_id, entry in result["models"].items() if entry["status"] not in ("ok", "unsupported")]
         out.append(f"NOT every model matched the reference: {', '.join(bad)} did not")
     return "\n".join(out)

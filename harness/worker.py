@@ -40,6 +40,7 @@ from coroutines.runner import leftover_tasks
 from fibers.scheduler import live_fibers
 from harness.probe import Probe
 from scenarios.common import canonical_json, digest
+from scenarios.spec import Unsupported
 
 
 def one_line(exc):
@@ -182,6 +183,10 @@ def main():
     job = json.loads(sys.stdin.read())
     try:
         outcome = run_job(job)
+    except Unsupported as exc:
+        # The model cannot express this run (e.g. a stackless one suspending through a
+        # C frame): a result of its own, with the runtime's exception as the message.
+        outcome = {"status": "unsupported", "error": str(exc)[:300]}
     except MemoryError as exc:
         # The frames holding the model's allocations die with `exc` at the end
         # of this block, so there is memory again to write the outcome.

@@ -30,6 +30,17 @@ class ParamError(ValueError):
     """A parameter value a user gave is not acceptable; the message is one line."""
 
 
+class Unsupported(Exception):
+    """Raised by a model for a run it cannot express at all (a stackless model asked
+    to suspend through a C frame). A result, not a failure: the worker reports the
+    status "unsupported" with this message, which carries the runtime's own exception."""
+
+    @classmethod
+    def because(cls, exc):
+        """An Unsupported whose message is `exc` as the runtime raised it: "Type: text"."""
+        return cls(f"{type(exc).__name__}: {exc}")
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -37,9 +48,13 @@ class Param:
     minimum: int
     maximum: int
     help: str
-    kind: type = int  # int, float (a decimal such as 0.01) or bool
+    kind: type = int  # int, float (a decimal such as 0.01), bool, or str (one of `choices`)
+    choices: tuple = ()  # the words a str parameter accepts; minimum and maximum are None then
 
     def parse(self, text):
+        if self.kind is str:
+            self.check(text)
+            return text
         if self.kind is bool:
             if text.lower() in ("true", "1", "yes"):
                 return True
@@ -61,6 +76,8 @@ class Param:
         return value
 
     def check(self, value):
+        if self.kind is str and value not in self.choices:
+            raise ParamError(f"{self.name} must be one of {'|'.join(self.choices)}, got {value!r}")
         if self.kind in (int, float) and not self.minimum <= value <= self.maximum:
             raise ParamError(
                 f"{self.name} must be between {self.minimum:,} and {self.maximum:,}, got {value:,}"
@@ -69,6 +86,8 @@ class Param:
     def describe_limits(self):
         if self.kind is bool:
             return "true|false"
+        if self.kind is str:
+            return "|".join(self.choices)
         return f"{self.minimum:,}..{self.maximum:,}"
 
 

@@ -55,7 +55,10 @@ def test_every_spec_declares_what_the_harness_needs(name):
     params = resolve(spec, name, [])
     assert spec.ops(params) > 0
     for param in spec.PARAMS:
-        assert param.minimum <= param.default <= param.maximum, param.name
+        if param.kind is str:
+            assert param.default in param.choices, param.name
+        else:
+            assert param.minimum <= param.default <= param.maximum, param.name
 
 
 def test_pingpong_reference_counts_every_hand_over():

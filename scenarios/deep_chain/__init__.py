@@ -10,6 +10,16 @@ at once, all served in turn by one driver. One op is one exchange at the bottom.
 Fibers call the levels as plain functions: only the bottom knows it suspends,
 and a suspension leaves the whole chain where it is. asyncio needs `async def`
 and `await` at every level, and every resume re-enters each level's coroutine.
+
+With `via=c` each level calls the next through a C function (map's __next__
+calls it), as real code calls through `map`, `sorted(key=...)`, C-implemented
+decorators or an extension's callback. A fiber suspends through those C frames
+as through Python ones, but greenlet must then copy them, C stack and all, on
+every switch. A stackless model cannot suspend through a C frame at all: a
+plain function called from C can only run a coroutine to its end in a loop of
+its own, and the runtime refuses to nest one. That model raises
+scenarios.spec.Unsupported with the runtime's own exception: the status
+"unsupported", a result and not a failure.
 """
 
 from scenarios.spec import Param
@@ -20,6 +30,8 @@ PARAMS = (
     Param("depth", 100, 1, 100_000, "nested calls between a chain's top and the frame that suspends"),
     Param("suspensions", 10_000, 1, 10_000_000, "exchanges with the driver at the bottom of each chain"),
     Param("tasks", 1, 1, 100_000, "chains alive at once (the driver is one more task)"),
+    Param("via", "python", None, None, "how each level calls the next: a Python call, or through a C "
+          "function (map)", kind=str, choices=("python", "c")),
 )
 
 TASK_COUNT = ("tasks", 1)  # one task per chain; the driver is a constant
@@ -29,6 +41,9 @@ IDLE = {"suspensions": 4}  # memory-slope runs need live chains, not long ones
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
 
 RECURSION_MARGIN = 200  # frames above the chain: scheduler, hub or loop, probe
+# Recursion-limit units one level takes: a Python call counts one; a call through
+# map() counts the C call into map's __next__ and the call back into Python too.
+RECURSION_PER_LEVEL = {"python": 1, "c": 3}
 
 
 def offer(task, index):
@@ -59,7 +74,8 @@ def slope_counts(params):
 
 def recursion_limit(params):
     """The recursion limit a worker must set before running this depth."""
-    return max(1000, params["depth"] + RECURSION_MARGIN)  # 1000: CPython's default
+    per_level = RECURSION_PER_LEVEL[params.get("via", "python")]
+    return max(1000, params["depth"] * per_level + RECURSION_MARGIN)  # 1000: CPython's default
 
 
 def ops(params):

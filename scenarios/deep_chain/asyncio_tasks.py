@@ -11,19 +11,36 @@ import asyncio
 
 import coroutines
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+from scenarios.spec import Unsupported
 
 
 class Link:
     """What one chain shares with the driver: a one-slot queue each way."""
 
-    def __init__(self, task, suspensions):
-        self.task, self.suspensions = task, suspensions
+    def __init__(self, task, suspensions, via):
+        self.task, self.suspensions, self.via_c = task, suspensions, via == "c"
         self.to_bottom, self.to_driver = asyncio.Queue(maxsize=1), asyncio.Queue(maxsize=1)
 
 
 async def descend(level, depth, link):
-    inner = await descend(level + 1, depth, link) if level < depth else await bottom(link)
+    if level == depth:
+        inner = await bottom(link)
+    elif link.via_c:  # map's C __next__ calls the next level: a C frame between the two
+        inner = next(map(descend_from_c, (level + 1,), (depth,), (link,)))
+    else:
+        inner = await descend(level + 1, depth, link)
     return climb(level, inner)
+
+
+def descend_from_c(level, depth, link):
+    """A plain function called from C cannot await: all it can do is run the next
+    level to its end in a loop of its own, and the running loop refuses to nest one."""
+    below = descend(level, depth, link)
+    try:
+        return asyncio.get_running_loop().run_until_complete(below)
+    except RuntimeError as exc:
+        below.close()  # never started: close it, so no "never awaited" warning follows
+        raise Unsupported.because(exc) from None
 
 
 async def bottom(link):
@@ -51,8 +68,8 @@ async def drive(links, suspensions, probe):
     return driver_seen
 
 
-async def run_chains(depth, suspensions, tasks, probe):
-    links = [Link(task, suspensions) for task in range(tasks)]
+async def run_chains(depth, suspensions, tasks, via, probe):
+    links = [Link(task, suspensions, via) for task in range(tasks)]
     for link in links:
         link.chain = asyncio.create_task(descend(1, depth, link), name=f"chain-{link.task}")
     driver = asyncio.create_task(drive(links, suspensions, probe), name="driver")
@@ -61,4 +78,4 @@ async def run_chains(depth, suspensions, tasks, probe):
 
 
 def run(params, probe):
-    return coroutines.run(run_chains(params["depth"], params["suspensions"], params["tasks"], probe))
+    return coroutines.run(run_chains(params["depth"], params["suspensions"], params["tasks"], params["via"], probe))

@@ -9,19 +9,34 @@ re-enters every level's coroutine on the way down to the bottom.
 
 from coroutines import bare
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+from scenarios.spec import Unsupported
 
 
 class Link:
     """What one chain shares with the driver: the two tasks, filled in before play starts."""
 
-    def __init__(self, task, suspensions):
-        self.task, self.suspensions = task, suspensions
+    def __init__(self, task, suspensions, via):
+        self.task, self.suspensions, self.via_c = task, suspensions, via == "c"
         self.chain = self.driver = None
 
 
 async def descend(level, depth, link):
-    inner = await descend(level + 1, depth, link) if level < depth else await bottom(link)
+    if level == depth:
+        inner = await bottom(link)
+    elif link.via_c:  # map's C __next__ calls the next level: a C frame between the two
+        inner = next(map(descend_from_c, (level + 1,), (depth,), (link,)))
+    else:
+        inner = await descend(level + 1, depth, link)
     return climb(level, inner)
+
+
+def descend_from_c(level, depth, link):
+    """A plain function called from C cannot await: all it can do is run the next
+    level to its end in a loop of its own, and the running loop refuses to nest one."""
+    try:
+        return bare.run(descend, level, depth, link)
+    except RuntimeError as exc:
+        raise Unsupported.because(exc) from None
 
 
 async def bottom(link):
@@ -47,10 +62,14 @@ async def drive(links, suspensions, probe):
     return driver_seen
 
 
-async def run_chains(depth, suspensions, tasks, probe):
-    links = [Link(task, suspensions) for task in range(tasks)]
+async def run_chains(depth, suspensions, tasks, via, probe):
+    links = [Link(task, suspensions, via) for task in range(tasks)]
     for link in links:
         link.chain = bare.spawn(descend, 1, depth, link, name=f"chain-{link.task}")
+    await bare.yield_()  # -> chains, each to its bottom; back when they wait there
+    for link in links:
+        if link.chain.done:  # a chain that could not reach its bottom (via=c): raise its error
+            await bare.join(link.chain)
     driver = bare.spawn(drive, links, suspensions, probe, name="driver")
     for link in links:
         link.driver = driver
@@ -59,4 +78,4 @@ async def run_chains(depth, suspensions, tasks, probe):
 
 
 def run(params, probe):
-    return bare.run(run_chains, params["depth"], params["suspensions"], params["tasks"], probe)
+    return bare.run(run_chains, params["depth"], params["suspensions"], params["tasks"], params["via"], probe)

@@ -15,13 +15,18 @@ from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 class Link:
     """What one chain shares with the driver: a rendezvous channel each way."""
 
-    def __init__(self, task, suspensions):
-        self.task, self.suspensions = task, suspensions
+    def __init__(self, task, suspensions, via):
+        self.task, self.suspensions, self.via_c = task, suspensions, via == "c"
         self.to_bottom, self.to_driver = Channel(), Channel()
 
 
 def descend(level, depth, link):
-    inner = descend(level + 1, depth, link) if level < depth else bottom(link)
+    if level == depth:
+        inner = bottom(link)
+    elif link.via_c:  # map's C __next__ calls the next level: a C frame between the two
+        inner = next(map(descend, (level + 1,), (depth,), (link,)))
+    else:
+        inner = descend(level + 1, depth, link)
     return climb(level, inner)
 
 
@@ -50,8 +55,8 @@ def drive(links, suspensions, probe):
     return driver_seen
 
 
-def run_chains(depth, suspensions, tasks, probe):
-    links = [Link(task, suspensions) for task in range(tasks)]
+def run_chains(depth, suspensions, tasks, via, probe):
+    links = [Link(task, suspensions, via) for task in range(tasks)]
     for link in links:
         link.chain = gevent_glue.spawn(f"chain-{link.task}", descend, 1, depth, link)
     driver = gevent_glue.spawn("driver", drive, links, suspensions, probe)
@@ -60,4 +65,4 @@ def run_chains(depth, suspensions, tasks, probe):
 
 
 def run(params, probe):
-    return gevent_glue.run(run_chains, params["depth"], params["suspensions"], params["tasks"], probe)
+    return gevent_glue.run(run_chains, params["depth"], params["suspensions"], params["tasks"], params["via"], probe)

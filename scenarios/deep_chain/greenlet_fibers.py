@@ -13,13 +13,18 @@ from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 class Link:
     """What one chain shares with the driver: the two fibers, filled in before play starts."""
 
-    def __init__(self, task, suspensions):
-        self.task, self.suspensions = task, suspensions
+    def __init__(self, task, suspensions, via):
+        self.task, self.suspensions, self.via_c = task, suspensions, via == "c"
         self.chain = self.driver = None
 
 
 def descend(level, depth, link):
-    inner = descend(level + 1, depth, link) if level < depth else bottom(link)
+    if level == depth:
+        inner = bottom(link)
+    elif link.via_c:  # map's C __next__ calls the next level: a C frame between the two
+        inner = next(map(descend, (level + 1,), (depth,), (link,)))
+    else:
+        inner = descend(level + 1, depth, link)
     return climb(level, inner)
 
 
@@ -46,8 +51,8 @@ def drive(links, suspensions, probe):
     return driver_seen
 
 
-def run_chains(depth, suspensions, tasks, probe):
-    links = [Link(task, suspensions) for task in range(tasks)]
+def run_chains(depth, suspensions, tasks, via, probe):
+    links = [Link(task, suspensions, via) for task in range(tasks)]
     for link in links:
         link.chain = fibers.spawn(descend, 1, depth, link, name=f"chain-{link.task}")
     driver = fibers.spawn(drive, links, suspensions, probe, name="driver")
@@ -58,4 +63,4 @@ def run_chains(depth, suspensions, tasks, probe):
 
 
 def run(params, probe):
-    return fibers.run(run_chains, params["depth"], params["suspensions"], params["tasks"], probe)
+    return fibers.run(run_chains, params["depth"], params["suspensions"], params["tasks"], params["via"], probe)

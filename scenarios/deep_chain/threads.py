@@ -20,13 +20,18 @@ def threads_needed(params):
 class Link:
     """What one chain shares with the driver: a one-slot queue each way."""
 
-    def __init__(self, task, suspensions):
-        self.task, self.suspensions = task, suspensions
+    def __init__(self, task, suspensions, via):
+        self.task, self.suspensions, self.via_c = task, suspensions, via == "c"
         self.to_bottom, self.to_driver = queue.Queue(maxsize=1), queue.Queue(maxsize=1)
 
 
 def descend(level, depth, link):
-    inner = descend(level + 1, depth, link) if level < depth else bottom(link)
+    if level == depth:
+        inner = bottom(link)
+    elif link.via_c:  # map's C __next__ calls the next level: a C frame between the two
+        inner = next(map(descend, (level + 1,), (depth,), (link,)))
+    else:
+        inner = descend(level + 1, depth, link)
     return climb(level, inner)
 
 
@@ -55,8 +60,8 @@ def drive(links, suspensions, probe):
     return driver_seen
 
 
-def run_chains(depth, suspensions, tasks, probe):
-    links = [Link(task, suspensions) for task in range(tasks)]
+def run_chains(depth, suspensions, tasks, via, probe):
+    links = [Link(task, suspensions, via) for task in range(tasks)]
     for link in links:
         link.chain = os_threads.spawn(f"chain-{link.task}", descend, 1, depth, link)
     driver = os_threads.spawn("driver", drive, links, suspensions, probe)
@@ -66,4 +71,4 @@ def run_chains(depth, suspensions, tasks, probe):
 
 def run(params, probe):
     os_threads.require_threads(threads_needed(params))
-    return os_threads.run(run_chains, params["depth"], params["suspensions"], params["tasks"], probe)
+    return os_threads.run(run_chains, params["depth"], params["suspensions"], params["tasks"], params["via"], probe)
