@@ -79,6 +79,8 @@ class Scheduler:
     # -- parks: where a trapped task is left, and who runs next ------------------
 
     def park_ready(self, task, value):
+        # Timers due go first, as with fibers.yield_: a task that keeps yielding must not starve sleepers.
+        self.ready.extend((sleeper, None) for sleeper in self.wakeups.due())
         self.ready.append((task, value))
         return NOTHING
 

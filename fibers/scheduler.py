@@ -220,7 +220,10 @@ switch_to = greenlet.switch
 
 
 def yield_():
-    """Let every fiber that is ready run once, then continue."""
+    """Let every fiber that is ready, or whose timer is due, run once, then continue.
+    Without the timers a fiber that keeps yielding would starve every sleeper:
+    the loop only looks at timers when nothing is ready."""
+    _active.ready.extend((fiber, None) for fiber in _active.wakeups.due())
     _active.ready.append((getcurrent(), None))
     _switch_out()  # -> next ready fiber; back after the ones queued before us
 

@@ -1,0 +1,48 @@
+"""fairness on asyncio: the hog awaits sleep(0) between slices, and the loop runs who is due.
+
+Read beside greenlet_fibers.py, gevent_hub.py, coroutines_bare.py and
+threads.py; only how a unit waits, sleeps and yields differs. Nothing takes
+the CPU from a running task: a ticker whose timer is due runs when the hog
+awaits, so it wakes at most one slice late.
+"""
+
+import asyncio
+
+import coroutines
+from scenarios.common import Tally
+from scenarios.fairness import Timeline, result, slices
+
+MECHANISM = "cooperative: await asyncio.sleep(0) to the loop between slices"
+
+
+async def ticker(timeline, go, index, ticks):
+    await go.wait()  # -> loop; back when the hog starts
+    for _tick in range(ticks):
+        await asyncio.sleep(timeline.asleep(index))  # -> loop; back once the period is over and the hog yields
+        timeline.woke(index)
+    return ticks
+
+
+async def hog(timeline, count):
+    checksum = Tally()
+    for index in range(count):
+        checksum.add(timeline.compute(index))  # slice_ms of arithmetic: no other task runs meanwhile
+        await asyncio.sleep(0)  # -> loop, which runs tickers whose timer is due; back after them
+    return checksum.as_dict()
+
+
+async def run_fair(params, probe):
+    timeline, go = Timeline(params), asyncio.Event()
+    tickers = [asyncio.create_task(ticker(timeline, go, index, params["ticks"]), name=f"ticker-{index}")
+               for index in range(params["tickers"])]
+    await asyncio.sleep(0)  # -> loop, which starts the tickers, each to its wait; back after them
+    await coroutines.snapshot(probe, tickers)
+    go.set()
+    checksum = await asyncio.create_task(hog(timeline, slices(params)), name="hog")  # -> loop; back at its end
+    ticks = [await unit for unit in tickers]
+    timeline.record(probe)
+    return result(ticks, checksum)
+
+
+def run(params, probe):
+    return coroutines.run(run_fair(params, probe))

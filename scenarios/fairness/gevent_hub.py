@@ -1,0 +1,49 @@
+"""fairness on the gevent hub: the hog sleeps 0 between slices, and the hub runs who is due.
+
+Read beside greenlet_fibers.py, asyncio_tasks.py, coroutines_bare.py and
+threads.py; only how a unit waits, sleeps and yields differs. Nothing takes
+the CPU from a running greenlet: a ticker whose timer is due runs when the
+hog yields, so it wakes at most one slice late.
+"""
+
+import gevent
+from gevent.event import Event
+
+from fibers import gevent_glue
+from scenarios.common import Tally
+from scenarios.fairness import Timeline, result, slices
+
+MECHANISM = "cooperative: gevent.sleep(0) to the hub between slices"
+
+
+def ticker(timeline, go, index, ticks):
+    go.wait()  # -> hub; back when the hog starts
+    for _tick in range(ticks):
+        gevent.sleep(timeline.asleep(index))  # -> hub; back once the period is over and the hog yields
+        timeline.woke(index)
+    return ticks
+
+
+def hog(timeline, count):
+    checksum = Tally()
+    for index in range(count):
+        checksum.add(timeline.compute(index))  # slice_ms of arithmetic: no other greenlet runs meanwhile
+        gevent.sleep(0)  # -> hub, which runs tickers whose timer is due; back after them
+    return checksum.as_dict()
+
+
+def run_fair(params, probe):
+    timeline, go = Timeline(params), Event()
+    tickers = [gevent_glue.spawn(f"ticker-{index}", ticker, timeline, go, index, params["ticks"])
+               for index in range(params["tickers"])]
+    gevent_glue.yield_()  # -> hub, which starts the tickers, each to its wait; back after them
+    gevent_glue.snapshot(probe, tickers)
+    go.set()
+    checksum = gevent_glue.spawn("hog", hog, timeline, slices(params)).get()  # -> hub, tickers, hog; back at its end
+    ticks = [unit.get() for unit in tickers]
+    timeline.record(probe)
+    return result(ticks, checksum)
+
+
+def run(params, probe):
+    return gevent_glue.run(run_fair, params, probe)
