@@ -280,6 +280,26 @@ def wait_writable(sock):
     return _Trap((_active.park_on_socket, (sock, selectors.EVENT_WRITE)))
 
 
+def throw(task, exc):
+    """Raise `exc` in `task`, parked in park() or switch_to(), at once and in the
+    caller's turn: its await chain unwinds (its finally blocks run) until it
+    ends or awaits again. Not a suspension of the caller. A task waiting on a
+    timer or a socket must not be thrown into: the wait would still hold it."""
+    caller, _active.current = _active.current, task
+    try:
+        park, arg = task.coro.throw(exc)  # -> task, which unwinds; back at its end or next trap
+    except StopIteration as stop:
+        _active.finish(task, stop.value, None)
+    except BaseException as error:  # noqa: BLE001 - stored, re-raised by join()
+        _active.finish(task, None, error)
+    else:
+        follow = park(task, arg)
+        if follow is not NOTHING:
+            _active.ready.append(follow)  # a hand-over it asked for runs after the caller's turn
+    finally:
+        _active.current = caller
+
+
 def ready(task, value=None):
     """Queue a suspended task to resume with `value` (not a suspension: no await)."""
     _active.ready.append((task, value))

@@ -256,6 +256,15 @@ def wait_writable(sock):
     _switch_out()  # -> next ready fiber; back when `sock` can be written
 
 
+def throw(fiber, exc):
+    """Raise `exc` in `fiber`, suspended in park() or switch_to(), at once: its stack
+    unwinds (its finally blocks run) until it ends or suspends again; then the
+    caller goes on, from the run queue. A fiber waiting on a timer or a socket
+    must not be thrown into: the wait would still hold it."""
+    _active.ready.append((getcurrent(), None))
+    fiber.throw(exc)  # -> fiber, which unwinds; back through the run queue
+
+
 def ready(fiber, value=None):
     """Queue a suspended fiber to resume with `value`."""
     _active.ready.append((fiber, value))
