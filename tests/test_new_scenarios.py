@@ -1,0 +1,204 @@
+"""deep_chain via=c, cancel and fairness: the three questions of issue 17, at small sizes.
+
+The models run in this process where a claim is about one model's behaviour
+(gevent is not monkey-patched, so it and asyncio do not disturb each other);
+the harness's decisions (unsupported, mismatch, exit status) run in workers.
+"""
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import fibers
+from harness import pipeline, report
+from harness.models import MODELS
+from harness.pipeline import run_worker
+from harness.probe import Probe
+from scenarios import cancel, deep_chain, fairness
+from scenarios.common import digest
+from scenarios.spec import ParamError, Unsupported
+from tests.conftest import REPO
+
+FILES = ("greenlet_fibers", "gevent_hub", "asyncio_tasks", "coroutines_bare", "threads")
+COOPERATIVE = ("greenlet_fibers", "gevent_hub", "asyncio_tasks", "coroutines_bare")
+DESCRIBE = {name: MODELS[model].describe for name, model in zip(FILES, ("greenlet", "gevent", "asyncio",
+                                                                        "coroutines", "threads"))}
+
+
+def probe_for(model_file):
+    module, _, function = DESCRIBE[model_file].partition(":")
+    return Probe(getattr(importlib.import_module(module), function), read_memory=False)
+
+
+def small(spec, **overrides):
+    return {param.name: param.default for param in spec.PARAMS} | spec.SMALL | overrides
+
+
+def run_in_process(scenario, model_file, params):
+    module = importlib.import_module(f"scenarios.{scenario}.{model_file}")
+    probe = probe_for(model_file)
+    return module.run(params, probe), probe
+
+
+# -- deep_chain via=c -----------------------------------------------------------
+
+
+def test_via_accepts_python_or_c_and_refuses_anything_else():
+    via = {param.name: param for param in deep_chain.PARAMS}["via"]
+    assert via.parse("c") == "c" and via.parse("python") == "python"
+    with pytest.raises(ParamError, match=r"via must be one of python\|c, got 'd'"):
+        via.parse("d")
+
+
+@pytest.mark.parametrize("model_file", ("greenlet_fibers", "gevent_hub", "threads"))
+def test_stackful_models_suspend_through_c_frames_and_match(model_file):
+    params = small(deep_chain, depth=30, via="c")
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, deep_chain.recursion_limit(params)))
+    try:
+        result, _probe = run_in_process("deep_chain", model_file, params)
+    finally:
+        sys.setrecursionlimit(old)
+    assert digest(result) == digest(deep_chain.reference(params))
+
+
+def test_greenlet_copies_the_c_frames_it_suspends_through():
+    saved = {}
+    for via in ("python", "c"):
+        params = small(deep_chain, depth=200, tasks=1, via=via)
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), deep_chain.recursion_limit(params)))
+        _result, probe = run_in_process("deep_chain", "greenlet_fibers", params)
+        saved[via] = probe.stack["c_stack_bytes_per_task"]
+    assert saved["c"] > 20 * 1024 > saved["python"]  # ~100 B per level through map(); Python calls copy none
+
+
+@pytest.mark.parametrize("model_file,error", [
+    ("asyncio_tasks", "RuntimeError: This event loop is already running"),
+    ("coroutines_bare", "RuntimeError: coroutines.bare.run() is already running"),
+])
+def test_stackless_models_cannot_suspend_through_c_and_say_why(model_file, error):
+    with pytest.raises(Unsupported) as raised:
+        run_in_process("deep_chain", model_file, small(deep_chain, via="c"))
+    assert str(raised.value) == error
+
+
+def test_the_worker_reports_unsupported_as_a_status_of_its_own():
+    outcome = run_worker({"scenario": "deep_chain", "model": "asyncio", "params": small(deep_chain, via="c"),
+                          "pass": "time"}, timeout=60)
+    assert (outcome["status"], outcome["error"]) == ("unsupported", "RuntimeError: This event loop is already running")
+
+
+@pytest.mark.parametrize("statuses,matched", [
+    (("ok", "unsupported"), True),
+    (("ok", "ok"), True),
+    (("unsupported", "unsupported"), False),  # nothing ran: nothing matched
+    (("ok", "mismatch"), False),
+    (("unsupported", "error"), False),
+])
+def test_unsupported_does_not_fail_a_run_but_something_must_run(statuses, matched):
+    assert pipeline.matched({str(index): {"status": status} for index, status in enumerate(statuses)}) is matched
+
+
+def test_cli_exits_0_with_unsupported_models_and_names_them(cli):
+    done = cli("run", "deep_chain", "--models", "greenlet,coroutines", "--repeat", "1",
+               "--param", "via=c", "--param", "depth=20", "--param", "suspensions=4")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "coroutines: unsupported: RuntimeError: coroutines.bare.run() is already running" in done.stdout
+    assert "unsupported, not a failure: coroutines" in done.stdout
+
+
+def test_report_says_when_no_model_could_run():
+    result = {"scenario": "deep_chain", "params": {}, "match": False,
+              "models": {"asyncio": pipeline.failed("unsupported", "RuntimeError: x", 1)}}
+    assert report.render(result).splitlines()[-1] == "no model could run this: every one is unsupported (asyncio)"
+
+
+# -- cancel ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model_file", FILES)
+def test_cancel_runs_every_finally_in_order_and_runs_again_in_the_same_process(model_file):
+    params = small(cancel)
+    for _ in range(2):  # the timing lane re-runs a scenario in one process after a warm-up
+        result, probe = run_in_process("cancel", model_file, params)
+        assert digest(result) == digest(cancel.reference(params))
+        assert probe.records["cancel_to_end_s"]["count"] == params["tasks"] // 2
+        assert probe.records["timeout_to_end_s"]["count"] == params["tasks"] // 2
+        assert probe.records["cancel_ns_per_level"] > 0
+
+
+def test_cancel_reference_says_the_bottom_cleans_up_first():
+    one, other = cancel.reference({"tasks": 2, "depth": 3, "timeout_ms": 1.0})
+    assert (one["ended"], other["ended"]) == (cancel.CANCELLED, cancel.TIMED_OUT)
+    reordered = cancel.Tally()
+    for level in (1, 2, 3):
+        reordered.add(level)
+    assert one["cleanup"]["count"] == 3 and one["cleanup"] != reordered.as_dict()
+
+
+def test_a_model_that_skips_a_finally_is_caught_as_a_mismatch():
+    env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models_cancel")
+    done = subprocess.run([sys.executable, "-m", "harness", "run", "cancel", "--models", "greenlet,fake-skip-finally",
+                           "--repeat", "1", "--param", "tasks=4", "--param", "depth=5", "--param", "timeout_ms=1"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "fake-skip-finally: mismatch: warm-up: result differs from the reference" in done.stdout
+    assert "NOT every model matched the reference: fake-skip-finally did not" in done.stdout
+
+
+# -- fairness -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model_file", FILES)
+def test_fairness_output_is_deterministic_and_runs_again_in_the_same_process(model_file):
+    params = small(fairness)
+    for _ in range(2):
+        result, probe = run_in_process("fairness", model_file, params)
+        assert digest(result) == digest(fairness.reference(params))
+        assert probe.records["lateness_s"]["count"] == params["tickers"] * params["ticks"]
+
+
+@pytest.mark.parametrize("model_file", COOPERATIVE)
+def test_no_ticker_runs_while_a_cooperative_hog_is_mid_slice(model_file):
+    _result, probe = run_in_process("fairness", model_file, small(fairness, slice_ms=3.0))
+    assert probe.records["wakeups_inside_slices"] == 0
+    assert "switch_interval_s" not in probe.records
+
+
+def test_threads_record_the_switch_interval_that_preempts_the_hog():
+    _result, probe = run_in_process("fairness", "threads", small(fairness))
+    assert probe.records["switch_interval_s"] == sys.getswitchinterval()
+
+
+def test_a_fiber_that_keeps_yielding_does_not_starve_a_sleeper():
+    woke = []
+
+    def sleeper():
+        fibers.sleep(0.001)  # -> the yielder; back at the deadline, at one of its yields
+        woke.append(True)
+
+    def yielder():
+        sleeper_fiber = fibers.spawn(sleeper)
+        for _ in range(1_000_000):
+            if woke:
+                break
+            fibers.yield_()
+        fibers.join(sleeper_fiber)
+        return bool(woke)
+
+    assert fibers.run(yielder) is True
+
+
+# -- the files themselves -------------------------------------------------------
+
+
+@pytest.mark.parametrize("scenario", ("cancel", "fairness"))
+@pytest.mark.parametrize("model_file", FILES)
+def test_model_files_fit_on_a_screen_and_name_their_mechanism(scenario, model_file):
+    path = Path(REPO, "scenarios", scenario, f"{model_file}.py")
+    assert len(path.read_text().splitlines()) <= 80
+    assert importlib.import_module(f"scenarios.{scenario}.{model_file}").MECHANISM
