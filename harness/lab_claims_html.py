@@ -7,7 +7,8 @@ not apply; blank where there is none), and the command that reruns it.
 
 import html
 
-from harness.lab_claims import ALL_RECURSION, WITHIN_NOISE, decide_all
+from harness import lab_questions
+from harness.lab_claims import ALL_RECURSION, DECIDERS, WITHIN_NOISE, decide_all
 
 CSS_CLASS = {WITHIN_NOISE: "undecided", ALL_RECURSION: "partly"}  # the other verdicts are their own class
 
@@ -31,5 +32,6 @@ def section(results):
              f"otherwise the verdict is &ldquo;{esc(WITHIN_NOISE)}&rdquo; and both intervals are shown.</p>")
     header = ("<tr><th>#</th><th>claim</th><th>verdict</th><th>measured figure</th><th>control</th>"
               "<th>rerun</th></tr>")
-    rows = "".join(row(verdict) for verdict in decide_all(results))
+    verdicts = decide_all(results) + lab_questions.verdicts(results, first=len(DECIDERS) + 1)  # C frames, cancel, fairness
+    rows = "".join(row(verdict) for verdict in verdicts)
     return f"<h2 id='claims'>Claims</h2>{intro}<table class='claims'>{header}{rows}</table>"

@@ -24,7 +24,7 @@ from pygments import highlight  # noqa: E402
 from pygments.formatters import HtmlFormatter  # noqa: E402
 from pygments.lexers import PythonLexer  # noqa: E402
 
-from harness import lab_claims_html, lab_pythons, lab_timeline, report, stats  # noqa: E402
+from harness import lab_claims_html, lab_pythons, lab_questions, lab_timeline, report, stats  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_FILES = ("greenlet_fibers.py", "gevent_hub.py", "asyncio_tasks.py")  # the design's three, side by side
@@ -186,6 +186,8 @@ def charts_for(name, data, results, out_dir):
             line_chart(out_dir, f"{name}_stack_bytes.png", "deep_chain: bytes held per suspended task", "depth",
                        "bytes (C stack saved, or await-chain objects)", per_model(data, stack_bytes)),
         ]
+    if name in lab_questions.SWEEPS:
+        return lab_questions.charts(name, data, results, out_dir, line_chart)
     if name == "connections":
         return [
             line_chart(out_dir, f"{name}_messages_per_s.png", "connections: messages per second", axis, "messages/s",
@@ -258,6 +260,7 @@ def scenario_section(scenario, sweeps, results, out_dir):
         charts = charts_for(name, data, results, out_dir)
         parts.append("<div class='charts'>" + "".join(
             f"<img src='{esc(chart)}' alt='{esc(chart)}'>" for chart in charts) + "</div>")
+        parts.append(lab_questions.paragraph(name, data, results))  # '' for a sweep it does not cover
         if name == "pingpong_tasks":
             parts.append(fitted_bytes_per_task(data))
         parts.append(point_tables(data))

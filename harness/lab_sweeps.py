@@ -72,6 +72,16 @@ SWEEPS = (
     # Claim 12: a million leaves (1,111,111 tasks) per model; did it finish, at what peak memory.
     Sweep("spawn_million", "spawn", "leaves", (1_000_000,), (1_000,), repeat=1, memory_passes=False,
           purpose="a tree of a million leaves: does each model finish, at what peak RSS"),
+    # via=c beside deep_chain_depth's via=python: the report draws both. Stackless models are
+    # "unsupported" at every point (they cannot suspend through a C frame), which costs one worker run each.
+    Sweep("deep_chain_via_c", "deep_chain", "depth", (1, 10, 100, 1_000), (3,),
+          {"suspensions": 2_000, "tasks": 1, "via": "c"}, {"suspensions": 10, "tasks": 1, "via": "c"},
+          purpose="resume cost and C stack copied per switch when each level calls the next through C"),
+    Sweep("cancel_depth", "cancel", "depth", (1, 10, 50, 200), (3,), {"tasks": 1_000}, {"tasks": 4, "timeout_ms": 1.0},
+          purpose="unwinding cost per level and cancel-to-end latency against chain depth"),
+    Sweep("fairness_slice", "fairness", "slice_ms", (0.1, 1.0, 5.0, 20.0, 50.0), (1.0,), {},
+          {"tickers": 2, "ticks": 3, "period_ms": 1.0},
+          purpose="wake-up lateness against how long one task computes without yielding"),
     Sweep("connections", "connections", "connections", (100, 1_000, 10_000), (8,),
           {"messages": 10, "size": 1_024}, {"messages": 2, "size": 64}, repeat=1,
           purpose="messages per second, p99 latency and memory per connection against connections"),
