@@ -160,26 +160,39 @@ def _cancel_text(data, results):
     matched = sum(point["result"]["match"] for point in data["points"])
     return (f"Every model must run every level's finally, bottom first, for the digest to match: {matched} of "
             f"{len(data['points'])} points matched on every model. At depth {depth:,}: " + "; ".join(rows) + ". "
-            "Threads cannot be cancelled from outside; their row is a cooperative flag the bottom polls.")
+            "Threads cannot be cancelled from outside; their row is a cooperative flag (an Event the bottom waits on, with its timeout).")
 
 
 def _fairness_text(data, results):
-    widest = data["points"][-1]
-    width, result = widest["value"], widest["result"]
-    rows = []
-    for model, entry in result["models"].items():
+    narrow, wide = data["points"][0], data["points"][-1]
+    width = wide["value"]
+    coop, rows, beyond = [], [], []
+    for model, entry in wide["result"]["models"].items():
         if entry["status"] != "ok":
             rows.append(f"{model} {entry['status']}")
             continue
         worst = record(entry, "lateness_s", "max")
-        inside = record(entry, "wakeups_inside_slices")
-        rows.append(f"{model} worst {worst * 1e3:,.1f} ms late ({inside:,} wake-ups inside a slice)")
-    interval = next((record(e, "switch_interval_s") for e in result["models"].values()
-                     if e["status"] == "ok" and record(e, "switch_interval_s")), None)
-    interval = f" the interpreter's switch interval ({interval * 1e3:g} ms)" if interval else " the switch interval"
-    return (f"A cooperative runtime runs a ticker only when the hog yields, so its worst lateness follows the slice "
-            f"W; threads are preempted mid-slice, so theirs follows{interval}. At W = {width:g} ms: "
-            + "; ".join(rows) + ". Timings are from one shared 2-core machine: compare within a run.")
+        inside = sum(record(e, "wakeups_inside_slices") or 0 for _w, e in ok_points(data, model))
+        rows.append(f"{model} {worst * 1e3:,.1f} ms (x{worst * 1e3 / width:,.1f} W), "
+                    f"{inside:,} wake-ups inside a slice over the sweep")
+        if model in COOPERATIVE:
+            coop.append(model)
+            if worst * 1e3 > 2 * width:
+                beyond.append(model)
+    text = (f"Worst wake-up lateness at W = {width:g} ms: " + "; ".join(rows) + ". "
+            "A cooperative runtime can run a ticker only when the hog yields, so no wake-up of "
+            f"{', '.join(coop) or 'a cooperative model'} can fall inside a slice; threads are preempted mid-slice "
+            "(the interpreter's switch interval, recorded as switch_interval_s), and each ticker waiting "
+            "for the GIL waits its turn.")
+    threads = dict(ok_points(data, "threads"))
+    if narrow["value"] in threads and width in threads:
+        text += (f" Threads' worst: {record(threads[narrow['value']], 'lateness_s', 'max') * 1e3:,.1f} ms at "
+                 f"W = {narrow['value']:g} ms, {record(threads[width], 'lateness_s', 'max') * 1e3:,.1f} ms at {width:g} ms.")
+    if beyond:
+        text += (f" Beyond two slices at W = {width:g} ms: {', '.join(beyond)} (a due timer waits behind tasks "
+                 "already ready: asyncio queues it after the hog's own wake-up, and gevent's hub may not run "
+                 "timers between sleep(0) calls at all).")
+    return text + " Timings are from one shared 2-core machine: compare within a run."
 
 
 def verdicts(results, first):
