@@ -24,7 +24,7 @@ def test_sweep_json_holds_one_full_run_result_per_value(deep_chain_sweep):
     sweep, _ = deep_chain_sweep
     assert sweep["scenario"] == "deep_chain" and sweep["swept"] == "depth" and sweep["values"] == [1, 5]
     assert [point["params"] for point in sweep["points"]] == [
-        {"depth": 1, "suspensions": 3, "tasks": 1}, {"depth": 5, "suspensions": 3, "tasks": 1}]
+        {"depth": 1, "suspensions": 3, "tasks": 1, "via": "python"}, {"depth": 5, "suspensions": 3, "tasks": 1, "via": "python"}]
     for point in sweep["points"]:
         assert point["scenario"] == "deep_chain" and point["match"] is True
         assert set(point["models"]) == {"greenlet", "gevent", "asyncio"}
