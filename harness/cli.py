@@ -11,15 +11,12 @@ model must have run ok.
 
 import argparse
 import importlib
-import json
 import os
-import signal
 import sys
-import tempfile
 
 import scenarios
-from harness import fd_budget, interpreters, pipeline, report
-from harness.models import MODELS, all_models
+from harness import fd_budget, interpreters, output, pipeline, report, stopping
+from harness.models import MODELS, ExtraModelsError, all_models
 from scenarios.spec import ParamError, resolve
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -76,6 +73,9 @@ def all_models_public():
 
 
 def parse_int(text, option, low, high):
+    digits = text.strip().lstrip("+-").replace("_", "")
+    if digits.isdigit() and len(digits) > 18:  # past int()'s digit limit it would say "not an integer"
+        raise UsageError(f"{option} must be between {low} and {high}, got a {len(digits):,}-digit number")
     try:
         value = int(text)
     except ValueError:
@@ -86,7 +86,7 @@ def parse_int(text, option, low, high):
 
 
 def parse_models(text):
-    known = all_models()
+    known = known_models()
     ids = [item.strip() for item in text.split(",")]
     if not text.strip() or not all(ids):
         raise UsageError(f"--models needs comma-separated model ids, got {text!r}")
@@ -98,6 +98,14 @@ def parse_models(text):
     return ids
 
 
+def known_models():
+    """all_models(), with a bad $FIBERLAB_EXTRA_MODELS as a one-line refusal."""
+    try:
+        return all_models()
+    except ExtraModelsError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def parse_scenarios(name):
     if name == "all":
         return scenarios.names()
@@ -107,35 +115,21 @@ def parse_scenarios(name):
 
 
 def check_writable(path):
+    """How --json PATH will be written (harness.output.json_target), or None without --json; refuses bad ones."""
     if path is None:
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise UsageError(f"--json {path!r} is a directory, not a file")
-    if not os.path.isdir(folder):
-        raise UsageError(f"--json {path!r}: no folder {folder!r}")
-    # Try, rather than ask os.access: root passes every permission check, yet
-    # cannot create files in /proc; the result must not be lost after the run.
+        return None
     try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".fiberlab-check-"):
-            pass
-    except OSError:
-        raise UsageError(f"--json {path!r}: cannot write in {folder!r}") from None
+        return output.json_target(path)
+    except output.BadTarget as exc:
+        raise UsageError(str(exc)) from None
 
 
-def write_json(path, data):
-    """Write to a temporary file beside PATH, then rename: never a half-written file."""
-    tmp = f"{path}.tmp-{os.getpid()}"
+def write_json(target, data):
+    """harness.output.write_json: atomic over a regular file, through a stream; a failed write is a UsageError."""
     try:
-        with open(tmp, "w") as handle:
-            json.dump(data, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        # Interrupted or failed mid-write: PATH is still the old file; drop the half-written one.
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+        output.write_json(target, data)
+    except output.WriteFailed as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_list(_args):
@@ -145,7 +139,7 @@ def cmd_list(_args):
         for param in spec.PARAMS:
             print(f"  {param.name:<12} default {param.default!s:<10} {param.describe_limits():<22} {param.help}")
     print("models, as a 2x2 (stack model x runtime):")
-    models = list(all_models().values())
+    models = list(known_models().values())
     for stack in ("stackful", "stackless"):
         for runtime in ("own scheduler", "production runtime"):
             ids = [model.id for model in models if (model.stack, model.runtime) == (stack, runtime)]
@@ -173,7 +167,7 @@ def fit_fd_budget(name, spec, params, assignments):
     except fd_budget.DoesNotFit as exc:
         raise UsageError(f"{name}: {exc}") from None
     if note:
-        print(f"{name}: {note}", flush=True)
+        output.emit(f"{name}: {note}")
     return params
 
 
@@ -182,7 +176,7 @@ def parse_run_options(args):
     model_ids = parse_models(args.models)
     repeat = parse_int(args.repeat, "--repeat", 1, 100)
     timeout = parse_int(args.timeout, "--timeout", 1, 86_400)
-    check_writable(args.json)
+    args.json_target = check_writable(args.json)
     return model_ids, repeat, timeout
 
 
@@ -225,7 +219,7 @@ def models_with_file(scenario, model_ids):
     known = all_models()
     missing = [model_id for model_id in model_ids if not known[model_id].has_file(scenario)]
     for model_id in missing:
-        print(f"{scenario}: no {known[model_id].file}.py for model {model_id} yet; left out", flush=True)
+        output.emit(f"{scenario}: no {known[model_id].file}.py for model {model_id} yet; left out")
     return [model_id for model_id in model_ids if model_id not in missing]
 
 
@@ -258,7 +252,7 @@ def models_within_limits(scenario, params, model_ids):
     for model_id in model_ids:
         reason = known[model_id].refusal(scenario, params)
         if reason:
-            print(f"{scenario}: {reason}; {model_id} left out", flush=True)
+            output.emit(f"{scenario}: {reason}; {model_id} left out")
         else:
             kept.append(model_id)
     return kept
@@ -277,31 +271,30 @@ def cmd_run(args):
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     results = []
-    for name, spec, params in plans:
+    for index, (name, spec, params) in enumerate(plans, 1):
         runnable = models_within_limits(name, params, models_with_file(name, model_ids))
         result = pipeline.run_scenario(name, spec, params, runnable, repeat, timeout,
                                        args.trace, progress, memory_limit_bytes, pythons)
         progress.clear()
-        print(report.render(result), flush=True)
         results.append(result)
-    if args.json:
-        write_json(args.json, results[0] if len(results) == 1 else {"runs": results})
+        if index == len(plans) and args.json_target:
+            # Before the last table: whatever happens to stdout now, the measurements are on disk.
+            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+        output.emit(report.render(result))  # a closed stdout silences it; the run goes on
     return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
 
 
-def _terminated(_signum, _frame):
-    # SIGTERM takes the Ctrl-C path, where run_worker kills the worker's process group.
-    raise KeyboardInterrupt
-
-
 def main(argv=None):
-    signal.signal(signal.SIGTERM, _terminated)
+    """Exit status: 0 all ok, 1 a model failed, 2 bad input or the JSON could not be written,
+    128 + N after stop signal N (SIGHUP, SIGINT, SIGQUIT, SIGTERM), its workers killed."""
+    output.protect_streams()
+    stopping.install()
     try:
         args = build_parser().parse_args(argv)
         return args.handler(args)
     except UsageError as exc:
-        print(f"harness: {exc}", file=sys.stderr)
+        output.say(f"harness: {exc}")
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("harness: interrupted; workers stopped", file=sys.stderr)
-        return 130
+    except stopping.Stopped as exc:
+        output.say(f"harness: {exc.message()}")
+        return exc.exit_status

@@ -482,4 +482,7 @@ def main():
 
 
 if __name__ == "__main__":
+    from harness.stopping import die_with_parent
+
+    die_with_parent()  # started by the sweep: it goes if the sweep is SIGKILLed
     main()

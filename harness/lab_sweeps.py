@@ -25,7 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from harness import fd_budget, lab_timeline, pipeline
+from harness import fd_budget, lab_timeline, output, pipeline, stopping
 from harness.cli import UsageError, parse_int, parse_models, write_json
 from harness.models import MODELS, all_models
 
@@ -180,7 +180,19 @@ def run_sweep(sweep, models, out_dir, tiny, jobs, bar):
 
 def run_measures(out_dir, tiny):
     command = [sys.executable, "-m", "harness.lab_measures"] + (["--tiny"] if tiny else [])
-    measures = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    proc = stopping.start(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        stdout, stderr = proc.communicate()
+    except BaseException:
+        stopping.kill_group(proc)  # a stop signal: its group goes with us
+        proc.wait()
+        raise
+    finally:
+        stopping.forget(proc)
+    if proc.returncode != 0:
+        last = (stderr.strip().splitlines() or ["no output"])[-1][:300]
+        raise UsageError(f"the measures failed (exit status {proc.returncode}): {last}")
+    measures = json.loads(stdout)
     measures["command"] = "make sweep SWEEPS=measures" + (" ARGS=--tiny" if tiny else "")
     write_json(out_dir / "measures.json", measures)
 
@@ -196,29 +208,45 @@ def parse_args(argv):
 
 
 def main(argv=None):
+    """Exit status: 0 done, 2 bad input or a result that could not be written,
+    128 + N after stop signal N (its workers killed, no temporary file left)."""
+    output.protect_streams()
+    stopping.install()
     try:
-        args = parse_args(argv)
-        models = parse_models(args.models)
-        jobs = parse_int(args.jobs, "--jobs", 1, 8)
-        only = [name.strip() for name in args.only.split(",") if name.strip()]
-        for name in only:
-            if name not in SWEEP_NAMES + EXTRAS:
-                raise UsageError(f"unknown sweep {name!r} (known: {', '.join(SWEEP_NAMES + EXTRAS)})")
-        out_dir = Path(args.out)
-        if not out_dir.parent.is_dir():
-            raise UsageError(f"--out {args.out!r}: no folder {str(out_dir.parent)!r}")
+        return sweep_all(argv)
     except UsageError as exc:
-        print(f"lab_sweeps: {exc}", file=sys.stderr)
+        output.say(f"lab_sweeps: {exc}")
         return 2
-    out_dir.mkdir(exist_ok=True)
+    except stopping.Stopped as exc:
+        output.say(f"lab_sweeps: {exc.message()}")
+        return exc.exit_status
+
+
+def sweep_all(argv):
+    args = parse_args(argv)
+    models = parse_models(args.models)
+    jobs = parse_int(args.jobs, "--jobs", 1, 8)
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    for name in only:
+        if name not in SWEEP_NAMES + EXTRAS:
+            raise UsageError(f"unknown sweep {name!r} (known: {', '.join(SWEEP_NAMES + EXTRAS)})")
+    out_dir = Path(args.out)
+    if not out_dir.parent.is_dir():
+        raise UsageError(f"--out {args.out!r}: no folder {str(out_dir.parent)!r}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {args.out!r} is a file, not a folder")
+    try:
+        out_dir.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--out {args.out!r}: cannot make the folder: {exc.strerror}") from None
     chosen = [sweep for sweep in SWEEPS if not only or sweep.name in only]
     present = [sweep for sweep in chosen if sweep.scenario in scenarios.names()]
     for sweep in chosen:
         if sweep not in present:
-            print(f"lab_sweeps: skipping {sweep.name}: no scenario {sweep.scenario!r} yet", file=sys.stderr)
+            output.say(f"lab_sweeps: skipping {sweep.name}: no scenario {sweep.scenario!r} yet")
     started = time.perf_counter()
     if not only or "measures" in only:
-        print("lab_sweeps: measures (bare coroutine, generator memory, recursion depth)", file=sys.stderr)
+        output.say("lab_sweeps: measures (bare coroutine, generator memory, recursion depth)")
         run_measures(out_dir, args.tiny)
     if not only or "timelines" in only:
         print("lab_sweeps: timelines (one small traced run per scene and model)", file=sys.stderr)
@@ -235,9 +263,8 @@ def main(argv=None):
             run_sweep(sweep, models, out_dir, args.tiny, jobs, bar)
     finally:
         bar.close()
-    print(f"lab_sweeps: {len(present)} sweeps into {out_dir}/ in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    output.say(f"lab_sweeps: {len(present)} sweeps into {out_dir}/ in {time.perf_counter() - started:.0f} s")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -53,11 +53,22 @@ MODELS = {
 }
 
 
+class ExtraModelsError(ValueError):
+    """$FIBERLAB_EXTRA_MODELS names no usable module; the message is one line."""
+
+
 def all_models():
     models = dict(MODELS)
     extra = os.environ.get("FIBERLAB_EXTRA_MODELS")
     if extra:
-        models.update(importlib.import_module(extra).MODELS)
+        try:
+            extra_models = importlib.import_module(extra).MODELS
+        except Exception as exc:  # noqa: BLE001 - any failure to import it is the same bad setting
+            raise ExtraModelsError(f"FIBERLAB_EXTRA_MODELS={extra!r}: cannot use it "
+                                   f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
+        if not isinstance(extra_models, dict):
+            raise ExtraModelsError(f"FIBERLAB_EXTRA_MODELS={extra!r}: its MODELS is not a dict of Model")
+        models.update(extra_models)
     return models
 
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import environment, fd_budget, stats
+from harness import environment, fd_budget, stats, stopping
 from harness.models import all_models
 from scenarios.common import digest
 
@@ -27,18 +27,20 @@ NOISY_SPREAD = 1.2  # max/min of the timed runs above which a timing is flagged
 def run_worker(job, timeout, python=sys.executable):
     """Run one job in a fresh `PYTHON -m harness.worker`; return its outcome dict.
 
-    The worker gets its own session (process group), so a timeout kills it and
-    anything it started."""
-    with tempfile.TemporaryDirectory(prefix="fiberlab-") as tmp:
-        job = dict(job, out=os.path.join(tmp, "outcome.json"))
-        proc = subprocess.Popen(
+    The worker gets its own session (process group), so a timeout or a stop
+    signal (harness.stopping) kills it and anything it started. It writes its
+    outcome into an unlinked temporary file it inherits as fd job["out_fd"]:
+    nothing is left on disk however either side dies, even by SIGKILL."""
+    with tempfile.TemporaryFile("w+") as out:
+        job = dict(job, out_fd=out.fileno())
+        proc = stopping.start(
             [python, "-m", "harness.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             cwd=REPO_ROOT,
-            start_new_session=True,
+            pass_fds=(out.fileno(),),
         )
         try:
             stdout, stderr = proc.communicate(json.dumps(job), timeout=timeout)
@@ -46,27 +48,31 @@ def run_worker(job, timeout, python=sys.executable):
             _kill_group(proc)
             return {"status": "timeout", "error": f"no result within {timeout:g} s; worker killed"}
         except BaseException:
-            _kill_group(proc)  # Ctrl-C or SIGTERM in the harness: leave no worker behind
+            _kill_group(proc)  # a stop signal in the harness: leave no worker behind
             raise
+        finally:
+            stopping.forget(proc)
+        stopping.check()  # a pool thread whose worker the stop handler killed ends here
         if proc.returncode < 0:
             name = signal.Signals(-proc.returncode).name
             # Nobody here sends SIGKILL before the timeout, so it is most likely the kernel's OOM killer.
             hint = " (out of memory? the kernel's OOM killer sends it)" if name == "SIGKILL" else ""
             return {"status": "crashed", "error": f"worker killed by {name}{hint}", "signal": name, "stdout": stdout}
-        if not os.path.exists(job["out"]):
+        out.seek(0)
+        text = out.read()
+        try:
+            outcome = json.loads(text) if proc.returncode == 0 else None
+        except ValueError:
+            outcome = None  # cut short mid-write: no result, as if there were none
+        if not isinstance(outcome, dict):
             last = (stderr.strip().splitlines() or ["no output"])[-1][:300]
             return {"status": "crashed", "error": f"worker exited {proc.returncode} without a result: {last}"}
-        with open(job["out"]) as handle:
-            outcome = json.load(handle)
         outcome["stdout"] = stdout
         return outcome
 
 
 def _kill_group(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    stopping.kill_group(proc)
     proc.wait()
 
 
@@ -167,7 +173,8 @@ def summarize_model(timed, traced, slope_points, ops):
         "digest": first["digest"],
         "ops": ops,
         "wall_s": wall,
-        "ns_per_op": wall["median"] / ops * 1e9,
+        # No operation at all (every connection dropped before its first echo): no cost per one.
+        "ns_per_op": wall["median"] / ops * 1e9 if ops else None,
         "noisy": wall["min"] > 0 and wall["max"] / wall["min"] > NOISY_SPREAD,
         "memory": {
             "peak_rss_bytes": stats.summary([o["peak_rss_bytes"] for o in timed])["median"],
@@ -179,11 +186,11 @@ def summarize_model(timed, traced, slope_points, ops):
         },
         "stack": first["stack"],
         "records": first["records"],
-        "notes": first["notes"],
+        "notes": first["notes"] + ([] if ops else ["no operation was performed (ops = 0), so no ns per op"]),
         "result_summary": first.get("result_summary"),
     }
     baselines = [o["baseline_ns_per_op"] for o in timed if "baseline_ns_per_op" in o]
-    if baselines:
+    if baselines and ops:
         entry["baseline_ns_per_op"] = stats.summary(baselines)["median"]
         entry["vs_baseline"] = entry["ns_per_op"] / entry["baseline_ns_per_op"]
     return entry

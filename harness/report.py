@@ -102,7 +102,7 @@ def rows(result):
         vs = f"{entry['vs_baseline']:.2f}x" if entry.get("vs_baseline") else "-"
         frames = entry["stack"]["frames_per_task"]
         yield [
-            model_id, kind, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}", vs,
+            model_id, kind, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}" if entry["ns_per_op"] is not None else "-", vs,
             human_bytes(entry["memory"]["peak_rss_bytes"]), human_bytes(entry["memory"]["bytes_per_task"]),
             f"{frames:.1f}" if frames is not None else "-", _stack_bytes(entry),
         ]

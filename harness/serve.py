@@ -14,8 +14,8 @@ import socket
 import sys
 
 import scenarios
-from harness.cli import EXIT_OK, UsageError, parse_int
-from harness.models import all_models, load_function
+from harness.cli import EXIT_OK, UsageError, known_models, parse_int
+from harness.models import load_function
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 HOST_ONLY = "127.0.0.1"  # what the servers bind; said in the help so nobody expects another interface
@@ -38,7 +38,7 @@ def find_server(scenario, model_id):
     if server_name is None:
         with_server = [name for name in scenarios.names() if hasattr(scenarios.load(name), "SERVER")]
         raise UsageError(f"scenario {scenario!r} has no server (these do: {', '.join(with_server) or 'none'})")
-    models = all_models()
+    models = known_models()
     if model_id not in models:
         raise UsageError(f"unknown model {model_id!r} (known: {', '.join(models)})")
     model = models[model_id]

@@ -15,10 +15,11 @@ the points it finished.
 """
 
 import scenarios
-from harness import pipeline, report, stats
+from harness import output, pipeline, report, stats
 from harness.cli import add_python_option, parse_pythons
 from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_file,
-                         parse_memory_limit, parse_params, parse_run_options, refuse_models_without_file, write_json)
+                         models_within_limits, parse_memory_limit, parse_params, parse_run_options, refuse_models_beyond_limits,
+                         refuse_models_without_file, write_json)
 
 DEFAULT_REPEAT = "3"  # lower than run's 5: a sweep is many runs, and the fit across points smooths noise
 
@@ -113,7 +114,8 @@ def cell(entry):
     frames = entry["stack"]["frames_per_task"]
     stack = f"{kind} {report.human_bytes(size)}" if size is not None else "-"
     frames = f"{frames:,.0f} fr" if frames is not None else "- fr"
-    return f"{entry['ns_per_op']:,.0f} ns · {stack} · {frames}"
+    per_op = f"{entry['ns_per_op']:,.0f} ns" if entry["ns_per_op"] is not None else "- ns"
+    return f"{per_op} · {stack} · {frames}"
 
 
 def model_ids(points):
@@ -143,7 +145,8 @@ def slopes(name, points):
         sizes = [(value, stack_bytes(entry)[0]) for value, entry in ok if stack_bytes(entry)[0] is not None]
         fits[model_id] = {
             "points": len(ok),
-            "ns_per_op": stats.slope([(value, entry["ns_per_op"]) for value, entry in ok]),
+            "ns_per_op": stats.slope([(value, entry["ns_per_op"]) for value, entry in ok
+                                      if entry["ns_per_op"] is not None]),
             "stack_bytes_per_task": stats.slope(sizes),
             "stack_kind": stack_bytes(ok[0][1])[1] if ok else None,
         }
@@ -200,8 +203,12 @@ def main(args):
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     name, plans = plan_points(args.scenario, spec, args.param)
     # As in `run`: a model named in --models must have its file here; by default one without is left out.
-    refuse_models_without_file([args.scenario], models, explicit=args.models != ",".join(all_models_public()))
+    explicit = args.models != ",".join(all_models_public())
+    refuse_models_without_file([args.scenario], models, explicit)
     models = models_with_file(args.scenario, models)
+    # As in `run`: a model named in --models that will not take a point's size is refused before
+    # anything runs; by default it is left out of the points it will not take, with a note.
+    refuse_models_beyond_limits([(args.scenario, spec, params) for params in plans], models, explicit)
     numeric = next(param for param in spec.PARAMS if param.name == name).kind in (int, float)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
@@ -209,11 +216,12 @@ def main(args):
     sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points}
     for index, params in enumerate(plans, 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
-        points.append(pipeline.run_scenario(args.scenario, spec, params, models, repeat, timeout, False, where,
+        runnable = models_within_limits(args.scenario, params, models)
+        points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, repeat, timeout, False, where,
                                             memory_limit_bytes, pythons, memory_passes=args.memory))
         fits = slopes(name, points) if numeric else None
-        if args.json:
-            write_json(args.json, dict(sweep, slopes=fits))
+        if args.json_target:
+            write_json(args.json_target, dict(sweep, slopes=fits))
     progress.clear()
-    print(render(args.scenario, name, points, fits), flush=True)
+    output.emit(render(args.scenario, name, points, fits))
     return EXIT_OK if all(result["match"] for result in points) else EXIT_FAILED

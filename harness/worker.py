@@ -21,6 +21,10 @@ first, so a model that runs away fails with MemoryError instead of
 swamping the machine.
 """
 
+from harness.stopping import die_with_parent
+
+die_with_parent()  # first of all: if the harness is SIGKILLed before we have even started, we go too
+
 import gc
 import json
 import os
@@ -194,11 +198,10 @@ def main():
     except BaseException as exc:  # noqa: BLE001 - any failure is this model's result
         outcome = {"status": "error", "error": one_line(exc)}
     sys.stdout.flush()
-    tmp = job["out"] + ".part"
-    with open(tmp, "w") as handle:
+    # The harness reads this unlinked file once we have exited with status 0; a
+    # write cut short leaves JSON it cannot parse, which it reports as no result.
+    with os.fdopen(job["out_fd"], "w") as handle:
         json.dump(outcome, handle)
-    os.replace(tmp, job["out"])
-
 
 if __name__ == "__main__":
     main()

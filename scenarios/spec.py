@@ -68,6 +68,10 @@ class Param:
                 raise ParamError(f"{self.name} must be a decimal number such as 0.01, got {text!r}") from None
             self.check(value)  # also refuses nan and inf: neither lies between two finite limits
             return value
+        digits = text.replace("_", "").lstrip("+-")
+        if digits.isdigit() and len(digits) > 30:  # int() refuses past 4,300 digits, which is no reason to say "not an integer"
+            raise ParamError(f"{self.name} must be between {self.minimum:,} and {self.maximum:,}, "
+                             f"got a {len(digits):,}-digit number")
         try:
             value = int(text.replace("_", ""))
         except ValueError:
@@ -95,6 +99,7 @@ def resolve(spec, scenario_name, assignments):
     """Defaults overlaid with `assignments` (a list of "name=value" strings)."""
     params = {param.name: param.default for param in spec.PARAMS}
     by_name = {param.name: param for param in spec.PARAMS}
+    given = set()
     for assignment in assignments:
         name, sep, text = assignment.partition("=")
         if not sep or not name:
@@ -102,5 +107,8 @@ def resolve(spec, scenario_name, assignments):
         if name not in by_name:
             known = ", ".join(by_name) or "none"
             raise ParamError(f"unknown parameter {name!r} for {scenario_name} (known: {known})")
+        if name in given:  # as with --models and --python: a second value is a mistake, not an override
+            raise ParamError(f"--param {name} is given twice; give each parameter once")
+        given.add(name)
         params[name] = by_name[name].parse(text.strip())
     return params

@@ -42,21 +42,26 @@ def test_a_model_that_leaks_is_reported_as_that_models_error(tmp_path):
     assert models["gevent"]["status"] == "ok"  # the hub's own fds and greenlet are not a leak
 
 
-def start_hanging_run(json_path):
-    env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models")
+def start_hanging_run(json_path, tmpdir):
+    env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models", TMPDIR=str(tmpdir))
     return subprocess.Popen(
         [sys.executable, "-m", "harness", *GENERATOR_SMALL, "--models", "fake-hang", "--json", str(json_path)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
 
-def wait_for_workers(harness, seconds=30):
+def wait_for_workers(harness, seconds=30, started=True):
+    """The harness's children once one exists; started=True waits until one runs harness.worker
+    (not just forked), started=False returns the first child seen, however early."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         workers = psutil.Process(harness.pid).children(recursive=True)
-        if workers:
-            return workers
-        time.sleep(0.05)
+        try:
+            if workers and (not started or any("harness.worker" in worker.cmdline() for worker in workers)):
+                return workers
+        except psutil.NoSuchProcess:
+            pass
+        time.sleep(0.01 if not started else 0.05)
     raise AssertionError("the harness started no worker")
 
 
@@ -67,11 +72,25 @@ def gone(process):
         return True
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def all_gone_within(processes, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if all(gone(process) for process in processes):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+STOP_SIGNALS = [signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM]
+
+
+@pytest.mark.parametrize("signum", STOP_SIGNALS, ids=[sig.name for sig in STOP_SIGNALS])
 def test_stopping_the_harness_kills_every_worker_and_keeps_the_old_result_file(tmp_path, signum):
     path = tmp_path / "out.json"
     path.write_text('{"old": true}\n')
-    harness = start_hanging_run(path)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    harness = start_hanging_run(path, tmpdir)
     try:
         workers = wait_for_workers(harness)
         harness.send_signal(signum)
@@ -79,11 +98,72 @@ def test_stopping_the_harness_kills_every_worker_and_keeps_the_old_result_file(t
     finally:
         if harness.poll() is None:
             harness.kill()
-    assert harness.returncode == 130, stderr
-    assert "interrupted" in stderr and "Traceback" not in stderr
-    assert all(gone(worker) for worker in workers), workers
+    assert harness.returncode == 128 + signum, stderr
+    assert f"interrupted by {signum.name}" in stderr and "Traceback" not in stderr
+    assert all_gone_within(workers, 5), workers
     assert path.read_text() == '{"old": true}\n'
-    assert os.listdir(tmp_path) == ["out.json"]  # no .tmp file left behind
+    assert sorted(os.listdir(tmp_path)) == ["out.json", "tmp"]  # no .tmp file left behind
+    assert os.listdir(tmpdir) == []  # no temporary file or folder of the harness's left behind
+
+
+def test_a_stop_that_comes_while_the_worker_is_being_started_still_kills_it(tmp_path):
+    """The old flaky case: the signal landed between fork and the harness knowing its worker."""
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    harness = start_hanging_run(tmp_path / "out.json", tmpdir)
+    try:
+        workers = wait_for_workers(harness, started=False)  # the first child, maybe not yet exec'd
+        harness.send_signal(signal.SIGTERM)
+        _stdout, stderr = harness.communicate(timeout=30)
+    finally:
+        if harness.poll() is None:
+            harness.kill()
+    assert harness.returncode == 128 + signal.SIGTERM, stderr
+    assert all_gone_within(workers, 5), workers
+    assert os.listdir(tmpdir) == []
+
+
+def test_a_sigkilled_harness_takes_its_workers_with_it(tmp_path):
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    harness = start_hanging_run(tmp_path / "out.json", tmpdir)
+    try:
+        workers = wait_for_workers(harness)
+        harness.kill()  # SIGKILL: no handler runs; the kernel's parent-death signal must do it
+        harness.wait(timeout=10)
+    finally:
+        if harness.poll() is None:
+            harness.kill()
+    survivors = [worker for worker in workers if not gone(worker)]
+    try:
+        assert all_gone_within(workers, 5), survivors
+        assert os.listdir(tmpdir) == []  # the outcome file is unlinked from the start
+    finally:
+        for worker in survivors:
+            if not gone(worker):
+                worker.kill()
+
+
+def test_start_kills_a_worker_whose_stop_came_during_the_fork(monkeypatch):
+    """In-process: the signal arrives inside Popen, before the worker is registered."""
+    from harness import stopping
+
+    monkeypatch.setattr(stopping, "_stopped_by", [])
+    real_popen = subprocess.Popen
+    started = []
+
+    def popen_then_signal(*args, **kwargs):
+        proc = real_popen(*args, **kwargs)
+        started.append(proc)
+        stopping._on_signal(signal.SIGTERM, None)  # as if SIGTERM came now: held, not raised
+        return proc
+
+    monkeypatch.setattr(stopping.subprocess, "Popen", popen_then_signal)
+    with pytest.raises(stopping.Stopped) as stopped:
+        stopping.start([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert stopped.value.exit_status == 128 + signal.SIGTERM
+    assert started[0].returncode == -signal.SIGKILL
+    assert started[0] not in stopping._workers
 
 
 def test_a_result_that_fails_midway_through_writing_leaves_the_old_file_and_no_temporary(tmp_path):

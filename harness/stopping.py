@@ -1,0 +1,113 @@
+"""Stopping on a signal: no worker outlives the process that started it.
+
+Contract:
+- Every entry point (harness run/sweep/serve/pythons, harness.lab_sweeps) calls
+  install() first and turns Stopped into its exit status, 128 + the signal number,
+  after its `finally` blocks ran (temporary files gone, workers reaped).
+- Every worker is started with start() and dropped with forget() once reaped.
+  On SIGHUP, SIGINT, SIGQUIT or SIGTERM the handler SIGKILLs the process group
+  of every worker started and not forgotten, then raises Stopped in the main
+  thread. A stop that comes while the main thread is between fork and
+  registering the new worker is held until start() has registered it: then
+  start() kills it and raises. A thread of a pool sees the stop on its next
+  start() or when its killed worker ends (check()).
+- A worker calls die_with_parent() first thing: if the harness dies of SIGKILL,
+  which nothing can catch, the kernel sends the worker SIGKILL too.
+"""
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
+PARENT_ENV = "FIBERLAB_PARENT_PID"  # the pid a worker expects as its parent (see die_with_parent)
+PR_SET_PDEATHSIG = 1
+
+_workers = set()  # Popen objects started and not yet forgotten; the handler kills their groups
+_stopped_by = []  # the first stop signal's number, once one came
+_holding = [False]  # the main thread is inside start(): the handler does not raise
+
+
+class Stopped(BaseException):
+    """A stop signal came; BaseException, so no `except Exception` swallows it."""
+
+    def __init__(self, signum):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.exit_status = 128 + signum
+
+    def message(self):
+        return f"interrupted by {signal.Signals(self.signum).name}; workers stopped"
+
+
+def kill_group(proc):
+    if proc.returncode is not None:
+        return  # reaped: its pid may already belong to someone else
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _on_signal(signum, _frame):
+    first = not _stopped_by
+    if first:
+        _stopped_by.append(signum)
+    for proc in list(_workers):
+        kill_group(proc)
+    # A second signal only kills again: raising twice would cut the first one's clean-up short.
+    if first and not _holding[0]:
+        raise Stopped(signum)
+
+
+def install():
+    """Catch every catchable stop signal in this process (call from the main thread)."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _on_signal)
+
+
+def check():
+    """Raise Stopped if a stop signal has come (for threads other than the main one)."""
+    if _stopped_by:
+        raise Stopped(_stopped_by[0])
+
+
+def start(command, **popen_options):
+    """subprocess.Popen(command, start_new_session=True, ...), registered so a stop kills its group."""
+    check()
+    env = dict(popen_options.pop("env", None) or os.environ, **{PARENT_ENV: str(os.getpid())})
+    main = threading.current_thread() is threading.main_thread()
+    _holding[0] = main
+    try:
+        proc = subprocess.Popen(command, start_new_session=True, env=env, **popen_options)
+        _workers.add(proc)
+    finally:
+        if main:
+            _holding[0] = False
+    if _stopped_by:
+        kill_group(proc)
+        proc.wait()
+        forget(proc)
+        check()
+    return proc
+
+
+def forget(proc):
+    _workers.discard(proc)
+
+
+def die_with_parent():
+    """Ask the kernel for SIGKILL when our parent dies; exit at once if it already has.
+
+    Linux only (prctl); elsewhere a no-op. The parent's pid comes in PARENT_ENV,
+    since by the time we ask, a parent that died is no longer our parent."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    expected = os.environ.pop(PARENT_ENV, None)  # not inherited: our own children have another parent
+    if expected and os.getppid() != int(expected):
+        os._exit(1)
