@@ -3,7 +3,7 @@
 Runs the server a scenario's spec names (SERVER: a function
 `serve_forever(port, ready, stop)` in each model file) on 127.0.0.1, prints its
 address as `127.0.0.1:PORT` once it listens, and serves until SIGINT or
-SIGTERM, then exits 0; so an outside load generator can drive any model's
+SIGTERM (or SIGHUP, SIGQUIT), then exits 0; so an outside load generator can drive any model's
 server. No worker process, no measurement: the process is the server.
 """
 
@@ -17,7 +17,7 @@ import scenarios
 from harness.cli import EXIT_OK, UsageError, known_models, parse_int
 from harness.models import load_function
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
 HOST_ONLY = "127.0.0.1"  # what the servers bind; said in the help so nobody expects another interface
 
 
@@ -82,7 +82,15 @@ def stop_on_signals():
     stop, wakeup = socket.socketpair()
     stop.setblocking(False)
     wakeup.setblocking(False)
-    handlers = {signum: signal.signal(signum, lambda _signum, _frame: None) for signum in STOP_SIGNALS}
+    def wake(_signum, _frame):
+        # uvloop installs a wakeup fd of its own while it runs, so ours alone never
+        # fires there; this handler runs on every loop (uvloop calls it from its own).
+        try:
+            wakeup.send(b"\0")
+        except OSError:
+            pass  # the buffer is full: the server has a byte to wake on already
+
+    handlers = {signum: signal.signal(signum, wake) for signum in STOP_SIGNALS}
     previous_fd = signal.set_wakeup_fd(wakeup.fileno())
     try:
         yield stop

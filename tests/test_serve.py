@@ -4,12 +4,13 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
 from tests.conftest import REPO, run_cli
 
-MODELS = ("greenlet", "gevent", "asyncio", "threads")
+MODELS = ("greenlet", "gevent", "asyncio", "coroutines", "uvloop", "threads")
 
 
 def start_server(model):
@@ -26,8 +27,9 @@ def receive(sock, size):
     return data
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 @pytest.mark.parametrize("model", MODELS)
-def test_a_standalone_server_echoes_bytes_and_stops_cleanly_on_sigterm(model):
+def test_a_standalone_server_echoes_bytes_and_stops_within_2_s_on_sigterm_and_sigint(model, signum):
     server = start_server(model)
     try:
         host, port = server.stdout.readline().strip().split(":")
@@ -39,8 +41,10 @@ def test_a_standalone_server_echoes_bytes_and_stops_cleanly_on_sigterm(model):
             second.sendall(b"second")
             assert receive(second, 6) == b"second"
             assert receive(first, len(payload)) == payload
-            server.send_signal(signal.SIGTERM)  # with both connections still open
+            server.send_signal(signum)  # with both connections still open
+            sent = time.monotonic()
             _, stderr = server.communicate(timeout=20)
+            assert time.monotonic() - sent < 2, f"{model} took {time.monotonic() - sent:.1f} s to stop"
         assert server.returncode == 0, stderr
         assert "Traceback" not in stderr
     finally:
