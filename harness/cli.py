@@ -11,8 +11,6 @@ model must have run ok.
 
 import argparse
 import importlib
-import os
-import sys
 
 import scenarios
 from harness import fd_budget, interpreters, output, pipeline, report, stopping

@@ -8,7 +8,6 @@ A model that fails is recorded as failed, and the next model still runs.
 """
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -35,9 +35,11 @@ echo), "connect_latency_s" (one connect), both summarized by summarize(),
 See samples.py; split.py runs the clients in a process of their own.
 """
 
+import errno
 import hashlib
 import resource
 import socket
+import sys
 import struct
 
 from scenarios.spec import Param
@@ -165,6 +167,32 @@ def server_backlog():
 def server_listener(socket_class, port):
     """The standalone server's listener on HOST:port."""
     return listen(socket_class, PARAMS[0].maximum, port)
+
+
+OUT_OF_FDS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)  # accept() failures that pass
+ACCEPT_RETRY_S = 0.05  # how long the standalone server's acceptor waits, out of fds, before it tries again
+
+
+class FdShortage:
+    """The standalone server's acceptor out of file descriptors. The connection
+    stays queued in the kernel, so the listener stays readable: an acceptor that
+    only waited for readability would spin. Each model's acceptor sleeps
+    ACCEPT_RETRY_S in its own model and tries again; this says so on stderr
+    once per episode (not once per failed accept()) and re-raises anything else."""
+
+    def __init__(self):
+        self.ongoing = False
+
+    def begins(self, exc):
+        if exc.errno not in OUT_OF_FDS:
+            raise exc
+        if not self.ongoing:
+            self.ongoing = True
+            print(f"harness serve: out of file descriptors ({exc.strerror}); accepting again as connections close",
+                  file=sys.stderr, flush=True)
+
+    def ends(self):
+        self.ongoing = False
 
 
 def no_delay(sock):

@@ -15,7 +15,7 @@ import socket
 from time import perf_counter
 
 import coroutines
-from scenarios.connections import HELLO_BYTES, HOST, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, listen_backlog, message, require_fds, reset_on_close, result, server_backlog, server_listener, split
+from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, listen_backlog, message, require_fds, reset_on_close, result, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.samples import Samples, record
 
@@ -151,20 +151,32 @@ async def echo(reader, writer):
         raise
 
 
-async def accept_until_stopped(listener, stop):
-    echoes = set()
-
-    def accepted(reader, writer):  # a plain callback, so the tasks are ours to cancel (3.11's own log each one)
+async def accept_forever(listener, echoes):
+    """Our own accept loop, not start_server's: out of fds, asyncio's logs a traceback
+    per failed accept and uvloop's silently closes queued connections."""
+    shortage = FdShortage()
+    while True:
+        try:
+            conn, _ = await asyncio.get_running_loop().sock_accept(listener)  # -> loop; back with the next connection
+        except OSError as exc:
+            shortage.begins(exc)  # out of fds, said once; anything else is raised
+            await asyncio.sleep(ACCEPT_RETRY_S)  # -> loop, echo tasks, which may close some; back to try again
+            continue
+        shortage.ends()
+        reader, writer = await asyncio.open_connection(sock=conn)  # -> loop; back with the stream (no I/O yet)
         task = asyncio.create_task(echo(reader, writer), name="echo")
         echoes.add(task)
         task.add_done_callback(echoes.discard)
 
-    server = await asyncio.start_server(accepted, sock=listener, backlog=server_backlog())
-    await asyncio.get_running_loop().sock_recv(stop, 1)  # -> loop, which accepts and echoes; back on SIGINT or SIGTERM
-    server.close()
-    for task in echoes:
+
+async def accept_until_stopped(listener, stop):
+    echoes = set()  # tasks ours to cancel (3.11's start_server would log each one)
+    listener.setblocking(False)
+    acceptor = asyncio.create_task(accept_forever(listener, echoes), name="acceptor")
+    await asyncio.get_running_loop().sock_recv(stop, 1)  # -> loop, acceptor, echo tasks; back on SIGINT or SIGTERM
+    for task in [acceptor, *echoes]:
         task.cancel()
-    await asyncio.gather(*echoes, return_exceptions=True)  # -> loop, echo tasks; back when every one has ended
+    await asyncio.gather(acceptor, *echoes, return_exceptions=True)  # -> loop, tasks; back when every one has ended
 
 
 def serve_forever(port, ready, stop):

@@ -10,7 +10,7 @@ registration per wait) until the loop finds the socket ready. No asyncio inside.
 from time import perf_counter
 
 from coroutines import bare
-from scenarios.connections import HELLO_BYTES, HOST, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
+from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.bare_io import Event, Socket
 from scenarios.connections.samples import Samples, record
@@ -136,8 +136,15 @@ async def echo(conn):
 
 
 async def accept_forever(listener):
+    shortage = FdShortage()
     while True:
-        conn, _ = await listener.accept()  # -> other tasks; back with the next connection
+        try:
+            conn, _ = await listener.accept()  # -> other tasks; back with the next connection
+        except OSError as exc:
+            shortage.begins(exc)  # out of fds, said once; anything else is raised
+            await bare.sleep(ACCEPT_RETRY_S)  # -> echo tasks, which may close some; back to try again
+            continue
+        shortage.ends()
         no_delay(conn)
         bare.spawn(echo, conn, name="echo")
 

@@ -17,7 +17,7 @@ from gevent.event import Event
 from gevent.socket import socket as Socket, wait_read
 
 from fibers import gevent_glue
-from scenarios.connections import HELLO_BYTES, HOST, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
+from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.samples import Samples, record
 
@@ -137,8 +137,15 @@ def echo(conn):
 
 
 def accept_forever(listener):
+    shortage = FdShortage()
     while True:
-        conn, _ = listener.accept()  # -> hub; back with the next connection
+        try:
+            conn, _ = listener.accept()  # -> hub; back with the next connection
+        except OSError as exc:
+            shortage.begins(exc)  # out of fds, said once; anything else is raised
+            gevent.sleep(ACCEPT_RETRY_S)  # -> hub, echo greenlets, which may close some; back to try again
+            continue
+        shortage.ends()
         no_delay(conn)
         gevent_glue.spawn("echo", echo, conn)
 

@@ -11,7 +11,7 @@ until the scheduler finds the socket ready. No gevent, no asyncio inside.
 from time import perf_counter
 
 import fibers
-from scenarios.connections import HELLO_BYTES, HOST, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
+from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.fiber_io import Event, Socket
 from scenarios.connections.samples import Samples, record
@@ -133,8 +133,15 @@ def echo(conn):
 
 
 def accept_forever(listener):
+    shortage = FdShortage()
     while True:
-        conn, _ = listener.accept()  # -> other fibers; back with the next connection
+        try:
+            conn, _ = listener.accept()  # -> other fibers; back with the next connection
+        except OSError as exc:
+            shortage.begins(exc)  # out of fds, said once; anything else is raised
+            fibers.sleep(ACCEPT_RETRY_S)  # -> echo fibers, which may close some; back to try again
+            continue
+        shortage.ends()
         no_delay(conn)
         fibers.spawn(echo, conn, name="echo")
 

@@ -15,7 +15,7 @@ from time import perf_counter
 
 import os_threads
 from os_threads import Socket
-from scenarios.connections import HELLO_BYTES, HOST, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
+from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage, READ_MAX, Transcript, connect_waves, connection_id, dropped, echo_bytes, hello, listen, message, no_delay, require_fds, reset_on_close, result, server_listener, split
 from scenarios.connections import barrier
 from scenarios.connections.samples import Samples, record
 
@@ -167,8 +167,15 @@ def echo(conn):
 def accept_forever(listener, stop):
     """Accepts until `stop` turns readable: a blocked accept() cannot be woken
     from another thread, so one select() waits on both."""
+    shortage = FdShortage()
     while stop not in os_threads.block(select.select, [listener, stop], [], [])[0]:  # -> kernel; back on either
-        conn, _ = listener.accept()  # ready: returns at once
+        try:
+            conn, _ = listener.accept()  # ready: returns at once
+        except OSError as exc:
+            shortage.begins(exc)  # out of fds, said once; anything else is raised
+            os_threads.sleep(ACCEPT_RETRY_S)  # -> kernel, echo threads, which may close some; back to try again
+            continue
+        shortage.ends()
         no_delay(conn)
         os_threads.spawn("echo", echo, conn)
 
