@@ -22,6 +22,7 @@ Contract with the scenario files (threads.py in each scenario folder):
 """
 
 import resource
+import signal
 import socket
 import sys
 import threading
@@ -55,12 +56,47 @@ class Unit(threading.Thread):
             self.result = self.func(*self.args)
         except BaseException as exc:  # noqa: BLE001 - handed to whoever joins this unit
             self.error = exc
+            _fail_fast(exc)
+
+
+# Fail fast, as the other models do: a unit that dies leaves its partner waiting on a
+# queue for ever, and the main thread waiting on that partner. So the first error is
+# raised in the main thread at once, wherever it waits: its signal interrupts the
+# main thread's wait (lock acquires, select, sleep), and the handler raises the error.
+# SIGURG, since its default action is to ignore it: one that arrives after run()
+# has put the old handler back does nothing.
+FAIL_SIGNAL = signal.SIGURG
+_first_error = []  # the first unit error of the current run()
+_main_waiting = []  # run() is active on the main thread: FAIL_SIGNAL's handler is ours
+
+
+def _fail_fast(exc):
+    if _first_error or not _main_waiting:
+        return
+    _first_error.append(exc)
+    signal.pthread_kill(threading.main_thread().ident, FAIL_SIGNAL)
+
+
+def _raise_first_error(_signum, _frame):
+    if _first_error and _main_waiting:
+        _main_waiting.clear()  # once: the main thread unwinds from here
+        raise _first_error[0]
 
 
 def run(main, *args):
     """main(*args) on the calling thread (the process's main thread): with threads
-    there is no loop to start, the kernel is already running."""
-    return main(*args)
+    there is no loop to start, the kernel is already running. The first unit to
+    fail ends the run with its error at once (see FAIL_SIGNAL)."""
+    if threading.current_thread() is not threading.main_thread():
+        return main(*args)  # no signals off the main thread; the units' joins still raise
+    _first_error.clear()
+    previous = signal.signal(FAIL_SIGNAL, _raise_first_error)
+    _main_waiting.append(True)
+    try:
+        return main(*args)
+    finally:
+        _main_waiting.clear()
+        signal.signal(FAIL_SIGNAL, previous)
 
 
 def create(name, func, *args):
