@@ -133,7 +133,7 @@ def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeou
               memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True):
     """interpreter: None for this one (sys.executable), else a prepared harness.interpreters.Interpreter."""
     ops = spec.ops(params)
-    timed, traced, slope_points = [], None, []
+    timed, traced, slope_points, slope_note = [], None, [], None
     python = interpreter.python if interpreter else sys.executable
     shown_as = f"{model_id}@{interpreter.label}" if interpreter else model_id
     for label, pass_, run_params in plan_runs(spec, params, repeat, trace, memory_passes, slope_runs):
@@ -145,6 +145,11 @@ def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeou
             progress.print(outcome["stdout"].rstrip("\n"))
         if outcome["status"] == UNSUPPORTED:
             return failed(UNSUPPORTED, outcome["error"], ops)  # the same on every pass: no label
+        if outcome["status"] != "ok" and pass_ == "memory":
+            # A run the user did not ask for (more tasks than the timed runs, perhaps more than
+            # --memory-limit allows) costs the slope, never the model.
+            slope_note = f"memory slope not measured: {label}: {outcome['error']}"
+            break
         if outcome["status"] != "ok":
             return failed(outcome["status"], f"{label}: {outcome['error']}", ops)
         expected = reference_digest if run_params is params else digest(spec.reference(run_params))
@@ -160,7 +165,10 @@ def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeou
             slope_points.append((tasks_alive(spec, run_params), outcome["uss_delta_bytes"]))
     if trace:
         timed = [outcome]
-    return summarize_model(timed, traced, slope_points, ops)
+    entry = summarize_model(timed, traced, [] if slope_note else slope_points, ops)
+    if slope_note:
+        entry["notes"] = entry["notes"] + [slope_note]
+    return entry
 
 
 def summarize_model(timed, traced, slope_points, ops):

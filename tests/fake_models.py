@@ -30,6 +30,7 @@ MODELS = {
     "fake-leak": _model("fake-leak", "leak"),
     "fake-leak-gevent": _model("fake-leak-gevent", "leak_gevent"),
     "fake-leak-asyncio": _model("fake-leak-asyncio", "leak_asyncio"),
+    "fake-hungry": _model("fake-hungry", "hungry"),
 }
 
 # Everything a leaking model leaves behind stays referenced here, so the garbage
@@ -67,6 +68,18 @@ def run_oom(params, probe):
     hoard = []
     while True:
         hoard.append(bytearray(16 * 2**20))
+
+
+def run_hungry(params, probe):
+    """pingpong's right result, holding 200 KiB per pair while it is computed: fine at a
+    few pairs, a MemoryError under --memory-limit 300 at the 2,500-pair memory-slope run."""
+    from scenarios import pingpong
+
+    hoard = bytearray(params["pairs"] * 200 * 1024)
+    snapshot_self(probe)
+    result = pingpong.reference(params)
+    del hoard
+    return result
 
 
 def reference_result(params):

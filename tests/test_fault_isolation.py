@@ -176,3 +176,16 @@ def test_a_result_that_fails_midway_through_writing_leaves_the_old_file_and_no_t
     write_json(str(path), {"new": True})
     assert json.loads(path.read_text()) == {"new": True}
     assert os.listdir(tmp_path) == ["out.json"]
+
+
+def test_a_memory_slope_run_beyond_the_memory_limit_costs_the_slope_not_the_model(tmp_path):
+    path = tmp_path / "out.json"
+    proc = run_cli("run", "pingpong", "--param", "pairs=1", "--param", "rounds=20", "--repeat", "1",
+                   "--memory-limit", "300", "--models", "fake-hungry", "--json", str(path), extra_models=True)
+    assert proc.returncode == 0, proc.stderr
+    entry = json.loads(path.read_text())["models"]["fake-hungry"]
+    assert entry["status"] == "ok"
+    assert entry["memory"]["bytes_per_task"] is None
+    assert any(note.startswith("memory slope not measured: memory slope 2:") and "out of memory" in note
+               for note in entry["notes"]), entry["notes"]
+    assert "memory slope not measured" in proc.stdout
