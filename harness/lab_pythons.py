@@ -11,6 +11,7 @@ under the charts. With no results/pythons/, the section is one line saying so.
 
 import html
 import json
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -38,8 +39,14 @@ def load(results_dir):
     folder = Path(results_dir) / FOLDER
     results = {}
     for path in sorted(folder.glob("*.json")):
-        data = json.loads(path.read_text())
-        if "scenario" in data and (data.get("environment") or {}).get("interpreters"):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            print(f"lab_report: skipping {path}: not valid JSON (truncated?): {exc}", file=sys.stderr)
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
+            print(f"lab_report: skipping {path}: not a `harness run --json` result", file=sys.stderr)
+        elif "scenario" in data and (data.get("environment") or {}).get("interpreters"):
             results[data["scenario"]] = data
     return results
 

@@ -47,10 +47,56 @@ th { background: #eee; }
 """
 
 
+SWEEP_KEYS = ("sweep", "scenario", "axis", "command", "points")
+MEASURES_KEYS = ("bare_coroutine", "generator_memory", "recursion", "command")
+OK_ENTRY_KEYS = ("ops", "wall_s", "ns_per_op", "memory", "stack")
+
+
+def unusable(name, data):
+    """Why a results/NAME.json the report cannot use is refused (one phrase), or None if it can."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    if name == "measures":
+        missing = [key for key in MEASURES_KEYS if key not in data]
+        return f"no {', '.join(missing)}: not harness.lab_measures' output" if missing else None
+    if "sweep" not in data:
+        hint = " (a `harness run --json` result? the report reads make sweep's)" if "models" in data else ""
+        return f"not a sweep's result{hint}"
+    missing = [key for key in SWEEP_KEYS if key not in data]
+    if missing:
+        return f"an older or foreign schema: no {', '.join(missing)}"
+    if data["sweep"] != name:
+        return f"it says it is sweep {data['sweep']!r}, not {name!r}"
+    if not isinstance(data["points"], list) or not data["points"]:
+        return "no points"
+    for point in data["points"]:
+        models = (point.get("result") or {}).get("models") if isinstance(point, dict) else None
+        if not isinstance(models, dict) or "value" not in point:
+            return "a point without its value or its result's models"
+        for model_id, entry in models.items():
+            if not isinstance(entry, dict) or "status" not in entry:
+                return f"model {model_id!r} has no status"
+            if entry["status"] == "ok" and any(key not in entry for key in OK_ENTRY_KEYS):
+                return f"model {model_id!r} lacks {', '.join(k for k in OK_ENTRY_KEYS if k not in entry)}: an older schema"
+    return None
+
+
 def load_results(folder):
+    """{name: data} for each results/NAME.json the report can use; each other file is
+    skipped with one line on stderr naming it and why (a half-written, foreign or older file)."""
     results = {}
     for path in sorted(Path(folder).glob("*.json")):
-        results[path.stem] = json.loads(path.read_text())
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            why = f"not valid JSON (truncated?): {exc}" if isinstance(exc, ValueError) else f"cannot read it: {exc}"
+            print(f"lab_report: skipping {path}: {why}", file=sys.stderr)
+            continue
+        why = unusable(path.stem, data)
+        if why:
+            print(f"lab_report: skipping {path}: {why}", file=sys.stderr)
+            continue
+        results[path.stem] = data
     return results
 
 
@@ -283,8 +329,9 @@ def measures_section(results):
             + html_table(("measure", "value"), rows))
 
 
-def build(results_dir, out_dir):
-    results = load_results(results_dir)
+def build(results_dir, out_dir, results=None):
+    """results: load_results(results_dir) if the caller has it already (its skip lines said once)."""
+    results = load_results(results_dir) if results is None else results
     out_dir.mkdir(parents=True, exist_ok=True)
     by_scenario = {}
     for name, data in results.items():
@@ -315,10 +362,11 @@ def main(argv=None):
     parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
     args = parser.parse_args(argv)
     results_dir = Path(args.results)
-    if not list(results_dir.glob("*.json")) and not lab_pythons.load(results_dir):
-        print(f"lab_report: no results in {results_dir}/: run make sweep first", file=sys.stderr)
+    results = load_results(results_dir)
+    if not results and not list((results_dir / lab_pythons.FOLDER).glob("*.json")):
+        print(f"lab_report: no results in {results_dir}/ it can use: run make sweep first", file=sys.stderr)
         return 2
-    page = build(results_dir, Path(args.out) if args.out else results_dir / "report")
+    page = build(results_dir, Path(args.out) if args.out else results_dir / "report", results)
     print(f"lab_report: wrote {page}")
     return 0
 

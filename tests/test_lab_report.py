@@ -117,3 +117,30 @@ def test_sweep_refuses_an_unknown_sweep_name_in_one_line(capsys):
     assert lab_sweeps.main(["--only", "nonesuch"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown sweep 'nonesuch'" in err
+
+
+@pytest.mark.slow
+def test_report_skips_each_file_it_cannot_use_in_one_line_naming_it(tiny_report, tmp_path, capsys):
+    import json
+    import shutil
+
+    results, _page, _text = tiny_report
+    folder = tmp_path / "results"
+    shutil.copytree(results, folder, ignore=shutil.ignore_patterns("report"))
+    good = json.loads((folder / "generator.json").read_text())
+    (folder / "truncated.json").write_text((folder / "generator.json").read_text()[:100])
+    (folder / "run_output.json").write_text(json.dumps(good["points"][0]["result"]))  # what `run --json` writes
+    old = dict(good)
+    del old["axis"]
+    (folder / "pingpong_switch.json").write_text(json.dumps(old))  # an older schema
+    (folder / "list.json").write_text("[1, 2]")
+    assert lab_report.main(["--results", str(folder), "--out", str(tmp_path / "report")]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    skipped = {line.split(": ")[1].removeprefix("skipping "): line for line in lines if line.startswith("lab_report: skipping ")}
+    assert set(skipped) == {str(folder / name) for name in
+                            ("truncated.json", "run_output.json", "pingpong_switch.json", "list.json")}, lines
+    assert "not valid JSON" in skipped[str(folder / "truncated.json")]
+    assert "harness run --json" in skipped[str(folder / "run_output.json")]
+    assert "no axis" in skipped[str(folder / "pingpong_switch.json")]
+    assert "Traceback" not in "\n".join(lines)
+    assert (tmp_path / "report" / "index.html").exists()
