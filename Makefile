@@ -41,9 +41,10 @@ compare-pythons: $(STAMP)
 
 # The standard sweeps into results/ (JSON), then the static report from them.
 # SWEEPS=name,name runs only those (names: python -m harness.lab_sweeps --help).
+# A signal to make reaches the sweep too (FIBERLAB_STOP_WITH_PARENT: it asks for SIGTERM when make dies).
 SWEEPS ?=
 sweep: $(STAMP)
-	$(PY) -m harness.lab_sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
+	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m harness.lab_sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
 
 report: $(STAMP)
 	$(PY) -m harness.lab_report --results results

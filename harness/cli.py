@@ -286,7 +286,7 @@ def main(argv=None):
     """Exit status: 0 all ok, 1 a model failed, 2 bad input or the JSON could not be written,
     128 + N after stop signal N (SIGHUP, SIGINT, SIGQUIT, SIGTERM), its workers killed."""
     output.protect_streams()
-    stopping.install()
+    previous = stopping.install()
     try:
         args = build_parser().parse_args(argv)
         return args.handler(args)
@@ -296,3 +296,5 @@ def main(argv=None):
     except stopping.Stopped as exc:
         output.say(f"harness: {exc.message()}")
         return exc.exit_status
+    finally:
+        stopping.restore(previous)

@@ -211,7 +211,7 @@ def main(argv=None):
     """Exit status: 0 done, 2 bad input or a result that could not be written,
     128 + N after stop signal N (its workers killed, no temporary file left)."""
     output.protect_streams()
-    stopping.install()
+    previous = stopping.install()
     try:
         return sweep_all(argv)
     except UsageError as exc:
@@ -220,6 +220,8 @@ def main(argv=None):
     except stopping.Stopped as exc:
         output.say(f"lab_sweeps: {exc.message()}")
         return exc.exit_status
+    finally:
+        stopping.restore(previous)
 
 
 def sweep_all(argv):

@@ -25,6 +25,9 @@ import threading
 STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
 PARENT_ENV = "FIBERLAB_PARENT_PID"  # the pid a worker expects as its parent (see die_with_parent)
 PR_SET_PDEATHSIG = 1
+# Set by the Makefile: `make` passes no signal on to the command it runs, so a
+# sweep run by make asks for SIGTERM when make dies (and stops as on any SIGTERM).
+STOP_WITH_PARENT_ENV = "FIBERLAB_STOP_WITH_PARENT"
 
 _workers = set()  # Popen objects started and not yet forgotten; the handler kills their groups
 _stopped_by = []  # the first stop signal's number, once one came
@@ -64,9 +67,17 @@ def _on_signal(signum, _frame):
 
 
 def install():
-    """Catch every catchable stop signal in this process (call from the main thread)."""
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _on_signal)
+    """Catch every catchable stop signal (call from the main thread); returns what
+    restore() puts back, for a caller in a process that goes on (the tests)."""
+    _stopped_by.clear()
+    if os.environ.pop(STOP_WITH_PARENT_ENV, None) and sys.platform.startswith("linux"):
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    return {signum: signal.signal(signum, _on_signal) for signum in STOP_SIGNALS}
+
+
+def restore(previous):
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 def check():
@@ -99,15 +110,15 @@ def forget(proc):
     _workers.discard(proc)
 
 
-def die_with_parent():
-    """Ask the kernel for SIGKILL when our parent dies; exit at once if it already has.
+def die_with_parent(signum=signal.SIGKILL):
+    """Ask the kernel for SIGNUM when our parent dies; exit at once if it already has.
 
     Linux only (prctl); elsewhere a no-op. The parent's pid comes in PARENT_ENV,
     since by the time we ask, a parent that died is no longer our parent."""
     if not sys.platform.startswith("linux"):
         return
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
     expected = os.environ.pop(PARENT_ENV, None)  # not inherited: our own children have another parent
     if expected and os.getppid() != int(expected):
         os._exit(1)

@@ -1,0 +1,64 @@
+"""`make sweep` (harness.lab_sweeps) stops on every stop signal: workers killed, no temporary
+file, no traceback, exit 128 + N; and it refuses an --out that is a file."""
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+from tests.test_fault_isolation import STOP_SIGNALS, all_gone_within, wait_for_workers
+
+
+def sweep_env(tmp_path):
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    return dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models", TMPDIR=str(tmpdir)), tmpdir
+
+
+@pytest.mark.parametrize("signum", STOP_SIGNALS, ids=[sig.name for sig in STOP_SIGNALS])
+def test_a_stopped_lab_sweep_kills_its_workers_and_exits_128_plus_n(tmp_path, signum):
+    env, tmpdir = sweep_env(tmp_path)
+    sweep = subprocess.Popen([sys.executable, "-m", "harness.lab_sweeps", "--tiny", "--only", "generator",
+                              "--models", "fake-hang", "--out", str(tmp_path / "results")],
+                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        workers = wait_for_workers(sweep)
+        sweep.send_signal(signum)
+        _stdout, stderr = sweep.communicate(timeout=30)
+    finally:
+        if sweep.poll() is None:
+            sweep.kill()
+    assert sweep.returncode == 128 + signum, stderr
+    assert f"interrupted by {signum.name}" in stderr and "Traceback" not in stderr
+    assert all_gone_within(workers, 5), workers
+    assert os.listdir(tmpdir) == []
+    assert os.listdir(tmp_path / "results") == []
+
+
+def test_a_signal_to_make_sweep_stops_the_sweep_and_its_workers(tmp_path):
+    env, tmpdir = sweep_env(tmp_path)
+    make = subprocess.Popen(["make", "-s", "sweep", "SWEEPS=generator",
+                             f"ARGS=--tiny --models fake-hang --out {tmp_path / 'results'}"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        workers = wait_for_workers(make)
+        make.send_signal(signal.SIGTERM)  # make alone: it passes no signal on
+        make.communicate(timeout=30)
+        assert all_gone_within(workers, 5), workers
+    finally:
+        if make.poll() is None:
+            make.kill()
+    assert os.listdir(tmpdir) == []
+
+
+def test_lab_sweeps_refuses_an_out_that_is_a_file_in_one_line(tmp_path):
+    taken = tmp_path / "results"
+    taken.write_text("mine\n")
+    done = subprocess.run([sys.executable, "-m", "harness.lab_sweeps", "--tiny", "--only", "generator",
+                           "--out", str(taken)], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "is a file, not a folder" in done.stderr
+    assert taken.read_text() == "mine\n"
