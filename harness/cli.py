@@ -133,19 +133,19 @@ def write_json(target, data):
 def cmd_list(_args):
     for name in scenarios.names():
         spec = scenarios.load(name)
-        print(f"{name} — {spec.SUMMARY}")
+        output.emit(f"{name} — {spec.SUMMARY}")
         for param in spec.PARAMS:
-            print(f"  {param.name:<12} default {param.default!s:<10} {param.describe_limits():<22} {param.help}")
-    print("models, as a 2x2 (stack model x runtime):")
+            output.emit(f"  {param.name:<12} default {param.default!s:<10} {param.describe_limits():<22} {param.help}")
+    output.emit("models, as a 2x2 (stack model x runtime):")
     models = list(known_models().values())
     for stack in ("stackful", "stackless"):
         for runtime in ("own scheduler", "production runtime"):
             ids = [model.id for model in models if (model.stack, model.runtime) == (stack, runtime)]
-            print(f"  {stack:<10} {runtime:<19} {', '.join(ids) or '-'}")
+            output.emit(f"  {stack:<10} {runtime:<19} {', '.join(ids) or '-'}")
     others = [model for model in models if model.stack not in ("stackful", "stackless")
               or model.runtime not in ("own scheduler", "production runtime")]
     for model in others:
-        print(f"  {model.id:<10} {model.stack}, {model.runtime}")
+        output.emit(f"  {model.id:<10} {model.stack}, {model.runtime}")
     return EXIT_OK
 
 

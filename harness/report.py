@@ -6,9 +6,9 @@ import sys
 class Progress:
     """One live status line on a terminal; plain lines elsewhere (CI logs)."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
-        self.live = stream.isatty()
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr  # looked up now: harness.output may have replaced a closed one
+        self.live = self.stream.isatty()
         self.width = 0
 
     def __call__(self, text):

@@ -54,6 +54,20 @@ BAD_INPUT = {
     "unwritable json folder": ["run", "pingpong", "--json", "/nonexistent/dir/out.json"],
     "json path is a directory": ["run", "pingpong", "--json", "/tmp"],
     "json in a read-only folder": ["run", "pingpong", "--json", "/proc/out.json"],
+    "json with an empty path": ["run", "pingpong", "--json", ""],
+    "json path ending in a slash": ["run", "pingpong", "--json", "out.json/"],
+    # the same parameter twice, as --models and --python refuse a model or version twice
+    "param given twice": ["run", "pingpong", "--param", "rounds=5", "--param", "rounds=6"],
+    "param given twice in a sweep": ["sweep", "pingpong", "--param", "pairs=1,2", "--param", "rounds=5",
+                                     "--param", "rounds=6"],
+    # a threads model named in --models beyond its limit, refused before any run by sweep as by run
+    "sweep of threads beyond their limit": ["sweep", "spawn", "--models", "threads", "--param", "leaves=10,20000"],
+}
+
+HUGE = "9" * 5_000  # past int()'s 4,300-digit limit, where int() itself says "invalid literal"
+TOO_LARGE = {
+    "5,000-digit param": (["run", "pingpong", "--param", f"rounds={HUGE}"], "rounds must be between"),
+    "5,000-digit repeat": (["run", "pingpong", "--repeat", HUGE], "--repeat must be between"),
 }
 
 # `sweep` and `serve` (harness/sweep.py, harness/serve.py) were not in the tree
@@ -68,3 +82,25 @@ def test_bad_input_gets_one_line_and_exit_2(args):
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert proc.stderr.startswith("harness: ")
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("args, message", TOO_LARGE.values(), ids=TOO_LARGE.keys())
+def test_a_huge_number_is_called_out_of_range_not_a_non_integer(args, message):
+    proc = run_cli(*args, timeout=30)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and message in proc.stderr and "5,000-digit" in proc.stderr, proc.stderr
+
+
+def test_a_bad_extra_models_module_is_one_line_and_exit_2():
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    for verb in (["run", "generator"], ["list"], ["serve", "connections", "--model", "greenlet"]):
+        env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.no_such_module")
+        proc = subprocess.run([sys.executable, "-m", "harness", *verb], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=30)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.count("\n") == 1 and "FIBERLAB_EXTRA_MODELS='tests.no_such_module'" in proc.stderr
