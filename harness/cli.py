@@ -13,7 +13,7 @@ import argparse
 import importlib
 
 import scenarios
-from harness import fd_budget, interpreters, output, pipeline, report, stopping
+from harness import fd_budget, interpreters, memory_guard, output, pipeline, report, stopping
 from harness.models import MODELS, ExtraModelsError, all_models
 from scenarios.spec import ParamError, resolve
 
@@ -136,6 +136,8 @@ def cmd_list(_args):
         output.emit(f"{name} — {spec.SUMMARY}")
         for param in spec.PARAMS:
             output.emit(f"  {param.name:<12} default {param.default!s:<10} {param.describe_limits():<22} {param.help}")
+        for line in getattr(spec, "MEASURED_LIMITS", ()):
+            output.emit(f"  {line}")
     output.emit("models, as a 2x2 (stack model x runtime):")
     models = list(known_models().values())
     for stack in ("stackful", "stackless"):
@@ -256,6 +258,20 @@ def models_within_limits(scenario, params, model_ids):
     return kept
 
 
+def refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes):
+    """Without --memory-limit, a size whose estimate (harness/memory_guard.py) exceeds the
+    memory available is refused before any run; with it, the cap decides per model."""
+    if memory_limit_bytes is not None:
+        return
+    known = all_models()
+    for name, spec, params in plans:
+        running = [model_id for model_id in model_ids
+                   if known[model_id].has_file(name) and not known[model_id].refusal(name, params)]
+        reason = memory_guard.refusal(name, spec, params, running)
+        if reason:
+            raise UsageError(reason)
+
+
 def cmd_run(args):
     names = parse_scenarios(args.scenario)
     model_ids, repeat, timeout = parse_run_options(args)
@@ -266,6 +282,7 @@ def cmd_run(args):
     explicit_models = args.models != ",".join(all_models_public())
     refuse_models_without_file(names, model_ids, explicit_models)
     refuse_models_beyond_limits(plans, model_ids, explicit_models)
+    refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     results = []

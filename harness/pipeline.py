@@ -145,6 +145,10 @@ def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeou
             progress.print(outcome["stdout"].rstrip("\n"))
         if outcome["status"] == UNSUPPORTED:
             return failed(UNSUPPORTED, outcome["error"], ops)  # the same on every pass: no label
+        if outcome["status"] == "crashed" and hasattr(spec, "explain_crash"):
+            # A crash the spec knows (deep_chain: the C stack at a depth) is a finding, said as one.
+            known = spec.explain_crash(all_models()[model_id], run_params, outcome.get("signal"))
+            outcome = dict(outcome, error=known) if known else outcome
         if outcome["status"] != "ok" and pass_ == "memory":
             # A run the user did not ask for (more tasks than the timed runs, perhaps more than
             # --memory-limit allows) costs the slope, never the model.

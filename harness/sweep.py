@@ -19,7 +19,7 @@ from harness import output, pipeline, report, stats
 from harness.cli import add_python_option, parse_pythons
 from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_file,
                          models_within_limits, parse_memory_limit, parse_params, parse_run_options, refuse_models_beyond_limits,
-                         refuse_models_without_file, write_json)
+                         refuse_models_without_file, refuse_what_cannot_fit_in_memory, write_json)
 
 DEFAULT_REPEAT = "3"  # lower than run's 5: a sweep is many runs, and the fit across points smooths noise
 
@@ -209,6 +209,7 @@ def main(args):
     # As in `run`: a model named in --models that will not take a point's size is refused before
     # anything runs; by default it is left out of the points it will not take, with a note.
     refuse_models_beyond_limits([(args.scenario, spec, params) for params in plans], models, explicit)
+    refuse_what_cannot_fit_in_memory([(args.scenario, spec, params) for params in plans], models, memory_limit_bytes)
     numeric = next(param for param in spec.PARAMS if param.name == name).kind in (int, float)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)

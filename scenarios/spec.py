@@ -21,6 +21,12 @@ and optionally:
                and, if the spec has a bool param `split`, turns it on when needed
   SERVER       name of `serve_forever(port, ready, stop)` in each model file: the
                model's server alone, for `python -m harness serve`
+  MEMORY_PER_TASK, memory_per_task(params), tasks_alive(params)
+               what a live task costs per model, and how many are alive at the
+               peak: the harness refuses a size that cannot fit (harness/memory_guard.py)
+  explain_crash(model, params, signal_name)  one line for a crash that is a known
+               finding rather than a bug (deep_chain: the C stack), or None
+  MEASURED_LIMITS  lines `harness list` prints under the scenario (measured limits)
 """
 
 from dataclasses import dataclass

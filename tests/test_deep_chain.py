@@ -110,3 +110,27 @@ def test_recursion_limit_covers_the_chain_and_never_lowers_the_default():
     assert deep_chain.recursion_limit(params(depth=1)) >= 1000
     deepest = {param.name: param for param in deep_chain.PARAMS}["depth"].maximum
     assert deep_chain.recursion_limit(params(depth=deepest)) > deepest
+
+
+def test_a_stackless_chain_too_deep_for_the_c_stack_is_reported_as_such(tmp_path):
+    import json
+
+    from tests.conftest import run_cli
+
+    path = tmp_path / "out.json"
+    proc = run_cli("run", "deep_chain", "--param", "depth=40000", "--param", "suspensions=2", "--param", "tasks=1",
+                   "--repeat", "1", "--models", "coroutines", "--json", str(path))
+    assert proc.returncode == 1
+    entry = json.loads(path.read_text())["models"]["coroutines"]
+    assert entry["status"] == "crashed"
+    assert entry["error"].startswith("warm-up: C stack exhausted at depth 40,000 (resume recursion")
+
+
+def test_harness_list_gives_each_models_measured_maximum_depth():
+    from tests.conftest import run_cli
+
+    out = run_cli("list").stdout
+    line = next(line for line in out.splitlines() if "deepest depth run" in line)
+    for model in ("greenlet", "gevent", "asyncio", "coroutines", "uvloop", "threads"):
+        assert f" {model} " in line
+    assert "asyncio 19,948 (crashed at 20,141)" in line

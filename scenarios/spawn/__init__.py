@@ -46,6 +46,19 @@ def tasks(leaves):
     return (FANOUT * leaves - 1) // (FANOUT - 1)
 
 
+# What one live task of the tree holds, per model, for the memory guard (harness/memory_guard.py):
+# USS delta / tasks at leaves=100,000 (`python -m harness run spawn --param leaves=100000 --repeat 1`,
+# Python 3.11: greenlet 1,648 B, gevent 1,873, asyncio 1,208, uvloop 1,260, coroutines 937),
+# rounded up by about a quarter; threads: an OS thread's touched stack and state, generously.
+MEMORY_PER_TASK = {"greenlet": 2_100, "gevent": 2_400, "asyncio": 1_500, "uvloop": 1_600, "coroutines": 1_200,
+                   "threads": 64 * 1024}
+
+
+def tasks_alive(params):
+    """At the peak (the first leaf), every task of the tree is alive."""
+    return tasks(params["leaves"])
+
+
 def ops(params):
     """One op is one task: created, started, finished, joined."""
     return tasks(params["leaves"])

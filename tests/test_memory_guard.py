@@ -1,0 +1,54 @@
+"""Sizes the spec allows but this machine cannot hold are refused before anything runs."""
+
+import pytest
+
+import scenarios
+from harness import memory_guard
+from harness.cli import UsageError, refuse_what_cannot_fit_in_memory
+from tests.conftest import run_cli
+
+GIB = 2**30
+
+
+def test_spawn_ten_million_leaves_is_refused_with_16_gib_available():
+    spec = scenarios.load("spawn")
+    reason = memory_guard.refusal("spawn", spec, {"leaves": 10_000_000}, ["greenlet", "asyncio"], available=16 * GIB)
+    assert reason.startswith("spawn: this size needs about ")
+    assert "11,111,111 tasks alive" in reason and "--memory-limit" in reason
+
+
+def test_the_default_spawn_fits_on_a_small_machine():
+    spec = scenarios.load("spawn")
+    params = {"leaves": 100_000}
+    models = ["greenlet", "gevent", "asyncio", "uvloop", "coroutines"]  # threads refuses 100,000 leaves on its own
+    assert memory_guard.refusal("spawn", spec, params, models, available=1 * GIB) is None
+
+
+def test_a_deep_chain_grows_its_estimate_with_depth():
+    spec = scenarios.load("deep_chain")
+    shallow = memory_guard.estimate(spec, {"depth": 100, "suspensions": 1, "tasks": 1000}, "asyncio")
+    deep = memory_guard.estimate(spec, {"depth": 10_000, "suspensions": 1, "tasks": 1000}, "asyncio")
+    assert deep > 50 * (shallow - memory_guard.BASE_BYTES)
+
+
+def test_a_scenario_without_estimates_is_never_refused():
+    spec = scenarios.load("generator")
+    assert memory_guard.refusal("generator", spec, {"items": 10_000_000}, ["greenlet"], available=1) is None
+
+
+def test_memory_limit_lets_the_user_try_a_size_the_guard_would_refuse():
+    plans = [("spawn", scenarios.load("spawn"), {"leaves": 10_000_000})]
+    plans_huge = [("deep_chain", scenarios.load("deep_chain"), {"depth": 100_000, "suspensions": 1, "tasks": 100_000})]
+    with pytest.raises(UsageError, match="needs about"):
+        refuse_what_cannot_fit_in_memory(plans_huge, ["greenlet"], None)
+    assert refuse_what_cannot_fit_in_memory(plans_huge, ["greenlet"], GIB) is None
+    assert refuse_what_cannot_fit_in_memory(plans, ["greenlet"], GIB) is None
+
+
+def test_the_cli_refuses_a_size_that_cannot_fit_in_one_line_before_running():
+    # 100,000 chains of 100,000 levels: terabytes on any machine.
+    proc = run_cli("run", "deep_chain", "--param", "depth=100000", "--param", "tasks=100000", "--models", "asyncio",
+                   timeout=30)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "deep_chain: this size needs about" in proc.stderr
