@@ -73,11 +73,18 @@ def gone(process):
 
 
 def all_gone_within(processes, seconds):
+    """Whether every process has ended within SECONDS; any survivor is killed then, so a
+    failing test leaves nothing running on the shared machine."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if all(gone(process) for process in processes):
             return True
         time.sleep(0.05)
+    for process in processes:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
     return False
 
 
@@ -91,6 +98,7 @@ def test_stopping_the_harness_kills_every_worker_and_keeps_the_old_result_file(t
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     harness = start_hanging_run(path, tmpdir)
+    workers = []
     try:
         workers = wait_for_workers(harness)
         harness.send_signal(signum)
@@ -98,9 +106,10 @@ def test_stopping_the_harness_kills_every_worker_and_keeps_the_old_result_file(t
     finally:
         if harness.poll() is None:
             harness.kill()
+        workers_gone = all_gone_within(workers, 5)  # first: whatever fails below, nothing is left running
     assert harness.returncode == 128 + signum, stderr
     assert f"interrupted by {signum.name}" in stderr and "Traceback" not in stderr
-    assert all_gone_within(workers, 5), workers
+    assert workers_gone, workers
     assert path.read_text() == '{"old": true}\n'
     assert sorted(os.listdir(tmp_path)) == ["out.json", "tmp"]  # no .tmp file left behind
     assert os.listdir(tmpdir) == []  # no temporary file or folder of the harness's left behind
@@ -111,6 +120,7 @@ def test_a_stop_that_comes_while_the_worker_is_being_started_still_kills_it(tmp_
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     harness = start_hanging_run(tmp_path / "out.json", tmpdir)
+    workers = []
     try:
         workers = wait_for_workers(harness, started=False)  # the first child, maybe not yet exec'd
         harness.send_signal(signal.SIGTERM)
@@ -118,8 +128,9 @@ def test_a_stop_that_comes_while_the_worker_is_being_started_still_kills_it(tmp_
     finally:
         if harness.poll() is None:
             harness.kill()
+        workers_gone = all_gone_within(workers, 5)  # first: whatever fails below, nothing is left running
     assert harness.returncode == 128 + signal.SIGTERM, stderr
-    assert all_gone_within(workers, 5), workers
+    assert workers_gone, workers
     assert os.listdir(tmpdir) == []
 
 
@@ -127,6 +138,7 @@ def test_a_sigkilled_harness_takes_its_workers_with_it(tmp_path):
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     harness = start_hanging_run(tmp_path / "out.json", tmpdir)
+    workers = []
     try:
         workers = wait_for_workers(harness)
         harness.kill()  # SIGKILL: no handler runs; the kernel's parent-death signal must do it
@@ -134,14 +146,8 @@ def test_a_sigkilled_harness_takes_its_workers_with_it(tmp_path):
     finally:
         if harness.poll() is None:
             harness.kill()
-    survivors = [worker for worker in workers if not gone(worker)]
-    try:
-        assert all_gone_within(workers, 5), survivors
-        assert os.listdir(tmpdir) == []  # the outcome file is unlinked from the start
-    finally:
-        for worker in survivors:
-            if not gone(worker):
-                worker.kill()
+    assert all_gone_within(workers, 5), workers
+    assert os.listdir(tmpdir) == []  # the outcome file is unlinked from the start
 
 
 def test_start_kills_a_worker_whose_stop_came_during_the_fork(monkeypatch):

@@ -55,8 +55,18 @@ def test_json_to_a_fifo_writes_through_it(tmp_path):
     assert json.loads(received[0])["scenario"] == "generator"
 
 
-def test_json_to_dev_stdout_comes_before_the_table_on_stdout():
-    proc = run_cli(*SMALL, "--json", "/dev/stdout")
+def test_dev_stdout_and_its_kin_are_written_through_the_open_fd():
+    from harness.output import json_target
+
+    assert json_target("/dev/stdout") == ("through", 1)
+    assert json_target("/dev/stderr") == ("through", 2)
+    assert json_target("/proc/self/fd/1") == ("through", 1)
+
+
+# /dev/fd/1 rather than /dev/stdout, and a node of our own rather than /dev/full: run against
+# code that replaced such paths, these tests fail without replacing anything shared.
+def test_json_to_the_stdout_fd_comes_before_the_table_on_stdout():
+    proc = run_cli(*SMALL, "--json", "/dev/fd/1")
     assert proc.returncode == 0, proc.stderr
     document, _end, table = proc.stdout.partition("\n}\n")
     assert json.loads(document + "\n}")["scenario"] == "generator"
@@ -74,11 +84,15 @@ def test_json_to_a_socket_is_refused_before_anything_runs(tmp_path):
     assert proc.stdout == ""
 
 
-def test_a_json_write_that_fails_after_the_run_is_one_line_and_exit_2():
-    proc = run_cli(*SMALL, "--json", "/dev/full")  # every write: ENOSPC, as on a full disk
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_a_json_write_that_fails_after_the_run_is_one_line_and_exit_2(tmp_path):
+    full = tmp_path / "full"
+    os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))  # a /dev/full: every write is ENOSPC, as on a full disk
+    proc = run_cli(*SMALL, "--json", str(full))
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert lines[-1].startswith("harness: could not write the JSON to /dev/full"), proc.stderr
+    assert lines[-1].startswith(f"harness: could not write the JSON to {full}"), proc.stderr
+    assert stat.S_ISCHR(os.stat(full).st_mode)
     assert "Traceback" not in proc.stderr
 
 

@@ -24,6 +24,7 @@ def test_a_stopped_lab_sweep_kills_its_workers_and_exits_128_plus_n(tmp_path, si
     sweep = subprocess.Popen([sys.executable, "-m", "harness.lab_sweeps", "--tiny", "--only", "generator",
                               "--models", "fake-hang", "--out", str(tmp_path / "results")],
                              cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers = []
     try:
         workers = wait_for_workers(sweep)
         sweep.send_signal(signum)
@@ -31,9 +32,10 @@ def test_a_stopped_lab_sweep_kills_its_workers_and_exits_128_plus_n(tmp_path, si
     finally:
         if sweep.poll() is None:
             sweep.kill()
+        workers_gone = all_gone_within(workers, 5)  # first: whatever fails below, nothing is left running
     assert sweep.returncode == 128 + signum, stderr
     assert f"interrupted by {signum.name}" in stderr and "Traceback" not in stderr
-    assert all_gone_within(workers, 5), workers
+    assert workers_gone, workers
     assert os.listdir(tmpdir) == []
     assert os.listdir(tmp_path / "results") == []
 
@@ -43,6 +45,7 @@ def test_a_signal_to_make_sweep_stops_the_sweep_and_its_workers(tmp_path):
     make = subprocess.Popen(["make", "-s", "sweep", "SWEEPS=generator",
                              f"ARGS=--tiny --models fake-hang --out {tmp_path / 'results'}"],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers = []
     try:
         workers = wait_for_workers(make)
         make.send_signal(signal.SIGTERM)  # make alone: it passes no signal on
