@@ -59,6 +59,9 @@ def unusable(name, data):
     if name == "measures":
         missing = [key for key in MEASURES_KEYS if key not in data]
         return f"no {', '.join(missing)}: not harness.lab_measures' output" if missing else None
+    if name == "timelines":
+        scenes = data.get("scenes")
+        return None if isinstance(scenes, dict) else "no scenes: not harness.lab_timeline's output"
     if "sweep" not in data:
         hint = " (a `harness run --json` result? the report reads make sweep's)" if "models" in data else ""
         return f"not a sweep's result{hint}"
