@@ -10,10 +10,13 @@ model must have run ok.
 """
 
 import argparse
+import dataclasses
 import importlib
+import os
+import tempfile
 
 import scenarios
-from harness import fd_budget, interpreters, memory_guard, output, pipeline, report, stopping
+from harness import fd_budget, interpreters, memory_guard, output, pipeline, pyperf_file, report, stopping
 from harness.models import MODELS, ExtraModelsError, all_models
 from scenarios.spec import ParamError, resolve
 
@@ -50,13 +53,30 @@ def build_parser():
 def add_run_options(parser):
     parser.add_argument("--models", default=",".join(all_models_public()), help="comma-separated model ids")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="set a parameter")
-    parser.add_argument("--repeat", default="5", help="timed runs per model, each in a fresh process (1..100)")
+    add_plan_options(parser, "default")
     parser.add_argument("--timeout", default="300", help="seconds one worker run may take (default 300)")
     parser.add_argument("--memory-limit", metavar="MIB",
                         help="cap each worker's address space; a model that exceeds it fails with MemoryError")
     parser.add_argument("--json", metavar="PATH", help="write the result as JSON to PATH")
+    parser.add_argument("--pyperf", metavar="PATH",
+                        help="also write the timings as a pyperf BenchmarkSuite to PATH (python -m pyperf stats PATH)")
     parser.add_argument("--trace", action="store_true", help="print every switch as [who] from -> to (small sizes)")
     add_python_option(parser)
+
+
+def add_plan_options(parser, default):
+    """--fast / --rigorous / --repeat / --values, shared by run and sweep; read them with parse_plan()."""
+    plans = parser.add_mutually_exclusive_group()
+    plans.add_argument("--fast", dest="plan", action="store_const", const="fast", default=default,
+                       help="1 timed process x 3 values per model: quick, less precise")
+    plans.add_argument("--rigorous", dest="plan", action="store_const", const="rigorous",
+                       help="6 timed processes x 5 values per model, every value at the requested size: slower, "
+                            "more precise")
+    parser.add_argument("--repeat", metavar="N",
+                        help=f"timed worker processes per model (1..100; the plan's: fast 1, default 3, rigorous 6; "
+                             f"this command's plan: {default})")
+    parser.add_argument("--values", metavar="K",
+                        help="values each timed process takes after its warm-up (1..100; fast and default 3, rigorous 5)")
 
 
 def add_python_option(parser):
@@ -122,6 +142,22 @@ def check_writable(path):
         raise UsageError(str(exc)) from None
 
 
+def check_pyperf_path(path):
+    """--pyperf PATH must be a regular file in a folder we can write (pyperf writes it by name)."""
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise UsageError(f"--pyperf {path!r} is a directory, not a file")
+    if not os.path.isdir(folder):
+        raise UsageError(f"--pyperf {path!r}: no folder {folder!r}")
+    try:  # try, rather than ask os.access: root passes every permission check, yet cannot write in /proc
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".fiberlab-check-"):
+            pass
+    except OSError:
+        raise UsageError(f"--pyperf {path!r}: cannot write in {folder!r}") from None
+
+
 def write_json(target, data):
     """harness.output.write_json: atomic over a regular file, through a stream; a failed write is a UsageError."""
     try:
@@ -171,13 +207,27 @@ def fit_fd_budget(name, spec, params, assignments):
     return params
 
 
+def parse_plan(args):
+    """The timing plan (harness.pipeline.Plan) the options ask for: --fast/--rigorous or the
+    command's default, with --repeat (processes) and --values overriding its counts."""
+    plan = pipeline.PLANS[args.plan]
+    if args.repeat is not None:
+        plan = dataclasses.replace(plan, processes=parse_int(args.repeat, "--repeat", 1, 100))
+    if args.values is not None:
+        plan = dataclasses.replace(plan, values=parse_int(args.values, "--values", 1, 100))
+    return plan
+
+
 def parse_run_options(args):
-    """The checked common options: (model_ids, repeat, timeout). Refuses bad ones."""
+    """The checked common options: (model_ids, plan, timeout). Refuses bad ones."""
     model_ids = parse_models(args.models)
-    repeat = parse_int(args.repeat, "--repeat", 1, 100)
+    plan = parse_plan(args)
     timeout = parse_int(args.timeout, "--timeout", 1, 86_400)
     args.json_target = check_writable(args.json)
-    return model_ids, repeat, timeout
+    check_pyperf_path(args.pyperf)
+    if args.json and args.pyperf and os.path.abspath(args.json) == os.path.abspath(args.pyperf):
+        raise UsageError(f"--json and --pyperf name the same file {args.json!r}")
+    return model_ids, plan, timeout
 
 
 def parse_memory_limit(text):
@@ -274,7 +324,7 @@ def refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes):
 
 def cmd_run(args):
     names = parse_scenarios(args.scenario)
-    model_ids, repeat, timeout = parse_run_options(args)
+    model_ids, plan, timeout = parse_run_options(args)
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     plans = [(name, scenarios.load(name)) for name in names]
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
@@ -288,13 +338,15 @@ def cmd_run(args):
     results = []
     for index, (name, spec, params) in enumerate(plans, 1):
         runnable = models_within_limits(name, params, models_with_file(name, model_ids))
-        result = pipeline.run_scenario(name, spec, params, runnable, repeat, timeout,
+        result = pipeline.run_scenario(name, spec, params, runnable, plan, timeout,
                                        args.trace, progress, memory_limit_bytes, pythons)
         progress.clear()
         results.append(result)
         if index == len(plans) and args.json_target:
             # Before the last table: whatever happens to stdout now, the measurements are on disk.
             write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+        if index == len(plans) and args.pyperf:
+            pyperf_file.write(args.pyperf, [(one, None) for one in results])
         output.emit(report.render(result))  # a closed stdout silences it; the run goes on
     return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
 

@@ -135,16 +135,39 @@ def log_wanted(values):
     return len(positive) >= 2 and max(positive) / min(positive) > LOG_RANGE
 
 
+def with_interval(entry, scale=1.0, invert=False):
+    """A timing as (value, (lo, hi)) for the charts: ns per op times `scale` and its 95%
+    interval (harness.report.ns_interval); invert=True gives `scale` / ns per op instead
+    (a rate: messages per second), its interval flipped. The interval is None when
+    there is only one value."""
+    interval = report.ns_interval(entry)
+    if invert:
+        value = scale / entry["ns_per_op"]
+        return value, (scale / interval[1], scale / interval[0]) if interval else None
+    return entry["ns_per_op"] * scale, (interval[0] * scale, interval[1] * scale) if interval else None
+
+
+def _split(y):
+    """A chart value, or (value, (lo, hi) or None), as (value, interval or None)."""
+    return y if isinstance(y, tuple) else (y, None)
+
+
 def line_chart(out_dir, filename, title, xlabel, ylabel, series):
-    """series: {label: [(x, y), ...]}; written as out_dir/filename (PNG). Returns the filename."""
+    """series: {label: [(x, y), ...]}, y a number or (value, (lo, hi)) from with_interval(),
+    drawn as an error bar; written as out_dir/filename (PNG). Returns the filename."""
     figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
     xs, ys = [], []
     for label, points in series.items():
-        points = [(x, y) for x, y in points if y is not None]
+        points = [(x, *_split(y)) for x, y in points if _split(y)[0] is not None]
         if points:
-            axes.plot(*zip(*points), marker="o", label=label)
-            xs += [x for x, _ in points]
-            ys += [y for _, y in points]
+            line = axes.plot([x for x, _, _ in points], [y for _, y, _ in points], marker="o", label=label)[0]
+            bars = [(x, y, interval) for x, y, interval in points if interval]
+            if bars:
+                axes.errorbar([x for x, _, _ in bars], [y for _, y, _ in bars], capsize=3, fmt="none",
+                              ecolor=line.get_color(), yerr=[[y - lo for _, y, (lo, _) in bars],
+                                                             [hi - y for _, y, (_, hi) in bars]])
+            xs += [x for x, _, _ in points]
+            ys += [y for _, y, _ in points]
     if log_wanted(xs):
         axes.set_xscale("log")
     if log_wanted(ys):
@@ -162,10 +185,18 @@ def line_chart(out_dir, filename, title, xlabel, ylabel, series):
 
 
 def bar_chart(out_dir, filename, title, ylabel, bars):
-    """bars: {label: value}; written as out_dir/filename (PNG). Returns the filename."""
+    """bars: {label: value or (value, (lo, hi))}, an interval drawn as an error bar; written as
+    out_dir/filename (PNG). Returns the filename."""
     figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
     labels = list(bars)
-    axes.bar(labels, [bars[label] for label in labels], color="#4a7ab5")
+    values = [_split(bars[label]) for label in labels]
+    axes.bar(labels, [value for value, _ in values], color="#4a7ab5")
+    errors = [(label, value, interval) for label, (value, interval) in zip(labels, values) if interval]
+    if errors:
+        axes.errorbar([label for label, _, _ in errors], [value for _, value, _ in errors], fmt="none", capsize=4,
+                      ecolor="black", yerr=[[value - lo for _, value, (lo, _) in errors],
+                                            [hi - value for _, value, (_, hi) in errors]])
+    bars = {label: value for label, (value, _) in zip(labels, values)}
     axes.tick_params(axis="x", labelrotation=20)
     if log_wanted(list(bars.values())):
         axes.set_yscale("log")
@@ -204,12 +235,12 @@ def charts_for(name, data, results, out_dir):
     if name == "generator":
         return [
             line_chart(out_dir, f"{name}_ns_per_item.png", "generator: ns per hand-over", axis, "ns per item",
-                       per_model(data, lambda e: e["ns_per_op"])),
+                       per_model(data, with_interval)),
             line_chart(out_dir, f"{name}_traced_peak.png", "generator: tracemalloc peak", axis, "bytes",
                        per_model(data, lambda e: e["memory"]["traced_peak_bytes"])),
         ]
     if name == "pingpong_switch":
-        bars = {model: entry["ns_per_op"] / 2 for model, entry in data["points"][0]["result"]["models"].items()
+        bars = {model: with_interval(entry, 0.5) for model, entry in data["points"][0]["result"]["models"].items()
                 if entry["status"] == "ok"}
         baselines = [e["baseline_ns_per_op"] for e in data["points"][0]["result"]["models"].values()
                      if e.get("baseline_ns_per_op")]
@@ -231,7 +262,7 @@ def charts_for(name, data, results, out_dir):
     if name == "deep_chain_depth":
         return [
             line_chart(out_dir, f"{name}_ns_per_resume.png", "deep_chain: cost of one resume", "depth", "ns per resume",
-                       per_model(data, lambda e: e["ns_per_op"])),
+                       per_model(data, with_interval)),
             line_chart(out_dir, f"{name}_stack_bytes.png", "deep_chain: bytes held per suspended task", "depth",
                        "bytes (C stack saved, or await-chain objects)", per_model(data, stack_bytes)),
         ]
@@ -240,7 +271,7 @@ def charts_for(name, data, results, out_dir):
     if name == "connections":
         return [
             line_chart(out_dir, f"{name}_messages_per_s.png", "connections: messages per second", axis, "messages/s",
-                       per_model(data, lambda e: e["ops"] / e["wall_s"]["median"])),
+                       per_model(data, lambda e: with_interval(e, 1e9, invert=True))),
             line_chart(out_dir, f"{name}_p99_latency.png", "connections: p99 round-trip latency", axis, "ms",
                        per_model(data, latency_p99)),
             line_chart(out_dir, f"{name}_memory_per_connection.png", "connections: USS per connection", axis, "bytes",
@@ -304,7 +335,7 @@ def scenario_section(scenario, sweeps, results, out_dir):
     parts = [f"<h2 id='scenario-{esc(scenario)}'>Scenario: {esc(scenario)}</h2>"]
     for name, data in sweeps:
         parts.append(f"<h3>Sweep {esc(name)}: {esc(data['purpose'])}</h3>")
-        parts.append(f"<p>{len(data['points'])} points over {esc(data['axis'])}, {data['repeat']} timed run(s) each; "
+        parts.append(f"<p>{len(data['points'])} points over {esc(data['axis'])}, {data['repeat']} timed value(s) each; "
                      f"rerun: <code>{esc(data['command'])}</code></p>")
         charts = charts_for(name, data, results, out_dir)
         parts.append("<div class='charts'>" + "".join(

@@ -3,7 +3,8 @@
 Each sweep runs one scenario at several values of one parameter, every point
 through harness.pipeline.run_scenario (the same pipeline as `harness run`),
 and writes results/<sweep>.json atomically:
-  {"sweep", "scenario", "axis", "purpose", "command", "repeat", "points": [{"value", "result"}]}
+  {"sweep", "scenario", "axis", "purpose", "command", "plan", "repeat" (timed values per model and point),
+   "points": [{"value", "result"}]}
 The measurements no scenario makes (harness/lab_measures.py) go to
 results/measures.json, and the traced runs of the switch timelines
 (harness/lab_timeline.py) to results/timelines.json. The report (harness/lab_report.py) reads only results/.
@@ -43,7 +44,7 @@ class Sweep:
     tiny_points: tuple
     fixed: dict = field(default_factory=dict)  # parameters held constant
     tiny_fixed: dict = field(default_factory=dict)
-    repeat: int = 3
+    plan: str = "default"  # harness.pipeline.PLANS; values always at the point's own size
     memory_slope: bool = False  # the pipeline's own two-count slope runs at each point
     purpose: str = ""
     memory_passes: bool = True  # False: no tracemalloc run (a size where it would take minutes)
@@ -57,7 +58,7 @@ SWEEPS = (
           memory_slope=True, purpose="cost of one switch: a round trip is two hand-overs"),
     # Memory is what matters here: few rounds, one timed run, the fit across points is the slope.
     Sweep("pingpong_tasks", "pingpong", "pairs", (1, 10, 100, 1_000, 10_000, 50_000), (1, 20),
-          {"rounds": 4}, {"rounds": 4}, repeat=1, purpose="memory per idle suspended task against task count"),
+          {"rounds": 4}, {"rounds": 4}, plan="fast", purpose="memory per idle suspended task against task count"),
     # Few suspensions: asyncio re-enters every level per resume, so depth 10,000 costs 10,000 frames each.
     # 2,000 suspensions: ns per op includes walking down the chain once, which at
     # depth 10,000 and only 200 suspensions made a flat fiber resume look 20x dearer.
@@ -67,10 +68,10 @@ SWEEPS = (
           purpose="resume cost and stack bytes against call-chain depth"),
     # Claim 10: how deep each model gets. Few suspensions, one run: the question is whether it finishes.
     Sweep("deep_chain_limit", "deep_chain", "depth", (1_000, 10_000, 20_000, 30_000, 50_000, 100_000), (3, 30),
-          {"suspensions": 3, "tasks": 1}, {"suspensions": 3, "tasks": 1}, repeat=1, memory_passes=False,
+          {"suspensions": 3, "tasks": 1}, {"suspensions": 3, "tasks": 1}, plan="check", memory_passes=False,
           until_failure=True, purpose="the deepest chain each model completes, stepping depth up until it fails"),
     # Claim 12: a million leaves (1,111,111 tasks) per model; did it finish, at what peak memory.
-    Sweep("spawn_million", "spawn", "leaves", (1_000_000,), (1_000,), repeat=1, memory_passes=False,
+    Sweep("spawn_million", "spawn", "leaves", (1_000_000,), (1_000,), plan="check", memory_passes=False,
           purpose="a tree of a million leaves: does each model finish, at what peak RSS"),
     # via=c beside deep_chain_depth's via=python: the report draws both. Stackless models are
     # "unsupported" at every point (they cannot suspend through a C frame), which costs one worker run each.
@@ -83,7 +84,7 @@ SWEEPS = (
           {"tickers": 2, "ticks": 3, "period_ms": 1.0},
           purpose="wake-up lateness against how long one task computes without yielding"),
     Sweep("connections", "connections", "connections", (100, 1_000, 10_000), (8,),
-          {"messages": 10, "size": 1_024}, {"messages": 2, "size": 64}, repeat=1,
+          {"messages": 10, "size": 1_024}, {"messages": 2, "size": 64}, plan="fast",
           purpose="messages per second, p99 latency and memory per connection against connections"),
 )
 SWEEP_NAMES = [sweep.name for sweep in SWEEPS]
@@ -121,25 +122,32 @@ def point_params(sweep, spec, value, tiny):
     return params
 
 
-def runs_per_point(sweep, spec, params, repeat, models):
+def sweep_plan(sweep, tiny):
+    """The sweep's timing plan, chosen here explicitly: its own (fast when tiny, unless it is
+    "check"), every value at the point's own size (pipeline.plan_for_sweep)."""
+    name = "fast" if tiny and sweep.plan != "check" else sweep.plan
+    return pipeline.plan_for_sweep(pipeline.PLANS[name])
+
+
+def runs_per_point(sweep, spec, params, plan, models):
     slope = len(pipeline.slope_params(spec, params)) if sweep.memory_slope else 0
-    return len(models) * (1 + repeat + sweep.memory_passes + slope)  # warm-up, timed runs, tracemalloc, slope runs
+    return len(models) * (1 + sweep.memory_passes + slope + plan.processes)  # check, tracemalloc, slope, timed
 
 
 def rerun_command(sweep, tiny):
     return "make sweep SWEEPS=" + sweep.name + (" ARGS=--tiny" if tiny else "")
 
 
-def run_point(sweep, spec, value, models, repeat, tiny, bar):
+def run_point(sweep, spec, value, models, plan, tiny, bar):
     params = point_params(sweep, spec, value, tiny)
     # Without its own slope runs a point is quicker; the sweep fits memory across its points.
-    result = pipeline.run_scenario(sweep.scenario, spec, params, models, repeat,
+    result = pipeline.run_scenario(sweep.scenario, spec, params, models, plan,
                                    UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S, False, bar,
                                    memory_passes=sweep.memory_passes, slope_runs=sweep.memory_slope)
     return {"value": value, "result": result}
 
 
-def run_until_failure(sweep, spec, values, models, repeat, tiny, bar):
+def run_until_failure(sweep, spec, values, models, plan, tiny, bar):
     """Points in order, each with only the models that have not failed yet; stops
     when every model has failed or the time budget is spent (the data says which)."""
     points, alive, started = [], list(models), time.perf_counter()
@@ -148,7 +156,7 @@ def run_until_failure(sweep, spec, values, models, repeat, tiny, bar):
             break
         if time.perf_counter() - started > UNTIL_FAILURE_BUDGET_S:
             return points, f"stopped before {sweep.axis}={value:,}: time budget of {UNTIL_FAILURE_BUDGET_S} s spent"
-        point = run_point(sweep, spec, value, alive, repeat, tiny, bar)
+        point = run_point(sweep, spec, value, alive, plan, tiny, bar)
         points.append(point)
         alive = [model for model in alive if point["result"]["models"][model]["status"] == "ok"]
     return points, None
@@ -163,16 +171,17 @@ def models_written_for(scenario, models):
 def run_sweep(sweep, models, out_dir, tiny, jobs, bar):
     spec = scenarios.load(sweep.scenario)
     models = models_written_for(sweep.scenario, models)
-    repeat = 1 if tiny else sweep.repeat
+    plan = sweep_plan(sweep, tiny)
     values = sweep.tiny_points if tiny else sweep.points
     stopped = None
     if sweep.until_failure:
-        points, stopped = run_until_failure(sweep, spec, values, models, repeat, tiny, bar)
+        points, stopped = run_until_failure(sweep, spec, values, models, plan, tiny, bar)
     else:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            points = list(pool.map(lambda value: run_point(sweep, spec, value, models, repeat, tiny, bar), values))
+            points = list(pool.map(lambda value: run_point(sweep, spec, value, models, plan, tiny, bar), values))
     data = {"sweep": sweep.name, "scenario": sweep.scenario, "axis": sweep.axis, "purpose": sweep.purpose,
-            "command": rerun_command(sweep, tiny), "repeat": repeat, "tiny": tiny, "points": points}
+            "command": rerun_command(sweep, tiny), "plan": plan.name, "repeat": max(1, plan.processes * plan.values),
+            "tiny": tiny, "points": points}
     if stopped:
         data["stopped"] = stopped
     write_json(out_dir / f"{sweep.name}.json", data)
@@ -258,7 +267,7 @@ def sweep_all(argv):
         spec = scenarios.load(sweep.scenario)
         for value in sweep.tiny_points if args.tiny else sweep.points:
             total += runs_per_point(sweep, spec, point_params(sweep, spec, value, args.tiny),
-                                    1 if args.tiny else sweep.repeat, models_written_for(sweep.scenario, models))
+                                    sweep_plan(sweep, args.tiny), models_written_for(sweep.scenario, models))
     bar = Bar(total)
     try:
         for sweep in present:

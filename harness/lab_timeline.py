@@ -45,7 +45,7 @@ def trace_one(scenario, model):
     spec = scenarios.load(scenario)
     params = {param.name: param.default for param in spec.PARAMS}
     params.update(SCENES[scenario])
-    job = {"scenario": scenario, "model": model, "params": params, "pass": "time", "trace": True}
+    job = {"scenario": scenario, "model": model, "params": params, "pass": "check", "trace": True}
     outcome = pipeline.run_worker(job, TIMEOUT_S)
     if outcome["status"] != "ok":
         return {"status": outcome["status"], "error": outcome.get("error"), "switches": []}

@@ -1,26 +1,40 @@
 """The harness pipeline for one scenario: spec -> worker -> probe -> compare -> report.
 
 run_scenario() takes a spec and checked parameters, runs every model in fresh
-worker processes (a warm-up, R timed runs, one tracemalloc run, and small runs
-at two task counts for the memory slope), compares every run's digest with the
-spec's sequential reference, and returns the result in DESIGN.md's format.
+worker processes and returns the result in DESIGN.md's format. Per model:
+- untimed runs, each a fresh process, MEMORY_JOBS of them side by side, in
+  two waves over all models: first the check (one run at the requested size:
+  the result compared with the reference, memory and stack), then one
+  tracemalloc run and small runs at two task counts for the memory slope
+  (the check's CPU time decides the timed size, which the tracemalloc run may
+  use: traced_params);
+- then, alone on the machine, the timed processes of the Plan: each warms up
+  in-process and takes several values (harness/worker.py), every run's result
+  compared with the reference too. Values from all processes are pooled
+  (harness/stats.py).
 A model that fails is recorded as failed, and the next model still runs.
 """
 
+import dataclasses
 import json
+import os
 import signal
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from harness import environment, fd_budget, stats, stopping
 from harness.models import all_models
-from scenarios.common import digest
+from scenarios.common import canonical_json, digest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SLOPE_COUNTS = (500, 2500)  # task-count values of the memory-slope runs
-NOISY_SPREAD = 1.2  # max/min of the timed runs above which a timing is flagged
+# Task counts of the memory-slope runs. Measured on pingpong (greenlet, asyncio, threads): the
+# slope at (200, 1,000) is within 1.2% of the one at (500, 2,500) and steady run to run, at a
+# quarter of the cost for threads (2,000 threads instead of 5,000); (100, 500) drifts 2% low.
+SLOPE_COUNTS = (200, 1000)
 
 
 def run_worker(job, timeout, python=sys.executable):
@@ -95,19 +109,67 @@ def tasks_alive(spec, run_params):
     return run_params[name] * units
 
 
-def plan_runs(spec, params, repeat, trace, memory_passes=True, slope_runs=True):
-    """(label, pass, params) for every worker run of one model, in order.
+@dataclass(frozen=True)
+class Plan:
+    """How a timing is taken: `processes` fresh timed workers, each taking `values`
+    values after its in-process warm-up; with size_values, a value whose run at the
+    requested size would last longer than VALUE_MAX_S is timed at a smaller size of
+    the spec's TIME_BY parameter (the result is still checked at the requested size)."""
+    name: str
+    processes: int
+    values: int
+    size_values: bool
 
-    memory_passes=False leaves out the tracemalloc run and the memory-slope runs
-    (a sweep that needs only time and stack); slope_runs=False leaves out only the
-    slope runs (a sweep that fits memory across its own points instead)."""
-    if trace:
-        return [("traced switches", "time", params)]
-    runs = [("warm-up", "time", params)]
-    runs += [(f"run {index}/{repeat}", "time", params) for index in range(1, repeat + 1)]
+
+PLANS = {
+    "fast": Plan("fast", 1, 3, True),
+    "default": Plan("default", 3, 3, True),
+    "rigorous": Plan("rigorous", 6, 5, False),  # and every value at the requested size
+    "check": Plan("check", 0, 0, False),  # no timed process: the check run's time is the one value (sweeps
+                                          # that ask only whether a size finishes: a million tasks)
+}
+# A value must last >= 50 ms (harness/worker.py VALUE_MIN_S); much more only costs time: the default
+# plan runs 12 values and warm-ups per model, 29 models in `make run-scenario`.
+VALUE_MAX_S = 0.15  # a run longer than this is timed at a smaller size (if the plan and the spec allow)
+VALUE_TARGET_S = 0.06  # the run length such a smaller size aims at
+MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, tracemalloc, slope) run this many at once
+
+
+def plan_for_sweep(plan):
+    """A sweep's plan: every value at the point's own size. The sweep varies a size, and a smaller
+    TIME_BY would change what one point's ns per op holds (deep_chain: the chain walked down once
+    per run weighs more at fewer suspensions, and more at depth 10,000 than at 10)."""
+    return dataclasses.replace(plan, size_values=False)
+
+
+def timed_params(spec, params, run_s, plan):
+    """The parameters the timed values run at: the requested ones, or, when a run lasts
+    run_s > VALUE_MAX_S and the plan sizes values, the spec's TIME_BY parameter scaled so
+    that a run lasts about VALUE_TARGET_S (never below its minimum; spec.timed_size rounds)."""
+    name = getattr(spec, "TIME_BY", None)
+    if not plan.size_values or name is None or run_s <= VALUE_MAX_S:
+        return params
+    param = next(param for param in spec.PARAMS if param.name == name)
+    value = max(param.minimum, int(params[name] * VALUE_TARGET_S / run_s))
+    if hasattr(spec, "timed_size"):
+        value = spec.timed_size(value, params)
+    return dict(params, **{name: value}) if value < params[name] else params
+
+
+def traced_params(spec, params, timing_params):
+    """Where the tracemalloc run goes: at the timed size when the spec's TIME_BY only repeats a
+    step (TIME_BY_REPEATS: what is alive at once does not change; pingpong at 2,000 and 100,000
+    rounds trace the same peak to the byte), else at the requested size."""
+    return timing_params if getattr(spec, "TIME_BY_REPEATS", False) else params
+
+
+def memory_jobs(spec, params, timing_params, memory_passes=True, slope_runs=True):
+    """(label, pass, params) of one model's untimed memory runs: (memory_passes) the tracemalloc
+    run and (slope_runs) the memory-slope runs. None of these gives a timing, so they run side
+    by side (MEMORY_JOBS at once); each is a fresh process whose memory figures are its own."""
     if not memory_passes:
-        return runs
-    runs.append(("tracemalloc", "traced", params))
+        return []
+    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params))]
     if slope_runs:
         runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
     return runs
@@ -129,87 +191,199 @@ def failed(status, error, ops):
             "ns_per_op": None, "memory": None, "stack": None}
 
 
-def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeout, trace, progress,
-              memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True):
-    """interpreter: None for this one (sys.executable), else a prepared harness.interpreters.Interpreter."""
-    ops = spec.ops(params)
-    timed, traced, slope_points, slope_note = [], None, [], None
-    python = interpreter.python if interpreter else sys.executable
-    shown_as = f"{model_id}@{interpreter.label}" if interpreter else model_id
-    for label, pass_, run_params in plan_runs(spec, params, repeat, trace, memory_passes, slope_runs):
-        progress(f"{scenario} · {shown_as} · {label}")
+class Expected:
+    """Reference digests by parameters, each computed once."""
+
+    def __init__(self, spec, params, reference_digest):
+        self.spec, self.known = spec, {canonical_json(params): reference_digest}
+
+    def __call__(self, params):
+        key = canonical_json(params)
+        if key not in self.known:
+            self.known[key] = digest(self.spec.reference(params))
+        return self.known[key]
+
+
+def checked(outcome, label, expected, run_params, ops):
+    """None if the outcome is ok and every digest in it is the reference's, else the model's failure entry."""
+    if outcome["status"] == UNSUPPORTED:
+        return failed(UNSUPPORTED, outcome["error"], ops)  # the same on every pass: no label
+    if outcome["status"] != "ok":
+        return failed(outcome["status"], f"{label}: {outcome['error']}", ops)
+    wanted = expected(run_params)
+    got = outcome["digests"] if "digests" in outcome else [outcome["digest"]]
+    wrong = [one for one in got if one != wanted]
+    if wrong:
+        entry = failed("mismatch", f"{label}: result differs from the reference: {outcome['result_preview']}", ops)
+        entry["digest"] = wrong[0]
+        return entry
+    return None
+
+
+def run_untimed(scenario, model_jobs, timeout, python, progress, memory_limit_bytes, trace):
+    """Every model's untimed runs, MEMORY_JOBS at once; {model: [(label, pass, params, outcome)]} in plan order."""
+    flat = [(model_id, label, pass_, run_params) for model_id, jobs in model_jobs.items()
+            for label, pass_, run_params in jobs]
+
+    def one(item):
+        model_id, label, pass_, run_params = item
+        progress(f"{scenario} · {model_id}{python[1]} · {label}")
         job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
                "memory_limit_bytes": memory_limit_bytes}
-        outcome = run_worker(job, timeout, python)
+        return run_worker(job, timeout, python[0])
+
+    pool = ThreadPoolExecutor(max_workers=1 if trace else MEMORY_JOBS)
+    futures = [pool.submit(one, item) for item in flat]
+    try:
+        outcomes = [future.result() for future in futures]
+    except BaseException:
+        for future in futures:
+            future.cancel()  # a stop signal: harness.stopping has killed every worker; their threads return
+        raise
+    finally:
+        pool.shutdown(wait=True)
+    done = {model_id: [] for model_id in model_jobs}
+    for (model_id, label, pass_, run_params), outcome in zip(flat, outcomes):
+        done[model_id].append((label, pass_, run_params, outcome))
+    return done
+
+
+def run_timed(scenario, model_id, params, plan, timeout, python, progress, memory_limit_bytes):
+    """The timed processes of one model, one after the other: [(label, outcome)].
+    The first calibrates the loop count; the others use it, so every value times the same work."""
+    runs, loops = [], None
+    for index in range(1, plan.processes + 1):
+        label = f"timing {index}/{plan.processes}"
+        progress(f"{scenario} · {model_id}{python[1]} · {label}")
+        job = {"scenario": scenario, "model": model_id, "params": params, "pass": "time", "values": plan.values,
+               "loops": loops, "memory_limit_bytes": memory_limit_bytes}
+        outcome = run_worker(job, timeout, python[0])
+        runs.append((label, outcome))
+        if outcome["status"] != "ok":
+            break
+        loops = outcome["loops"]
+    return runs
+
+
+def run_models(scenario, spec, params, reference_digest, model_ids, plan, timeout, trace, progress,
+               memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True):
+    """{model_id: entry} for one interpreter (None: this one): the untimed runs of every
+    model side by side first, then each model's timed processes alone on the machine."""
+    ops = spec.ops(params)
+    expected = Expected(spec, params, reference_digest)
+    python = (interpreter.python, f"@{interpreter.label}") if interpreter else (sys.executable, "")
+    # Wave 1: every model's check run (the result at the requested size; memory and stack).
+    checks = run_untimed(scenario, {model_id: [("check", "check", params)] for model_id in model_ids}, timeout,
+                         python, progress, memory_limit_bytes, trace)
+    entries, sizes = {}, {}
+    for model_id in model_ids:
+        label, _pass, _params, outcome = checks[model_id][0]
+        outcome = explained(spec, model_id, params, outcome)
         if trace and outcome.get("stdout"):
             progress.print(outcome["stdout"].rstrip("\n"))
-        if outcome["status"] == UNSUPPORTED:
-            return failed(UNSUPPORTED, outcome["error"], ops)  # the same on every pass: no label
-        if outcome["status"] == "crashed" and hasattr(spec, "explain_crash"):
-            # A crash the spec knows (deep_chain: the C stack at a depth) is a finding, said as one.
-            known = spec.explain_crash(all_models()[model_id], run_params, outcome.get("signal"))
-            outcome = dict(outcome, error=known) if known else outcome
-        if outcome["status"] != "ok" and pass_ == "memory":
-            # A run the user did not ask for (more tasks than the timed runs, perhaps more than
-            # --memory-limit allows) costs the slope, never the model.
-            slope_note = f"memory slope not measured: {label}: {outcome['error']}"
-            break
-        if outcome["status"] != "ok":
-            return failed(outcome["status"], f"{label}: {outcome['error']}", ops)
-        expected = reference_digest if run_params is params else digest(spec.reference(run_params))
-        if outcome["digest"] != expected:
-            entry = failed("mismatch", f"{label}: result differs from the reference: {outcome['result_preview']}", ops)
-            entry["digest"] = outcome["digest"]
-            return entry
-        if pass_ == "time" and label != "warm-up":
-            timed.append(outcome)
-        elif pass_ == "traced":
-            traced = outcome
-        elif pass_ == "memory":
-            slope_points.append((tasks_alive(spec, run_params), outcome["uss_delta_bytes"]))
-    if trace:
-        timed = [outcome]
-    entry = summarize_model(timed, traced, [] if slope_note else slope_points, ops)
-    if slope_note:
-        entry["notes"] = entry["notes"] + [slope_note]
-    return entry
+        entries[model_id] = checked(outcome, label, expected, params, ops)
+        if entries[model_id] is None:
+            # The check's CPU time, not its wall: it ran beside another untimed run, and on a busy
+            # machine its wall time would make the timed size several times too small.
+            sizes[model_id] = timed_params(spec, params, outcome["cpu_s"], plan)
+    # Wave 2: the memory runs of the models that passed; then each model's timing, alone.
+    jobs = {model_id: memory_jobs(spec, params, sizes[model_id], memory_passes and not trace, slope_runs)
+            for model_id in sizes}
+    untimed = run_untimed(scenario, jobs, timeout, python, progress, memory_limit_bytes, trace)
+    for model_id in sizes:
+        entry, check, traced, slope_points, slope_note = None, checks[model_id][0][3], None, [], None
+        for label, pass_, run_params, outcome in untimed[model_id]:
+            outcome = explained(spec, model_id, run_params, outcome)
+            if outcome["status"] not in ("ok", UNSUPPORTED) and pass_ == "memory":
+                # A run the user did not ask for (more tasks than the timed runs, perhaps more than
+                # --memory-limit allows) costs the slope, never the model.
+                slope_note, slope_points = f"memory slope not measured: {label}: {outcome['error']}", []
+                break
+            entry = checked(outcome, label, expected, run_params, ops)
+            if entry:
+                break
+            if pass_ == "traced":
+                traced = dict(outcome, traced_params=run_params)
+            else:
+                slope_points.append((tasks_alive(spec, run_params), outcome["uss_delta_bytes"]))
+        if entry:
+            entries[model_id] = entry
+            continue
+        if trace or plan.processes == 0:  # the check run alone: its time is one cold value, flagged noisy
+            entries[model_id] = summarize_model(check, traced, slope_points, ops, params, [check["wall_s"]],
+                                                [check["cpu_s"]], 1, 1, None if trace else plan)
+            if slope_note:
+                entries[model_id]["notes"] = entries[model_id]["notes"] + [slope_note]
+            continue
+        timing_params = sizes[model_id]
+        walls, cpus, baselines, loops = [], [], [], None
+        for label, outcome in run_timed(scenario, model_id, timing_params, plan, timeout, python, progress,
+                                        memory_limit_bytes):
+            entry = checked(outcome, label, expected, timing_params, ops)
+            if entry:
+                break
+            walls += outcome["wall_values"]
+            cpus += outcome["cpu_values"]
+            loops = outcome["loops"]
+            if "baseline_ns_per_op" in outcome:
+                baselines.append(outcome["baseline_ns_per_op"])
+        entries[model_id] = entry or summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus,
+                                                     plan.processes, loops, plan, spec.ops(timing_params), baselines)
+        if slope_note and entries[model_id]["status"] == "ok":
+            entries[model_id]["notes"] = entries[model_id]["notes"] + [slope_note]
+    return entries
 
 
-def summarize_model(timed, traced, slope_points, ops):
-    wall = stats.summary([outcome["wall_s"] for outcome in timed])
-    first = timed[0]
+def explained(spec, model_id, run_params, outcome):
+    """A crash the spec knows (deep_chain: the C stack at a depth) is a finding, said as one."""
+    if outcome["status"] == "crashed" and hasattr(spec, "explain_crash"):
+        known = spec.explain_crash(all_models()[model_id], run_params, outcome.get("signal"))
+        return dict(outcome, error=known) if known else outcome
+    return outcome
+
+
+def summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus, processes, loops, plan,
+                    ops_timed=None, baselines=()):
+    """One model's entry: the timing from the pooled values of every timed process; memory
+    and stack from the check run (the first run in its fresh process)."""
+    ops_timed = ops if ops_timed is None else ops_timed
+    wall = stats.summary(walls, processes)
     entry = {
         "status": "ok",
         "error": None,
-        "digest": first["digest"],
+        "digest": check["digest"],
         "ops": ops,
         "wall_s": wall,
+        "cpu_s": stats.summary(cpus, processes),
         # No operation at all (every connection dropped before its first echo): no cost per one.
-        "ns_per_op": wall["median"] / ops * 1e9 if ops else None,
-        "noisy": wall["min"] > 0 and wall["max"] / wall["min"] > NOISY_SPREAD,
+        "ns_per_op": wall["mean"] / ops_timed * 1e9 if ops_timed else None,
+        "noisy": stats.noisy(wall),
+        "timing": {"plan": plan.name if plan else "trace", "processes": processes,
+                   "values_per_process": len(walls) // processes, "loops": loops,
+                   "params": timing_params, "ops": ops_timed, "unit": "seconds per run at timing.params"},
         "memory": {
-            "peak_rss_bytes": stats.summary([o["peak_rss_bytes"] for o in timed])["median"],
-            "rss_delta_bytes": stats.summary([o["rss_delta_bytes"] for o in timed])["median"],
-            "uss_delta_bytes": stats.summary([o["uss_delta_bytes"] for o in timed])["median"],
+            "peak_rss_bytes": check["peak_rss_bytes"],
+            "rss_delta_bytes": check["rss_delta_bytes"],
+            "uss_delta_bytes": check["uss_delta_bytes"],
             "traced_peak_bytes": traced["traced_peak_bytes"] if traced else None,
+            "traced_params": traced["traced_params"] if traced else None,
             "bytes_per_task": stats.slope(slope_points),
             "bytes_per_task_points": [list(point) for point in slope_points],
         },
-        "stack": first["stack"],
-        "records": first["records"],
-        "notes": first["notes"] + ([] if ops else ["no operation was performed (ops = 0), so no ns per op"]),
-        "result_summary": first.get("result_summary"),
+        "stack": check["stack"],
+        "records": check["records"],
+        "notes": check["notes"] + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"]),
+        "result_summary": check.get("result_summary"),
     }
-    baselines = [o["baseline_ns_per_op"] for o in timed if "baseline_ns_per_op" in o]
-    if baselines and ops:
+    if baselines and ops_timed:
         entry["baseline_ns_per_op"] = stats.summary(baselines)["median"]
         entry["vs_baseline"] = entry["ns_per_op"] / entry["baseline_ns_per_op"]
     return entry
 
 
-def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress, memory_limit_bytes=None,
+def run_scenario(scenario, spec, params, model_ids, plan, timeout, trace, progress, memory_limit_bytes=None,
                  interpreters=None, memory_passes=True, slope_runs=True):
-    """interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
+    """plan: a Plan (PLANS). interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
     a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
     so one model's interpreters sit together in the table), each entry also naming its
     "model" and "python", and the environment gains "interpreters": {X.Y: what it reported}."""
@@ -223,12 +397,12 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
     }
     if interpreters:
         result["environment"]["interpreters"] = {one.label: one.environment for one in interpreters}
+    by_interpreter = [run_models(scenario, spec, params, result["reference_digest"], model_ids, plan, timeout, trace,
+                                 progress, memory_limit_bytes, interpreter, memory_passes, slope_runs)
+                      for interpreter in interpreters or [None]]
     for model_id in model_ids:
-        for interpreter in interpreters or [None]:
-            entry = run_model(
-                scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
-                memory_limit_bytes, interpreter, memory_passes, slope_runs,
-            )
+        for interpreter, entries in zip(interpreters or [None], by_interpreter):
+            entry = entries[model_id]
             model = all_models()[model_id]
             entry["kind"] = {"stack": model.stack, "runtime": model.runtime}  # the 2x2 the table groups by
             if interpreter is None:

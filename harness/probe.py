@@ -7,8 +7,9 @@ Contract with scenario files:
   and the process's memory at that moment.
 - `record(name, value)` stores a measurement that is not part of the
   canonical result (latencies, set-up time); values must be JSON data.
-- Time spent inside the probe is summed in `spent_s`; the worker subtracts
-  it from the scenario's wall time.
+- Time spent inside the probe is summed in `spent_s` (wall) and
+  `spent_cpu_s` (this process's CPU); the worker subtracts them from the
+  scenario's wall and CPU time.
 """
 
 import time
@@ -25,12 +26,13 @@ class Probe:
         self.describe = describe
         self.read_memory = read_memory
         self.spent_s = 0.0
+        self.spent_cpu_s = 0.0
         self.stack = None  # filled by snapshot()
         self.memory = None  # {"rss_bytes", "uss_bytes"} at the snapshot
         self.records = {}
 
     def snapshot(self, tasks):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         if self.stack is not None:
             raise ProbeMisuse("probe.snapshot() called twice; the contract is once")
         units = [self.describe(task) for task in tasks]
@@ -39,6 +41,7 @@ class Probe:
             info = psutil.Process().memory_full_info()
             self.memory = {"rss_bytes": info.rss, "uss_bytes": info.uss}
         self.spent_s += time.perf_counter() - started
+        self.spent_cpu_s += time.process_time() - cpu_started
 
     def record(self, name, value):
         self.records[name] = value

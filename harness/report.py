@@ -84,8 +84,17 @@ def grouped(models):
     return ranked
 
 
-COLUMNS = ("model", "kind", "status", "match", "wall median (min–max)", "ns/op", "vs bare", "peak RSS",
-           "bytes/task", "frames/task", "stack/task")
+COLUMNS = ("model", "kind", "status", "match", "wall/run mean ± sd", "ns/op [95% CI]", "cpu/wall", "vs bare",
+           "peak RSS", "bytes/task", "frames/task", "stack/task")
+
+
+def ns_interval(entry):
+    """The 95% interval of ns per op, [lo, hi], or None: the wall interval over the timed run's ops."""
+    wall, timing = entry["wall_s"], entry.get("timing") or {}
+    if not wall or wall.get("ci95") is None:
+        return None
+    ops = timing.get("ops", entry["ops"])
+    return [bound / ops * 1e9 for bound in wall["ci95"]] if ops else None
 
 
 def rows(result):
@@ -95,14 +104,21 @@ def rows(result):
             match = "no" if entry["status"] == "mismatch" else "-"
             yield [model_id, kind, entry["status"], match] + ["-"] * (len(COLUMNS) - 4)
             continue
-        wall = entry["wall_s"]
-        timing = f"{human_seconds(wall['median'])} ({human_seconds(wall['min'])}–{human_seconds(wall['max'])})"
+        wall, cpu = entry["wall_s"], entry.get("cpu_s")
+        mean = wall.get("mean", wall["median"])  # a result from before the pooled values had only the median
+        timing = human_seconds(mean)
+        if wall.get("stdev") is not None:
+            timing += f" ± {human_seconds(wall['stdev'])}"
         if entry.get("noisy"):
             timing += " noisy"
+        interval = ns_interval(entry)
+        ns = "-" if entry["ns_per_op"] is None else (  # no op at all (ops = 0): no cost per one
+            f"{entry['ns_per_op']:,.0f}" + (f" [{interval[0]:,.0f}–{interval[1]:,.0f}]" if interval else ""))
+        ratio = f"{cpu['mean'] / mean:.2f}" if cpu and mean > 0 else "-"
         vs = f"{entry['vs_baseline']:.2f}x" if entry.get("vs_baseline") else "-"
         frames = entry["stack"]["frames_per_task"]
         yield [
-            model_id, kind, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}" if entry["ns_per_op"] is not None else "-", vs,
+            model_id, kind, "ok", "yes", timing, ns, ratio, vs,
             human_bytes(entry["memory"]["peak_rss_bytes"]), human_bytes(entry["memory"]["bytes_per_task"]),
             f"{frames:.1f}" if frames is not None else "-", _stack_bytes(entry),
         ]
@@ -136,7 +152,7 @@ def human_record(name, value):
 def records_table(result):
     """Under the table, for scenarios that record distributions (latencies): per model
     memory per unit of the task count, ops per second, p50/p99 of each distribution,
-    and the other numbers recorded (from the first timed run). None if nothing to show."""
+    and the other numbers recorded (from the check run, at the requested size). None if nothing to show."""
     ok = {model_id: entry for model_id, entry in result["models"].items() if entry["status"] == "ok"}
     first = next((entry for entry in ok.values() if distributions(entry)), None)
     if first is None:
@@ -151,12 +167,36 @@ def records_table(result):
     for model_id, entry in ok.items():
         per_task, records = entry["memory"]["bytes_per_task"], entry.get("records") or {}
         body.append([model_id, human_bytes(per_task * units if per_task is not None else None),
-                     f"{entry['ops'] / entry['wall_s']['median']:,.0f}"]
+                     f"{1e9 / entry['ns_per_op']:,.0f}" if entry['ns_per_op'] else "-"]
                     + [human_record(name, (records.get(name) or {}).get(p)) for name in names for p in ("p50", "p99")]
                     + [human_record(name, records.get(name)) for name in numbers])
-    legend = (f"  {per_unit} = bytes/task × {units} (slope of USS); ops/s = ops / median wall; "
-              f"p50/p99 and the rest as the first timed run recorded them")
+    legend = (f"  {per_unit} = bytes/task × {units} (slope of USS); ops/s = 1 / mean time per op of the timed "
+              f"runs (at the size the timing notes give); p50/p99 and the rest as the check run (the requested "
+              f"size) recorded them")
     return grid(body) + "\n" + legend
+
+
+def timing_notes(result):
+    """How the timings were taken, and each model timed at a smaller size than its check run."""
+    timed = [(model_id, entry) for model_id, entry in result["models"].items()
+             if entry["status"] == "ok" and entry.get("timing")]
+    if not timed:
+        return []
+    first = timed[0][1]["timing"]
+    out = [f"  timing: {first['values_per_process']} values from each of {first['processes']} fresh processes "
+           f"(plan {first['plan']}), after an in-process warm-up, pooled; ± sd; [95% CI] of the mean "
+           f"(Student's t); noisy: sd > 10% or CI half-width > 5% of the mean, or < 3 values"]
+    for model_id, entry in timed:
+        timing = entry["timing"]
+        smaller = {key: value for key, value in timing["params"].items() if result["params"].get(key) != value}
+        loops = f"; a value is the mean of {timing['loops']} runs" if (timing.get("loops") or 1) > 1 else ""
+        if smaller:
+            sizes = ", ".join(f"{key}={value:,}" for key, value in smaller.items())
+            out.append(f"  {model_id}: timed at {sizes} (a run at the requested size lasts longer than a value "
+                       f"needs; the check ran it; --rigorous times it){loops}")
+        elif loops:
+            out.append(f"  {model_id}: timed at the requested size{loops}")
+    return out
 
 
 def render(result):
@@ -173,6 +213,7 @@ def render(result):
             out.append(f"  {model_id}: {note}")
         for name, value in (entry.get("result_summary") or {}).items():
             out.append(f"  {model_id}: {name} = {shorten(value)}")
+    out += timing_notes(result)
     if result.get("baseline"):
         out.append(f"  vs bare: ns/op divided by {result['baseline']}, measured in the same worker")
     for label, env in (result.get("environment", {}).get("interpreters") or {}).items():

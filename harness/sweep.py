@@ -15,13 +15,15 @@ the points it finished.
 """
 
 import scenarios
-from harness import output, pipeline, report, stats
-from harness.cli import add_python_option, parse_pythons
+from harness import output, pipeline, pyperf_file, report, stats
+from harness.cli import add_plan_options, add_python_option, parse_pythons
 from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_file,
                          models_within_limits, parse_memory_limit, parse_params, parse_run_options, refuse_models_beyond_limits,
                          refuse_models_without_file, refuse_what_cannot_fit_in_memory, write_json)
 
-DEFAULT_REPEAT = "3"  # lower than run's 5: a sweep is many runs, and the fit across points smooths noise
+# A sweep is many runs, and the fit across points smooths noise: one timed process per point unless asked.
+# Its values are always timed at the point's own size (pipeline.plan_for_sweep).
+DEFAULT_PLAN = "fast"
 
 
 def add_parser(verbs):
@@ -30,9 +32,7 @@ def add_parser(verbs):
     sweep.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                        help="set a parameter; exactly one carries the swept values: NAME=V1,V2,...")
     sweep.add_argument("--models", default=",".join(all_models_public()), help="comma-separated model ids")
-    sweep.add_argument("--repeat", default=DEFAULT_REPEAT,
-                       help=f"timed runs per model and point, each in a fresh process (1..100; default "
-                            f"{DEFAULT_REPEAT}, lower than run's 5 to keep a sweep short)")
+    add_plan_options(sweep, DEFAULT_PLAN)
     sweep.add_argument("--timeout", default="300", help="seconds one worker run may take (default 300)")
     sweep.add_argument("--memory-limit", metavar="MIB",
                        help="cap each worker's address space; a model that exceeds it fails with MemoryError")
@@ -40,6 +40,8 @@ def add_parser(verbs):
                        help="also run the tracemalloc and memory-slope passes at every point (off by default: "
                             "the sweep reports time and stack, and those passes cost minutes at large sizes)")
     sweep.add_argument("--json", metavar="PATH", help="write every point's full result as JSON to PATH")
+    sweep.add_argument("--pyperf", metavar="PATH",
+                       help="also write the timings as a pyperf BenchmarkSuite to PATH, a benchmark per point and model")
     add_python_option(sweep)  # columns become model@X.Y, one per model and interpreter
     return sweep
 
@@ -199,9 +201,10 @@ def main(args):
     if args.scenario not in scenarios.names():
         raise UsageError(f"unknown scenario {args.scenario!r} (known: {', '.join(scenarios.names())})")
     spec = scenarios.load(args.scenario)
-    models, repeat, timeout = parse_run_options(args)
+    models, plan, timeout = parse_run_options(args)
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     name, plans = plan_points(args.scenario, spec, args.param)
+    plan = pipeline.plan_for_sweep(plan)
     # As in `run`: a model named in --models must have its file here; by default one without is left out.
     explicit = args.models != ",".join(all_models_public())
     refuse_models_without_file([args.scenario], models, explicit)
@@ -218,11 +221,13 @@ def main(args):
     for index, params in enumerate(plans, 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
         runnable = models_within_limits(args.scenario, params, models)
-        points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, repeat, timeout, False, where,
+        points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, plan, timeout, False, where,
                                             memory_limit_bytes, pythons, memory_passes=args.memory))
         fits = slopes(name, points) if numeric else None
         if args.json_target:
             write_json(args.json_target, dict(sweep, slopes=fits))
+        if args.pyperf:
+            pyperf_file.write(args.pyperf, [(point, f"{name}={point['params'][name]}") for point in points])
     progress.clear()
     output.emit(render(args.scenario, name, points, fits))
     return EXIT_OK if all(result["match"] for result in points) else EXIT_FAILED

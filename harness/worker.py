@@ -6,9 +6,18 @@ stdin, and reads the outcome from the job's `out` file. Everything the
 worker knows comes from the job; it never reaches back into the harness.
 
 Passes (job["pass"]):
-  "time"    wall time of run() minus time spent in the probe, plus memory
-  "traced"  the same run under tracemalloc (slower: its timing is not used)
+  "check"   one run at the requested parameters in this fresh process: the
+            result the harness checks against the reference, and the memory
+            and stack picture (peak RSS, RSS/USS deltas at the probe)
+  "time"    timed values: one run as an in-process warm-up, then job["values"]
+            values, each the mean of `loops` back-to-back runs (job["loops"],
+            or calibrated here from the warm-up so that a value lasts at least
+            VALUE_MIN_S); per value wall and CPU time of run() minus the time
+            spent in the probe; every run's result digest is returned
+  "traced"  one run under tracemalloc (slower: its timing is not used)
   "memory"  a run at reduced work, for the bytes-per-task slope
+Every run gets a fresh Probe; the worker checks for leaks after every run
+(in the timed pass: after every value, so the check is not a cost per run).
 A worker that dies (signal, hard exit) leaves no out file; the harness
 reports that as the model's crash.
 
@@ -27,6 +36,7 @@ die_with_parent()  # first of all: if the harness is SIGKILLed before we have ev
 
 import gc
 import json
+import math
 import os
 import resource
 import sys
@@ -116,64 +126,139 @@ def limit_memory(limit_bytes):
     resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, hard))
 
 
+VALUE_MIN_S = 0.05  # a timed value lasts at least this long: perf_counter and the scheduler tick stay small beside it
+MAX_LOOPS = 1_000  # runs per value at most: a run of a few microseconds is mostly the harness's own set-up
+
+
+class Scenario:
+    """One scenario on one model, loaded in this process and ready to run again and again."""
+
+    def __init__(self, job):
+        self.model = all_models()[job["model"]]
+        self.spec = scenarios.load(job["scenario"])
+        self.notes = []
+        if hasattr(self.spec, "recursion_limit"):
+            limit = self.spec.recursion_limit(job["params"])
+            if limit > sys.getrecursionlimit():
+                sys.setrecursionlimit(limit)
+                self.notes.append(f"recursion limit raised to {limit:,}")
+        if self.model.setup:
+            load_function(self.model.setup)()
+        self.module = __import__(self.model.module_name(job["scenario"]), fromlist=["run"])
+        self.describe = load_function(self.model.describe)
+        if job.get("trace"):
+            trace.install(self.model)
+        prepare_runtime()
+        gc.collect()
+        self.fds_before = open_fds()
+        self.threads_before = set(threading.enumerate())  # the main thread, and any a runtime keeps for good
+
+    def run(self, params, timed=False):
+        """One run with a fresh probe: (result, probe, wall_s, cpu_s), the probe's time taken out.
+        Raises Leaked if the run left something behind. timed=True: a run of the timed pass,
+        whose memory figures are not used, so the probe does not read them, and the leak check
+        waits for check_leaks() after the value (a leak still shows there: nothing ends it)."""
+        probe = Probe(self.describe, read_memory=not timed)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = self.module.run(params, probe)
+        wall_s = time.perf_counter() - started - probe.spent_s
+        cpu_s = time.process_time() - cpu_started - probe.spent_cpu_s
+        if probe.stack is None:
+            raise RuntimeError("the scenario never called probe.snapshot()")
+        if not timed:
+            self.check_leaks()
+        return result, probe, wall_s, cpu_s
+
+    def check_leaks(self):
+        leak = leaks(self.fds_before, self.threads_before)
+        if leak:
+            raise Leaked(leak)
+
+
+class Leaked(Exception):
+    """A run left an fd, a thread or a task behind; the message is the one line."""
+
+
 def run_job(job):
     if job.get("memory_limit_bytes"):
         limit_memory(job["memory_limit_bytes"])
-    model = all_models()[job["model"]]
-    spec = scenarios.load(job["scenario"])
-    params = job["params"]
-    notes = []
-    if hasattr(spec, "recursion_limit"):
-        limit = spec.recursion_limit(params)
-        if limit > sys.getrecursionlimit():
-            sys.setrecursionlimit(limit)
-            notes.append(f"recursion limit raised to {limit:,}")
-    if model.setup:
-        load_function(model.setup)()
-    module = __import__(model.module_name(job["scenario"]), fromlist=["run"])
-    probe = Probe(load_function(model.describe))
-    if job.get("trace"):
-        trace.install(model)
+    try:
+        scenario = Scenario(job)
+        if job["pass"] == "time":
+            return timed_values(scenario, job)
+        return one_run(scenario, job)
+    except Leaked as exc:
+        return {"status": "error", "error": str(exc)}
 
-    prepare_runtime()
-    gc.collect()
-    fds_before = open_fds()
-    threads_before = set(threading.enumerate())  # the main thread, and any a runtime keeps for good
+
+def one_run(scenario, job):
+    """The check, traced and memory passes: one run in this fresh process, its memory and stack picture."""
+    params = job["params"]
     before = psutil.Process().memory_full_info()
     if job["pass"] == "traced":
         tracemalloc.start()
-    started = time.perf_counter()
-    result = module.run(params, probe)
-    wall_s = time.perf_counter() - started - probe.spent_s
+    result, probe, wall_s, cpu_s = scenario.run(params)
     traced_peak = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else None
     tracemalloc.stop()
-
-    if probe.stack is None:
-        raise RuntimeError("the scenario never called probe.snapshot()")
-    leak = leaks(fds_before, threads_before)
-    if leak:
-        return {"status": "error", "error": leak}
     outcome = {
         "status": "ok",
         "error": None,
         "digest": digest(result),
         "result_preview": canonical_json(result)[:200],
         "wall_s": wall_s,
+        "cpu_s": cpu_s,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "rss_delta_bytes": probe.memory["rss_bytes"] - before.rss,
         "uss_delta_bytes": probe.memory["uss_bytes"] - before.uss,
         "traced_peak_bytes": traced_peak,
         "stack": probe.stack,
         "records": probe.records,
-        "notes": notes,
+        "notes": scenario.notes,
         # What of the canonical result a reader wants to see, not only its digest.
-        "result_summary": spec.summarize(result) if hasattr(spec, "summarize") else None,
+        "result_summary": scenario.spec.summarize(result) if hasattr(scenario.spec, "summarize") else None,
     }
     if job.get("trace"):
         outcome["switches"] = trace.switches()  # the same events --trace printed, for the switch timeline
-    baseline = getattr(spec, "BASELINE", None)
-    if baseline and job["pass"] == "time" and not job.get("trace"):
-        outcome["baseline_ns_per_op"] = load_function(baseline[0])(spec.ops(params))
+    return outcome
+
+
+def timed_values(scenario, job):
+    """The timed pass: warm-up, calibration (unless job["loops"] is given), then the values.
+
+    Each value is the mean wall (and CPU) time of `loops` back-to-back runs; the
+    digests of all runs, warm-up included, come back for the harness to check."""
+    params = job["params"]
+    result, warm_probe, warm_s, _cpu = scenario.run(params)  # the in-process warm-up: imports, caches, allocator
+    digests = {digest(result)}
+    loops = job.get("loops")
+    if loops is None:
+        loops = 1
+        while warm_s < VALUE_MIN_S and loops < MAX_LOOPS:
+            # Too short for a value: grow the loop count (at most 10x a step) and time a batch of that
+            # many, warm, until a batch lasts VALUE_MIN_S; these runs are warm-up too, and checked.
+            loops = min(MAX_LOOPS, math.ceil(loops * min(10.0, 1.2 * VALUE_MIN_S / max(warm_s, 1e-6))))
+            warm_s = 0.0
+            for _ in range(loops):
+                result, _probe, wall_s, _cpu = scenario.run(params, timed=True)
+                warm_s += wall_s
+                digests.add(digest(result))
+            scenario.check_leaks()
+    walls, cpus = [], []
+    for _ in range(job["values"]):
+        wall = cpu = 0.0
+        for _ in range(loops):
+            result, _probe, wall_s, cpu_s = scenario.run(params, timed=True)
+            wall, cpu = wall + wall_s, cpu + cpu_s
+            digests.add(digest(result))
+        scenario.check_leaks()
+        walls.append(wall / loops)
+        cpus.append(cpu / loops)
+    outcome = {"status": "ok", "error": None, "digests": sorted(digests), "result_preview": canonical_json(result)[:200],
+               "wall_values": walls, "cpu_values": cpus, "loops": loops, "notes": scenario.notes,
+               "stack": warm_probe.stack}  # the warm-up's, for a test that a timed pass sees what the check saw
+    baseline = getattr(scenario.spec, "BASELINE", None)
+    if baseline and not job.get("trace"):
+        outcome["baseline_ns_per_op"] = load_function(baseline[0])(scenario.spec.ops(params))
     return outcome
 
 

@@ -14,6 +14,15 @@ and optionally:
                the default (500, 2,500) would be too heavy
   BASELINE     ("module:function", description): a bare cost the worker measures
                in the same process, so ns per op can be put in proportion
+  TIME_BY      the parameter a timed value may be made shorter by (rounds, items...),
+               when a run at the requested size lasts longer than a value needs;
+               the result is still checked at the requested size
+               (harness/pipeline.py timed_params), and the JSON's timing.params
+               says what was timed
+  timed_size(value, params)  a smaller TIME_BY value made one the spec accepts
+               (spawn: a power of 10) or large enough to time the same thing
+  TIME_BY_REPEATS  True when TIME_BY only repeats a step, so what is alive at once
+               does not depend on it: the tracemalloc run may then use the timed size
   summarize(result)  JSON data from the result worth printing beside its digest
   recursion_limit(params)  the recursion limit the worker must set first
   fds_needed(params)  file descriptors the busiest process holds; the harness checks

@@ -31,6 +31,7 @@ MODELS = {
     "fake-leak-gevent": _model("fake-leak-gevent", "leak_gevent"),
     "fake-leak-asyncio": _model("fake-leak-asyncio", "leak_asyncio"),
     "fake-hungry": _model("fake-hungry", "hungry"),
+    "fake-drift": _model("fake-drift", "drift"),
 }
 
 # Everything a leaking model leaves behind stays referenced here, so the garbage
@@ -125,6 +126,17 @@ def run_leak_asyncio(params, probe):
 
     snapshot_self(probe)
     return runner.run(main())
+
+
+RUNS = []  # one entry per run of fake-drift in this process
+
+
+def run_drift(params, probe):
+    """The right result on its first two runs in a process (the check, the warm-up), a wrong
+    one from the third on: only a harness that checks every timed run catches it."""
+    RUNS.append(1)
+    snapshot_self(probe)
+    return reference_result(params) if len(RUNS) <= 2 else {"not": "the reference"}
 
 
 __all__ = ["MODELS", "time"]

@@ -62,6 +62,14 @@ BAD_INPUT = {
                                      "--param", "rounds=6"],
     # a threads model named in --models beyond its limit, refused before any run by sweep as by run
     "sweep of threads beyond their limit": ["sweep", "spawn", "--models", "threads", "--param", "leaves=10,100000"],
+    # timing plans and pyperf files
+    "fast and rigorous at once": ["run", "pingpong", "--fast", "--rigorous"],
+    "values zero": ["run", "pingpong", "--values", "0"],
+    "values not a number": ["run", "pingpong", "--values", "many"],
+    "pyperf path is a directory": ["run", "pingpong", "--pyperf", "/tmp"],
+    "pyperf in a missing folder": ["run", "pingpong", "--pyperf", "/nonexistent/dir/a.json"],
+    "pyperf and json the same file": ["run", "pingpong", "--json", "/tmp/same.json", "--pyperf", "/tmp/same.json"],
+    "sweep values above 100": ["sweep", "generator", "--param", "items=10,20", "--values", "101"],
 }
 
 HUGE = "9" * 5_000  # past int()'s 4,300-digit limit, where int() itself says "invalid literal"

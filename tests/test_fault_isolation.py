@@ -36,9 +36,9 @@ def test_a_model_that_leaks_is_reported_as_that_models_error(tmp_path):
     assert proc.returncode == 1, proc.stderr
     models = json.loads(path.read_text())["models"]
     assert {model["status"] for model_id, model in models.items() if model_id != "gevent"} == {"error"}
-    assert models["fake-leak"]["error"] == "warm-up: leak: 2 fds left open, 1 greenlet still suspended"
-    assert models["fake-leak-gevent"]["error"] == "warm-up: leak: 1 greenlet still suspended"
-    assert models["fake-leak-asyncio"]["error"] == "warm-up: leak: 1 asyncio task still pending"
+    assert models["fake-leak"]["error"] == "check: leak: 2 fds left open, 1 greenlet still suspended"
+    assert models["fake-leak-gevent"]["error"] == "check: leak: 1 greenlet still suspended"
+    assert models["fake-leak-asyncio"]["error"] == "check: leak: 1 asyncio task still pending"
     assert models["gevent"]["status"] == "ok"  # the hub's own fds and greenlet are not a leak
 
 

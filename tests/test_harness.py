@@ -30,8 +30,14 @@ def test_result_json_has_every_documented_field_with_its_type(pingpong_result):
         assert entry["status"] == "ok" and entry["error"] is None
         assert entry["digest"] == result["reference_digest"]
         assert entry["ops"] == 400
-        assert entry["wall_s"]["median"] > 0 and len(entry["wall_s"]["runs"]) == 1
-        assert entry["ns_per_op"] > 0
+        wall = entry["wall_s"]
+        assert wall["median"] > 0 and len(wall["values"]) == 3 and wall["processes"] == 1  # --repeat 1: 1 x 3
+        assert wall["min"] <= wall["mean"] <= wall["max"] and wall["stdev"] >= 0
+        assert wall["ci95"][0] <= wall["mean"] <= wall["ci95"][1]
+        assert len(entry["cpu_s"]["values"]) == 3 and entry["cpu_s"]["mean"] > 0
+        assert isinstance(entry["noisy"], bool)
+        assert entry["timing"]["params"] == result["params"] and entry["timing"]["loops"] >= 1
+        assert entry["ns_per_op"] == pytest.approx(wall["mean"] / 400 * 1e9)
         memory = entry["memory"]
         assert memory["peak_rss_bytes"] > 0 and memory["traced_peak_bytes"] > 0
         assert isinstance(memory["rss_delta_bytes"], int) and isinstance(memory["uss_delta_bytes"], int)

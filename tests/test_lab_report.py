@@ -41,7 +41,7 @@ def test_report_has_environment_claims_and_a_section_per_scenario(tiny_report):
 def test_every_point_has_a_comparison_table(tiny_report):
     results, _page, text = tiny_report
     points = sum(len(sweep.tiny_points) for sweep in lab_sweeps.SWEEPS)
-    assert text.count("<th>ns/op</th>") == points
+    assert text.count("<th>ns/op [95% CI]</th>") == points
 
 
 @pytest.mark.slow

@@ -1,33 +1,88 @@
-"""Trust in figures: a timing whose repeats spread by more than 20% is flagged."""
+"""Trust in figures: the statistics of a timing, and the rule that flags it as noisy.
+
+The rule (harness/stats.py, stated in the README): noisy when fewer than 3
+values, a stdev above 10% of the mean, or a 95% interval half-width above 5%
+of the mean. Each way in and the way out is tested, at several value counts.
+"""
+
+import math
+import statistics
 
 import pytest
 
-from harness import pipeline, report
+from harness import pipeline, report, stats
 
 
-def outcome(wall_s):
-    return {"wall_s": wall_s, "digest": "d", "peak_rss_bytes": 1, "rss_delta_bytes": 1, "uss_delta_bytes": 1,
-            "stack": {"tasks": 1, "frames_per_task": 1.0, "c_stack_bytes_per_task": 1.0, "frame_bytes_per_task": None},
+def check(stack=None):
+    return {"digest": "d", "peak_rss_bytes": 1, "rss_delta_bytes": 1, "uss_delta_bytes": 1,
+            "stack": stack or {"tasks": 1, "frames_per_task": 1.0, "c_stack_bytes_per_task": 1.0,
+                               "frame_bytes_per_task": None},
             "records": {}, "notes": []}
 
 
-def summarize(walls):
-    return pipeline.summarize_model([outcome(wall) for wall in walls], None, [], ops=10)
+def summarize(walls, processes=1):
+    plan = pipeline.Plan("test", processes, len(walls) // processes, True)
+    return pipeline.summarize_model(check(), None, [], 10, {"n": 10}, walls, [wall / 2 for wall in walls],
+                                    processes, 1, plan)
+
+
+def test_summary_has_mean_stdev_and_a_t_interval_over_all_values():
+    values = [1.0, 1.1, 0.9, 1.05, 0.95, 1.0, 1.02, 0.98, 1.0]
+    wall = stats.summary(values, processes=3)
+    assert wall["mean"] == pytest.approx(statistics.fmean(values))
+    assert wall["stdev"] == pytest.approx(statistics.stdev(values))
+    half = 2.306 * statistics.stdev(values) / math.sqrt(9)  # t(0.975, 8 degrees of freedom)
+    assert wall["ci95"] == pytest.approx([wall["mean"] - half, wall["mean"] + half])
+    assert wall["values"] == values and wall["processes"] == 3
+    assert (wall["median"], wall["min"], wall["max"]) == (1.0, 0.9, 1.1)
+
+
+def test_one_value_has_no_spread_and_no_interval():
+    wall = stats.summary([0.5])
+    assert wall["stdev"] is None and wall["ci95"] is None
 
 
 @pytest.mark.parametrize("walls,noisy", [
-    ([1.0, 1.1, 1.2], False),  # max/min exactly 1.2: not above the line
-    ([1.0, 1.0, 1.21], True),
-    ([2.0, 1.0], True),
-    ([0.5], False),  # one run has no spread
+    ([1.0, 1.01, 0.99, 1.0, 1.005, 0.995, 1.0, 1.01, 0.99], False),  # tight: 9 values
+    ([1.0, 1.01, 0.99], False),  # tight: 3 values (half-width ~2.5% of the mean)
+    ([1.0, 1.3, 0.7, 1.0, 1.3, 0.7, 1.0, 1.3, 0.7], True),  # stdev ~26% of the mean
+    ([1.0, 1.06, 0.94], True),  # stdev 6% < 10%, but 3 values: half-width ~15% > 5%
+    ([1.0, 1.0], True),  # fewer than 3 values cannot show their spread
+    ([0.5], True),
 ])
-def test_a_model_is_noisy_exactly_when_max_over_min_exceeds_1_2(walls, noisy):
-    assert summarize(walls)["noisy"] is noisy
+def test_a_timing_is_noisy_exactly_by_the_stated_rule(walls, noisy):
+    assert stats.noisy(stats.summary(walls)) is noisy
+
+
+def test_noisy_by_stdev_alone_and_by_interval_alone():
+    # 30 values, stdev 11% of the mean, half-width ~4%: the stdev line alone fires
+    wide = [1.0 + 0.11 * (1 if index % 2 else -1) for index in range(30)]
+    wall = stats.summary(wide)
+    assert (wall["ci95"][1] - wall["ci95"][0]) / 2 < 0.05 * wall["mean"] and stats.noisy(wall)
+    # 4 values, stdev ~4.6% of the mean, half-width ~7%: the interval line alone fires
+    few = [0.95, 1.05, 0.95, 1.05]
+    wall = stats.summary(few)
+    assert wall["stdev"] < 0.10 * wall["mean"] and stats.noisy(wall)
+
+
+def test_entry_has_the_design_fields_and_ns_per_op_from_the_mean():
+    entry = summarize([1.0, 1.1, 0.9, 1.0, 1.1, 0.9], processes=2)
+    assert entry["wall_s"]["mean"] == pytest.approx(1.0)
+    assert entry["ns_per_op"] == pytest.approx(1.0 / 10 * 1e9)
+    assert entry["cpu_s"]["mean"] == pytest.approx(0.5)
+    assert entry["wall_s"]["processes"] == 2 and len(entry["wall_s"]["values"]) == 6
+    assert isinstance(entry["noisy"], bool)
+
+
+def test_overlapping_intervals_are_within_noise_and_apart_ones_are_not():
+    a, b = stats.summary([1.0, 1.01, 0.99]), stats.summary([1.005, 1.015, 0.995])
+    c = stats.summary([2.0, 2.01, 1.99])
+    assert stats.overlap(a, b) and not stats.overlap(a, c)
 
 
 def test_the_table_says_noisy_only_for_the_noisy_model():
-    result = {"scenario": "s", "params": {}, "match": True,
-              "models": {"steady": summarize([1.0, 1.05]), "shaky": summarize([1.0, 1.5])}}
+    result = {"scenario": "s", "params": {"n": 10}, "match": True,
+              "models": {"steady": summarize([1.0, 1.01, 0.99]), "shaky": summarize([1.0, 1.5, 0.6])}}
     lines = report.render(result).splitlines()
     assert "noisy" in next(line for line in lines if line.startswith("shaky "))
     assert "noisy" not in next(line for line in lines if line.startswith("steady "))

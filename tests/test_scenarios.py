@@ -23,11 +23,15 @@ def small_params(name):
 
 
 @pytest.mark.parametrize("name,model", CASES, ids=[f"{name}-{model}" for name, model in CASES])
-def test_every_model_agrees_with_the_sequential_reference(name, model):
+def test_every_model_agrees_with_the_sequential_reference_run_after_run_in_one_process(name, model):
+    """The timed pass runs a scenario several times in one worker: a warm-up and two values of
+    one run each. Every run must give the reference and leave nothing behind for the next."""
     spec, params = small_params(name)
-    outcome = run_worker({"scenario": name, "model": model, "params": params, "pass": "time"}, timeout=120)
+    job = {"scenario": name, "model": model, "params": params, "pass": "time", "values": 2, "loops": 1}
+    outcome = run_worker(job, timeout=120)
     assert outcome["status"] == "ok", outcome.get("error")
-    assert outcome["digest"] == digest(spec.reference(params))
+    assert outcome["digests"] == [digest(spec.reference(params))]  # the distinct digests of all three runs
+    assert len(outcome["wall_values"]) == 2 and all(value > 0 for value in outcome["wall_values"])
     assert outcome["stack"]["tasks"] >= 1
     assert outcome["stack"]["frames_per_task"] >= 1
 

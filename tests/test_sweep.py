@@ -30,7 +30,8 @@ def test_sweep_json_holds_one_full_run_result_per_value(deep_chain_sweep):
         assert set(point["models"]) == {"greenlet", "gevent", "asyncio"}
         for entry in point["models"].values():
             assert entry["status"] == "ok" and entry["digest"] == point["reference_digest"]
-            assert entry["ns_per_op"] > 0 and len(entry["wall_s"]["runs"]) == 1
+            assert entry["ns_per_op"] > 0 and len(entry["wall_s"]["values"]) == 3  # --repeat 1: 1 process x 3
+            assert entry["timing"]["params"] == point["params"]  # a sweep times each point at its own size
             assert entry["stack"]["frames_per_task"] >= point["params"]["depth"]
 
 

@@ -64,4 +64,4 @@ def test_a_thread_left_running_is_that_models_leak():
                            "--repeat", "1", "--models", "fake-leak-threads,threads"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
-    assert "warm-up: leak: 1 thread still running" in proc.stdout
+    assert "check: leak: 1 thread still running" in proc.stdout

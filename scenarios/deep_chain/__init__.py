@@ -37,6 +37,14 @@ PARAMS = (
 TASK_COUNT = ("tasks", 1)  # one task per chain; the driver is a constant
 SMALL = {"depth": 50, "suspensions": 7, "tasks": 3}  # quick correctness check in the tests
 IDLE = {"suspensions": 4}  # memory-slope runs need live chains, not long ones
+TIME_BY = "suspensions"  # a shorter timed value resumes the same chains fewer times
+TIME_BY_REPEATS = True  # ...and nothing more is alive at once, so the tracemalloc run may use that size too
+TIMED_SUSPENSIONS_MIN = 1_000  # a run walks down each chain once; over 1,000 resumes that stays a small part
+
+
+def timed_size(suspensions, params):
+    """At least TIMED_SUSPENSIONS_MIN suspensions (or all there are) in a shorter timed value."""
+    return max(suspensions, min(params["suspensions"], TIMED_SUSPENSIONS_MIN))
 
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
 

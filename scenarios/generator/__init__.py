@@ -11,6 +11,8 @@ from scenarios.spec import Param
 SUMMARY = "a producer hands items to a consumer one at a time, each across one switch"
 
 PARAMS = (Param("items", 100_000, 1, 10_000_000, "values the producer makes, one per hand-over"),)
+TIME_BY = "items"  # a shorter timed value hands over fewer items, each the same hand-over
+TIME_BY_REPEATS = True  # ...and nothing more is alive at once, so the tracemalloc run may use that size too
 
 SMALL = {"items": 101}  # quick correctness check in the tests
 

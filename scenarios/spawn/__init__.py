@@ -39,6 +39,15 @@ def is_power_of_ten(value):
 PARAMS = (PowerOfTen("leaves", 100_000, 10, 10_000_000, "leaves of the tree, a power of 10 (tasks: about 1.11x)"),)
 
 SMALL = {"leaves": 1000}  # quick correctness check in the tests
+TIME_BY = "leaves"  # a shorter timed value builds a smaller tree of the same shape (the check run builds the full one)
+
+
+def timed_size(leaves, _params):
+    """The power of 10 nearest `leaves` on a log scale (at least 10): a tree the spec accepts."""
+    size = FANOUT
+    while size * FANOUT <= leaves * 3.16:  # 3.16 ~ sqrt(10): round half-way in log10
+        size *= FANOUT
+    return size
 
 
 def tasks(leaves):

@@ -1,0 +1,81 @@
+"""Timings as a pyperf BenchmarkSuite: `--pyperf FILE` on run and sweep.
+
+One benchmark per (scenario, model) — per (scenario, point, model) in a sweep —
+named "scenario/model" ("scenario[axis=value]/model"), one pyperf Run per timed
+worker process holding the values that process took after its warm-up. Values
+are in SECONDS PER OP (one suspend/resume operation of the scenario, as in
+ns_per_op): a value is seconds per run at timing.params divided by that run's
+ops, so files from runs timed at different sizes still compare. The metadata
+carries loops (runs averaged per value), inner_loops (ops per run) and the
+lab's environment. The file is written with pyperf's own API, so
+`python -m pyperf stats|hist|compare_to` read it.
+"""
+
+import os
+
+import pyperf
+
+
+
+
+def _metadata(result, entry, name):
+    env = result.get("environment") or {}
+    timing = entry["timing"]
+    metadata = {
+        "name": name,
+        "unit": "second",
+        "description": f"{result['scenario']} on {entry.get('model', name.split('/')[-1])}: seconds per op",
+        "loops": timing["loops"] or 1,
+        "inner_loops": timing["ops"],
+        "python_version": env.get("python"),
+        "python_implementation": env.get("implementation"),
+        "platform": env.get("platform"),
+        "cpu_model_name": env.get("cpu"),
+        "cpu_count": env.get("cores"),
+        "fiberlab_plan": timing["plan"],
+        "fiberlab_params": ", ".join(f"{key}={value}" for key, value in timing["params"].items()),
+        "fiberlab_greenlet": env.get("greenlet"),
+        "fiberlab_gevent": env.get("gevent"),
+    }
+    return {key: value for key, value in metadata.items() if value not in (None, "")}
+
+
+def benchmark(result, model_key, entry, name):
+    """A pyperf.Benchmark from one model's entry: a Run per timed process."""
+    values = entry["wall_s"]["values"]
+    per_process = entry["timing"]["values_per_process"]
+    ops = entry["timing"]["ops"]
+    metadata = _metadata(result, entry, name)
+    runs = [pyperf.Run([value / ops for value in values[start:start + per_process]], warmups=None,
+                       metadata=metadata, collect_metadata=False)
+            for start in range(0, len(values), per_process)]
+    return pyperf.Benchmark(runs)
+
+
+def suite(results):
+    """pyperf.BenchmarkSuite of [(run result, label or None)]; models that failed are left out."""
+    benchmarks = []
+    for result, label in results:
+        where = f"{result['scenario']}[{label}]" if label else result["scenario"]
+        for model_key, entry in result["models"].items():
+            if entry["status"] == "ok" and entry.get("timing"):
+                benchmarks.append(benchmark(result, model_key, entry, f"{where}/{model_key}"))
+    return pyperf.BenchmarkSuite(benchmarks) if benchmarks else None
+
+
+def write(path, results):
+    """Write the suite to PATH atomically (a temporary file beside it, then a rename); nothing if no model ran."""
+    data = suite(results)
+    if data is None:
+        return
+    tmp = f"{path}.tmp-{os.getpid()}"
+    try:
+        data.dump(tmp, compact=False, replace=True)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+

@@ -1,0 +1,119 @@
+"""Timing a reader can trust: values after an in-process warm-up in several processes,
+a shorter value only where the plan and the spec allow it, every timed run checked,
+and a pyperf file that pyperf itself reads."""
+
+import json
+import subprocess
+import sys
+
+import pyperf
+import pytest
+
+import scenarios
+from harness import pipeline
+from tests.conftest import run_cli
+
+DEFAULT, RIGOROUS = pipeline.PLANS["default"], pipeline.PLANS["rigorous"]
+
+
+def test_a_short_run_is_timed_at_the_requested_size():
+    spec = scenarios.load("pingpong")
+    params = {"rounds": 100_000, "pairs": 1}
+    assert pipeline.timed_params(spec, params, pipeline.VALUE_MAX_S, DEFAULT) is params
+
+
+def test_a_long_run_is_timed_at_a_smaller_size_of_the_time_by_parameter():
+    spec = scenarios.load("pingpong")
+    params = {"rounds": 100_000, "pairs": 3}
+    timed = pipeline.timed_params(spec, params, 4.0, DEFAULT)  # 4 s a run: a run of ~60 ms plays 1.5% of it
+    assert timed == {"rounds": round(100_000 * pipeline.VALUE_TARGET_S / 4.0), "pairs": 3}
+    assert timed["rounds"] < 100_000 / 10
+
+
+def test_rigorous_times_the_requested_size_however_long_a_run_is():
+    spec = scenarios.load("pingpong")
+    params = {"rounds": 100_000, "pairs": 1}
+    assert pipeline.timed_params(spec, params, 40.0, RIGOROUS) is params
+
+
+def test_a_smaller_size_never_goes_below_the_parameter_minimum():
+    spec = scenarios.load("pingpong")
+    assert pipeline.timed_params(spec, {"rounds": 10, "pairs": 1}, 100.0, DEFAULT) == {"rounds": 2, "pairs": 1}
+
+
+def test_spawn_is_timed_on_a_tree_the_spec_accepts():
+    spec = scenarios.load("spawn")
+    timed = pipeline.timed_params(spec, {"leaves": 100_000}, 1.0, DEFAULT)  # 6,000 -> 10,000 (nearest on log scale)
+    assert timed == {"leaves": 10_000}
+    spec.PARAMS[0].check(timed["leaves"])
+
+
+def test_the_tracemalloc_run_follows_the_timed_size_only_where_time_by_only_repeats():
+    pingpong, spawn = scenarios.load("pingpong"), scenarios.load("spawn")
+    assert pipeline.traced_params(pingpong, {"rounds": 100_000}, {"rounds": 2_000}) == {"rounds": 2_000}
+    assert pipeline.traced_params(spawn, {"leaves": 100_000}, {"leaves": 10_000}) == {"leaves": 100_000}
+
+
+def test_a_sweep_times_every_point_at_its_own_size():
+    assert not pipeline.plan_for_sweep(DEFAULT).size_values
+    assert pipeline.plan_for_sweep(DEFAULT).processes == DEFAULT.processes
+
+
+def test_deep_chain_keeps_a_thousand_suspensions_in_a_shorter_value():
+    spec = scenarios.load("deep_chain")
+    params = {"depth": 10_000, "suspensions": 10_000, "tasks": 1}
+    assert pipeline.timed_params(spec, params, 60.0, DEFAULT)["suspensions"] == 1_000
+    assert pipeline.timed_params(spec, dict(params, suspensions=500), 60.0, DEFAULT)["suspensions"] == 500
+
+
+def test_a_model_wrong_only_in_a_later_timed_run_is_a_mismatch(tmp_path):
+    path = tmp_path / "out.json"
+    proc = run_cli("run", "generator", "--param", "items=50", "--fast", "--models", "greenlet,fake-drift",
+                   "--json", str(path), extra_models=True)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    models = json.loads(path.read_text())["models"]
+    assert models["greenlet"]["status"] == "ok"
+    assert models["fake-drift"]["status"] == "mismatch" and models["fake-drift"]["error"].startswith("timing 1/1")
+
+
+@pytest.fixture(scope="module")
+def pingpong_default(tmp_path_factory):
+    """The default plan (3 processes x 3 values) at a small size, with both output files."""
+    folder = tmp_path_factory.mktemp("timing")
+    proc = run_cli("run", "pingpong", "--param", "rounds=2000", "--param", "pairs=1", "--models", "greenlet,asyncio",
+                   "--json", str(folder / "out.json"), "--pyperf", str(folder / "a.json"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads((folder / "out.json").read_text()), folder
+
+
+def test_default_plan_gives_nine_values_from_three_processes_with_their_statistics(pingpong_default):
+    result, _ = pingpong_default
+    for entry in result["models"].values():
+        wall, cpu = entry["wall_s"], entry["cpu_s"]
+        assert len(wall["values"]) == 9 and wall["processes"] == 3 and len(cpu["values"]) == 9
+        assert len(wall["ci95"]) == 2 and wall["ci95"][0] < wall["mean"] < wall["ci95"][1]
+        assert wall["stdev"] > 0 and isinstance(entry["noisy"], bool)
+    # A pingpong of 2,000 rounds takes a few ms on greenlets: a value averages several runs to last 50 ms.
+    assert result["models"]["greenlet"]["timing"]["loops"] > 1
+
+
+def test_pyperf_reads_the_file_and_its_values_are_seconds_per_op(pingpong_default):
+    result, folder = pingpong_default
+    suite = pyperf.BenchmarkSuite.load(str(folder / "a.json"))
+    assert sorted(suite.get_benchmark_names()) == ["pingpong/asyncio", "pingpong/greenlet"]
+    for model_id, entry in result["models"].items():
+        bench = suite.get_benchmark(f"pingpong/{model_id}")
+        assert bench.get_nrun() == 3
+        ops = entry["timing"]["ops"]
+        assert bench.get_values() == pytest.approx([value / ops for value in entry["wall_s"]["values"]])
+        assert bench.mean() * 1e9 == pytest.approx(entry["ns_per_op"])
+
+
+def test_pyperf_stats_and_compare_to_work_on_lab_files(pingpong_default):
+    _, folder = pingpong_default
+    stats = subprocess.run([sys.executable, "-m", "pyperf", "stats", str(folder / "a.json")],
+                           capture_output=True, text=True)
+    assert stats.returncode == 0 and "pingpong/greenlet" in stats.stdout and "Mean +- std dev" in stats.stdout
+    compare = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", str(folder / "a.json"),
+                              str(folder / "a.json")], capture_output=True, text=True)
+    assert compare.returncode == 0, compare.stderr
