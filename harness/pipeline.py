@@ -130,7 +130,7 @@ PLANS = {
 }
 # A value must last >= 50 ms (harness/worker.py VALUE_MIN_S); much more only costs time: the default
 # plan runs 12 values and warm-ups per model, 29 models in `make run-scenario`.
-VALUE_MAX_S = 0.15  # a run longer than this is timed at a smaller size (if the plan and the spec allow)
+VALUE_MAX_S = 0.12  # a run longer than this is timed at a smaller size (if the plan and the spec allow)
 VALUE_TARGET_S = 0.06  # the run length such a smaller size aims at
 MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, tracemalloc, slope) run this many at once
 
