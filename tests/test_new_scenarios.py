@@ -146,7 +146,7 @@ def test_a_model_that_skips_a_finally_is_caught_as_a_mismatch():
                            "--repeat", "1", "--param", "tasks=4", "--param", "depth=5", "--param", "timeout_ms=1"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "fake-skip-finally: mismatch: warm-up: result differs from the reference" in done.stdout
+    assert "fake-skip-finally: mismatch: check: result differs from the reference" in done.stdout
     assert "NOT every model matched the reference: fake-skip-finally did not" in done.stdout
 
 
