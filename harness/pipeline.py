@@ -6,7 +6,7 @@ worker processes and returns the result in DESIGN.md's format. Per model:
   two waves over all models: first the check (one run at the requested size:
   the result compared with the reference, memory and stack), then one
   tracemalloc run and small runs at two task counts for the memory slope
-  (the check's CPU time decides the timed size, which the tracemalloc run may
+  (the check's wall time decides the timed size, which the tracemalloc run may
   use: traced_params);
 - then, alone on the machine, the timed processes of the Plan: each warms up
   in-process and takes several values (harness/worker.py), every run's result
@@ -283,9 +283,10 @@ def run_models(scenario, spec, params, reference_digest, model_ids, plan, timeou
             progress.print(outcome["stdout"].rstrip("\n"))
         entries[model_id] = checked(outcome, label, expected, params, ops)
         if entries[model_id] is None:
-            # The check's CPU time, not its wall: it ran beside another untimed run, and on a busy
-            # machine its wall time would make the timed size several times too small.
-            sizes[model_id] = timed_params(spec, params, outcome["cpu_s"], plan)
+            # The check's wall time: threads and fairness wait far longer than they compute, so CPU
+            # time would time them at their full size. On a busy machine the size comes out smaller
+            # (timing.params says which); values still last >= 50 ms (the worker's loop count).
+            sizes[model_id] = timed_params(spec, params, outcome["wall_s"], plan)
     # Wave 2: the memory runs of the models that passed; then each model's timing, alone.
     jobs = {model_id: memory_jobs(spec, params, sizes[model_id], memory_passes and not trace, slope_runs)
             for model_id in sizes}
