@@ -123,7 +123,7 @@ def test_a_stackless_chain_too_deep_for_the_c_stack_is_reported_as_such(tmp_path
     assert proc.returncode == 1
     entry = json.loads(path.read_text())["models"]["coroutines"]
     assert entry["status"] == "crashed"
-    assert entry["error"].startswith("warm-up: C stack exhausted at depth 40,000 (resume recursion")
+    assert entry["error"].startswith("check: C stack exhausted at depth 40,000 (resume recursion")
 
 
 def test_harness_list_gives_each_models_measured_maximum_depth():
