@@ -73,7 +73,7 @@ def run_oom(params, probe):
 
 def run_hungry(params, probe):
     """pingpong's right result, holding 200 KiB per pair while it is computed: fine at a
-    few pairs, a MemoryError under --memory-limit 300 at the 2,500-pair memory-slope run."""
+    few pairs, a MemoryError under --memory-limit 150 at the 1,000-pair memory-slope run."""
     from scenarios import pingpong
 
     hoard = bytearray(params["pairs"] * 200 * 1024)

@@ -187,7 +187,7 @@ def test_a_result_that_fails_midway_through_writing_leaves_the_old_file_and_no_t
 def test_a_memory_slope_run_beyond_the_memory_limit_costs_the_slope_not_the_model(tmp_path):
     path = tmp_path / "out.json"
     proc = run_cli("run", "pingpong", "--param", "pairs=1", "--param", "rounds=20", "--repeat", "1",
-                   "--memory-limit", "300", "--models", "fake-hungry", "--json", str(path), extra_models=True)
+                   "--memory-limit", "150", "--models", "fake-hungry", "--json", str(path), extra_models=True)
     assert proc.returncode == 0, proc.stderr
     entry = json.loads(path.read_text())["models"]["fake-hungry"]
     assert entry["status"] == "ok"
