@@ -141,9 +141,9 @@ def with_interval(entry, scale=1.0, invert=False):
     (a rate: messages per second), its interval flipped. The interval is None when
     there is only one value."""
     interval = report.ns_interval(entry)
-    if invert:
+    if invert:  # an interval reaching 0 or below (very noisy values) has no finite inverse: none drawn
         value = scale / entry["ns_per_op"]
-        return value, (scale / interval[1], scale / interval[0]) if interval else None
+        return value, (scale / interval[1], scale / interval[0]) if interval and interval[0] > 0 else None
     return entry["ns_per_op"] * scale, (interval[0] * scale, interval[1] * scale) if interval else None
 
 
