@@ -314,3 +314,27 @@ async def snapshot(probe, tasks):
         probe.snapshot(tasks)
 
     await run_now(look, name="probe")  # -> probe task; back when it is done
+
+
+class Event:
+    """An event tasks wait for: `await wait()` parks until set(); set() queues every waiter.
+
+    The waiter list is where a waiting task is found again; set() is not a
+    suspension, its waiters run when the setter next awaits."""
+
+    __slots__ = ("is_set", "_waiters")
+
+    def __init__(self):
+        self.is_set = False
+        self._waiters = []  # tasks parked in wait(), in arrival order
+
+    async def wait(self):
+        if not self.is_set:
+            self._waiters.append(current())
+            await park()  # -> next ready task; back once set() queued us
+
+    def set(self):
+        self.is_set = True
+        for task in self._waiters:
+            ready(task)
+        self._waiters.clear()

@@ -5,6 +5,7 @@ switch point), then channel.py, then introspect.py (what the probe reads).
 """
 
 from fibers.channel import Channel
+from fibers.event import Event
 from fibers.scheduler import (
     create,
     current,
@@ -34,6 +35,7 @@ def snapshot(probe, tasks):
 __all__ = [
     "snapshot",
     "Channel",
+    "Event",
     "create",
     "current",
     "join",

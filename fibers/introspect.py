@@ -1,11 +1,21 @@
 """What a suspended fiber holds: its Python frames and its saved C stack.
 
 Used by the probe for the greenlet and gevent models (a gevent greenlet is a
-greenlet). greenlet copies a suspended greenlet's slice of the C stack to the
-heap lazily, only when another greenlet needs that stack region, so
-`_stack_saved` is meaningful only after other fibers have run — the probe
-runs in a fiber of its own, which is after.
+greenlet). A fiber holds two stacks' worth of state of its own:
+- a slice of the C stack, which greenlet copies to the heap (`_stack_saved`)
+  lazily, only when another greenlet needs that stack region. How much is
+  copied therefore depends on where the fiber started and what ran since;
+  the schedulers start every probe from their loop (fibers.run_now, gevent's
+  hub), so when the probe reads it every unit's slice has been copied whole;
+- on CPython 3.11+, its Python frames, which live in data-stack chunks that
+  the greenlet owns (saved and restored with it on every switch), not in
+  objects. sys.getsizeof of each frame gives their size; walking gr_frame and
+  f_back materialises a frame object per frame, which is why the probe reads
+  memory before it calls describe().
+Neither part is the whole: the USS slope (memory.bytes_per_task) is.
 """
+
+import sys
 
 
 def python_frames(fiber):
@@ -20,8 +30,9 @@ def python_frames(fiber):
 
 def describe(fiber):
     """Stack picture of one suspended fiber, in the probe's vocabulary."""
+    frames = python_frames(fiber)
     return {
-        "frames": len(python_frames(fiber)),
-        "c_stack_bytes": fiber._stack_saved,
-        "frame_bytes": None,  # a fiber's frames live on its thread's data stack, not in objects
+        "frames": len(frames),
+        "c_stack_bytes": fiber._stack_saved,  # the C stack copied to the heap
+        "frame_bytes": sum(sys.getsizeof(frame) for frame in frames),  # its frames, on its own data-stack chunks
     }

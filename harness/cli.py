@@ -56,7 +56,15 @@ def add_run_options(parser):
                         help="cap each worker's address space; a model that exceeds it fails with MemoryError")
     parser.add_argument("--json", metavar="PATH", help="write the result as JSON to PATH")
     parser.add_argument("--trace", action="store_true", help="print every switch as [who] from -> to (small sizes)")
+    add_gc_option(parser)
     add_python_option(parser)
+
+
+def add_gc_option(parser):
+    """--gc on|off, shared by run and sweep; recorded as the result's top-level "gc"."""
+    parser.add_argument("--gc", choices=("on", "off"), default="on",
+                        help="the garbage collector in every worker: on (default, as users run) or off "
+                             "(gc.disable() before the run); time in collections is reported either way")
 
 
 def add_python_option(parser):
@@ -289,7 +297,7 @@ def cmd_run(args):
     for index, (name, spec, params) in enumerate(plans, 1):
         runnable = models_within_limits(name, params, models_with_file(name, model_ids))
         result = pipeline.run_scenario(name, spec, params, runnable, repeat, timeout,
-                                       args.trace, progress, memory_limit_bytes, pythons)
+                                       args.trace, progress, memory_limit_bytes, pythons, gc_mode=args.gc)
         progress.clear()
         results.append(result)
         if index == len(plans) and args.json_target:

@@ -130,8 +130,9 @@ def failed(status, error, ops):
 
 
 def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeout, trace, progress,
-              memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True):
-    """interpreter: None for this one (sys.executable), else a prepared harness.interpreters.Interpreter."""
+              memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True, gc_mode="on"):
+    """interpreter: None for this one (sys.executable), else a prepared harness.interpreters.Interpreter.
+    gc_mode: "on" or "off" (every worker disables the garbage collector before the run)."""
     ops = spec.ops(params)
     timed, traced, slope_points, slope_note = [], None, [], None
     python = interpreter.python if interpreter else sys.executable
@@ -139,7 +140,7 @@ def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeou
     for label, pass_, run_params in plan_runs(spec, params, repeat, trace, memory_passes, slope_runs):
         progress(f"{scenario} · {shown_as} · {label}")
         job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
-               "memory_limit_bytes": memory_limit_bytes}
+               "memory_limit_bytes": memory_limit_bytes, "gc": gc_mode}
         outcome = run_worker(job, timeout, python)
         if trace and outcome.get("stdout"):
             progress.print(outcome["stdout"].rstrip("\n"))
@@ -187,8 +188,14 @@ def summarize_model(timed, traced, slope_points, ops):
         # No operation at all (every connection dropped before its first echo): no cost per one.
         "ns_per_op": wall["median"] / ops * 1e9 if ops else None,
         "noisy": wall["min"] > 0 and wall["max"] / wall["min"] > NOISY_SPREAD,
+        # Time in garbage collections during run(), and its share of each run's wall time (median over runs).
+        "gc_s": _median_of(timed, "gc_s"),
+        "gc_share": _median_of([{"share": o["gc_s"] / o["wall_s"]} for o in timed
+                                if o.get("gc_s") is not None and o["wall_s"] > 0], "share"),
         "memory": {
-            "peak_rss_bytes": stats.summary([o["peak_rss_bytes"] for o in timed])["median"],
+            # The worker's own peak (VmHWM), and that peak above the RSS it had just before run().
+            "peak_rss_bytes": _median_of(timed, "peak_rss_bytes"),
+            "peak_rss_above_start_bytes": _median_of(timed, "peak_rss_above_start_bytes"),
             "rss_delta_bytes": stats.summary([o["rss_delta_bytes"] for o in timed])["median"],
             "uss_delta_bytes": stats.summary([o["uss_delta_bytes"] for o in timed])["median"],
             "traced_peak_bytes": traced["traced_peak_bytes"] if traced else None,
@@ -207,8 +214,13 @@ def summarize_model(timed, traced, slope_points, ops):
     return entry
 
 
+def _median_of(outcomes, field):
+    values = [outcome[field] for outcome in outcomes if outcome.get(field) is not None]
+    return stats.summary(values)["median"] if values else None
+
+
 def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress, memory_limit_bytes=None,
-                 interpreters=None, memory_passes=True, slope_runs=True):
+                 interpreters=None, memory_passes=True, slope_runs=True, gc_mode="on"):
     """interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
     a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
     so one model's interpreters sit together in the table), each entry also naming its
@@ -216,6 +228,7 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
     result = {
         "scenario": scenario,
         "params": params,
+        "gc": gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
         "environment": environment.describe(),
         "reference_digest": digest(spec.reference(params)),
         "match": False,
@@ -227,7 +240,7 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
         for interpreter in interpreters or [None]:
             entry = run_model(
                 scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
-                memory_limit_bytes, interpreter, memory_passes, slope_runs,
+                memory_limit_bytes, interpreter, memory_passes, slope_runs, gc_mode,
             )
             model = all_models()[model_id]
             entry["kind"] = {"stack": model.stack, "runtime": model.runtime}  # the 2x2 the table groups by

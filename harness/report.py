@@ -55,13 +55,8 @@ def human_seconds(value):
     return f"{value * 1e6:.0f} µs"
 
 
-def _stack_bytes(entry):
-    stack = entry["stack"]
-    if stack["c_stack_bytes_per_task"] is not None:
-        return "C " + human_bytes(stack["c_stack_bytes_per_task"])
-    if stack["frame_bytes_per_task"] is not None:
-        return "chain " + human_bytes(stack["frame_bytes_per_task"])
-    return "-"
+def _part(entry, field):
+    return human_bytes(entry["stack"].get(field)) if entry.get("stack") else "-"
 
 
 # Rows follow the 2x2 of stack model x runtime, so that a bare scheduler sits
@@ -84,8 +79,17 @@ def grouped(models):
     return ranked
 
 
-COLUMNS = ("model", "kind", "status", "match", "wall median (min–max)", "ns/op", "vs bare", "peak RSS",
-           "bytes/task", "frames/task", "stack/task")
+COLUMNS = ("model", "kind", "status", "match", "wall median (min–max)", "ns/op", "gc share", "vs bare", "peak RSS",
+           "bytes/task", "frames/task", "part: C stack copied", "part: frame bytes")
+# bytes/task is the whole (USS slope); the two parts are what the probe found on each suspended unit.
+PARTS_LEGEND = ("  bytes/task = what one more suspended task adds to USS (slope over two task counts), the whole; "
+                "part: C stack greenlet copied to the heap, part: sys.getsizeof of the task's Python frames")
+
+
+def gc_share(entry):
+    """Time in garbage collections as a share of wall time ("-" where the worker did not report it)."""
+    share = entry.get("gc_share")
+    return f"{share:.0%}" if share is not None else "-"
 
 
 def rows(result):
@@ -102,9 +106,11 @@ def rows(result):
         vs = f"{entry['vs_baseline']:.2f}x" if entry.get("vs_baseline") else "-"
         frames = entry["stack"]["frames_per_task"]
         yield [
-            model_id, kind, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}" if entry["ns_per_op"] is not None else "-", vs,
+            model_id, kind, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}" if entry["ns_per_op"] is not None else "-",
+            gc_share(entry), vs,
             human_bytes(entry["memory"]["peak_rss_bytes"]), human_bytes(entry["memory"]["bytes_per_task"]),
-            f"{frames:.1f}" if frames is not None else "-", _stack_bytes(entry),
+            f"{frames:.1f}" if frames is not None else "-", _part(entry, "c_stack_bytes_per_task"),
+            _part(entry, "frame_bytes_per_task"),
         ]
 
 
@@ -162,7 +168,8 @@ def records_table(result):
 def render(result):
     params = ", ".join(f"{name}={value:,}" if isinstance(value, int) and not isinstance(value, bool)
                        else f"{name}={value}" for name, value in result["params"].items())
-    out = [f"{result['scenario']}  ({params})", table(result)]
+    gc_mode = f", gc {result['gc']}" if result.get("gc") else ""
+    out = [f"{result['scenario']}  ({params}){gc_mode}", table(result), PARTS_LEGEND]
     recorded = records_table(result)
     if recorded:
         out.append(recorded)
@@ -171,6 +178,10 @@ def render(result):
             out.append(f"  {model_id}: {entry['status']}: {entry['error']}")
         for note in entry.get("notes") or []:
             out.append(f"  {model_id}: {note}")
+        reserved = (entry.get("stack") or {}).get("c_stack_reserved_bytes_per_task")
+        if reserved:
+            out.append(f"  {model_id}: each unit reserves {human_bytes(reserved)} of address space for its C stack "
+                       f"(reserved, not memory used: the touched part is in bytes/task)")
         for name, value in (entry.get("result_summary") or {}).items():
             out.append(f"  {model_id}: {name} = {shorten(value)}")
     if result.get("baseline"):

@@ -16,7 +16,7 @@ the points it finished.
 
 import scenarios
 from harness import output, pipeline, report, stats
-from harness.cli import add_python_option, parse_pythons
+from harness.cli import add_gc_option, add_python_option, parse_pythons
 from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_file,
                          models_within_limits, parse_memory_limit, parse_params, parse_run_options, refuse_models_beyond_limits,
                          refuse_models_without_file, refuse_what_cannot_fit_in_memory, write_json)
@@ -40,6 +40,7 @@ def add_parser(verbs):
                        help="also run the tracemalloc and memory-slope passes at every point (off by default: "
                             "the sweep reports time and stack, and those passes cost minutes at large sizes)")
     sweep.add_argument("--json", metavar="PATH", help="write every point's full result as JSON to PATH")
+    add_gc_option(sweep)
     add_python_option(sweep)  # columns become model@X.Y, one per model and interpreter
     return sweep
 
@@ -214,12 +215,14 @@ def main(args):
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     points, fits = [], None
-    sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points}
+    sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points,
+             "gc": args.gc}
     for index, params in enumerate(plans, 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
         runnable = models_within_limits(args.scenario, params, models)
         points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, repeat, timeout, False, where,
-                                            memory_limit_bytes, pythons, memory_passes=args.memory))
+                                            memory_limit_bytes, pythons, memory_passes=args.memory,
+                                            gc_mode=args.gc))
         fits = slopes(name, points) if numeric else None
         if args.json_target:
             write_json(args.json_target, dict(sweep, slopes=fits))

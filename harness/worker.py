@@ -12,6 +12,16 @@ Passes (job["pass"]):
 A worker that dies (signal, hard exit) leaves no out file; the harness
 reports that as the model's crash.
 
+Memory is this process's own: peak RSS is VmHWM (harness/memory_status.py;
+getrusage's ru_maxrss would be the harness's), and the peak above the RSS
+the worker had just before run(). What the probe created while describing
+(frame objects, alive until their frames return) is taken out of the peak and
+of tracemalloc's peak, and the USS/RSS deltas are read before it existed.
+
+The garbage collector: job["gc"] "on" (default, as users run) or "off"
+(gc.disable() before the run); either way the time spent in collections
+during run() is reported as gc_s (harness/gc_clock.py).
+
 Hygiene: after the scenario returns, the worker checks that it left nothing
 behind (an open fd, a fiber or gevent greenlet still suspended, an asyncio
 task still pending, a thread still running); a leak is that model's error, since a scenario that
@@ -37,7 +47,8 @@ import tracemalloc
 import psutil
 
 import scenarios
-from harness import trace
+from harness import memory_status, trace
+from harness.gc_clock import GcClock
 from harness.models import all_models, load_function
 from coroutines.bare import live_tasks as live_bare_tasks
 from coroutines.runner import leftover_tasks
@@ -131,7 +142,8 @@ def run_job(job):
     if model.setup:
         load_function(model.setup)()
     module = __import__(model.module_name(job["scenario"]), fromlist=["run"])
-    probe = Probe(load_function(model.describe))
+    # The memory-slope runs need only the memory read, not the stack picture.
+    probe = Probe(None if job["pass"] == "memory" else load_function(model.describe))
     if job.get("trace"):
         trace.install(model)
 
@@ -140,13 +152,20 @@ def run_job(job):
     fds_before = open_fds()
     threads_before = set(threading.enumerate())  # the main thread, and any a runtime keeps for good
     before = psutil.Process().memory_full_info()
+    start_rss = memory_status.rss()
+    if job.get("gc", "on") == "off":
+        gc.disable()
     if job["pass"] == "traced":
         tracemalloc.start()
-    started = time.perf_counter()
-    result = module.run(params, probe)
-    wall_s = time.perf_counter() - started - probe.spent_s
+    with GcClock() as gc_clock:
+        started = time.perf_counter()
+        result = module.run(params, probe)
+        wall_s = time.perf_counter() - started - probe.spent_s
     traced_peak = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else None
     tracemalloc.stop()
+    gc.enable()
+    peak_rss = without_probe(probe, memory_status.peak_rss(), "hwm_bytes", "rss_bytes")
+    traced_peak = without_probe(probe, traced_peak, "traced_peak_bytes", "traced_bytes")
 
     if probe.stack is None:
         raise RuntimeError("the scenario never called probe.snapshot()")
@@ -159,7 +178,12 @@ def run_job(job):
         "digest": digest(result),
         "result_preview": canonical_json(result)[:200],
         "wall_s": wall_s,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "gc": job.get("gc", "on"),
+        "gc_s": gc_clock.total_s,
+        "gc_collections": gc_clock.collections,
+        "peak_rss_bytes": peak_rss,
+        "start_rss_bytes": start_rss,
+        "peak_rss_above_start_bytes": peak_rss - start_rss if peak_rss is not None and start_rss else None,
         "rss_delta_bytes": probe.memory["rss_bytes"] - before.rss,
         "uss_delta_bytes": probe.memory["uss_bytes"] - before.uss,
         "traced_peak_bytes": traced_peak,
@@ -175,6 +199,18 @@ def run_job(job):
     if baseline and job["pass"] == "time" and not job.get("trace"):
         outcome["baseline_ns_per_op"] = load_function(baseline[0])(spec.ops(params))
     return outcome
+
+
+def without_probe(probe, peak_at_end, peak_field, created_field):
+    """A peak read at the end of the run, less what the probe created (still alive then).
+
+    The probe read the peak so far before it described anything; after that,
+    the objects describing made live until their frames return, so any later
+    peak holds them: take them out. If the peak came after they died, this
+    understates it by at most what they weigh."""
+    if peak_at_end is None or not probe.memory or probe.memory.get(peak_field) is None:
+        return peak_at_end
+    return max(probe.memory[peak_field], peak_at_end - probe.created[created_field])
 
 
 def out_of_memory(job, exc):

@@ -38,10 +38,13 @@ def test_result_json_has_every_documented_field_with_its_type(pingpong_result):
         assert isinstance(memory["bytes_per_task"], float)
         stack = entry["stack"]
         assert stack["tasks"] == 4 and stack["frames_per_task"] >= 1
-        if MODELS[model_id].stack == "stackless":
-            assert stack["frame_bytes_per_task"] > 0 and stack["c_stack_bytes_per_task"] is None
+        assert stack["frame_bytes_per_task"] > 0  # every model's Python frames, as a part
+        if MODELS[model_id].stack == "stackless" or model_id == "threads":
+            assert stack["c_stack_bytes_per_task"] is None  # nothing copied: on no C stack, or on the thread's own
         else:
-            assert stack["c_stack_bytes_per_task"] > 0 and stack["frame_bytes_per_task"] is None
+            assert stack["c_stack_bytes_min"] <= stack["c_stack_bytes_per_task"] <= stack["c_stack_bytes_max"]
+            assert stack["c_stack_bytes_min"] > 0
+        assert result["gc"] == "on" and entry["gc_s"] >= 0 and 0 <= entry["gc_share"] <= 1
 
 
 def test_table_names_every_model_and_says_all_matched(pingpong_result):
