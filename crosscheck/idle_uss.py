@@ -1,7 +1,9 @@
 """Probe-free USS slope of idle tasks: `python crosscheck/idle_uss.py MODEL` (greenlet, gevent, asyncio, uvloop, threads).
 
 No harness, no probe: N tasks parked on one shared event; bytes per task =
-USS growth from 500 to 2,500 parked tasks, read while they all wait.
+USS growth from 500 to 2,500 parked tasks, read while they all wait. Each
+task is a function of scenarios/idle's shape: idle(task, event) waits, then
+returns its id.
 """
 import asyncio, sys, threading  # noqa: E401
 import psutil
@@ -24,7 +26,11 @@ def grow_all(spawn, settle):
 def asyncio_slope(loop_factory):
     loop = loop_factory()
     event, tasks = asyncio.Event(), []
-    slope = grow_all(lambda: tasks.append(loop.create_task(event.wait())), lambda: loop.run_until_complete(asyncio.sleep(0)))
+    async def idle(task, event):
+        await event.wait()  # -> loop; parked until set
+        return task
+    slope = grow_all(lambda: tasks.append(loop.create_task(idle(len(tasks), event))),
+                     lambda: loop.run_until_complete(asyncio.sleep(0)))
     event.set()
     loop.run_until_complete(asyncio.gather(*tasks))
     return slope
@@ -37,18 +43,26 @@ if MODEL in ("asyncio", "uvloop"):
 elif MODEL == "greenlet":
     import greenlet
     waiters, main = [], greenlet.getcurrent()
-    def park():  # noqa: E306
-        waiters.append(greenlet.getcurrent())
+    def idle(task, event):  # noqa: E306
+        event.append(greenlet.getcurrent())
         main.switch()  # -> main; parked until the process ends
-    slope = grow_all(lambda: greenlet.greenlet(park).switch(), lambda: None)
+        return task
+    slope = grow_all(lambda: greenlet.greenlet(idle).switch(len(waiters), waiters), lambda: None)
 elif MODEL == "gevent":
     import gevent, gevent.event  # noqa: E401
-    event = gevent.event.Event()
-    slope = grow_all(lambda: gevent.spawn(event.wait), lambda: gevent.sleep(0))
+    event, units = gevent.event.Event(), []
+    def idle(task, event):  # noqa: E306
+        event.wait()  # -> hub; parked until set
+        return task
+    slope = grow_all(lambda: units.append(gevent.spawn(idle, len(units), event)), lambda: gevent.sleep(0))
     event.set()
     gevent.sleep(0)
 else:
-    event = threading.Event()
-    slope = grow_all(lambda: threading.Thread(target=event.wait, daemon=True).start(), lambda: None)
+    event, units = threading.Event(), []
+    def idle(task, event):  # noqa: E306
+        event.wait()  # -> kernel; parked until set
+        return task
+    slope = grow_all(lambda: units.append(threading.Thread(target=idle, args=(len(units), event), daemon=True))
+                     or units[-1].start(), lambda: None)
     event.set()
 print(f"{MODEL}: {slope / 1e3:.2f} kB per idle task (probe-free USS slope)")

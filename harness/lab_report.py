@@ -188,9 +188,54 @@ def per_model(data, measure):
     return series
 
 
-def stack_bytes(entry):
-    stack = entry["stack"]
-    return stack["c_stack_bytes_per_task"] if stack["c_stack_bytes_per_task"] is not None else stack["frame_bytes_per_task"]
+def bytes_per_task(entry):
+    """Bytes held per suspended task: the USS slope, measured the same way for every model."""
+    return entry["memory"]["bytes_per_task"] if entry.get("memory") else None
+
+
+PARTS = ("C stack copied to the heap", "Python frames (sys.getsizeof)", "the rest: runtime objects, allocator")
+
+
+def parts_of(entry):
+    """The USS slope split into its parts, labelled as parts: what the probe found
+    (C stack greenlet copied, the task's Python frames) and the rest of the slope.
+    None if the entry has no slope."""
+    whole = bytes_per_task(entry)
+    if whole is None:
+        return None
+    stack = entry.get("stack") or {}
+    copied, frames = stack.get("c_stack_bytes_per_task") or 0, stack.get("frame_bytes_per_task") or 0
+    return dict(zip(PARTS, (copied, frames, max(0.0, whole - copied - frames))))
+
+
+def stacked_bar_chart(out_dir, filename, title, ylabel, bars):
+    """bars: {label: {part: value}}, parts in the same order for every bar; written as out_dir/filename."""
+    figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    labels = list(bars)
+    bottoms = [0.0] * len(labels)
+    for part in PARTS:
+        heights = [bars[label][part] for label in labels]
+        axes.bar(labels, heights, bottom=bottoms, label=part)
+        bottoms = [bottom + height for bottom, height in zip(bottoms, heights)]
+    axes.tick_params(axis="x", labelrotation=20)
+    axes.set_title(title)
+    axes.set_ylabel(ylabel)
+    axes.grid(True, axis="y", alpha=0.3)
+    axes.legend(fontsize="small")
+    figure.tight_layout()
+    figure.savefig(out_dir / filename, format="png")
+    plt.close(figure)
+    return filename
+
+
+def deepest_parts(data):
+    """(depth, {model: parts}) at the deepest point where a model has a slope: one depth for every bar."""
+    for point in reversed(data["points"]):
+        bars = {model: parts_of(entry) for model, entry in point["result"]["models"].items()
+                if entry["status"] == "ok" and parts_of(entry) is not None}
+        if bars:
+            return point["value"], bars
+    return None, {}
 
 
 def latency_p99(entry):
@@ -209,16 +254,19 @@ def charts_for(name, data, results, out_dir):
                        per_model(data, lambda e: e["memory"]["traced_peak_bytes"])),
         ]
     if name == "pingpong_switch":
-        bars = {model: entry["ns_per_op"] / 2 for model, entry in data["points"][0]["result"]["models"].items()
+        # One unit on this chart: a round trip (two hand-overs), which is pingpong's op,
+        # the bare greenlets' baseline, and the bare coroutine measure alike.
+        bars = {model: entry["ns_per_op"] for model, entry in data["points"][0]["result"]["models"].items()
                 if entry["status"] == "ok"}
         baselines = [e["baseline_ns_per_op"] for e in data["points"][0]["result"]["models"].values()
                      if e.get("baseline_ns_per_op")]
         if baselines:
-            bars["bare greenlets"] = stats.summary(baselines)["median"] / 2
+            bars["bare greenlets"] = stats.summary(baselines)["median"]
         bare = results.get("measures", {}).get("bare_coroutine")
-        if bare:
-            bars["bare coro.send()"] = bare["ns_per_hand_over"]
-        return [bar_chart(out_dir, f"{name}_ns_per_hand_over.png", "one hand-over (half a round trip)", "ns", bars)]
+        if bare and bare.get("ns_per_round_trip"):
+            bars["bare coro.send()"] = bare["ns_per_round_trip"]
+        return [bar_chart(out_dir, f"{name}_ns_per_round_trip.png", "one round trip (two hand-overs)",
+                          "ns per round trip", bars)]
     if name == "pingpong_tasks":
         return [
             line_chart(out_dir, f"{name}_uss_delta.png", "USS growth at the snapshot", "suspended tasks", "bytes",
@@ -232,9 +280,9 @@ def charts_for(name, data, results, out_dir):
         return [
             line_chart(out_dir, f"{name}_ns_per_resume.png", "deep_chain: cost of one resume", "depth", "ns per resume",
                        per_model(data, lambda e: e["ns_per_op"])),
-            line_chart(out_dir, f"{name}_stack_bytes.png", "deep_chain: bytes held per suspended task", "depth",
-                       "bytes (C stack saved, or await-chain objects)", per_model(data, stack_bytes)),
-        ]
+            line_chart(out_dir, f"{name}_bytes_per_task.png", "deep_chain: bytes held per suspended task", "depth",
+                       "bytes per task (USS slope, every model)", per_model(data, bytes_per_task)),
+        ] + parts_chart(name, data, out_dir)
     if name in lab_questions.SWEEPS:
         return lab_questions.charts(name, data, results, out_dir, line_chart)
     if name == "connections":
@@ -247,6 +295,14 @@ def charts_for(name, data, results, out_dir):
                        per_model(data, lambda e: e["memory"]["uss_delta_bytes"] / e["stack"]["tasks"])),
         ]
     return []
+
+
+def parts_chart(name, data, out_dir):
+    depth, bars = deepest_parts(data)
+    if not bars:
+        return []
+    return [stacked_bar_chart(out_dir, f"{name}_parts.png", f"deep_chain depth {depth:,}: parts of bytes per task",
+                              "bytes per task (parts of the USS slope)", bars)]
 
 
 def _ok_points(data):
@@ -321,7 +377,9 @@ def measures_section(results):
     measures = results.get("measures")
     if not measures:
         return ""
-    rows = [("bare coro.send() hand-over", f"{measures['bare_coroutine']['ns_per_hand_over']:,.0f} ns")]
+    bare = measures["bare_coroutine"]
+    round_trip = bare.get("ns_per_round_trip", bare.get("ns_per_hand_over"))  # older files: the same round trip
+    rows = [("bare coro.send() round trip (send in, yield back)", f"{round_trip:,.0f} ns per round trip")]
     for point in measures["generator_memory"]["points"]:
         rows.append((f"tracemalloc peak, generator of {point['items']:,} items",
                      f"{point['generator_peak_bytes']:,} B (list: {point['list_peak_bytes']:,} B)"))

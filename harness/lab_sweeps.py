@@ -61,10 +61,11 @@ SWEEPS = (
     # Few suspensions: asyncio re-enters every level per resume, so depth 10,000 costs 10,000 frames each.
     # 2,000 suspensions: ns per op includes walking down the chain once, which at
     # depth 10,000 and only 200 suspensions made a flat fiber resume look 20x dearer.
-    # Slope runs at every depth: claim 11 needs bytes held per suspended task against depth.
+    # Slope runs at every depth: every model gets the same quantity at every depth (bytes held per
+    # suspended task, which claim 11 also reads); deep_chain.slope_counts keeps them near a million frames.
     Sweep("deep_chain_depth", "deep_chain", "depth", (1, 10, 100, 1_000, 10_000), (3, 30),
           {"suspensions": 2_000, "tasks": 1}, {"suspensions": 10, "tasks": 1}, memory_slope=True,
-          purpose="resume cost and stack bytes against call-chain depth"),
+          purpose="resume cost and bytes held per suspended task against call-chain depth"),
     # Claim 10: how deep each model gets. Few suspensions, one run: the question is whether it finishes.
     Sweep("deep_chain_limit", "deep_chain", "depth", (1_000, 10_000, 20_000, 30_000, 50_000, 100_000), (3, 30),
           {"suspensions": 3, "tasks": 1}, {"suspensions": 3, "tasks": 1}, repeat=1, memory_passes=False,

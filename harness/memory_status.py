@@ -28,3 +28,14 @@ def rss():
 def peak_rss():
     """This process's own peak resident set since it started (VmHWM), in bytes."""
     return _field_bytes("VmHWM")
+
+
+def reset_peak():
+    """Set VmHWM back to the current RSS (Linux 4.0+: "5" to /proc/self/clear_refs);
+    False if this kernel or sandbox does not allow it."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        return False
+    return True

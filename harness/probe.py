@@ -14,10 +14,11 @@ The probe must not perturb what it measures. Describing a unit creates
 objects: on CPython 3.11+ walking a fiber's or a thread's `gr_frame`/`f_back`
 materialises a frame object per Python frame, and each lives until its frame
 returns (~200 B a frame: at depth 1,000 it would add 200 KB to every task).
-So memory is read first, before describe() creates anything, and what
-describing added is measured (`created`: RSS and tracemalloc bytes) so that
-the worker can take it out of the figures it reads later (peak RSS, the
-tracemalloc peak).
+So memory is read first, before describe() creates anything (the peaks so
+far included), what describing added is measured (`created`: RSS and
+tracemalloc bytes), and both peaks are reset after it, so that the worker
+can take the probe out of the peaks it reads at the end: the larger of the
+peak before the probe and the peak after it less what the probe left alive.
 """
 
 import time
@@ -64,6 +65,12 @@ class Probe:
             "rss_bytes": max(0, (memory_status.rss() or 0) - rss_before),
             "traced_bytes": max(0, tracemalloc.get_traced_memory()[0] - traced_before) if tracing else 0,
         }
+        # Describing's own passing peak (temporaries freed inside it) is not the scenario's:
+        # start both peaks again from here; the peak before was read above.
+        if tracing:
+            tracemalloc.reset_peak()
+        if self.read_memory:
+            memory_status.reset_peak()
         self.spent_s += time.perf_counter() - started
 
     def record(self, name, value):
