@@ -182,6 +182,9 @@ def render(result):
         if reserved:
             out.append(f"  {model_id}: each unit reserves {human_bytes(reserved)} of address space for its C stack "
                        f"(reserved, not memory used: the touched part is in bytes/task)")
+        creating = (entry.get("records") or {}).get("create_ns_per_task")
+        if creating is not None:
+            out.append(f"  {model_id}: ns to create a task (spawn to parked, per task) = {creating:,.0f}")
         for name, value in (entry.get("result_summary") or {}).items():
             out.append(f"  {model_id}: {name} = {shorten(value)}")
     if result.get("baseline"):

@@ -3,9 +3,10 @@
 Every point is a whole `run` (harness.pipeline.run_scenario: the same fresh
 workers, the same comparison with the reference); a model that fails at one
 point is recorded there with its reason and the sweep goes on. The table has
-one row per value and one column per model: ns per op, stack bytes per task
-(the C stack greenlet saved for a fiber, the cr_await chain's bytes for a
-task) and Python frames per task. For an integer parameter it also prints
+one row per value and one column per model: ns per op, Python frame bytes
+per task (sys.getsizeof of each frame: a fiber's, a thread's or the
+coroutines on a task's cr_await chain; one part of what a task holds, the
+same for every model) and Python frames per task. For an integer parameter it also prints
 each model's least-squares slope of ns/op and of stack bytes against the
 parameter, over the points that succeeded (deep_chain depth: the cost of one
 more frame). The JSON,
@@ -97,12 +98,12 @@ class PointProgress:
 
 
 def stack_bytes(entry):
-    """(bytes, kind) of what one suspended task holds: C stack for a fiber, await chain for a task."""
+    """(bytes, kind): the Python frames one suspended task holds (sys.getsizeof of each), the one
+    stack part every model reports the same way; a part of bytes per task, not the whole. (The C
+    stack greenlet copies exists for fibers only, and a thread's reservation is not memory used.)"""
     stack = entry["stack"] or {}
-    if stack.get("c_stack_bytes_per_task") is not None:
-        return stack["c_stack_bytes_per_task"], "C"
     if stack.get("frame_bytes_per_task") is not None:
-        return stack["frame_bytes_per_task"], "chain"
+        return stack["frame_bytes_per_task"], "frame"
     return None, ""
 
 
@@ -186,7 +187,7 @@ def footnotes(name, points):
 def render(scenario, name, points, fits):
     fixed = ", ".join(f"{key}={show(value)}" for key, value in points[0]["params"].items() if key != name)
     out = [f"{scenario} sweep over {name}  ({fixed})" if fixed else f"{scenario} sweep over {name}",
-           "each cell: ns per op · stack bytes per task (C stack saved, or await chain) · frames per task",
+           "each cell: ns per op · Python frame bytes per task (a part of what a task holds) · frames per task",
            table(name, points)]
     out += footnotes(name, points)
     if fits is not None:

@@ -3,7 +3,8 @@
 Read beside gevent_hub.py and asyncio_tasks.py; only how a task is made and
 waited for differs. Here spawn() makes a greenlet and queues it; join() parks
 the parent in the child's joiner list until the child has ended. A suspended
-inner node keeps its slice of the C stack, copied to the heap by greenlet.
+inner node keeps its slice of the C stack, copied to the heap by greenlet,
+and (CPython 3.11+) its Python frames, in data-stack chunks the fiber owns.
 """
 
 import fibers
