@@ -28,6 +28,8 @@ import sys
 import threading
 import time
 
+from fibers import introspect
+
 # Threads alive at once, at most. Each reserves a stack of stack_reserved_bytes()
 # (8 MiB here) of address space and touches a few tens of KiB of it; the kernel
 # allows far more (threads-max), but 10,000 threads on 2 shared cores is already
@@ -245,9 +247,10 @@ def python_frames(frame):
 
 
 def python_frame_bytes(frame):
+    """Bytes of the thread's Python frames where they live, measured as a fiber's are."""
     total = 0
     while frame is not None:
-        total += sys.getsizeof(frame)
+        total += introspect.frame_bytes(frame)
         frame = frame.f_back
     return total
 

@@ -9,13 +9,26 @@ greenlet). A fiber holds two stacks' worth of state of its own:
   hub), so when the probe reads it every unit's slice has been copied whole;
 - on CPython 3.11+, its Python frames, which live in data-stack chunks that
   the greenlet owns (saved and restored with it on every switch), not in
-  objects. sys.getsizeof of each frame gives their size; walking gr_frame and
+  objects. frame_bytes() gives each one's size; walking gr_frame and
   f_back materialises a frame object per frame, which is why the probe reads
   memory before it calls describe().
 Neither part is the whole: the USS slope (memory.bytes_per_task) is.
 """
 
 import sys
+
+# sys.getsizeof(frame) counts the frame *object* too; on 3.11+ a suspended fiber's
+# or thread's frame is a slot on a data stack, and the object exists only because
+# the probe walked gr_frame/f_back. On 3.11 and 3.12 that object's own header
+# (PyObject_HEAD, f_back, f_frame, f_trace, f_lineno and flags) is 48 bytes;
+# elsewhere (3.10: frames are heap objects anyway; 3.13+: a layout not checked)
+# nothing is taken off, so there the figure may overstate by that header.
+FRAME_OBJECT_HEADER = 48 if (3, 11) <= sys.version_info[:2] <= (3, 12) else 0
+
+
+def frame_bytes(frame):
+    """Bytes one Python frame occupies where it lives (a data-stack slot on 3.11+)."""
+    return sys.getsizeof(frame) - FRAME_OBJECT_HEADER
 
 
 def python_frames(fiber):
@@ -34,5 +47,5 @@ def describe(fiber):
     return {
         "frames": len(frames),
         "c_stack_bytes": fiber._stack_saved,  # the C stack copied to the heap
-        "frame_bytes": sum(sys.getsizeof(frame) for frame in frames),  # its frames, on its own data-stack chunks
+        "frame_bytes": sum(frame_bytes(frame) for frame in frames),  # its frames, on its own data-stack chunks
     }

@@ -193,7 +193,7 @@ def bytes_per_task(entry):
     return entry["memory"]["bytes_per_task"] if entry.get("memory") else None
 
 
-PARTS = ("C stack copied to the heap", "Python frames (sys.getsizeof)", "the rest: runtime objects, allocator")
+PARTS = ("C stack copied to the heap", "Python frames", "the rest: runtime objects, allocator")
 
 
 def parts_of(entry):

@@ -83,7 +83,7 @@ COLUMNS = ("model", "kind", "status", "match", "wall median (min–max)", "ns/op
            "bytes/task", "frames/task", "part: C stack copied", "part: frame bytes")
 # bytes/task is the whole (USS slope); the two parts are what the probe found on each suspended unit.
 PARTS_LEGEND = ("  bytes/task = what one more suspended task adds to USS (slope over two task counts), the whole; "
-                "part: C stack greenlet copied to the heap, part: sys.getsizeof of the task's Python frames")
+                "part: C stack greenlet copied to the heap, part: the task's Python frames (bytes where they live)")
 
 
 def gc_share(entry):
