@@ -104,7 +104,7 @@ def test_what_the_probe_created_is_not_counted_in_the_traced_or_resident_peak():
 @pytest.mark.slow
 def test_deep_chain_bytes_per_task_matches_a_probe_free_script_and_ranks_greenlet_below_asyncio():
     depth = 300  # the depth 1,000 takes longer; the ranking and the agreement hold here too
-    params = {"depth": depth, "suspensions": 4, "tasks": 1}
+    params = {"depth": depth, "suspensions": 4, "tasks": 1, "via": "python"}
     lab = {model: slope_of("deep_chain", model, params, "tasks", (100, 500)) for model in ("greenlet", "asyncio")}
     free = {model: standalone("deep_chain_uss.py", str(depth), model) for model in ("greenlet", "asyncio")}
     assert lab["greenlet"] < lab["asyncio"]
