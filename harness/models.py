@@ -7,6 +7,7 @@ module with a MODELS dict), so the tests can add a model that lies, crashes
 or hangs without the CLI offering it to users.
 """
 
+import ast
 import importlib
 import importlib.util
 import os
@@ -31,6 +32,15 @@ class Model:
     def has_file(self, scenario):
         """Whether this model has its file in the scenario's folder (a test model always does)."""
         return "." in self.file or importlib.util.find_spec(self.module_name(scenario)) is not None
+
+    def mechanism(self, scenario):
+        """The MECHANISM string the model's file declares (how it hands control over in
+        this scenario), or None. Read from the source, not imported: the harness
+        process must not import gevent or start a loop for a model it only describes."""
+        found = importlib.util.find_spec(self.module_name(scenario))
+        if found is None or not found.origin or not found.origin.endswith(".py"):
+            return None
+        return declared_mechanism(found.origin)
 
     def refusal(self, scenario, params):
         """None if this model takes the run, else one line saying why not (checked before any run)."""
@@ -70,6 +80,17 @@ def all_models():
             raise ExtraModelsError(f"FIBERLAB_EXTRA_MODELS={extra!r}: its MODELS is not a dict of Model")
         models.update(extra_models)
     return models
+
+
+def declared_mechanism(path):
+    """The module-level `MECHANISM = "..."` of a Python file, or None."""
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read(), filename=path)
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and [getattr(target, "id", None) for target in node.targets] == ["MECHANISM"]
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            return node.value.value
+    return None
 
 
 def load_function(path):

@@ -207,10 +207,13 @@ def summarize_model(timed, traced, slope_points, ops):
         "notes": first["notes"] + ([] if ops else ["no operation was performed (ops = 0), so no ns per op"]),
         "result_summary": first.get("result_summary"),
     }
-    baselines = [o["baseline_ns_per_op"] for o in timed if "baseline_ns_per_op" in o]
-    if baselines and ops:
-        entry["baseline_ns_per_op"] = stats.summary(baselines)["median"]
-        entry["vs_baseline"] = entry["ns_per_op"] / entry["baseline_ns_per_op"]
+    with_baseline = [o for o in timed if o.get("baseline_ns_per_op")]
+    if with_baseline and ops:
+        entry["baseline_ns_per_op"] = stats.summary([o["baseline_ns_per_op"] for o in with_baseline])["median"]
+        # The ratio is taken inside each worker (run and floor timed in one process, so
+        # one machine state), then the median: a ratio of medians would mix processes.
+        entry["vs_baseline"] = stats.summary([o["wall_s"] / ops * 1e9 / o["baseline_ns_per_op"]
+                                              for o in with_baseline])["median"]
     return entry
 
 
@@ -244,6 +247,7 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
             )
             model = all_models()[model_id]
             entry["kind"] = {"stack": model.stack, "runtime": model.runtime}  # the 2x2 the table groups by
+            entry["mechanism"] = model.mechanism(scenario)  # how this file hands control over (its MECHANISM)
             if interpreter is None:
                 result["models"][model_id] = entry
             else:
@@ -252,7 +256,7 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
     result["match"] = matched(result["models"])
     baseline = getattr(spec, "BASELINE", None)
     if baseline:
-        result["baseline"] = baseline[1]
+        result["baseline_column"], result["baseline"] = baseline[1], baseline[2]
     if hasattr(spec, "TASK_COUNT"):
         result["task_count"] = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
     return result

@@ -79,8 +79,9 @@ def grouped(models):
     return ranked
 
 
-COLUMNS = ("model", "kind", "status", "match", "wall median (min–max)", "ns/op", "gc share", "vs bare", "peak RSS",
-           "bytes/task", "frames/task", "part: C stack copied", "part: frame bytes")
+COLUMNS = ("model", "kind", "mechanism", "status", "match", "wall median (min–max)", "ns/op", "gc share", "vs floor",
+           "peak RSS", "bytes/task", "frames/task", "part: C stack copied", "part: frame bytes")
+FLOOR_COLUMN = COLUMNS.index("vs floor")  # headed by the spec's own name for its floor ("vs bare", "vs gen")
 # bytes/task is the whole (USS slope); the two parts are what the probe found on each suspended unit.
 PARTS_LEGEND = ("  bytes/task = what one more suspended task adds to USS (slope over two task counts), the whole; "
                 "part: C stack greenlet copied to the heap, part: the task's Python frames (bytes where they live)")
@@ -95,9 +96,10 @@ def gc_share(entry):
 def rows(result):
     for model_id, entry in grouped(result["models"]):
         kind = KIND_LABELS.get(_kind(entry), "-")
+        mechanism = entry.get("mechanism") or "-"
         if entry["status"] != "ok":
             match = "no" if entry["status"] == "mismatch" else "-"
-            yield [model_id, kind, entry["status"], match] + ["-"] * (len(COLUMNS) - 4)
+            yield [model_id, kind, mechanism, entry["status"], match] + ["-"] * (len(COLUMNS) - 5)
             continue
         wall = entry["wall_s"]
         timing = f"{human_seconds(wall['median'])} ({human_seconds(wall['min'])}–{human_seconds(wall['max'])})"
@@ -106,8 +108,8 @@ def rows(result):
         vs = f"{entry['vs_baseline']:.2f}x" if entry.get("vs_baseline") else "-"
         frames = entry["stack"]["frames_per_task"]
         yield [
-            model_id, kind, "ok", "yes", timing, f"{entry['ns_per_op']:,.0f}" if entry["ns_per_op"] is not None else "-",
-            gc_share(entry), vs,
+            model_id, kind, mechanism, "ok", "yes", timing,
+            f"{entry['ns_per_op']:,.0f}" if entry["ns_per_op"] is not None else "-", gc_share(entry), vs,
             human_bytes(entry["memory"]["peak_rss_bytes"]), human_bytes(entry["memory"]["bytes_per_task"]),
             f"{frames:.1f}" if frames is not None else "-", _part(entry, "c_stack_bytes_per_task"),
             _part(entry, "frame_bytes_per_task"),
@@ -115,7 +117,9 @@ def rows(result):
 
 
 def table(result):
-    return grid([list(COLUMNS)] + list(rows(result)))
+    header = list(COLUMNS)
+    header[FLOOR_COLUMN] = result.get("baseline_column") or header[FLOOR_COLUMN]
+    return grid([header] + list(rows(result)))
 
 
 def grid(body):
@@ -188,7 +192,9 @@ def render(result):
         for name, value in (entry.get("result_summary") or {}).items():
             out.append(f"  {model_id}: {name} = {shorten(value)}")
     if result.get("baseline"):
-        out.append(f"  vs bare: ns/op divided by {result['baseline']}, measured in the same worker")
+        column = result.get("baseline_column") or COLUMNS[FLOOR_COLUMN]
+        out.append(f"  {column}: ns/op over {result['baseline']}, timed in the same worker after each run"
+                   f" (median of the per-worker ratios)")
     for label, env in (result.get("environment", {}).get("interpreters") or {}).items():
         out.append(f"  @{label}: python {env['python']}, greenlet {env['greenlet']}, gevent {env['gevent']}")
     unsupported = [model_id for model_id, entry in result["models"].items() if entry["status"] == "unsupported"]

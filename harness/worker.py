@@ -197,7 +197,7 @@ def run_job(job):
         outcome["switches"] = trace.switches()  # the same events --trace printed, for the switch timeline
     baseline = getattr(spec, "BASELINE", None)
     if baseline and job["pass"] == "time" and not job.get("trace"):
-        outcome["baseline_ns_per_op"] = load_function(baseline[0])(spec.ops(params))
+        outcome["baseline_ns_per_op"] = load_function(baseline[0])(params)
     return outcome
 
 

@@ -12,8 +12,10 @@ and optionally:
   IDLE         parameter overrides that make the memory-slope runs cheap
   slope_counts(params)  the two task counts of the memory-slope runs, where
                the default (500, 2,500) would be too heavy
-  BASELINE     ("module:function", description): a bare cost the worker measures
-               in the same process, so ns per op can be put in proportion
+  BASELINE     ("module:function", column, description): the floor under the
+               scenario, which the worker times in the same process after each timed
+               run: function(params) -> ns per op of the same work done the barest way
+               (no scheduler, no runtime); the table shows ns/op over it in `column`
   summarize(result)  JSON data from the result worth printing beside its digest
   recursion_limit(params)  the recursion limit the worker must set first
   fds_needed(params)  file descriptors the busiest process holds; the harness checks

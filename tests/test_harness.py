@@ -32,6 +32,8 @@ def test_result_json_has_every_documented_field_with_its_type(pingpong_result):
         assert entry["ops"] == 400
         assert entry["wall_s"]["median"] > 0 and len(entry["wall_s"]["runs"]) == 1
         assert entry["ns_per_op"] > 0
+        assert entry["mechanism"] and entry["mechanism"] == MODELS[model_id].mechanism("pingpong")
+        assert entry["baseline_ns_per_op"] > 0 and entry["vs_baseline"] > 0  # the floor, beside each model's
         memory = entry["memory"]
         assert memory["peak_rss_bytes"] > 0 and memory["traced_peak_bytes"] > 0
         assert isinstance(memory["rss_delta_bytes"], int) and isinstance(memory["uss_delta_bytes"], int)
@@ -51,6 +53,7 @@ def test_table_names_every_model_and_says_all_matched(pingpong_result):
     _, proc = pingpong_result
     for model_id in ("greenlet", "gevent", "asyncio"):
         assert f"\n{model_id} " in proc.stdout
+    assert "mechanism" in proc.stdout and "vs bare" in proc.stdout
     assert "every model matched the reference" in proc.stdout
 
 

@@ -15,6 +15,8 @@ from scenarios.connections.barrier import Barrier
 from scenarios.connections.bare_io import Event, Socket
 from scenarios.connections.samples import Samples, record
 
+MECHANISM = "selector via own loop"  # how this file hands control over (the table's mechanism column)
+
 
 async def receive_exactly(sock, size):
     echo = bytearray()

@@ -16,6 +16,8 @@ from scenarios.connections.barrier import Barrier
 from scenarios.connections.fiber_io import Event, Socket
 from scenarios.connections.samples import Samples, record
 
+MECHANISM = "selector via own loop"  # how this file hands control over (the table's mechanism column)
+
 
 def receive_exactly(sock, size):
     echo = bytearray()

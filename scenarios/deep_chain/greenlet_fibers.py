@@ -12,6 +12,8 @@ switch), beside the slice of the C stack greenlet copies to the heap.
 import fibers
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 
+MECHANISM = "direct switch"  # how this file hands control over (the table's mechanism column)
+
 
 class Link:
     """What one chain shares with the driver: the two fibers, filled in before play starts."""
