@@ -320,17 +320,24 @@ def throw(task, exc):
     timer or a socket must not be thrown into: the wait would still hold it."""
     caller, _active.current = _active.current, task
     try:
-        park, arg = task.coro.throw(exc)  # -> task, which unwinds; back at its end or next trap
+        who, what = task.coro.throw(exc)  # -> task, which unwinds; back at its end or next trap
     except StopIteration as stop:
         _active.finish(task, stop.value, None)
     except BaseException as error:  # noqa: BLE001 - stored, re-raised by join()
         _active.finish(task, None, error)
     else:
-        follow = park(task, arg)
+        follow = (who, what) if who.__class__ is Task else who(task, what)  # switch_to names who runs next
         if follow is not NOTHING:
             _active.ready.append(follow)  # a hand-over it asked for runs after the caller's turn
     finally:
         _active.current = caller
+
+
+def forget(sock):
+    """`sock` is being closed: drop its selector registration (kept across waits; see wakeups.py).
+    Not a suspension; a no-op outside run()."""
+    if _active is not None:
+        _active.wakeups.forget(sock)
 
 
 def ready(task, value=None):

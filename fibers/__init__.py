@@ -9,6 +9,7 @@ from fibers.event import Event
 from fibers.scheduler import (
     create,
     current,
+    forget,
     join,
     live_fibers,
     park,
@@ -38,6 +39,7 @@ __all__ = [
     "Event",
     "create",
     "current",
+    "forget",
     "join",
     "live_fibers",
     "park",

@@ -272,6 +272,13 @@ def throw(fiber, exc):
     fiber.throw(exc)  # -> fiber, which unwinds; back through the run queue
 
 
+def forget(sock):
+    """`sock` is being closed: drop its selector registration (kept across waits; see wakeups.py).
+    Not a suspension; a no-op outside run()."""
+    if _active is not None:
+        _active.wakeups.forget(sock)
+
+
 def ready(fiber, value=None):
     """Queue a suspended fiber to resume with `value`."""
     _active.ready.append((fiber, value))

@@ -3,8 +3,8 @@
 Read beside greenlet_bare.py (the same program, with stacks) and
 asyncio_tasks.py, then bare_io.py. Every blocking-style call is awaited:
 bare_io.Socket tries each call non-blocking and, when it would block, traps
-to our loop with bare.wait_readable/wait_writable (one selector
-registration per wait) until the loop finds the socket ready. No asyncio inside.
+to our loop with bare.wait_readable/wait_writable (the socket stays
+registered across waits) until the loop finds the socket ready. No asyncio inside.
 """
 
 from time import perf_counter
