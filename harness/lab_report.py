@@ -178,13 +178,22 @@ def bar_chart(out_dir, filename, title, ylabel, bars):
     return filename
 
 
+def series_label(model, entry, params):
+    """A chart's name for a model's series: the model and how it hands over (its mechanism).
+    Points run split (the load side in a process of its own) are a series of their own,
+    labelled so: one line never joins two layouts."""
+    label = f"{model} ({entry['mechanism']})" if entry.get("mechanism") else model
+    return f"{label}, split" if params.get("split") else label
+
+
 def per_model(data, measure):
-    """{model: [(axis value, measure(entry)), ...]} over the points where the model ran ok."""
+    """{series label: [(axis value, measure(entry)), ...]} over the points where the model ran ok."""
     series = {}
     for point in data["points"]:
         for model, entry in point["result"]["models"].items():
             if entry["status"] == "ok":
-                series.setdefault(model, []).append((point["value"], measure(entry)))
+                label = series_label(model, entry, point["result"]["params"])
+                series.setdefault(label, []).append((point["value"], measure(entry)))
     return series
 
 
@@ -256,8 +265,9 @@ def charts_for(name, data, results, out_dir):
     if name == "pingpong_switch":
         # One unit on this chart: a round trip (two hand-overs), which is pingpong's op,
         # the bare greenlets' baseline, and the bare coroutine measure alike.
-        bars = {model: entry["ns_per_op"] for model, entry in data["points"][0]["result"]["models"].items()
-                if entry["status"] == "ok"}
+        first = data["points"][0]["result"]
+        bars = {series_label(model, entry, first["params"]): entry["ns_per_op"]
+                for model, entry in first["models"].items() if entry["status"] == "ok"}
         baselines = [e["baseline_ns_per_op"] for e in data["points"][0]["result"]["models"].values()
                      if e.get("baseline_ns_per_op")]
         if baselines:
@@ -306,12 +316,7 @@ def parts_chart(name, data, out_dir):
 
 
 def _ok_points(data):
-    series = {}
-    for point in data["points"]:
-        for model, entry in point["result"]["models"].items():
-            if entry["status"] == "ok":
-                series.setdefault(model, []).append((point["value"], entry))
-    return series
+    return per_model(data, lambda entry: entry)
 
 
 def fitted_bytes_per_task(data):
@@ -329,7 +334,7 @@ def point_tables(data):
         result = point["result"]
         params = ", ".join(f"{name}={value}" for name, value in result["params"].items())
         parts.append(f"<h4>{esc(data['axis'])} = {point['value']:,} <small>({esc(params)})</small></h4>")
-        parts.append(html_table(report.COLUMNS, report.rows(result)))
+        parts.append(html_table(report.header(result), report.rows(result)))
         notes = [f"{model}: {entry['status']}: {entry['error']}" for model, entry in result["models"].items()
                  if entry["status"] != "ok"]
         notes += [f"{model}: {note}" for model, entry in result["models"].items() for note in entry.get("notes") or []]

@@ -112,6 +112,14 @@ class Bar:
         self.bar.close()
 
 
+def sweep_points(sweep, spec, tiny):
+    """{value: params} for every point, all in one layout: if the largest point must
+    run split (clients in a process of their own), every point runs split."""
+    values = sweep.tiny_points if tiny else sweep.points
+    points = fd_budget.one_layout([point_params(sweep, spec, value, tiny) for value in values])
+    return dict(zip(values, points))
+
+
 def point_params(sweep, spec, value, tiny):
     params = {param.name: param.default for param in spec.PARAMS}
     params.update(sweep.tiny_fixed if tiny else sweep.fixed)
@@ -132,7 +140,7 @@ def rerun_command(sweep, tiny):
 
 
 def run_point(sweep, spec, value, models, repeat, tiny, bar):
-    params = point_params(sweep, spec, value, tiny)
+    params = sweep_points(sweep, spec, tiny)[value]  # in the layout of the whole sweep
     # Without its own slope runs a point is quicker; the sweep fits memory across its points.
     result = pipeline.run_scenario(sweep.scenario, spec, params, models, repeat,
                                    UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S, False, bar,
@@ -257,9 +265,9 @@ def sweep_all(argv):
     total = 0
     for sweep in present:
         spec = scenarios.load(sweep.scenario)
-        for value in sweep.tiny_points if args.tiny else sweep.points:
-            total += runs_per_point(sweep, spec, point_params(sweep, spec, value, args.tiny),
-                                    1 if args.tiny else sweep.repeat, models_written_for(sweep.scenario, models))
+        for params in sweep_points(sweep, spec, args.tiny).values():
+            total += runs_per_point(sweep, spec, params, 1 if args.tiny else sweep.repeat,
+                                    models_written_for(sweep.scenario, models))
     bar = Bar(total)
     try:
         for sweep in present:

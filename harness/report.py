@@ -116,10 +116,15 @@ def rows(result):
         ]
 
 
+def header(result):
+    """COLUMNS, with the floor column named as the scenario names its floor."""
+    names = list(COLUMNS)
+    names[FLOOR_COLUMN] = result.get("baseline_column") or names[FLOOR_COLUMN]
+    return names
+
+
 def table(result):
-    header = list(COLUMNS)
-    header[FLOOR_COLUMN] = result.get("baseline_column") or header[FLOOR_COLUMN]
-    return grid([header] + list(rows(result)))
+    return grid([header(result)] + list(rows(result)))
 
 
 def grid(body):

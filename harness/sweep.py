@@ -16,7 +16,7 @@ the points it finished.
 """
 
 import scenarios
-from harness import output, pipeline, report, stats
+from harness import fd_budget, output, pipeline, report, stats
 from harness.cli import add_gc_option, add_python_option, parse_pythons
 from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_file,
                          models_within_limits, parse_memory_limit, parse_params, parse_run_options, refuse_models_beyond_limits,
@@ -71,6 +71,10 @@ def plan_points(scenario, spec, assignments):
     # As in `run`, each point must fit the open-file limit: split chosen, or refused, before anything runs.
     points = [fit_fd_budget(scenario, spec, parse_params(spec, scenario, fixed + [f"{name}={text}"]),
                             fixed + [f"{name}={text}"]) for text in texts]
+    split = [params.get(fd_budget.SPLIT) for params in points]
+    if any(split) and not all(split):
+        print(f"{scenario}: split=true at every point, so that the points compare one layout", flush=True)
+    points = fd_budget.one_layout(points)
     values = [params[name] for params in points]
     if len(set(values)) != len(values):
         raise UsageError(f"--param {name}: the list names a value twice: {','.join(texts)}")

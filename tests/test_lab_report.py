@@ -147,3 +147,23 @@ def test_report_skips_each_file_it_cannot_use_in_one_line_naming_it(tiny_report,
     assert "no axis" in skipped[str(folder / "pingpong_switch.json")]
     assert "Traceback" not in "\n".join(lines)
     assert (tmp_path / "report" / "index.html").exists()
+
+
+def sweep_of(points):
+    """A sweep's data as lab_sweeps writes it: (value, split, mechanism) per point, one model."""
+    return {"axis": "connections", "points": [
+        {"value": value, "result": {"params": {"connections": value, "split": split},
+                                    "models": {"greenlet": {"status": "ok", "mechanism": mechanism, "ops": value}}}}
+        for value, split, mechanism in points]}
+
+
+def test_a_chart_never_joins_split_and_unsplit_points_in_one_series():
+    series = lab_report.per_model(sweep_of([(100, False, "m"), (1_000, False, "m"), (10_000, True, "m")]),
+                                  lambda entry: entry["ops"])
+    assert series == {"greenlet (m)": [(100, 100), (1_000, 1_000)], "greenlet (m), split": [(10_000, 10_000)]}
+
+
+def test_chart_series_are_named_with_the_model_and_its_mechanism():
+    series = lab_report.per_model(sweep_of([(1, True, "direct switch")]), lambda entry: entry["ops"])
+    assert list(series) == ["greenlet (direct switch), split"]
+    assert list(lab_report.per_model(sweep_of([(1, False, None)]), lambda entry: 1)) == ["greenlet"]
