@@ -42,6 +42,8 @@ def test_every_point_has_a_comparison_table(tiny_report):
     results, _page, text = tiny_report
     points = sum(len(sweep.tiny_points) for sweep in lab_sweeps.SWEEPS)
     assert text.count("<th>ns/op</th>") == points
+    assert text.count("<th>mechanism</th>") == points  # every table says how each row hands over
+    assert "<td>direct switch</td>" in text
 
 
 @pytest.mark.slow
