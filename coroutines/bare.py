@@ -4,7 +4,8 @@ The stackless twin of fibers/scheduler.py; read the two side by side. State
 first, then the one trap, then the parking functions the loop applies, then
 the loop, then the public API (which mirrors fibers' function for function).
 
-Contract: `_trap` is the only place a task yields to the scheduler. Every
+Contract: `_trap` is the only place a task yields to the scheduler (switch_to
+is the same trap spelled out, one call fewer on the hot path). Every
 blocking call below awaits one _trap(who, what), and the loop reads `who`:
 - a park function: the loop calls park(task, what), which leaves the task
   somewhere it will be found again — the run queue, the timer heap, the
