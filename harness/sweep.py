@@ -73,7 +73,7 @@ def plan_points(scenario, spec, assignments):
                             fixed + [f"{name}={text}"]) for text in texts]
     split = [params.get(fd_budget.SPLIT) for params in points]
     if any(split) and not all(split):
-        print(f"{scenario}: split=true at every point, so that the points compare one layout", flush=True)
+        output.emit(f"{scenario}: split=true at every point, so that the points compare one layout")
     points = fd_budget.one_layout(points)
     values = [params[name] for params in points]
     if len(set(values)) != len(values):
