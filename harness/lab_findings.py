@@ -22,6 +22,7 @@ from harness.models import all_models, load_function
 FLAT_SLOPE = 0.2  # a log-log slope below this is "flat"
 BEND = 0.5  # a change of log-log slope by more than this between segments is a bend
 ERROR_CHARS = 90  # a failure's message is cut to this in a paragraph
+TIE = 1.05  # values within 5% of each other are not ranked
 
 
 @dataclass(frozen=True)
@@ -107,12 +108,32 @@ def shape(points):
         if changes[biggest] > BEND:
             bend = points[biggest + 1][0]
             before, after = slopes[biggest], slopes[biggest + 1]
-            return (f"bends at {number(bend)}: slope {before:.1f} before, {after:.1f} after "
-                    "(on log axes; 0 is flat, 1 grows in proportion)"), bend
+            return f"bends at {number(bend)} (log-log slope {before:.1f} before, {after:.1f} after)", bend
     if abs(overall) < FLAT_SLOPE:
-        return "stays flat", None
+        return "flat", None
     ratio = points[-1][1] / points[0][1]
     return f"{'grows' if ratio > 1 else 'falls'} {times(max(ratio, 1 / ratio), 1)} over the range", None
+
+
+def axis_name(chart, data):
+    """What the x axis counts, in words: the chart's x label without its unit, else the sweep's axis."""
+    return (chart.xlabel or "").split(" (")[0] or data.get("axis", "x")
+
+
+def compare(order, values, chart, where=""):
+    """One sentence naming the best of `order` (sorted best first) and how far the worst is from it."""
+    best, worst = order[0], order[-1]
+    word = "lowest" if chart.lower_is_better else "highest"
+    unit = esc(chart.unit)
+    low, high = sorted((values[best], values[worst]))
+    if len(order) > 1 and low > 0 and high / low < TIE:
+        spread = "the same" if high / low < 1.005 else f"within {(high / low - 1) * 100:.0f}% of each other"
+        return f"{where}all {len(order)} are {spread} ({number(values[best])} {unit})."
+    sentence = f"{where}<b>{esc(best)}</b> is {word} ({number(values[best])} {unit})"
+    if worst != best and low > 0:
+        relation = "below" if chart.lower_is_better else "above"
+        sentence += f", {times(high, low)} {relation} {esc(worst)} ({number(values[worst])} {unit})"
+    return sentence + "."
 
 
 def line_paragraph(chart, series, data, scenario):
@@ -127,22 +148,15 @@ def line_paragraph(chart, series, data, scenario):
         top_x = max(p.x for p in last.values())
         at_top = {label: p.y for label, p in last.items() if p.x == top_x}
         order = sorted(at_top, key=at_top.get, reverse=not chart.lower_is_better)
-        best, worst = order[0], order[-1]
-        word = "lowest" if chart.lower_is_better else "highest"
-        sentence = (f"At {esc(data.get('axis', 'x'))} = {number(top_x)}, <b>{esc(best)}</b> is {word} "
-                    f"({number(at_top[best])} {esc(chart.unit)})")
-        if worst != best and at_top[best] > 0 and at_top[worst] > 0:
-            sentence += (f", {times(max(at_top[worst], at_top[best]), min(at_top[worst], at_top[best]))} "
-                         f"{'below' if chart.lower_is_better else 'above'} {esc(worst)} "
-                         f"({number(at_top[worst])} {esc(chart.unit)})")
-        sentences.append(sentence + ".")
-    shapes = []
+        sentences.append(compare(order, at_top, chart, f"At {esc(axis_name(chart, data))} = {number(top_x)}, "))
+    shapes = {}
     for label, points in series.items():
         words, _bend = shape([(p.x, p.y) for p in points if p.y is not None])
         if words:
-            shapes.append(f"{esc(label)} {words}")
+            shapes.setdefault(words, []).append(label)
     if shapes:
-        sentences.append("Along the axis: " + "; ".join(shapes) + ".")
+        sentences.append("Along the axis (a log-log slope of 0 is flat, 1 grows in proportion): " + "; ".join(
+            f"{words}: {esc(', '.join(labels))}" for words, labels in shapes.items()) + ".")
     return _paragraph(sentences, data, scenario, list(series))
 
 
@@ -152,12 +166,7 @@ def bar_paragraph(chart, bars, data, scenario):
     positive = {label: value for label, value in bars.items() if value and value > 0}
     if positive:
         order = sorted(positive, key=positive.get, reverse=not chart.lower_is_better)
-        best, worst = order[0], order[-1]
-        word = "lowest" if chart.lower_is_better else "highest"
-        sentence = f"<b>{esc(best)}</b> is {word} ({number(positive[best])} {esc(chart.unit)})"
-        if worst != best:
-            sentence += f", {esc(worst)} {times(positive[worst], positive[best])} that ({number(positive[worst])})"
-        sentences.append(sentence + ".")
+        sentences.append(compare(order, positive, chart))
     return _paragraph(sentences, data, scenario, list(bars))
 
 
@@ -335,7 +344,7 @@ def findings(results, extra=()):
 
 
 def findings_section(results, extra=()):
-    items = "".join(f"<li>{esc(f.text)} <a href='#{esc(f.anchor)}'>see the chart</a></li>"
+    items = "".join(f"<li>{esc(f.text)} <a href='#{esc(f.anchor)}'>see the section</a></li>"
                     for f in findings(results, extra))
     if not items:
         items = "<li>No results to draw findings from yet: run <code>make sweep</code>.</li>"

@@ -480,6 +480,50 @@ def measures_section(results):
             + html_table(("measure", "value"), rows))
 
 
+def scenarios_sections(ctx):
+    return "".join(scenario_section(scenario, sweeps, ctx.results, ctx.out_dir)
+                   for scenario, sweeps in sorted(ctx.by_scenario.items()))
+
+
+# (anchor, title in the contents, function(Context) -> HTML), in page order; findings first.
+SECTIONS = [
+    ("findings", "findings", lambda ctx: lab_findings.findings_section(ctx.results)),
+    ("environment", "environment", lambda ctx: environment_section(ctx.results)),
+    ("claims", "claims", lambda ctx: claims_section(ctx.results)),
+    ("timelines", "switch timelines", lambda ctx: lab_timeline.section(ctx.results.get("timelines"), ctx.out_dir)),
+    ("measures", "measures", lambda ctx: measures_section(ctx.results)),
+    ("scenarios", None, scenarios_sections),  # its scenarios are listed in the contents one by one
+    ("pythons", "across Python versions", lambda ctx: lab_pythons.section(ctx.results_dir, ctx.out_dir)),
+]
+
+
+def register_section(anchor, title, make, before="pythons"):
+    """Add a section (function(Context) -> HTML) before the one with anchor `before`."""
+    index = next((i for i, section in enumerate(SECTIONS) if section[0] == before), len(SECTIONS))
+    SECTIONS.insert(index, (anchor, title, make))
+
+
+def contents(ctx):
+    items = []
+    for anchor, title, _make in SECTIONS:
+        if anchor == "scenarios":
+            items += [f"<li><a href='#scenario-{esc(s)}'>{esc(s)}</a></li>" for s in sorted(ctx.by_scenario)]
+        elif title:
+            items.append(f"<li><a href='#{esc(anchor)}'>{esc(title)}</a></li>")
+    return "<nav><ul>" + "".join(items) + "</ul></nav>"
+
+
+def drawn_section(anchor, make, ctx):
+    """One section's HTML; a section whose results have a shape it cannot read says so in one line
+    (on the page and on stderr) and the rest of the page is still written."""
+    try:
+        return make(ctx)
+    except (KeyError, TypeError, ValueError, IndexError, ZeroDivisionError, AttributeError) as exc:
+        why = f"{type(exc).__name__}: {exc}"
+        print(f"lab_report: section {anchor!r} not drawn: {why}", file=sys.stderr)
+        return f"<p class='not-drawn' id='{esc(anchor)}'>Section {esc(anchor)} not drawn: {esc(why)}</p>"
+
+
 def build(results_dir, out_dir, results=None):
     """results: load_results(results_dir) if the caller has it already (its skip lines said once)."""
     results_dir, out_dir = Path(results_dir), Path(out_dir)
@@ -489,7 +533,7 @@ def build(results_dir, out_dir, results=None):
     for name, data in results.items():
         if isinstance(data, dict) and "scenario" in data:
             ctx.by_scenario.setdefault(data["scenario"], []).append((name, data))
-    sections = "".join(make(ctx) for _anchor, _title, make in SECTIONS)
+    sections = "".join(drawn_section(anchor, make, ctx) for anchor, _title, make in SECTIONS)
     page = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'><title>fiberlab report</title>"
