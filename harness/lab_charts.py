@@ -18,6 +18,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 LOG_RANGE = 50  # an axis whose values span more than this factor is drawn logarithmic
 FIGSIZE = (6.4, 4.0)  # inches at DPI: 640 x 400 px, two fit side by side in 1400 px
@@ -89,7 +91,18 @@ def interval(summary, centre):
     return centre * low_rel, centre * high_rel
 
 
-def _finish(figure, axes, title, xlabel, ylabel, out_dir, filename):
+def _plain(value, _position):
+    """A linear axis's tick in the units of its label: 1,200,000 rather than 1.2 under a 1e6 offset."""
+    return f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:g}"
+
+
+def _finish(figure, axes, title, xlabel, ylabel, out_dir, filename, numeric_x=True):
+    if axes.get_yscale() == "linear":
+        axes.yaxis.set_major_formatter(FuncFormatter(_plain))
+        if axes.get_ylim()[0] > 0:
+            axes.set_ylim(bottom=0)  # a linear axis cut above zero makes a 2% step look like a cliff
+    if numeric_x and axes.get_xscale() == "linear":
+        axes.xaxis.set_major_formatter(FuncFormatter(_plain))
     axes.set_title(title)
     if xlabel:
         axes.set_xlabel(xlabel)
@@ -124,8 +137,13 @@ def line_chart(out_dir, filename, title, xlabel, ylabel, series):
     if log_wanted(ys):
         axes.set_yscale("log")
     axes.grid(True, which="both", alpha=0.3)
-    if axes.get_legend_handles_labels()[0]:
-        axes.legend(fontsize="small")
+    handles, labels = axes.get_legend_handles_labels()
+    # One legend entry per model (its colour); split series share it, and one entry says what dashed means.
+    keep = [(h, label) for h, label in zip(handles, labels) if " split" not in label]
+    if len(keep) < len(handles):
+        keep.append((Line2D([], [], color="grey", linestyle="--"), "split (load in its own process)"))
+    if keep:
+        axes.legend(*zip(*keep), fontsize="small")
     return _finish(figure, axes, title, xlabel, ylabel, out_dir, filename)
 
 
@@ -146,4 +164,4 @@ def bar_chart(out_dir, filename, title, ylabel, bars, errors=None):
     if log_wanted(values):
         axes.set_yscale("log")
     axes.grid(True, axis="y", alpha=0.3)
-    return _finish(figure, axes, title, "model", ylabel, out_dir, filename)
+    return _finish(figure, axes, title, "model", ylabel, out_dir, filename, numeric_x=False)
