@@ -36,7 +36,7 @@ def esc(value):
 
 
 def mechanism(model_id, scenario, entry=None):
-    """How this model suspends in this scenario, in words, or None if nothing says."""
+    """How this model suspends in this scenario, in words, or None if nothing records it."""
     if entry and isinstance(entry.get("mechanism"), str) and entry["mechanism"]:
         return entry["mechanism"]
     model = all_models().get(model_of(model_id))
@@ -52,9 +52,13 @@ def mechanism(model_id, scenario, entry=None):
             text = load_function(text)(scenario)
     except Exception:  # another lane's field in a shape we do not know: fall back, do not break the page
         text = None
-    if isinstance(text, str) and text:
-        return text
-    return f"{model.stack}, {model.runtime}"
+    return text if isinstance(text, str) and text else None
+
+
+def kind(model_id):
+    """The model's place in the 2x2 (stack, runtime), or None for a model we do not know."""
+    model = all_models().get(model_of(model_id))
+    return f"{model.stack}, {model.runtime}" if model else None
 
 
 def ok_points(data, model):
@@ -176,15 +180,22 @@ def _paragraph(sentences, data, scenario, labels):
         sentences.append("Failed: " + "; ".join(
             f"<b>{esc(model)}</b> at {esc(data.get('axis', 'x'))} = {number(value)} ({esc(status)}: {esc(error)})"
             for model, value, status, error in failed) + ".")
-    models = []
+    named, kinds = {}, {}
     for label in labels:
-        entry = _first_entry(data, model_of(label))
-        words = mechanism(label, scenario, entry)
-        if words and model_of(label) not in [m for m, _ in models]:
-            models.append((model_of(label), words))
+        model = model_of(label)
+        words = mechanism(label, scenario, _first_entry(data, model))
+        if words:
+            named.setdefault(model, words)
+        elif kind(model):
+            kinds.setdefault(model, kind(model))
     text = " ".join(sentences)
-    if models:
-        text += "<br><small>Mechanism: " + "; ".join(f"<b>{esc(m)}</b>: {esc(w)}" for m, w in models) + ".</small>"
+    rows = []
+    if named:
+        rows.append("Mechanism: " + "; ".join(f"<b>{esc(m)}</b>: {esc(w)}" for m, w in named.items()) + ".")
+    if kinds:  # no mechanism recorded for these: say their kind, labelled as such
+        rows.append("Kind (stack, scheduler): " + "; ".join(f"<b>{esc(m)}</b>: {esc(w)}" for m, w in kinds.items()) + ".")
+    if rows:
+        text += "<br><small>" + " ".join(rows) + "</small>"
     return f"<p class='says'>{text}</p>"
 
 

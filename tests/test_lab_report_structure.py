@@ -52,7 +52,7 @@ def test_every_chart_has_a_png_that_exists_and_a_paragraph_under_it(built):
         chart = re.search(r"<img src='([^']+)'", figure).group(1)
         assert matplotlib.image.imread(page.parent / chart).shape[1] > 100
         words = re.search(r"<figcaption><p class='says'>(.*?)</p></figcaption>", figure).group(1)
-        assert "Mechanism:" in words and re.search(r"\d", words)
+        assert ("Mechanism:" in words or "Kind (stack, scheduler):" in words) and re.search(r"\d", words)
     assert text.count("<img ") == len(figures)  # no chart without its paragraph
 
 

@@ -79,8 +79,9 @@ def test_curve_shapes_flat_growing_falling_and_bent():
     ({"pingpong": "a trap naming the partner", "default": "a trap"}, "a trap naming the partner"),
     ({"default": "a trap"}, "a trap"),
     (lambda scenario: f"{scenario}: a switch", "pingpong: a switch"),
-    (None, "stackful, own scheduler"),
-    (42, "stackful, own scheduler"),  # a shape we do not know falls back to the model's kind
+    (None, None),
+    (42, None),  # a shape we do not know: no mechanism, rather than a wrong one
+    ({"other": "x"}, None),
 ])
 def test_the_mechanism_is_read_whatever_shape_the_like_for_like_lane_gives_it(monkeypatch, given, expected):
     model = models.MODELS["greenlet"]
@@ -88,6 +89,16 @@ def test_the_mechanism_is_read_whatever_shape_the_like_for_like_lane_gives_it(mo
     fake.mechanism = given
     monkeypatch.setattr(lab_findings, "all_models", lambda: {"greenlet": fake})
     assert lab_findings.mechanism("greenlet", "pingpong") == expected
+
+
+def test_a_paragraph_names_each_rows_mechanism_and_labels_a_kind_as_a_kind(monkeypatch):
+    data = lab_results.results()["generator"]
+    for point in data["points"]:
+        point["result"]["models"]["greenlet"]["mechanism"] = "switch to the consumer fiber"
+    words = paragraph("generator", "ns_per_item", data)
+    assert "Mechanism: <b>greenlet</b>: switch to the consumer fiber." in words
+    assert "Kind (stack, scheduler): <b>gevent</b>: stackful, production runtime;" in words
+    assert "<b>greenlet</b>: stackful" not in words
 
 
 def test_an_entrys_own_mechanism_wins_and_an_unknown_model_has_none():
