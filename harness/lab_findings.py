@@ -112,6 +112,7 @@ def shape(points):
         if changes[biggest] > BEND:
             bend = points[biggest + 1][0]
             before, after = slopes[biggest], slopes[biggest + 1]
+            before, after = round(before, 1) + 0.0, round(after, 1) + 0.0  # + 0.0: never "-0.0"
             return f"bends at {number(bend)} (log-log slope {before:.1f} before, {after:.1f} after)", bend
     if abs(overall) < FLAT_SLOPE:
         return "flat", None
@@ -251,8 +252,8 @@ def finding_resume_cost_with_depth(results):
     order = sorted(growth, key=lambda m: growth[m][2])
     flat, steep = order[0], order[-1]
     low, high = growth[steep][0], growth[steep][1]
-    return Finding(f"From depth {low:,} to {high:,} one resume gets {growth[steep][2]:,.1f}x dearer on {steep} "
-                   f"but {growth[flat][2]:,.1f}x on {flat}.", "sweep-deep_chain_depth")
+    return Finding(f"One resume at depth {high:,} costs {growth[steep][2]:,.1f}x what it costs at depth {low:,} "
+                   f"on {steep}, {growth[flat][2]:,.1f}x on {flat}.", "sweep-deep_chain_depth")
 
 
 def finding_switch_cost(results):

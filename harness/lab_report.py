@@ -300,7 +300,7 @@ def switch_errors(data, _results):
 
 
 CHARTS = [
-    Chart("generator", "ns_per_item", "generator: ns per hand-over", "items (count, log)", "ns per item",
+    Chart("generator", "ns_per_item", "generator: ns per hand-over", "items (count)", "ns per item",
           "ns per item", "The time for one value to travel from producer to consumer, per model, as the item count grows.",
           lambda data, _r: per_model(data, lambda e: e["ns_per_op"], timed=True)),
     Chart("generator", "traced_peak", "generator: tracemalloc peak", "items (count)", "bytes (peak, tracemalloc)",

@@ -89,8 +89,9 @@ def _cell(index, raw, shown, same):
     return f"<td class='ln'>{index + 1}</td><td class='{' '.join(classes)}'>{shown[index]}</td>"
 
 
-def pair_view(scenario, left_model, right_model, teaches):
-    """One aligned two-column view, or None if either model has no file in this scenario."""
+def pair_view(scenario, left_model, right_model, teaches, open_=True):
+    """One aligned two-column view, or None if either model has no file in this scenario.
+    It is a <details> block (open_: shown unfolded), so four long pairs do not bury the next scenario."""
     left, right = model_file(scenario, left_model), model_file(scenario, right_model)
     if left is None or right is None:
         return None
@@ -104,11 +105,11 @@ def pair_view(scenario, left_model, right_model, teaches):
     title = f"{left_model} vs {right_model}"
     anchor = f"pair-{scenario}-{left_model}-{right_model}"
     return (
-        f"<div class='pair' id='{html.escape(anchor)}'><h4>{html.escape(title)}: "
-        f"<span class='teaches'>{html.escape(teaches)}</span></h4>"
+        f"<details class='pair' id='{html.escape(anchor)}'{' open' if open_ else ''}><summary><h4>"
+        f"{html.escape(title)}: <span class='teaches'>{html.escape(teaches)}</span></h4></summary>"
         "<table class='pairview highlight'><colgroup><col class='lncol'><col><col class='lncol'><col></colgroup>"
         f"<tr><th></th><th>{html.escape(left.name)}</th><th></th><th>{html.escape(right.name)}</th></tr>"
-        f"{rows}</table></div>"
+        f"{rows}</table></details>"
     )
 
 
@@ -138,11 +139,13 @@ def full_file(path):
 
 def source_section(scenario):
     """The scenario's pair views (those whose two files exist) and all its files, as HTML."""
-    pairs = [view for view in (pair_view(scenario, a, b, why) for a, b, why in PAIRS) if view]
+    pairs = [view for view in (pair_view(scenario, a, b, why, open_=(index == 0))
+                               for index, (a, b, why) in enumerate(PAIRS)) if view]
     models, helpers = scenario_files(scenario)
     legend = (f"<p>Two model files aligned line by line: lines they share sit side by side, tinted lines differ, "
               f"and a line marked in yellow is a suspension point (its <code>{html.escape(SUSPENSION_MARK)}</code> "
-              "comment says where control goes). Long lines wrap inside the box.</p>")
+              "comment says where control goes). Long lines wrap inside the box. The first pair is unfolded; "
+              "click a pair's title to unfold it.</p>")
     files = "".join(full_file(path) for path in models + helpers)
     return (f"<h3 id='source-{html.escape(scenario)}'>Source</h3>{legend}{''.join(pairs)}"
             f"<h4>Every file of scenarios/{html.escape(scenario)}/</h4>{files}")
@@ -158,7 +161,8 @@ td.code { font-family: monospace; white-space: pre-wrap; overflow-wrap: anywhere
 td.changed { background: #eef4fb; }
 td.gap { background: #f6f6f6; }
 td.suspend { background: #ffe58a; font-weight: bold; }
-.pair h4 { margin: 1em 0 0.2em; }
+.pair summary { cursor: pointer; margin: 0.8em 0 0.2em; }
+.pair summary h4 { display: inline; }
 .teaches { font-weight: normal; color: #555; }
 details.file summary { cursor: pointer; margin: 0.2em 0; }
 """

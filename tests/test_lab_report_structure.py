@@ -60,9 +60,11 @@ def test_each_scenario_has_the_four_pair_views_with_suspension_points_marked(bui
     _folder, _page, text = built
     for scenario in SCENARIOS:
         for pair in PAIR_IDS:
-            view = re.search(rf"<div class='pair' id='pair-{scenario}-{pair}'>(.*?)</table></div>", text, re.S)
+            view = re.search(rf"<details class='pair' id='pair-{scenario}-{pair}'( open)?>(.*?)</table></details>",
+                             text, re.S)
             assert view, f"{scenario}: no {pair} pair view"
-            assert "td class='code suspend'" in view.group(1) or "code changed suspend" in view.group(1)
+            assert "td class='code suspend'" in view.group(2) or "code changed suspend" in view.group(2)
+            assert bool(view.group(1)) == (pair == PAIR_IDS[0])  # the first pair unfolded, the others one click away
 
 
 def test_aligned_rows_put_shared_lines_side_by_side_and_pad_what_differs():
