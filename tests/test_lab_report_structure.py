@@ -192,3 +192,15 @@ def test_in_chromium_at_1400_px_the_page_does_not_scroll_sideways_and_a_wide_pag
     wide.write_text(wide.read_text().replace("<body>", "<body><div style='width:3000px'>wide</div>"))
     fit = lab_page_check.measure(wide, 1400)
     assert fit["count"] >= 1 and fit["scroll"] >= 3000
+
+
+def test_the_by_interpreter_charts_have_their_paragraph_too(tmp_path):
+    from tests.test_lab_pythons import two_interpreter_result, write_result
+
+    write_result(tmp_path, two_interpreter_result(broken=("asyncio", "3.12")))
+    text = lab_report.build(tmp_path, tmp_path / "report").read_text()
+    figures = re.findall(r"<figure class='chart'><img src='(pythons_[^']+)'.*?<figcaption>(.*?)</figcaption>", text)
+    assert [name for name, _ in figures] == ["pythons_pingpong_ns_per_op.png", "pythons_pingpong_bytes_per_task.png"]
+    assert "<b>greenlet</b> within 5% on every interpreter (300 ns per op)" in figures[0][1]  # the same on both
+    assert "<b>asyncio</b> 2,000 ns per op on 3.11 only." in figures[0][1]  # its 3.12 run crashed: one bar
+    assert "<h3>pingpong</h3><p class='params'>rounds=100, pairs=1</p>" in text

@@ -104,3 +104,13 @@ def test_a_paragraph_names_each_rows_mechanism_and_labels_a_kind_as_a_kind(monke
 def test_an_entrys_own_mechanism_wins_and_an_unknown_model_has_none():
     assert lab_findings.mechanism("greenlet", "pingpong", {"mechanism": "direct hand-over"}) == "direct hand-over"
     assert lab_findings.mechanism("nonesuch", "pingpong") is None
+
+
+def test_the_by_interpreter_paragraph_ranks_interpreters_only_when_they_differ():
+    from harness import lab_pythons
+
+    words = lab_pythons.across_pythons({"greenlet": {"3.11": 300, "3.12": 450}, "asyncio": {"3.11": 2_000,
+                                                                                          "3.12": 2_040}}, "ns")
+    assert "<b>greenlet</b> lowest on 3.11 (300 ns), 1.50x that on 3.12" in words
+    assert "<b>asyncio</b> within 5% on every interpreter (2,000 ns)" in words
+    assert "No model ran ok" in lab_pythons.across_pythons({"greenlet": {}}, "ns")
