@@ -61,6 +61,18 @@ def colour_for(label):
     return SPARE_COLOURS[sum(map(ord, model)) % len(SPARE_COLOURS)]  # stable across runs, unlike hash()
 
 
+# A label's suffix after the model id is a variant of the same model: same colour, its own line style.
+VARIANT_STYLES = {"": "-", "split": "--", "via=python": "-", "via=c": "--"}
+SPARE_STYLES = (":", "-.")
+
+
+def line_style(label):
+    suffix = label[len(model_of(label)):].strip()
+    if suffix in VARIANT_STYLES:
+        return VARIANT_STYLES[suffix]
+    return SPARE_STYLES[sum(map(ord, suffix)) % len(SPARE_STYLES)]
+
+
 def log_wanted(values):
     positive = [value for value in values if value and value > 0]
     return len(positive) >= 2 and max(positive) / min(positive) > LOG_RANGE
@@ -122,7 +134,7 @@ def line_chart(out_dir, filename, title, xlabel, ylabel, series):
         points = sorted((p for p in points if p.y is not None), key=lambda p: p.x)
         if not points:
             continue
-        style = "--" if " split" in label else "-"
+        style = line_style(label)
         axes.plot([p.x for p in points], [p.y for p in points], style, marker="o", label=label,
                   color=colour_for(label))
         bars = [p for p in points if p.low is not None and p.high is not None]

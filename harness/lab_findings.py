@@ -6,9 +6,11 @@ finding whose data is absent returns None and is left out, never faked. A
 paragraph says what its chart shows, which model is cheapest (or highest) at
 the largest size, where a curve bends, which model failed where, and the
 mechanism of each row.
-Other lanes' fields are read defensively: `Model.mechanism` (like-for-like)
-may be absent, a string, a {scenario: text} dict, or a function of the
-scenario; an entry's own "mechanism" wins when present.
+Other lanes' fields are read defensively: an entry's own "mechanism" wins;
+then `Model.mechanism` (like-for-like), which may be absent, a string, a
+{scenario: text} dict, or a function of the scenario; then a MECHANISM
+string at the top of the model's file in that scenario (new-scenarios).
+A model with none is shown by its kind, labelled as a kind.
 """
 
 import html
@@ -17,12 +19,14 @@ from dataclasses import dataclass
 
 from harness import report, stats
 from harness.lab_charts import model_of
+from harness.lab_source import file_mechanism
 from harness.models import all_models, load_function
 
 FLAT_SLOPE = 0.2  # a log-log slope below this is "flat"
 BEND = 0.5  # a change of log-log slope by more than this between segments is a bend
 ERROR_CHARS = 90  # a failure's message is cut to this in a paragraph
 TIE = 1.05  # values within 5% of each other are not ranked
+UNSUPPORTED = "unsupported"  # a model that cannot do this by design: said so, not counted as failed
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,9 @@ def mechanism(model_id, scenario, entry=None):
             text = load_function(text)(scenario)
     except Exception:  # another lane's field in a shape we do not know: fall back, do not break the page
         text = None
-    return text if isinstance(text, str) and text else None
+    if isinstance(text, str) and text:
+        return text
+    return file_mechanism(scenario, model_of(model_id)) if scenario else None
 
 
 def kind(model_id):
@@ -72,11 +78,11 @@ def ok_points(data, model):
 
 
 def failures(data):
-    """[(model, axis value, status, error)] of every run that did not end ok."""
+    """[(model, axis value, status, error)] of every run that failed (unsupported is not a failure)."""
     found = []
     for point in data.get("points", []):
         for model, entry in point["result"]["models"].items():
-            if entry.get("status") != "ok":
+            if entry.get("status") not in ("ok", UNSUPPORTED):
                 error = (entry.get("error") or "").strip().splitlines()
                 error = error[0] if error else ""
                 found.append((model, point["value"], entry.get("status"), error[:ERROR_CHARS]))
@@ -175,7 +181,21 @@ def bar_paragraph(chart, bars, data, scenario):
     return _paragraph(sentences, data, scenario, list(bars))
 
 
+def unsupported(data):
+    """{model: its first error line} for the models that cannot run this sweep's points by design."""
+    found = {}
+    for point in data.get("points", []):
+        for model, entry in point["result"]["models"].items():
+            if entry.get("status") == UNSUPPORTED and model not in found:
+                found[model] = ((entry.get("error") or "").strip().splitlines() or [""])[0][:ERROR_CHARS]
+    return found
+
+
 def _paragraph(sentences, data, scenario, labels):
+    cannot = unsupported(data)
+    if cannot:
+        sentences.append("Cannot do this by design (unsupported, not a failure): " + "; ".join(
+            f"<b>{esc(model)}</b> ({esc(error)})" for model, error in cannot.items()) + ".")
     failed = failures(data)
     if failed:
         sentences.append("Failed: " + "; ".join(

@@ -44,17 +44,17 @@ CSS = """
 body { font-family: sans-serif; margin: 0 auto; padding: 1em 2em; max-width: 1400px; color: #222; line-height: 1.35; }
 h1 { margin: 0.2em 0 0.4em; font-size: 1.6em; }
 .wide { max-width: 100%; overflow-x: auto; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; display: block; max-width: 100%; overflow-x: auto; }
 th, td { border: 1px solid #bbb; padding: 0.2em 0.6em; text-align: left; font-size: 0.9em; vertical-align: top; }
 th { background: #eee; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }  /* "anywhere" would let a narrow column break "confirmed" into letters */
 code { overflow-wrap: anywhere; }
 .confirmed { background: #d9f2d9; } .refuted { background: #f7d4d4; }
 .partly { background: #fbf0c8; } .undecided { background: #e4e4e4; }
 .findings { font-size: 1.05em; } .findings li { margin: 0.25em 0; }
 .charts { display: flex; flex-wrap: wrap; gap: 1em; }
 .chart { flex: 1 1 560px; max-width: 680px; margin: 0; }
-.chart img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+.chart img, .charts img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 .chart .says { font-size: 0.9em; margin: 0.3em 0 0; }
 .point { margin: 0.8em 0 0.1em; font-size: 1em; }
 .params { color: #555; font-size: 0.85em; margin: 0 0 0.3em; overflow-wrap: anywhere; }

@@ -10,6 +10,7 @@ of the scenario is reachable as a collapsed <details> block (no JavaScript).
 Highlighting is pygments' (its CSS classes, from HtmlFormatter's style defs).
 """
 
+import ast
 import difflib
 import html
 from pathlib import Path
@@ -41,6 +42,23 @@ def model_file(scenario, model_id):
         return None
     path = REPO_ROOT / "scenarios" / scenario / f"{model.file}.py"
     return path if path.exists() else None
+
+
+def file_mechanism(scenario, model_id):
+    """The model file's top-level MECHANISM string (how it suspends or cancels there), or None.
+    Read with ast, not imported: the report process does not load gevent or a model's runtime."""
+    path = model_file(scenario, model_id)
+    if path is None:
+        return None
+    try:
+        tree = ast.parse(path.read_text())
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "MECHANISM" for t in node.targets)
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            return node.value.value
+    return None
 
 
 def token_class(ttype):
@@ -152,7 +170,7 @@ def source_section(scenario):
 
 
 CSS = """
-.pairview, .fileview { table-layout: fixed; width: 100%; border-collapse: collapse; margin: 0.3em 0 1.2em; }
+.pairview, .fileview { display: table; table-layout: fixed; width: 100%; border-collapse: collapse; margin: 0.3em 0 1.2em; }
 .pairview td, .pairview th, .fileview td { border: none; padding: 0 0.4em; font-size: 0.78em; }
 .pairview th { background: #eee; font-family: monospace; }
 .lncol { width: 3.2em; }

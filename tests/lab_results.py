@@ -39,6 +39,12 @@ def entry(model, ns, tasks=2, frames=3.0, stack_bytes=2_000, uss=200_000, traced
     }
 
 
+def unsupported(model):
+    return {"status": "unsupported", "error": "RuntimeError: this event loop is already running", "digest": None,
+            "ops": 0, "wall_s": None, "ns_per_op": None, "memory": None, "stack": None,
+            "kind": {"stack": MODELS[model].stack, "runtime": MODELS[model].runtime}}
+
+
 def point(value, params, models):
     return {"value": value, "result": {"scenario": "x", "params": params, "environment": ENVIRONMENT,
                                        "reference_digest": "d", "match": True, "models": models}}
@@ -72,6 +78,12 @@ def results(ci95=None):
                         frames=depth + 2, stack_bytes=200 * depth + 1_000, ci95=ci95)
                for m in MODEL_IDS})
         for depth in (1, 10, 100, 1_000)])
+    # issue 17's via=c sweep: stackless models cannot suspend through a C frame (status unsupported)
+    out["deep_chain_via_c"] = sweep("deep_chain_via_c", "deep_chain", "depth", [
+        point(depth, {"depth": depth, "suspensions": 2_000, "tasks": 1, "via": "c"},
+              {m: (entry(m, speed[m] * depth, frames=depth + 2, stack_bytes=500 * depth)
+                   if m in STACKFUL else unsupported(m)) for m in MODEL_IDS})
+        for depth in (1, 100)])
     out["connections"] = sweep("connections", "connections", "connections", [
         point(count, {"connections": count, "messages": 10, "size": 1_024, "split": count >= 10_000},
               {m: entry(m, speed[m] * 3, tasks=count, uss=8_000 * count, p99=speed[m] * 1e-6, ci95=ci95,

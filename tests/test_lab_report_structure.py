@@ -47,7 +47,7 @@ def test_the_page_opens_with_five_to_eight_findings_each_linking_to_a_section_on
 def test_every_chart_has_a_png_that_exists_and_a_paragraph_under_it(built):
     _folder, page, text = built
     figures = re.findall(r"<figure class='chart'>(.*?)</figure>", text)
-    assert len(figures) == len(lab_report.CHARTS)
+    assert len(figures) == len(lab_report.CHARTS) + 2  # lab_questions draws deep_chain_via_c's two
     for figure in figures:
         chart = re.search(r"<img src='([^']+)'", figure).group(1)
         assert matplotlib.image.imread(page.parent / chart).shape[1] > 100
@@ -87,13 +87,11 @@ def test_nothing_is_laid_out_wider_than_its_box(built):
     _folder, _page, text = built
     css = lab_report.CSS + lab_source.CSS
     assert "max-width: 1400px" in css
-    assert re.search(r"\.chart img \{[^}]*max-width: 100%", css)
+    assert re.search(r"\.chart img, \.charts img \{[^}]*max-width: 100%", css)
     assert re.search(r"td\.code \{[^}]*white-space: pre-wrap[^}]*overflow-wrap: anywhere", css)
-    assert re.search(r"\.pairview, \.fileview \{[^}]*table-layout: fixed; width: 100%", css)
-    assert re.search(r"\.wide \{[^}]*overflow-x: auto", css)
-    tables = len(re.findall(r"<table", text))
-    boxed = len(re.findall(r"<div class='wide'><table", text)) + len(re.findall(r"<table class='(pairview|fileview)", text))
-    assert tables == boxed  # every table wraps its lines or scrolls inside its own box
+    # every table, ours or another module's, scrolls inside its own box; the code views wrap instead
+    assert re.search(r"\ntable \{[^}]*display: block; max-width: 100%; overflow-x: auto", css)
+    assert re.search(r"\.pairview, \.fileview \{ display: table; table-layout: fixed; width: 100%", css)
     assert "<pre" not in text  # code is in wrapping cells, never an unbreakable <pre>
 
 
@@ -204,3 +202,17 @@ def test_the_by_interpreter_charts_have_their_paragraph_too(tmp_path):
     assert "<b>greenlet</b> within 5% on every interpreter (300 ns per op)" in figures[0][1]  # the same on both
     assert "<b>asyncio</b> 2,000 ns per op on 3.11 only." in figures[0][1]  # its 3.12 run crashed: one bar
     assert "<h3>pingpong</h3><p class='params'>rounds=100, pairs=1</p>" in text
+
+
+def test_a_variant_of_a_model_keeps_its_colour_and_gets_its_own_line_style():
+    assert lab_charts.colour_for("greenlet via=c") == lab_charts.colour_for("greenlet via=python")
+    assert lab_charts.line_style("greenlet via=c") != lab_charts.line_style("greenlet via=python")
+    assert lab_charts.line_style("greenlet split") == "--" and lab_charts.line_style("greenlet") == "-"
+
+
+def test_lab_questions_charts_each_get_a_paragraph_and_the_sweep_keeps_its_own(built):
+    _folder, _page, text = built
+    for chart in ("deep_chain_via_c_ns_per_resume.png", "deep_chain_via_c_c_stack_copied.png"):
+        figure = re.search(rf"<figure class='chart'><img src='{chart}'.*?<figcaption>(.*?)</figcaption>", text)
+        assert "<b>greenlet" in figure.group(1)
+    assert "<p class='finding'>On Python 3.11+" in text  # lab_questions' paragraph on the sweep

@@ -114,3 +114,25 @@ def test_the_by_interpreter_paragraph_ranks_interpreters_only_when_they_differ()
     assert "<b>greenlet</b> lowest on 3.11 (300 ns), 1.50x that on 3.12" in words
     assert "<b>asyncio</b> within 5% on every interpreter (2,000 ns)" in words
     assert "No model ran ok" in lab_pythons.across_pythons({"greenlet": {}}, "ns")
+
+
+def test_unsupported_is_said_as_by_design_and_is_not_counted_as_a_failure():
+    data = lab_results.results()
+    via_c = data["deep_chain_via_c"]
+    words = lab_findings.line_paragraph(chart("deep_chain_depth", "ns_per_resume"),
+                                        lab_report.per_model(via_c, lambda e: e["ns_per_op"]), via_c, "deep_chain")
+    assert "Cannot do this by design (unsupported, not a failure): <b>asyncio</b> (RuntimeError" in words
+    assert "Failed:" not in words
+    assert lab_findings.failures(via_c) == []
+    assert "asyncio" not in lab_findings.finding_failures(data).text
+
+
+def test_a_model_files_mechanism_constant_is_read_without_importing_it(tmp_path, monkeypatch):
+    from harness import lab_source
+
+    (tmp_path / "scenarios" / "demo").mkdir(parents=True)
+    (tmp_path / "scenarios" / "demo" / "greenlet_fibers.py").write_text(
+        'import nonexistent_runtime\nMECHANISM = "greenlet.throw into the fiber"\n')
+    monkeypatch.setattr(lab_source, "REPO_ROOT", tmp_path)
+    assert lab_findings.mechanism("greenlet", "demo") == "greenlet.throw into the fiber"
+    assert lab_findings.mechanism("asyncio", "demo") is None  # no file for it there
