@@ -231,13 +231,9 @@ def _first_entry(data, model):
 # ---------------------------------------------------------------- findings
 
 
-def _stack_held(entry):
-    stack = entry.get("stack") or {}
-    if stack.get("c_stack_bytes_per_task"):
-        return stack["c_stack_bytes_per_task"], "C stack saved"
-    if stack.get("frame_bytes_per_task"):
-        return stack["frame_bytes_per_task"], "coroutine frames on the heap"
-    return None, None
+def _held(entry):
+    """Bytes held per suspended task: the USS slope, the one quantity measured the same way for every model."""
+    return (entry.get("memory") or {}).get("bytes_per_task")
 
 
 def finding_stack_at_depth(results):
@@ -250,12 +246,12 @@ def finding_stack_at_depth(results):
     depth = max(set(v for v, _ in asyncio) & set(v for v, _ in greenlet), default=None)
     if depth is None:
         return None
-    a_bytes, a_how = _stack_held(dict(asyncio)[depth])
-    g_bytes, g_how = _stack_held(dict(greenlet)[depth])
-    if a_bytes is None or g_bytes is None:
+    a_bytes, g_bytes = _held(dict(asyncio)[depth]), _held(dict(greenlet)[depth])
+    if not a_bytes or not g_bytes:
         return None
-    return Finding(f"A suspended asyncio task at depth {depth:,} holds {report.human_bytes(a_bytes)} ({a_how}), "
-                   f"a greenlet fiber {report.human_bytes(g_bytes)} ({g_how}).", "sweep-deep_chain_depth")
+    return Finding(f"A suspended asyncio task at depth {depth:,} holds {report.human_bytes(a_bytes)}, "
+                   f"a greenlet fiber {report.human_bytes(g_bytes)} (bytes per task: the USS slope, "
+                   f"measured the same way for both).", "sweep-deep_chain_depth")
 
 
 def finding_resume_cost_with_depth(results):

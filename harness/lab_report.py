@@ -258,10 +258,11 @@ def parts_chart(name, data, out_dir):
     filename = stacked_bar_chart(out_dir, f"{name}_parts.png", f"deep_chain depth {depth:,}: parts of bytes per task",
                                  "bytes per task (parts of the USS slope)", bars)
     biggest = {model: max(parts, key=parts.get) for model, parts in bars.items()}
-    words = ("At depth {:,}, each model's bytes per task (its USS slope) split into parts, labelled as parts: "
-             "the C stack greenlet copied to the heap, the task's Python frames, and the rest of the slope "
-             "(runtime objects, allocator). Largest part: {}.").format(
+    sentence = ("At depth {:,}, each model's bytes per task (its USS slope) split into parts, labelled as parts: "
+                "the C stack greenlet copied to the heap, the task's Python frames, and the rest of the slope "
+                "(runtime objects, allocator). Largest part: {}.").format(
         depth, "; ".join(f"{esc(model)}: {esc(part)}" for model, part in sorted(biggest.items())))
+    words = lab_findings._paragraph([sentence], data, data.get("scenario", ""), list(bars))
     return filename, words
 
 

@@ -29,7 +29,8 @@ def entry(model, ns, tasks=2, frames=3.0, stack_bytes=2_000, uss=200_000, traced
     return {
         "status": "ok", "error": None, "digest": "d", "ops": ops, "wall_s": wall_s, "ns_per_op": ns, "noisy": False,
         "memory": {"peak_rss_bytes": 30_000_000, "rss_delta_bytes": uss, "uss_delta_bytes": uss,
-                   "traced_peak_bytes": traced, "bytes_per_task": None, "bytes_per_task_points": []},
+                   "traced_peak_bytes": traced, "bytes_per_task": float(uss // tasks + stack_bytes),
+                   "bytes_per_task_points": []},  # a USS slope, as the sweeps with memory slope runs have
         "stack": {"tasks": tasks, "frames_per_task": frames,
                   "c_stack_bytes_per_task": stack_bytes if model in STACKFUL else None,
                   "frame_bytes_per_task": None if model in STACKFUL else stack_bytes},

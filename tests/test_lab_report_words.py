@@ -19,7 +19,7 @@ def paragraph(sweep, slug, data):
 def test_findings_are_computed_from_the_results_with_their_figures():
     texts = [f.text for f in lab_findings.findings(lab_results.results())]
     assert "One resume at depth 1,000 costs 1,000.0x what it costs at depth 1 on coroutines, 1.0x on greenlet." in texts
-    assert any(t.startswith("One hand-over costs 300 ns on coroutines and 9,000 ns on threads (30.0x)") for t in texts)
+    assert any(t.startswith("One round trip (two hand-overs) costs 600 ns on coroutines and 18,000 ns on threads (30.0x)") for t in texts)
     assert "1 model run(s) failed: threads at 10,000 (pingpong_tasks)." in texts
     assert 5 <= len(texts) <= lab_findings.MAX_FINDINGS
 
