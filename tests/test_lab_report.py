@@ -86,12 +86,13 @@ def test_every_chart_is_a_png_file_beside_the_page_that_matplotlib_reads(tiny_re
 
 
 @pytest.mark.slow
-def test_page_works_offline_and_marks_suspension_points_in_three_sources(tiny_report):
+def test_page_works_offline_and_marks_suspension_points_in_every_scenarios_sources(tiny_report):
     _results, _page, text = tiny_report
     assert "<script" not in text.lower()
     assert not re.search(r"(src|href)=['\"]https?:", text)
-    assert text.count("<h4>asyncio_tasks.py</h4>") == len({sweep.scenario for sweep in lab_sweeps.SWEEPS})
-    assert "class=\"hll\"" in text  # pygments' highlighted lines: the `# ->` suspension points
+    for scenario in {sweep.scenario for sweep in lab_sweeps.SWEEPS}:
+        assert f"<code>scenarios/{scenario}/asyncio_tasks.py</code>" in text
+    assert "class='code suspend'" in text or "class='code changed suspend'" in text  # the `# ->` lines
 
 
 def test_generator_claim_verdict_follows_the_data_not_a_fixed_text():
