@@ -177,7 +177,7 @@ def _is_blocked(frame):
     return False
 
 
-def _frames():
+def current_frames():
     """Every thread's innermost frame, taken at one instant, with no garbage collection meanwhile.
 
     sys._current_frames() holds the runtime's lock on the list of thread states while it
@@ -199,7 +199,7 @@ def _frames():
 def _look(probe, threads, outcome):
     deadline = time.monotonic() + PROBE_PATIENCE_S
     while True:
-        frames = _frames()
+        frames = current_frames()
         stopped = [Stopped(thread, frames.get(thread.ident)) for thread in threads]
         running = [each.thread.name for each in stopped if not _is_blocked(each.frame)]
         if not running:

@@ -62,10 +62,10 @@ def test_the_collector_is_left_as_it_was_found():
     was = gc.isenabled()
     try:
         gc.disable()
-        os_threads._frames()
+        os_threads.current_frames()
         assert not gc.isenabled()
         gc.enable()
-        os_threads._frames()
+        os_threads.current_frames()
         assert gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
@@ -75,7 +75,7 @@ def test_the_frames_taken_are_every_live_threads():
     stop = threading.Event()
     waiter = os_threads.spawn("waiter", os_threads.block, stop.wait)
     try:
-        frames = os_threads._frames()
+        frames = os_threads.current_frames()
         assert threading.main_thread().ident in frames and waiter.ident in frames
     finally:
         stop.set()
