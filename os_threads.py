@@ -21,6 +21,7 @@ Contract with the scenario files (threads.py in each scenario folder):
   did not ask.
 """
 
+import gc
 import resource
 import signal
 import socket
@@ -176,10 +177,29 @@ def _is_blocked(frame):
     return False
 
 
+def current_frames():
+    """Every thread's innermost frame, taken at one instant, with no garbage collection meanwhile.
+
+    sys._current_frames() holds the runtime's lock on the list of thread states while it
+    builds its dict. A collection due then runs Python code (a weakref callback, e.g.
+    threading's WeakSet of threads), which can hand the GIL to a thread that is starting
+    or ending, and that thread waits for the list's lock while holding the GIL: both wait
+    for ever (CPython gh-106883; fixed upstream the same way, no collection during the
+    call, but not in the 3.11.7 this lab runs on). Seen as spawn and pingpong runs that
+    hung for ever with the probe inside sys._current_frames."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return sys._current_frames()
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _look(probe, threads, outcome):
     deadline = time.monotonic() + PROBE_PATIENCE_S
     while True:
-        frames = sys._current_frames()  # every thread's innermost frame, taken at one instant under the GIL
+        frames = current_frames()
         stopped = [Stopped(thread, frames.get(thread.ident)) for thread in threads]
         running = [each.thread.name for each in stopped if not _is_blocked(each.frame)]
         if not running:

@@ -39,6 +39,7 @@ import greenlet
 import psutil
 
 import fibers
+import os_threads
 from coroutines import bare
 
 DEFAULT_RECURSION_LIMIT = 1000  # CPython's default; the claim is about this value
@@ -180,7 +181,7 @@ def recursion(ceiling):
 def running_frames():
     """Every frame on any thread's running stack at this instant (innermost and all callers)."""
     frames = set()
-    for frame in sys._current_frames().values():
+    for frame in os_threads.current_frames().values():  # not sys._current_frames(): see there why
         while frame is not None:
             frames.add(frame)
             frame = frame.f_back
