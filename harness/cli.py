@@ -13,7 +13,7 @@ import argparse
 import importlib
 
 import scenarios
-from harness import fd_budget, interpreters, memory_guard, output, pipeline, report, stopping
+from harness import fd_budget, interpreters, memory_guard, native, output, pipeline, report, stopping
 from harness.models import MODELS, ExtraModelsError, all_models
 from scenarios.spec import ParamError, resolve
 
@@ -227,7 +227,7 @@ def models_with_file(scenario, model_ids):
     known = all_models()
     missing = [model_id for model_id in model_ids if not known[model_id].has_file(scenario)]
     for model_id in missing:
-        output.emit(f"{scenario}: no {known[model_id].file}.py for model {model_id} yet; left out")
+        output.emit(f"{scenario}: no {known[model_id].source_name} for model {model_id} yet; left out")
     return [model_id for model_id in model_ids if model_id not in missing]
 
 
@@ -239,7 +239,21 @@ def refuse_models_without_file(names, model_ids, explicit):
         for model_id in model_ids:
             if explicit and not known[model_id].has_file(name):
                 raise UsageError(f"scenario {name} has no file for model {model_id} "
-                                 f"(scenarios/{name}/{known[model_id].file}.py); leave {model_id} out of --models")
+                                 f"(scenarios/{name}/{known[model_id].source_name}); leave {model_id} out of --models")
+
+
+def models_with_compiler(model_ids, explicit):
+    """Native models need a C++ compiler: named in --models without one, a refusal; by
+    default, they are left out with one line saying why, and nothing else changes."""
+    known = all_models()
+    wanted = [model_id for model_id in model_ids if known[model_id].native]
+    reason = native.unavailable() if wanted else None
+    if not reason:
+        return model_ids
+    if explicit:
+        raise UsageError(f"{', '.join(wanted)}: {reason}")
+    print(f"{', '.join(wanted)} left out: {reason}", flush=True)
+    return [model_id for model_id in model_ids if model_id not in wanted]
 
 
 def refuse_models_beyond_limits(plans, model_ids, explicit):
@@ -288,6 +302,7 @@ def cmd_run(args):
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
     plans = [(name, spec, fit_fd_budget(name, spec, params, args.param)) for name, spec, params in plans]
     explicit_models = args.models != ",".join(all_models_public())
+    model_ids = models_with_compiler(model_ids, explicit_models)
     refuse_models_without_file(names, model_ids, explicit_models)
     refuse_models_beyond_limits(plans, model_ids, explicit_models)
     refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes)

@@ -1,0 +1,78 @@
+// One native worker process: runs one scenario once and writes its outcome.
+//
+// Read beside harness/worker.py: the same job and the same outcome, with the
+// interpreter out of the way. The harness (harness/native.py) starts
+//     <binary> OUT PASS name=value ...
+// and reads OUT. The result is written as JSON data ("result"); the harness
+// digests it with the same canonical JSON as every Python model's result, so a
+// digest match means the same numbers, not the same text. The outcome is
+// written to OUT.part and renamed, so OUT is never half written; a crash
+// leaves no OUT, which the harness reports as this model's crash.
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "lab.hpp"
+
+static std::string one_line(std::string text) {
+    text = text.substr(0, text.find('\n')).substr(0, 300);
+    for (char& c : text)
+        if (c == '"' || c == '\\') c = '\'';
+    return text;
+}
+
+static std::string outcome(const Params& params) {
+    Probe probe;
+    value rss_before = rss_bytes(), uss_before = uss_bytes();
+    double started = now_s();
+    std::string result = run(params, probe);
+    double wall_s = now_s() - started - probe.spent_s;
+    if (!probe.taken) throw std::runtime_error("the scenario never called probe.snapshot()");
+    std::string leak = leftovers();
+    if (!leak.empty()) return json::object({{"status", json::str("error")}, {"error", json::str(one_line(leak))}});
+    std::vector<std::string> notes;
+    for (const std::string& note : runtime_notes()) notes.push_back(json::str(one_line(note)));
+    return json::object({
+        {"status", json::str("ok")},
+        {"error", "null"},
+        {"result", result},
+        {"wall_s", json::num(wall_s)},
+        {"peak_rss_bytes", json::num(peak_rss_bytes())},
+        {"rss_delta_bytes", json::num(probe.rss_at - rss_before)},
+        {"uss_delta_bytes", json::num(probe.uss_at - uss_before)},
+        {"traced_peak_bytes", "null"},  // tracemalloc sees Python allocations only
+        {"stack", probe.stack},
+        {"records", json::object(probe.records)},
+        {"notes", json::array(notes)},
+    });
+}
+
+int main(int argc, char** argv) {
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: %s OUT PASS [name=value ...]\n", argv[0]);
+        return 2;
+    }
+    std::string out = argv[1], text;
+    Params params;
+    for (int index = 3; index < argc; ++index) {
+        std::string assignment = argv[index];
+        auto equals = assignment.find('=');
+        if (equals == std::string::npos) {
+            std::fprintf(stderr, "bad parameter %s (want name=value)\n", argv[index]);
+            return 2;
+        }
+        params.values[assignment.substr(0, equals)] = std::atoll(assignment.c_str() + equals + 1);
+    }
+    try {
+        text = outcome(params);
+    } catch (const std::bad_alloc&) {
+        text = json::object({{"status", json::str("error")}, {"error", json::str("out of memory: std::bad_alloc")}});
+    } catch (const std::exception& exc) {
+        text = json::object({{"status", json::str("error")}, {"error", json::str(one_line(exc.what()))}});
+    }
+    std::string part = out + ".part";
+    FILE* file = std::fopen(part.c_str(), "w");
+    if (!file || std::fputs(text.c_str(), file) < 0 || std::fclose(file) != 0) return 1;
+    return std::rename(part.c_str(), out.c_str()) == 0 ? 0 : 1;
+}
