@@ -373,6 +373,60 @@ def scenario_section(scenario, sweeps, results, out_dir):
     return "<section>" + "".join(parts) + "</section>"
 
 
+def floor_figures(results):
+    """{model: (ns per hand-over, bytes per suspended task)} from the pingpong sweeps: a hand-over
+    is half a pingpong_switch round trip; bytes per task is the USS slope over pingpong_tasks'
+    points. Either may be None where that sweep lacks the model."""
+    switch = (results.get("pingpong_switch") or {}).get("points") or []
+    ns = {model: entry["ns_per_op"] / 2 for model, entry in switch[0]["result"]["models"].items()
+          if entry["status"] == "ok"} if switch else {}
+    tasks = results.get("pingpong_tasks")
+    bytes_ = {model: stats.slope([(e["stack"]["tasks"], e["memory"]["uss_delta_bytes"]) for _, e in points])
+              for model, points in _ok_points(tasks).items()} if tasks else {}
+    return {model: (ns.get(model), bytes_.get(model)) for model in list(ns) + [m for m in bytes_ if m not in ns]}
+
+
+def floor_section(results, out_dir):
+    """The native floor: every model's hand-over and suspended-task cost beside the C++ rows,
+    as two panels on log axes (one quantity per panel), and the ratios in a table."""
+    figures = floor_figures(results)
+    native = [model for model in figures if model.startswith("cpp_") and model != "cpp_ucontext"]
+    if not native:
+        return ""
+    figure, panels = plt.subplots(1, 2, figsize=(11, 0.45 * len(figures) + 1.6), dpi=100)
+    models = sorted(figures, key=lambda model: figures[model][0] or float("inf"))
+    floors = []
+    for panel, index, label in ((panels[0], 0, "ns per hand-over"), (panels[1], 1, "bytes per suspended task")):
+        shown = [model for model in models if figures[model][index] and figures[model][index] > 0]
+        panel.barh(shown, [figures[model][index] for model in shown],
+                   color=["#c0504d" if model.startswith("cpp_") else "#4a7ab5" for model in shown])
+        floor = min((figures[model][index] for model in native if figures[model][index]), default=None)
+        floors.append(floor)
+        if floor:
+            panel.axvline(floor, color="#c0504d", linestyle="--", linewidth=1)
+        panel.set_xscale("log")
+        panel.set_xlabel(label + " (log)")
+        panel.invert_yaxis()
+        panel.grid(True, axis="x", which="both", alpha=0.3)
+    panels[0].set_title("one hand-over (pingpong_switch)")
+    panels[1].set_title("one suspended task (USS slope, pingpong_tasks)")
+    figure.tight_layout()
+    figure.savefig(out_dir / "floor.png", format="png")
+    plt.close(figure)
+
+    def ratio(value, floor):
+        return f"{value / floor:,.1f}x" if value and floor else "-"
+
+    rows = [(model, f"{ns:,.1f}" if ns else "-", ratio(ns, floors[0]), report.human_bytes(per_task),
+             ratio(per_task, floors[1])) for model in models for ns, per_task in [figures[model]]]
+    return ("<h2 id='floor'>The native floor</h2>"
+            "<p>Each Python model beside the same game in C++ (red; the dashed line is the fastest or "
+            "smallest native row; cpp_ucontext, glibc's swapcontext, is shown but never the floor). "
+            "Both axes are logarithmic.</p>"
+            "<div class='charts'><img src='floor.png' alt='floor.png'></div>"
+            + html_table(("model", "ns per hand-over", "vs native", "bytes per suspended task", "vs native"), rows))
+
+
 def measures_section(results):
     measures = results.get("measures")
     if not measures:
@@ -399,7 +453,8 @@ def build(results_dir, out_dir, results=None):
         if "scenario" in data:
             by_scenario.setdefault(data["scenario"], []).append((name, data))
     sections = [environment_section(results), claims_section(results),
-                lab_timeline.section(results.get("timelines"), out_dir), measures_section(results)]
+                lab_timeline.section(results.get("timelines"), out_dir), measures_section(results),
+                floor_section(results, out_dir)]
     sections += [scenario_section(scenario, sweeps, results, out_dir) for scenario, sweeps in sorted(by_scenario.items())]
     sections.append(lab_pythons.section(results_dir, out_dir))  # make compare-pythons' results/pythons/, if any
     toc = "".join(f"<li><a href='#scenario-{esc(s)}'>{esc(s)}</a></li>" for s in sorted(by_scenario))

@@ -319,8 +319,10 @@ inline Unit describe(Fiber* fiber) {
     if (!fiber->stack.base) return unit;
     char* top = fiber->stack.base + fiber->stack.size;
     char* sp = fiber == active->current ? static_cast<char*>(__builtin_frame_address(0)) : static_cast<char*>(fiber->sp);
-#ifdef FIBERLAB_UCONTEXT
+#if defined(FIBERLAB_UCONTEXT) && defined(__x86_64__)
     if (fiber != active->current) sp = reinterpret_cast<char*>(fiber->context.uc_mcontext.gregs[REG_RSP]);
+#elif defined(FIBERLAB_UCONTEXT) && defined(__aarch64__)
+    if (fiber != active->current) sp = reinterpret_cast<char*>(fiber->context.uc_mcontext.sp);
 #endif
     unit.c_stack_bytes = top - sp;
     unit.stack_reserved = static_cast<value>(fiber->stack.size);
