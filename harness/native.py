@@ -128,8 +128,9 @@ def binary(model, scenario):
 
 
 def argv(path, job):
-    """The command line that runs one job: OUT PASS name=value ... (booleans as 0/1)."""
-    return [str(path), job["out"], job["pass"]] + [f"{name}={int(value)}" for name, value in job["params"].items()]
+    """The command line that runs one job: OUT PASS name=value ... (booleans as 0/1, text as given)."""
+    return [str(path), job["out"], job["pass"]] + [f"{name}={value if isinstance(value, str) else int(value)}"
+                                                   for name, value in job["params"].items()]
 
 
 def adapt(outcome, spec):

@@ -20,8 +20,15 @@
 using value = std::int64_t;  // every number a scenario hands over; Python's ints stay below 2**63 here
 
 struct Params {
-    std::map<std::string, value> values;
+    std::map<std::string, value> values;      // integer parameters (booleans as 0 or 1)
+    std::map<std::string, std::string> texts;  // the others, as given (deep_chain's via)
     value operator[](const std::string& name) const { return values.at(name); }
+    std::string text(const std::string& name) const { return texts.count(name) ? texts.at(name) : ""; }
+};
+
+// A run this model cannot express (scenarios.spec.Unsupported): the status "unsupported", not a failure.
+struct Unsupported : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 inline double now_s() {

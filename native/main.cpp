@@ -62,10 +62,18 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "bad parameter %s (want name=value)\n", argv[index]);
             return 2;
         }
-        params.values[assignment.substr(0, equals)] = std::atoll(assignment.c_str() + equals + 1);
+        std::string name = assignment.substr(0, equals), text = assignment.substr(equals + 1);
+        char* end = nullptr;
+        long long number = std::strtoll(text.c_str(), &end, 10);
+        if (!text.empty() && *end == '\0')
+            params.values[name] = number;
+        else
+            params.texts[name] = text;
     }
     try {
         text = outcome(params);
+    } catch (const Unsupported& exc) {
+        text = json::object({{"status", json::str("unsupported")}, {"error", json::str(one_line(exc.what()))}});
     } catch (const std::bad_alloc&) {
         text = json::object({{"status", json::str("error")}, {"error", json::str("out of memory: std::bad_alloc")}});
     } catch (const std::exception& exc) {

@@ -211,3 +211,14 @@ def test_the_table_shows_the_ratio_to_the_native_floor(tmp_path):
     assert result["floor"]["model"] == "cpp_coroutines"
     assert result["models"]["coroutines"]["vs_floor"] > 1
     assert "vs native" in proc.stdout and "the native floor" in proc.stdout
+
+
+@needs_compiler
+def test_deep_chain_via_c_is_unsupported_on_cpp_coroutines_and_runs_on_cpp_fibers():
+    spec, params = small_params("deep_chain")
+    params["via"] = "c"
+    result = pipeline.run_scenario("deep_chain", spec, params, ["cpp_coroutines", "cpp_fibers"], 1, 120, False,
+                                   Quiet(), memory_passes=False)
+    assert result["models"]["cpp_coroutines"]["status"] == "unsupported"
+    assert "suspends only its own frame" in result["models"]["cpp_coroutines"]["error"]
+    assert result["models"]["cpp_fibers"]["status"] == "ok" and result["match"] is True

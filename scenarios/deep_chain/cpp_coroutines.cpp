@@ -74,6 +74,9 @@ coro run_chains(value depth, value suspensions, value tasks, Probe* probe, std::
 }
 
 std::string run(const Params& params, Probe& probe) {
+    if (params.text("via") == "c")  // as coroutines_bare.py: a stackless chain cannot suspend through a plain call
+        throw Unsupported("via=c: a C++20 coroutine suspends only its own frame; a plain function between two "
+                          "levels cannot be suspended through, so every level must be a coroutine");
     std::string chains;
     coroutines::run(run_chains(params["depth"], params["suspensions"], params["tasks"], &probe, chains));
     return chains;

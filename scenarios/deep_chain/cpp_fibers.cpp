@@ -69,6 +69,7 @@ std::string run_chains(value depth, value suspensions, value tasks, Probe* probe
     return json::array(chains);
 }
 
+// via=c changes nothing here: in C++ every level is already a native call, which a fiber suspends through.
 std::string run(const Params& params, Probe& probe) {
     fibers::stack_bytes = std::max(fibers::stack_bytes, params["depth"] * STACK_PER_LEVEL + 16 * 1024);
     std::string chains;

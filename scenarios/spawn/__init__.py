@@ -39,6 +39,14 @@ def is_power_of_ten(value):
 PARAMS = (PowerOfTen("leaves", 100_000, 10, 10_000_000, "leaves of the tree, a power of 10 (tasks: about 1.11x)"),)
 
 SMALL = {"leaves": 1000}  # quick correctness check in the tests
+# Every task of the tree is alive at the peak, (10 * leaves - 1) / 9 of them: about 10/9 per leaf.
+TASK_COUNT = ("leaves", 10 / 9)
+
+
+def slope_counts(_params):
+    """Leaves of the two memory-slope runs: powers of ten (111 and 1,111 tasks alive at the
+    peak), small enough for the threads model's limit on threads alive."""
+    return (100, 1_000)
 
 
 def tasks(leaves):
