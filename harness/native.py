@@ -128,9 +128,13 @@ def binary(model, scenario):
 
 
 def argv(path, job):
-    """The command line that runs one job: OUT PASS name=value ... (booleans as 0/1, text as given)."""
+    """The command line that runs one job: OUT PASS name=value ... (booleans as 0/1, text as given),
+    and memory_limit_bytes=N when the job caps the address space (--memory-limit)."""
+    params = dict(job["params"])
+    if job.get("memory_limit_bytes"):
+        params["memory_limit_bytes"] = job["memory_limit_bytes"]
     return [str(path), job["out"], job["pass"]] + [f"{name}={value if isinstance(value, str) else int(value)}"
-                                                   for name, value in job["params"].items()]
+                                                   for name, value in params.items()]
 
 
 def adapt(outcome, spec):

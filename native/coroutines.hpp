@@ -71,7 +71,7 @@ public:
         };
         final_awaiter final_suspend() noexcept { return {}; }
         void return_value(value v) { result = v; }
-        void unhandled_exception() { std::terminate(); }  // our scenarios do not throw; a bug ends the worker
+        void unhandled_exception() { failure = std::current_exception(); }  // the loop rethrows it
     };
 
     explicit coro(handle frame) : frame_(frame) {}
@@ -143,6 +143,7 @@ inline std::coroutine_handle<> next_ready() {
 
 inline std::coroutine_handle<> coro::promise_type::final_awaiter::await_suspend(handle frame) noexcept {
     promise_type& promise = frame.promise();
+    if (failure) return std::noop_coroutine();  // -> the loop, which rethrows it; nothing else runs
     if (promise.continuation) return promise.continuation;  // -> the awaiting frame, as a return would
     Task* task = promise.task;  // a task's top frame: the task ends here
     task->result = promise.result;
@@ -265,6 +266,7 @@ inline value run(coro main) {
         auto [task, v] = s.ready.front();
         s.ready.pop_front();
         go(task, v).resume();  // -> task, and on by symmetric transfer; back when nothing is ready
+        if (failure) std::rethrow_exception(failure);
     }
     leftover = s.live;
     for (Task& task : s.tasks)

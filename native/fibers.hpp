@@ -213,7 +213,11 @@ inline void switch_context(Fiber* from, Fiber* to) {
 extern "C" [[noreturn]] inline void fiberlab_fiber_start() {
     Scheduler& s = *active;
     Fiber* self = s.current;
-    self->result = self->body(self->inbox);
+    try {
+        self->result = self->body(self->inbox);
+    } catch (...) {  // it cannot unwind past this frame: the loop rethrows it
+        failure = std::current_exception();
+    }
     self->body = nullptr;
     self->done = true;
     --s.live;
@@ -358,6 +362,7 @@ inline value run(std::function<value()> main) {
         s.current = fiber;
         if (!fiber->sp) prepare(fiber);
         switch_context(nullptr, fiber);  // -> fiber; back when a fiber ends or none is ready
+        if (failure) std::rethrow_exception(failure);
         if (s.ended) {
             s.stacks.give_back(s.ended->stack);
             --s.stacks_out;

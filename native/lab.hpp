@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -25,6 +26,10 @@ struct Params {
     value operator[](const std::string& name) const { return values.at(name); }
     std::string text(const std::string& name) const { return texts.count(name) ? texts.at(name) : ""; }
 };
+
+// An exception that ended a fiber or a coroutine task (std::bad_alloc under --memory-limit): the
+// runtime stops at once and rethrows it from its loop, on the main stack, where main() reports it.
+inline std::exception_ptr failure;
 
 // A run this model cannot express (scenarios.spec.Unsupported): the status "unsupported", not a failure.
 struct Unsupported : std::runtime_error {

@@ -3,11 +3,14 @@
 // Read beside harness/worker.py: the same job and the same outcome, with the
 // interpreter out of the way. The harness (harness/native.py) starts
 //     <binary> OUT PASS name=value ...
-// and reads OUT. The result is written as JSON data ("result"); the harness
+// and reads OUT (memory_limit_bytes=N, if given, caps the address space first,
+// as harness/worker.py does for --memory-limit). The result is written as JSON data ("result"); the harness
 // digests it with the same canonical JSON as every Python model's result, so a
 // digest match means the same numbers, not the same text. The outcome is
 // written to OUT.part and renamed, so OUT is never half written; a crash
 // leaves no OUT, which the harness reports as this model's crash.
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -70,12 +73,22 @@ int main(int argc, char** argv) {
         else
             params.texts[name] = text;
     }
+    value limit_mib = 0;
+    if (params.values.count("memory_limit_bytes")) {
+        limit_mib = params.values.at("memory_limit_bytes") >> 20;  // --memory-limit, as harness/worker.py's limit_memory()
+        rlimit limit{};
+        getrlimit(RLIMIT_AS, &limit);
+        limit.rlim_cur = static_cast<rlim_t>(params.values.at("memory_limit_bytes"));
+        setrlimit(RLIMIT_AS, &limit);
+        params.values.erase("memory_limit_bytes");
+    }
     try {
         text = outcome(params);
     } catch (const Unsupported& exc) {
         text = json::object({{"status", json::str("unsupported")}, {"error", json::str(one_line(exc.what()))}});
     } catch (const std::bad_alloc&) {
-        text = json::object({{"status", json::str("error")}, {"error", json::str("out of memory: std::bad_alloc")}});
+        std::string where = limit_mib ? " (address-space limit " + std::to_string(limit_mib) + " MiB)" : "";
+        text = json::object({{"status", json::str("error")}, {"error", json::str("out of memory" + where + ": std::bad_alloc")}});
     } catch (const std::exception& exc) {
         text = json::object({{"status", json::str("error")}, {"error", json::str(one_line(exc.what()))}});
     }

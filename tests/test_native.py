@@ -222,3 +222,15 @@ def test_deep_chain_via_c_is_unsupported_on_cpp_coroutines_and_runs_on_cpp_fiber
     assert result["models"]["cpp_coroutines"]["status"] == "unsupported"
     assert "suspends only its own frame" in result["models"]["cpp_coroutines"]["error"]
     assert result["models"]["cpp_fibers"]["status"] == "ok" and result["match"] is True
+
+
+@needs_compiler
+def test_a_native_model_beyond_its_memory_limit_is_an_out_of_memory_error_not_a_crash():
+    spec = scenarios.load("spawn")
+    params = {"leaves": 1_000_000}
+    result = pipeline.run_scenario("spawn", spec, params, ["cpp_coroutines", "cpp_fibers"], 1, 120, False, Quiet(),
+                                   memory_limit_bytes=64 * 2**20, memory_passes=False)
+    for model_id in ("cpp_coroutines", "cpp_fibers"):
+        entry = result["models"][model_id]
+        assert entry["status"] == "error", model_id
+        assert entry["error"] == "warm-up: out of memory (address-space limit 64 MiB): std::bad_alloc"
