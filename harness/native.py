@@ -13,8 +13,9 @@ checkout), and built once even when several harness processes ask at the
 same moment: an flock on build/native/.lock serialises the builds, and each
 binary is written beside its place and renamed in.
 
-The job goes in as arguments (`OUT PASS name=value ...`), the outcome comes
-back in OUT in harness/worker.py's format, except that the binary writes its
+The job goes in as arguments (`OUT_FD PASS name=value ...`), the outcome comes
+back in the file the binary inherits as OUT_FD (harness/pipeline.run_worker's
+job["out_fd"]), in harness/worker.py's format, except that the binary writes its
 canonical result as "result": adapt() digests it here with the same
 canonical JSON as every Python model, so equal digests mean equal numbers.
 """
@@ -128,12 +129,12 @@ def binary(model, scenario):
 
 
 def argv(path, job):
-    """The command line that runs one job: OUT PASS name=value ... (booleans as 0/1, text as given),
+    """The command line that runs one job: OUT_FD PASS name=value ... (booleans as 0/1, text as given),
     and memory_limit_bytes=N when the job caps the address space (--memory-limit)."""
     params = dict(job["params"])
     if job.get("memory_limit_bytes"):
         params["memory_limit_bytes"] = job["memory_limit_bytes"]
-    return [str(path), job["out"], job["pass"]] + [f"{name}={value if isinstance(value, str) else int(value)}"
+    return [str(path), str(job["out_fd"]), job["pass"]] + [f"{name}={value if isinstance(value, str) else int(value)}"
                                                    for name, value in params.items()]
 
 

@@ -2,13 +2,15 @@
 //
 // Read beside harness/worker.py: the same job and the same outcome, with the
 // interpreter out of the way. The harness (harness/native.py) starts
-//     <binary> OUT PASS name=value ...
-// and reads OUT (memory_limit_bytes=N, if given, caps the address space first,
-// as harness/worker.py does for --memory-limit). The result is written as JSON data ("result"); the harness
-// digests it with the same canonical JSON as every Python model's result, so a
-// digest match means the same numbers, not the same text. The outcome is
-// written to OUT.part and renamed, so OUT is never half written; a crash
-// leaves no OUT, which the harness reports as this model's crash.
+//     <binary> OUT_FD PASS name=value ...
+// and, once we have exited with status 0, reads the outcome we wrote to the
+// file we inherit as OUT_FD (unlinked: nothing is left on disk whoever dies).
+// memory_limit_bytes=N, if given, caps the address space first, as
+// harness/worker.py does for --memory-limit. The result is written as JSON
+// data ("result"); the harness digests it with the same canonical JSON as
+// every Python model's result, so a digest match means the same numbers, not
+// the same text. A crash leaves no complete outcome, which the harness
+// reports as this model's crash.
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -53,10 +55,11 @@ static std::string outcome(const Params& params) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: %s OUT PASS [name=value ...]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s OUT_FD PASS [name=value ...]\n", argv[0]);
         return 2;
     }
-    std::string out = argv[1], text;
+    int out_fd = std::atoi(argv[1]);
+    std::string text;
     Params params;
     for (int index = 3; index < argc; ++index) {
         std::string assignment = argv[index];
@@ -92,8 +95,8 @@ int main(int argc, char** argv) {
     } catch (const std::exception& exc) {
         text = json::object({{"status", json::str("error")}, {"error", json::str(one_line(exc.what()))}});
     }
-    std::string part = out + ".part";
-    FILE* file = std::fopen(part.c_str(), "w");
-    if (!file || std::fputs(text.c_str(), file) < 0 || std::fclose(file) != 0) return 1;
-    return std::rename(part.c_str(), out.c_str()) == 0 ? 0 : 1;
+    FILE* file = fdopen(out_fd, "w");
+    if (!file) return 1;
+    bool written = std::fputs(text.c_str(), file) >= 0;
+    return std::fclose(file) == 0 && written ? 0 : 1;
 }

@@ -58,8 +58,10 @@ def tasks(leaves):
 # USS delta / tasks at leaves=100,000 (`python -m harness run spawn --param leaves=100000 --repeat 1`,
 # Python 3.11: greenlet 1,648 B, gevent 1,873, asyncio 1,208, uvloop 1,260, coroutines 937),
 # rounded up by about a quarter; threads: an OS thread's touched stack and state, generously.
+# C++: peak RSS / tasks at leaves=1,000,000 (cpp_coroutines 376 B, cpp_fibers 655 B; cpp_ucontext adds
+# a 936-byte ucontext_t per fiber), rounded up likewise.
 MEMORY_PER_TASK = {"greenlet": 2_100, "gevent": 2_400, "asyncio": 1_500, "uvloop": 1_600, "coroutines": 1_200,
-                   "threads": 64 * 1024}
+                   "threads": 64 * 1024, "cpp_coroutines": 500, "cpp_fibers": 850, "cpp_ucontext": 2_000}
 
 
 def tasks_alive(params):
