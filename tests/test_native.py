@@ -86,24 +86,24 @@ def test_deep_chain_coroutines_hold_one_frame_per_level_and_fibers_one_stack():
     assert result["models"]["cpp_fibers"]["stack"]["frames_per_task"] is None
 
 
-@needs_compiler
 def test_a_binary_is_built_once_under_concurrent_asks_and_again_when_its_source_changes(tmp_path, monkeypatch):
+    """The build logic (lock, fingerprint) with a stand-in compiler that only writes its -o file,
+    slowly, so three threads asking at once really overlap."""
     (tmp_path / "scenarios" / "generator").mkdir(parents=True)
     shutil.copytree(REPO / "native", tmp_path / "native")
     source = tmp_path / "scenarios" / "generator" / "cpp_fibers.cpp"
     shutil.copy(REPO / "scenarios" / "generator" / "cpp_fibers.cpp", source)
+    compiles = tmp_path / "compiles.log"
+    compiler = tmp_path / "slow-c++"
+    compiler.write_text("#!/bin/sh\n"
+                        'case "$1" in --version) echo "g++ 12";; -dumpversion) echo 12;; *)\n'
+                        f'  echo x >> {compiles}; sleep 0.3\n'
+                        '  while [ "$1" != -o ]; do shift; done; echo binary > "$2";; esac\n')
+    compiler.chmod(compiler.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("CXX", str(compiler))
     monkeypatch.setattr(native, "REPO_ROOT", tmp_path)
     monkeypatch.setattr(native, "NATIVE", tmp_path / "native")
     monkeypatch.setattr(native, "BUILD", tmp_path / "build")
-    compiles = []
-    real_run = subprocess.run
-
-    def counting_run(command, *args, **kwargs):
-        if "-o" in command:
-            compiles.append(command)
-        return real_run(command, *args, **kwargs)
-
-    monkeypatch.setattr(native.subprocess, "run", counting_run)
     model = MODELS["cpp_fibers"]
     paths = []
     threads = [threading.Thread(target=lambda: paths.append(native.binary(model, "generator"))) for _ in range(3)]
@@ -111,12 +111,12 @@ def test_a_binary_is_built_once_under_concurrent_asks_and_again_when_its_source_
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(compiles) == 1 and len(set(paths)) == 1 and paths[0].exists()
+    assert len(compiles.read_text().splitlines()) == 1 and len(set(paths)) == 1 and paths[0].exists()
     native.binary(model, "generator")
-    assert len(compiles) == 1  # unchanged: not rebuilt
+    assert len(compiles.read_text().splitlines()) == 1  # unchanged: not rebuilt
     source.write_text(source.read_text() + "// a change\n")
     native.binary(model, "generator")
-    assert len(compiles) == 2
+    assert len(compiles.read_text().splitlines()) == 2
 
 
 def fake_compiler(tmp_path, version, compiles=True):
