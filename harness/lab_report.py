@@ -469,6 +469,64 @@ def scenario_section(scenario, sweeps, results, out_dir):
     return "<section>" + "".join(parts) + "</section>"
 
 
+def floor_figures(results):
+    """{model: (ns per hand-over, bytes per suspended task)} from the pingpong sweeps: a hand-over
+    is half a pingpong_switch round trip; bytes per task is the USS slope over pingpong_tasks'
+    points. Either may be None where that sweep lacks the model."""
+    switch = (results.get("pingpong_switch") or {}).get("points") or []
+    ns = {model: entry["ns_per_op"] / 2 for model, entry in switch[0]["result"]["models"].items()
+          if entry["status"] == "ok"} if switch else {}
+    tasks = results.get("pingpong_tasks")
+    by_model = {}  # keyed by model id (not by series label): the rows of this chart are models
+    for point in (tasks or {}).get("points") or []:
+        for model, entry in point["result"]["models"].items():
+            if entry["status"] == "ok":
+                by_model.setdefault(model, []).append((entry["stack"]["tasks"], entry["memory"]["uss_delta_bytes"]))
+    bytes_ = {model: stats.slope(points) for model, points in by_model.items()}
+    return {model: (ns.get(model), bytes_.get(model)) for model in list(ns) + [m for m in bytes_ if m not in ns]}
+
+
+def floor_section(results, out_dir):
+    """The native floor: every model's hand-over and suspended-task cost beside the C++ rows,
+    as two panels on log axes (one quantity per panel), and the ratios in a table."""
+    figures = floor_figures(results)
+    native = [model for model in figures if model.startswith("cpp_") and model != "cpp_ucontext"]
+    if not native:
+        return ""
+    figure, panels = lab_charts.plt.subplots(1, 2, figsize=(11, 0.45 * len(figures) + 1.6), dpi=100)
+    models = sorted(figures, key=lambda model: figures[model][0] or float("inf"))
+    floors = []
+    for panel, index, label in ((panels[0], 0, "ns per hand-over"), (panels[1], 1, "bytes per suspended task")):
+        shown = [model for model in models if figures[model][index] and figures[model][index] > 0]
+        panel.barh(shown, [figures[model][index] for model in shown],
+                   color=["#c0504d" if model.startswith("cpp_") else "#4a7ab5" for model in shown])
+        floor = min((figures[model][index] for model in native if figures[model][index]), default=None)
+        floors.append(floor)
+        if floor:
+            panel.axvline(floor, color="#c0504d", linestyle="--", linewidth=1)
+        panel.set_xscale("log")
+        panel.set_xlabel(label + " (log)")
+        panel.invert_yaxis()
+        panel.grid(True, axis="x", which="both", alpha=0.3)
+    panels[0].set_title("one hand-over (pingpong_switch)")
+    panels[1].set_title("one suspended task (USS slope, pingpong_tasks)")
+    figure.tight_layout()
+    figure.savefig(out_dir / "floor.png", format="png")
+    lab_charts.plt.close(figure)
+
+    def ratio(value, floor):
+        return f"{value / floor:,.1f}x" if value and floor else "-"
+
+    rows = [(model, f"{ns:,.1f}" if ns else "-", ratio(ns, floors[0]), report.human_bytes(per_task),
+             ratio(per_task, floors[1])) for model in models for ns, per_task in [figures[model]]]
+    return ("<h2 id='floor'>The native floor</h2>"
+            "<p>Each Python model beside the same game in C++ (red; the dashed line is the fastest or "
+            "smallest native row; cpp_ucontext, glibc's swapcontext, is shown but never the floor). "
+            "Both axes are logarithmic.</p>"
+            "<div class='charts'><img src='floor.png' alt='floor.png'></div>"
+            + html_table(("model", "ns per hand-over", "vs native", "bytes per suspended task", "vs native"), rows))
+
+
 def measures_section(results):
     measures = results.get("measures")
     if not measures:
@@ -498,6 +556,7 @@ SECTIONS = [
     ("claims", "claims", lambda ctx: claims_section(ctx.results)),
     ("timelines", "switch timelines", lambda ctx: lab_timeline.section(ctx.results.get("timelines"), ctx.out_dir)),
     ("measures", "measures", lambda ctx: measures_section(ctx.results)),
+    ("floor", "the native floor", lambda ctx: floor_section(ctx.results, ctx.out_dir)),
     ("scenarios", None, scenarios_sections),  # its scenarios are listed in the contents one by one
     ("pythons", "across Python versions", lambda ctx: lab_pythons.section(ctx.results_dir, ctx.out_dir)),
 ]

@@ -13,7 +13,6 @@ report can be built from whatever scenarios are there.
 """
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from harness import fd_budget, lab_timeline, output, pipeline, stopping
+from harness import fd_budget, lab_timeline, native, output, pipeline, stopping
 from harness.cli import UsageError, parse_int, parse_models, write_json
 from harness.models import MODELS, all_models
 
@@ -166,7 +165,9 @@ def run_until_failure(sweep, spec, values, models, repeat, tiny, bar):
 def models_written_for(scenario, models):
     """The models that have a file in this scenario's folder (a model may cover only some scenarios)."""
     known = all_models()
-    return [model for model in models if importlib.util.find_spec(known[model].module_name(scenario))]
+    # A native model (C++) is left out where no compiler is: `harness run` says why in one line.
+    return [model for model in models if known[model].has_file(scenario)
+            and not (known[model].native and native.unavailable())]
 
 
 def run_sweep(sweep, models, out_dir, tiny, jobs, bar):

@@ -2,6 +2,8 @@
 
 Each model names the file it runs in a scenario folder, how the probe reads
 its suspended units, and which side of the stack question it is on.
+Native models (C++, see harness/native.py) have `native` set: their file is
+`<file>.cpp`, built by the lab and run as a binary instead of the Python worker.
 Test-only models come from the module named in $FIBERLAB_EXTRA_MODELS (a
 module with a MODELS dict), so the tests can add a model that lies, crashes
 or hangs without the CLI offering it to users.
@@ -12,6 +14,7 @@ import importlib
 import importlib.util
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -25,12 +28,23 @@ class Model:
     # "module:function" given (this model's scenario module, params): None, or one line
     # saying why the model will not run that size (a limit of its own, e.g. threads alive)
     refuses: str = ""
+    # A native model: which runtime of native/ it runs on ("coroutines", "fibers", "ucontext"); "" for Python.
+    native: str = ""
+    # A native model whose ns per op is the floor the table divides every row by (not glibc's swapcontext).
+    floor: bool = False
+
+    @property
+    def source_name(self):
+        """The file this model runs in a scenario folder, as a reader would look for it."""
+        return f"{self.file}.cpp" if self.native else f"{self.file}.py"
 
     def module_name(self, scenario):
         return self.file if "." in self.file else f"scenarios.{scenario}.{self.file}"
 
     def has_file(self, scenario):
         """Whether this model has its file in the scenario's folder (a test model always does)."""
+        if self.native:
+            return (Path(__file__).resolve().parent.parent / "scenarios" / scenario / self.source_name).is_file()
         return "." in self.file or importlib.util.find_spec(self.module_name(scenario)) is not None
 
     def mechanism(self, scenario):
@@ -44,7 +58,7 @@ class Model:
 
     def refusal(self, scenario, params):
         """None if this model takes the run, else one line saying why not (checked before any run)."""
-        if not self.refuses:
+        if not self.refuses or self.native:
             return None
         return load_function(self.refuses)(importlib.import_module(self.module_name(scenario)), params)
 
@@ -60,6 +74,16 @@ MODELS = {
     # A row of its own in the 2x2's margin: an OS stack per unit, and the kernel as the scheduler.
     "threads": Model("threads", "threads", "os_threads:describe", "stackful", "kernel scheduler",
                      refuses="os_threads:refusal"),
+    # The native floor: the same scenarios in C++ (scenarios/<name>/cpp_*.cpp), the interpreter out of the way.
+    "cpp_coroutines": Model("cpp_coroutines", "cpp_coroutines", "", "stackless", "native", native="coroutines",
+                            floor=True),
+    "cpp_fibers": Model("cpp_fibers", "cpp_fibers", "", "stackful", "native", native="fibers", floor=True),
+}
+
+# Models a user names to see them, never run by default: cpp_fibers' files switched by glibc's
+# swapcontext, to show what a signal-mask system call per switch costs next to the floor.
+EXTRA_MODELS = {
+    "cpp_ucontext": Model("cpp_ucontext", "cpp_fibers", "", "stackful", "native", native="ucontext"),
 }
 
 
@@ -68,7 +92,7 @@ class ExtraModelsError(ValueError):
 
 
 def all_models():
-    models = dict(MODELS)
+    models = dict(MODELS, **EXTRA_MODELS)
     extra = os.environ.get("FIBERLAB_EXTRA_MODELS")
     if extra:
         try:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import environment, fd_budget, stats, stopping
+from harness import environment, fd_budget, native, stats, stopping
 from harness.models import all_models
 from scenarios.common import digest
 
@@ -23,8 +23,11 @@ SLOPE_COUNTS = (500, 2500)  # task-count values of the memory-slope runs
 NOISY_SPREAD = 1.2  # max/min of the timed runs above which a timing is flagged
 
 
-def run_worker(job, timeout, python=sys.executable):
+def run_worker(job, timeout, python=sys.executable, argv=None):
     """Run one job in a fresh `PYTHON -m harness.worker`; return its outcome dict.
+
+    argv: None, or a function of the job (with its "out_fd") giving the command to
+    run instead: a native model's binary (harness/native.py).
 
     The worker gets its own session (process group), so a timeout or a stop
     signal (harness.stopping) kills it and anything it started. It writes its
@@ -33,7 +36,7 @@ def run_worker(job, timeout, python=sys.executable):
     with tempfile.TemporaryFile("w+") as out:
         job = dict(job, out_fd=out.fileno())
         proc = stopping.start(
-            [python, "-m", "harness.worker"],
+            argv(job) if argv else [python, "-m", "harness.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -137,11 +140,24 @@ def run_model(scenario, spec, params, reference_digest, model_id, repeat, timeou
     timed, traced, slope_points, slope_note = [], None, [], None
     python = interpreter.python if interpreter else sys.executable
     shown_as = f"{model_id}@{interpreter.label}" if interpreter else model_id
+    model = all_models()[model_id]
+    binary = None
+    if model.native:  # the seam: a binary instead of `python -m harness.worker`, the same job and outcome
+        if native.unavailable():
+            return failed("error", native.unavailable(), ops)
+        progress(f"{scenario} · {shown_as} · compiling (once)")
+        try:
+            binary = native.binary(model, scenario)
+        except native.BuildFailed as exc:
+            return failed("error", f"build: {exc}", ops)
     for label, pass_, run_params in plan_runs(spec, params, repeat, trace, memory_passes, slope_runs):
         progress(f"{scenario} · {shown_as} · {label}")
         job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
                "memory_limit_bytes": memory_limit_bytes, "gc": gc_mode}
-        outcome = run_worker(job, timeout, python)
+        if binary:
+            outcome = native.adapt(run_worker(job, timeout, argv=lambda job: native.argv(binary, job)), spec)
+        else:
+            outcome = run_worker(job, timeout, python)
         if trace and outcome.get("stdout"):
             progress.print(outcome["stdout"].rstrip("\n"))
         if outcome["status"] == UNSUPPORTED:
@@ -222,6 +238,21 @@ def _median_of(outcomes, field):
     return stats.summary(values)["median"] if values else None
 
 
+def add_floor(result):
+    """The native floor: the fastest ok native row's ns per op (glibc's swapcontext is not a
+    floor); every ok row gains vs_floor, its ns per op over the floor, measured in this run."""
+    known = all_models()
+    floors = [(entry["ns_per_op"], model_id) for model_id, entry in result["models"].items()
+              if entry["status"] == "ok" and model_id in known and known[model_id].floor]
+    if not floors:
+        return
+    ns_per_op, model_id = min(floors)
+    result["floor"] = {"model": model_id, "ns_per_op": ns_per_op}
+    for entry in result["models"].values():
+        if entry["status"] == "ok":
+            entry["vs_floor"] = entry["ns_per_op"] / ns_per_op
+
+
 def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, progress, memory_limit_bytes=None,
                  interpreters=None, memory_passes=True, slope_runs=True, gc_mode="on"):
     """interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
@@ -240,7 +271,8 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
     if interpreters:
         result["environment"]["interpreters"] = {one.label: one.environment for one in interpreters}
     for model_id in model_ids:
-        for interpreter in interpreters or [None]:
+        # A native model does not run on an interpreter: one row, whatever --python says.
+        for interpreter in (None,) if all_models()[model_id].native else interpreters or [None]:
             entry = run_model(
                 scenario, spec, params, result["reference_digest"], model_id, repeat, timeout, trace, progress,
                 memory_limit_bytes, interpreter, memory_passes, slope_runs, gc_mode,
@@ -254,6 +286,7 @@ def run_scenario(scenario, spec, params, model_ids, repeat, timeout, trace, prog
                 result["models"][f"{model_id}@{interpreter.label}"] = dict(entry, model=model_id,
                                                                           python=interpreter.label)
     result["match"] = matched(result["models"])
+    add_floor(result)
     baseline = getattr(spec, "BASELINE", None)
     if baseline:
         result["baseline_column"], result["baseline"] = baseline[1], baseline[2]

@@ -62,9 +62,11 @@ def _part(entry, field):
 # Rows follow the 2x2 of stack model x runtime, so that a bare scheduler sits
 # beside the production runtime of the same stack model; threads come last.
 KIND_ORDER = [("stackful", "own scheduler"), ("stackful", "production runtime"),
-              ("stackless", "own scheduler"), ("stackless", "production runtime"), ("stackful", "kernel scheduler")]
+              ("stackless", "own scheduler"), ("stackless", "production runtime"), ("stackful", "kernel scheduler"),
+              ("stackful", "native"), ("stackless", "native")]
 KIND_LABELS = {kind: label for kind, label in zip(KIND_ORDER, ("stackful·own", "stackful·runtime", "stackless·own",
-                                                              "stackless·runtime", "OS threads"))}
+                                                              "stackless·runtime", "OS threads", "stackful·C++",
+                                                              "stackless·C++"))}
 
 
 def _kind(entry):
@@ -80,7 +82,7 @@ def grouped(models):
 
 
 COLUMNS = ("model", "kind", "mechanism", "status", "match", "wall median (min–max)", "ns/op", "gc share", "vs floor",
-           "peak RSS", "bytes/task", "frames/task", "part: C stack copied", "part: frame bytes")
+           "vs native", "peak RSS", "bytes/task", "frames/task", "part: C stack copied", "part: frame bytes")
 FLOOR_COLUMN = COLUMNS.index("vs floor")  # headed by the spec's own name for its floor ("vs bare", "vs gen")
 # bytes/task is the whole (USS slope); the two parts are what the probe found on each suspended unit.
 PARTS_LEGEND = ("  bytes/task = what one more suspended task adds to USS (slope over two task counts), the whole; "
@@ -106,10 +108,11 @@ def rows(result):
         if entry.get("noisy"):
             timing += " noisy"
         vs = f"{entry['vs_baseline']:.2f}x" if entry.get("vs_baseline") else "-"
+        vs_floor = f"{entry['vs_floor']:,.1f}x" if entry.get("vs_floor") else "-"
         frames = entry["stack"]["frames_per_task"]
         yield [
             model_id, kind, mechanism, "ok", "yes", timing,
-            f"{entry['ns_per_op']:,.0f}" if entry["ns_per_op"] is not None else "-", gc_share(entry), vs,
+            f"{entry['ns_per_op']:,.0f}" if entry["ns_per_op"] is not None else "-", gc_share(entry), vs, vs_floor,
             human_bytes(entry["memory"]["peak_rss_bytes"]), human_bytes(entry["memory"]["bytes_per_task"]),
             f"{frames:.1f}" if frames is not None else "-", _part(entry, "c_stack_bytes_per_task"),
             _part(entry, "frame_bytes_per_task"),
@@ -174,6 +177,21 @@ def records_table(result):
     return grid(body) + "\n" + legend
 
 
+def native_stack_line(entry):
+    """What a native row's probe read beyond the common columns: a fiber's stack reserved and
+    resident, or the coroutine frame bytes the promise's operator new counted. None elsewhere."""
+    stack = entry.get("stack") or {}
+    if stack.get("stack_reserved_bytes_per_task") is not None:
+        return (f"fiber stack per task: {human_bytes(stack['c_stack_bytes_per_task'])} in use, "
+                f"{human_bytes(stack.get('stack_touched_bytes_per_task'))} resident, "
+                f"{human_bytes(stack['stack_reserved_bytes_per_task'])} reserved")
+    if stack.get("allocator_bytes_per_task") is not None:
+        return (f"coroutine frames per live task: {human_bytes(stack['allocator_bytes_per_task'])} "
+                f"(operator new count); the described chains: {human_bytes(stack['frame_bytes_per_task'])} "
+                f"in {stack['frames_per_task']:.0f} frames")
+    return None
+
+
 def render(result):
     params = ", ".join(f"{name}={value:,}" if isinstance(value, int) and not isinstance(value, bool)
                        else f"{name}={value}" for name, value in result["params"].items())
@@ -196,10 +214,18 @@ def render(result):
             out.append(f"  {model_id}: ns to create a task (spawn to parked, per task) = {creating:,.0f}")
         for name, value in (entry.get("result_summary") or {}).items():
             out.append(f"  {model_id}: {name} = {shorten(value)}")
+    for model_id, entry in result["models"].items():
+        line = native_stack_line(entry)
+        if line:
+            out.append(f"  {model_id}: {line}")
     if result.get("baseline"):
         column = result.get("baseline_column") or COLUMNS[FLOOR_COLUMN]
         out.append(f"  {column}: ns/op over {result['baseline']}, timed in the same worker after each run"
                    f" (median of the per-worker ratios)")
+    if result.get("floor"):
+        floor = result["floor"]
+        out.append(f"  vs native: ns/op divided by {floor['model']}'s {floor['ns_per_op']:,.1f} ns/op, "
+                   f"the fastest C++ row of this run (the native floor)")
     for label, env in (result.get("environment", {}).get("interpreters") or {}).items():
         out.append(f"  @{label}: python {env['python']}, greenlet {env['greenlet']}, gevent {env['gevent']}")
     unsupported = [model_id for model_id, entry in result["models"].items() if entry["status"] == "unsupported"]

@@ -18,9 +18,10 @@ the points it finished.
 import scenarios
 from harness import fd_budget, output, pipeline, report, stats
 from harness.cli import add_gc_option, add_python_option, parse_pythons
-from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_file,
-                         models_within_limits, parse_memory_limit, parse_params, parse_run_options, refuse_models_beyond_limits,
-                         refuse_models_without_file, refuse_what_cannot_fit_in_memory, write_json)
+from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_compiler,
+                         models_with_file, models_within_limits, parse_memory_limit, parse_params, parse_run_options,
+                         refuse_models_beyond_limits, refuse_models_without_file, refuse_native_without_compiler,
+                         refuse_what_cannot_fit_in_memory, write_json)
 
 DEFAULT_REPEAT = "3"  # lower than run's 5: a sweep is many runs, and the fit across points smooths noise
 
@@ -210,6 +211,7 @@ def main(args):
     name, plans = plan_points(args.scenario, spec, args.param)
     # As in `run`: a model named in --models must have its file here; by default one without is left out.
     explicit = args.models != ",".join(all_models_public())
+    refuse_native_without_compiler(models, explicit)
     refuse_models_without_file([args.scenario], models, explicit)
     models = models_with_file(args.scenario, models)
     # As in `run`: a model named in --models that will not take a point's size is refused before
@@ -219,6 +221,7 @@ def main(args):
     numeric = next(param for param in spec.PARAMS if param.name == name).kind in (int, float)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
+    models = models_with_compiler(models)
     points, fits = [], None
     sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points,
              "gc": args.gc}
