@@ -21,12 +21,15 @@ Contract with the scenario files (threads.py in each scenario folder):
   did not ask.
 """
 
+import gc
 import resource
 import signal
 import socket
 import sys
 import threading
 import time
+
+from fibers import introspect
 
 # Threads alive at once, at most. Each reserves a stack of stack_reserved_bytes()
 # (8 MiB here) of address space and touches a few tens of KiB of it; the kernel
@@ -174,10 +177,29 @@ def _is_blocked(frame):
     return False
 
 
+def current_frames():
+    """Every thread's innermost frame, taken at one instant, with no garbage collection meanwhile.
+
+    sys._current_frames() holds the runtime's lock on the list of thread states while it
+    builds its dict. A collection due then runs Python code (a weakref callback, e.g.
+    threading's WeakSet of threads), which can hand the GIL to a thread that is starting
+    or ending, and that thread waits for the list's lock while holding the GIL: both wait
+    for ever (CPython gh-106883; fixed upstream the same way, no collection during the
+    call, but not in the 3.11.7 this lab runs on). Seen as spawn and pingpong runs that
+    hung for ever with the probe inside sys._current_frames."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return sys._current_frames()
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def _look(probe, threads, outcome):
     deadline = time.monotonic() + PROBE_PATIENCE_S
     while True:
-        frames = sys._current_frames()  # every thread's innermost frame, taken at one instant under the GIL
+        frames = current_frames()
         stopped = [Stopped(thread, frames.get(thread.ident)) for thread in threads]
         running = [each.thread.name for each in stopped if not _is_blocked(each.frame)]
         if not running:
@@ -192,18 +214,39 @@ def _look(probe, threads, outcome):
 
 
 def snapshot(probe, threads):
-    """Call probe.snapshot(threads) from a thread of its own once every thread in
-    `threads` (the caller included) waits inside block(); threads that reach
-    block() meanwhile wait at the gate, so the others stop too."""
+    """Call probe.snapshot(threads) once every thread in `threads` waits inside
+    block(); threads that reach block() meanwhile wait at the gate, so the
+    others stop too. A caller that is one of `threads` must itself be blocked
+    while the probe looks, so the probe looks from a thread of its own; a
+    caller that is not (idle's main thread) looks itself, no thread more."""
     outcome = []
     _open.clear()
     try:
-        looker = spawn("probe", _look, probe, threads, outcome)
-        _inside(looker.join)  # -> probe thread; back when it has looked (not through the closed gate)
+        if current() in threads:
+            looker = spawn("probe", _look, probe, threads, outcome)
+            _inside(looker.join)  # -> probe thread; back when it has looked (not through the closed gate)
+        else:
+            _look(probe, threads, outcome)
     finally:
         _open.set()
     if outcome:
         raise outcome[0]
+
+
+def wait_blocked(threads):
+    """Return once every thread in `threads` has been seen waiting inside block()
+    (a thread seen blocked is not looked at again)."""
+    deadline = time.monotonic() + PROBE_PATIENCE_S
+    waiting = list(threads)
+    while True:
+        frames = sys._current_frames()
+        waiting = [thread for thread in waiting if not _is_blocked(frames.get(thread.ident))]
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{len(waiting)} threads never blocked within {PROBE_PATIENCE_S} s "
+                               f"(first: {waiting[0].name})")
+        time.sleep(0.0005)
 
 
 def stack_reserved_bytes():
@@ -223,14 +266,26 @@ def python_frames(frame):
     return count
 
 
+def python_frame_bytes(frame):
+    """Bytes of the thread's Python frames where they live, measured as a fiber's are."""
+    total = 0
+    while frame is not None:
+        total += introspect.frame_bytes(frame)
+        frame = frame.f_back
+    return total
+
+
 def describe(stopped):
-    """Stack picture of one blocked thread, in the probe's vocabulary. The C stack
-    is what the thread reserved; the RSS it touched is far smaller (the memory
-    slope, bytes per task, gives that)."""
+    """Stack picture of one blocked thread, in the probe's vocabulary. Nothing of
+    a thread's C stack is copied (c_stack_bytes None): it stays on the thread's
+    own stack, of which the thread reserved c_stack_reserved_bytes of address
+    space; the RSS it touched is far smaller (the memory slope, bytes per task,
+    has it). Its Python frames sit on the thread's own data stack (3.11+)."""
     return {
         "frames": python_frames(stopped.frame),
-        "c_stack_bytes": stack_reserved_bytes(),
-        "frame_bytes": None,  # a thread's frames live on its own data stack, not in objects
+        "c_stack_bytes": None,
+        "c_stack_reserved_bytes": stack_reserved_bytes(),
+        "frame_bytes": python_frame_bytes(stopped.frame),
     }
 
 

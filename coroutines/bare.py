@@ -4,13 +4,17 @@ The stackless twin of fibers/scheduler.py; read the two side by side. State
 first, then the one trap, then the parking functions the loop applies, then
 the loop, then the public API (which mirrors fibers' function for function).
 
-Contract: `_Trap.__await__` is the only place a task yields to the scheduler.
-Every blocking call below awaits one _Trap whose request is (park, argument):
-the loop calls park(task, argument), which leaves the task somewhere it will
-be found again — the run queue, the timer heap, the selector, a joiner list —
-and returns the (task, value) to run next, or NOTHING to take the next ready
-task. switch_to() is the explicit handoff: its park names the peer, so the
-loop resumes the peer at once without a pass through the run queue.
+Contract: `_trap` is the only place a task yields to the scheduler (switch_to
+is the same trap spelled out, one call fewer on the hot path). Every
+blocking call below awaits one _trap(who, what), and the loop reads `who`:
+- a park function: the loop calls park(task, what), which leaves the task
+  somewhere it will be found again — the run queue, the timer heap, the
+  selector, a joiner list — and returns the (task, value) to run next, or
+  NOTHING to take the next ready task;
+- a Task: the direct hand-over of switch_to(). The loop sends `what` into
+  that task at once — no park call, no run-queue pass — as fibers.switch_to
+  does with one greenlet switch. This is the path pingpong and generator
+  time, so it is kept to one yield and one send.
 
 Why no stack: a task is a coroutine object. Suspending unwinds its await
 chain back to the loop's `coro.send()` (each coroutine keeps its frame in
@@ -20,6 +24,7 @@ suspended task is on any C stack, so the loop needs no greenlets.
 
 import selectors
 import time
+import types
 from collections import deque
 
 from wakeups import Wakeups
@@ -27,16 +32,13 @@ from wakeups import Wakeups
 NOTHING = (None, None)  # what a park returns when the loop should take the next ready task
 
 
-class _Trap:
-    """The one awaitable: hands `request` to the loop, returns what the task is resumed with."""
+@types.coroutine
+def _trap(who, what):
+    """The one awaitable: hands (who, what) to the loop, returns what the task is resumed with.
 
-    __slots__ = ("request",)
-
-    def __init__(self, request):
-        self.request = request
-
-    def __await__(self):
-        return (yield self.request)  # -> the loop, which parks this task; back with the resume value
+    A generator-based coroutine rather than a class with __await__: awaiting it
+    costs one generator, not an object and a generator (the hand-over's cost)."""
+    return (yield who, what)  # -> the loop: parks this task, or resumes `who`; back with the resume value
 
 
 class Task:
@@ -53,6 +55,9 @@ class Task:
         self.exception = None  # the BaseException that ended it, if any
         self.joined = False  # someone collected the outcome (result or exception)
         self.joiners = []  # tasks suspended in join(self)
+
+    def get_name(self):
+        return self.name  # as asyncio.Task has, for the tracer
 
     def get_coro(self):
         """The task's outermost coroutine (as asyncio.Task has): where the probe's chain starts."""
@@ -102,13 +107,6 @@ class Scheduler:
         other.joiners.append(task)
         return other, None
 
-    def park_handing_to(self, task, handoff):
-        peer, value = handoff
-        if peer.coro is None:  # made by create(): it starts now, with `value` as its last argument
-            peer.coro = peer.func(*peer.args, value)
-            return peer, None
-        return handoff
-
     def park_on_socket(self, task, wait):
         sock, events = wait
         self.wakeups.on_socket(sock, events, task)
@@ -130,20 +128,36 @@ class Scheduler:
                 raise RuntimeError("deadlock: the main task waits, and nothing can wake it")
 
     def run_ready(self):
-        task, value = self.ready.popleft()
-        while task is not None:  # a handoff names the next task: run it without a queue pass
-            task, value = self.step(task, value)
+        """Run the first ready task, and every task a hand-over names after it.
 
-    def step(self, task, value):
-        """Run `task` to its next trap; return the (task, value) to run next, or NOTHING."""
-        self.current = task
-        try:
-            park, arg = task.coro.send(value)  # -> task; back at its next trap
-        except StopIteration as stop:
-            return self.finish(task, stop.value, None)
-        except BaseException as exc:  # noqa: BLE001 - stored, re-raised by join()
-            return self.finish(task, None, exc)
-        return park(task, arg)
+        Discussion: this is one loop, not a call to a step() per task, because
+        a direct hand-over (switch_to) passes through here once, and a Python
+        call more per hand-over is a tenth of pingpong's round trip. The loop
+        is the stackless twin of one greenlet switch; keep it this short.
+        `while True`, not `while task is not None`: CPython 3.11 counts only a
+        plain backward jump towards specializing a function, so a game that
+        runs whole inside the first call here would run unspecialized (1.5x)."""
+        task, value = self.ready.popleft()
+        while True:
+            if task is None:
+                return
+            self.current = task
+            coro = task.coro
+            if coro is None:  # made by create(): it starts now, with `value` as its last argument
+                coro = _start(task, task.func(*task.args, value))
+                value = None
+            try:
+                who, what = coro.send(value)  # -> task; back at its next trap
+            except StopIteration as stop:
+                task, value = self.finish(task, stop.value, None)
+                continue
+            except BaseException as exc:  # noqa: BLE001 - stored, re-raised by join()
+                task, value = self.finish(task, None, exc)
+                continue
+            if who.__class__ is Task:
+                task, value = who, what  # switch_to: the peer runs next, with `what`, no queue pass
+            else:
+                task, value = who(task, what)  # a park leaves `task` somewhere and says who runs next
 
     def finish(self, task, result, exception):
         task.done, task.result, task.exception = True, result, exception
@@ -159,10 +173,11 @@ class Scheduler:
 
 
 _active = None  # the Scheduler of the current run()
+_on_new_coroutine = []  # callables(task, coro) -> the coroutine to run instead, e.g. the tracer's wrapper
 _leftover = set()  # tasks still suspended when the last run() ended
 
 
-# -- the public API: every blocking call awaits one _Trap ----------------------
+# -- the public API: every blocking call awaits one _trap ----------------------
 
 
 def run(main, *args):
@@ -195,7 +210,8 @@ def run(main, *args):
 def spawn(func, *args, name=None):
     """Create a task for the coroutine func(*args) and queue it behind the ready tasks."""
     _active.spawned += 1
-    task = Task(func(*args), name or f"task-{_active.spawned}")
+    task = Task(None, name or f"task-{_active.spawned}")
+    _start(task, func(*args))
     _active.live.add(task)
     _active.ready.append((task, None))
     return task
@@ -214,10 +230,24 @@ async def run_now(func, *args, name):
     """Run the coroutine func(*args) at once in a task of its own, ahead of
     every ready task, and wait until it ends; return its result."""
     _active.spawned += 1
-    task = Task(func(*args), name)
+    task = Task(None, name)
+    _start(task, func(*args))
     _active.live.add(task)
-    await _Trap((_active.park_and_run, task))  # -> the new task; back after it has ended
+    await _trap(_active.park_and_run, task)  # -> the new task; back after it has ended
     return await join(task)
+
+
+def on_new_coroutine(hook):
+    """Call hook(task, coro) for every task's coroutine before it first runs;
+    the task runs what the hook returns (the tracer wraps it)."""
+    _on_new_coroutine.append(hook)
+
+
+def _start(task, coro):
+    for hook in _on_new_coroutine:
+        coro = hook(task, coro)
+    task.coro = coro
+    return coro
 
 
 def current():
@@ -238,32 +268,36 @@ def live_tasks():
 def park():
     """Await: suspend until another task resumes this one (switch_to or ready);
     the await returns the value it passes."""
-    return _Trap((_active.park_nowhere, None))
+    return _trap(_active.park_nowhere, None)
 
 
+@types.coroutine
 def switch_to(task, value=None):
     """Await: hand control and `value` straight to `task`, which must be parked
     (in park or switch_to) or made by create() and not started; the await
     returns the value this task is later resumed with. The loop resumes the
-    peer at once: no run-queue pass, as with fibers.switch_to."""
-    return _Trap((_active.park_handing_to, (task, value)))
+    peer at once: no run-queue pass, as with fibers.switch_to.
+
+    _trap(task, value) spelled out: a Task as `who` is the loop's hand-over,
+    and one generator call fewer per hand-over is the point of this path."""
+    return (yield task, value)  # -> the loop, which sends `value` into `task`; back with the resume value
 
 
 def yield_():
     """Await: let every task that is ready run once, then continue."""
-    return _Trap((_active.park_ready, None))
+    return _trap(_active.park_ready, None)
 
 
 async def sleep(seconds):
     if seconds <= 0:
         return await yield_()  # -> next ready task; back after the ones queued before us
-    await _Trap((_active.park_until, time.monotonic() + seconds))  # -> next ready task; back at the deadline
+    await _trap(_active.park_until, time.monotonic() + seconds)  # -> next ready task; back at the deadline
 
 
 async def join(task):
     """Wait for `task` to finish; return its result or re-raise its exception."""
     if not task.done:
-        await _Trap((_active.park_joining, task))  # -> next ready task; back when `task` has ended
+        await _trap(_active.park_joining, task)  # -> next ready task; back when `task` has ended
     task.joined = True
     if task.exception is not None:
         raise task.exception
@@ -272,12 +306,12 @@ async def join(task):
 
 def wait_readable(sock):
     """Await: suspend until `sock` can be read."""
-    return _Trap((_active.park_on_socket, (sock, selectors.EVENT_READ)))
+    return _trap(_active.park_on_socket, (sock, selectors.EVENT_READ))
 
 
 def wait_writable(sock):
     """Await: suspend until `sock` can be written."""
-    return _Trap((_active.park_on_socket, (sock, selectors.EVENT_WRITE)))
+    return _trap(_active.park_on_socket, (sock, selectors.EVENT_WRITE))
 
 
 def throw(task, exc):
@@ -287,17 +321,24 @@ def throw(task, exc):
     timer or a socket must not be thrown into: the wait would still hold it."""
     caller, _active.current = _active.current, task
     try:
-        park, arg = task.coro.throw(exc)  # -> task, which unwinds; back at its end or next trap
+        who, what = task.coro.throw(exc)  # -> task, which unwinds; back at its end or next trap
     except StopIteration as stop:
         _active.finish(task, stop.value, None)
     except BaseException as error:  # noqa: BLE001 - stored, re-raised by join()
         _active.finish(task, None, error)
     else:
-        follow = park(task, arg)
+        follow = (who, what) if who.__class__ is Task else who(task, what)  # switch_to names who runs next
         if follow is not NOTHING:
             _active.ready.append(follow)  # a hand-over it asked for runs after the caller's turn
     finally:
         _active.current = caller
+
+
+def forget(sock):
+    """`sock` is being closed: drop its selector registration (kept across waits; see wakeups.py).
+    Not a suspension; a no-op outside run()."""
+    if _active is not None:
+        _active.wakeups.forget(sock)
 
 
 def ready(task, value=None):
@@ -314,3 +355,27 @@ async def snapshot(probe, tasks):
         probe.snapshot(tasks)
 
     await run_now(look, name="probe")  # -> probe task; back when it is done
+
+
+class Event:
+    """An event tasks wait for: `await wait()` parks until set(); set() queues every waiter.
+
+    The waiter list is where a waiting task is found again; set() is not a
+    suspension, its waiters run when the setter next awaits."""
+
+    __slots__ = ("is_set", "_waiters")
+
+    def __init__(self):
+        self.is_set = False
+        self._waiters = []  # tasks parked in wait(), in arrival order
+
+    async def wait(self):
+        if not self.is_set:
+            self._waiters.append(current())
+            await park()  # -> next ready task; back once set() queued us
+
+    def set(self):
+        self.is_set = True
+        for task in self._waiters:
+            ready(task)
+        self._waiters.clear()

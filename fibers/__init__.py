@@ -5,9 +5,11 @@ switch point), then channel.py, then introspect.py (what the probe reads).
 """
 
 from fibers.channel import Channel
+from fibers.event import Event
 from fibers.scheduler import (
     create,
     current,
+    forget,
     join,
     live_fibers,
     park,
@@ -34,8 +36,10 @@ def snapshot(probe, tasks):
 __all__ = [
     "snapshot",
     "Channel",
+    "Event",
     "create",
     "current",
+    "forget",
     "join",
     "live_fibers",
     "park",

@@ -6,6 +6,7 @@ gevent's own primitives.
 """
 
 import gevent
+from gevent.queue import Channel
 
 
 def run(main, *args):
@@ -26,8 +27,20 @@ def current():
 
 def snapshot(probe, tasks):
     """Call probe.snapshot(tasks) in a greenlet of its own, so every greenlet in
-    `tasks` (the caller included) is suspended while the probe looks."""
-    spawn("probe", probe.snapshot, tasks).get()  # -> hub, which runs the probe; back when done
+    `tasks` (the caller included) is suspended while the probe looks.
+
+    The hub starts the probe (as it starts every greenlet), so greenlet has
+    copied each unit's C-stack slice whole by the time the probe reads it; the
+    caller waits in Channel.get, the call most scenario units wait in, so its
+    C stack is the same shape as theirs (Greenlet.get is a deeper C path)."""
+    looked = Channel()
+    spawn("probe", _look, probe, tasks, looked)
+    looked.get()  # -> hub, which runs the probe; back when it has looked
+
+
+def _look(probe, tasks, looked):
+    probe.snapshot(tasks)
+    looked.put(None)  # -> hub; back once the caller has taken it
 
 
 def yield_():

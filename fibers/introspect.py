@@ -1,11 +1,34 @@
 """What a suspended fiber holds: its Python frames and its saved C stack.
 
 Used by the probe for the greenlet and gevent models (a gevent greenlet is a
-greenlet). greenlet copies a suspended greenlet's slice of the C stack to the
-heap lazily, only when another greenlet needs that stack region, so
-`_stack_saved` is meaningful only after other fibers have run — the probe
-runs in a fiber of its own, which is after.
+greenlet). A fiber holds two stacks' worth of state of its own:
+- a slice of the C stack, which greenlet copies to the heap (`_stack_saved`)
+  lazily, only when another greenlet needs that stack region. How much is
+  copied therefore depends on where the fiber started and what ran since;
+  the schedulers start every probe from their loop (fibers.run_now, gevent's
+  hub), so when the probe reads it every unit's slice has been copied whole;
+- on CPython 3.11+, its Python frames, which live in data-stack chunks that
+  the greenlet owns (saved and restored with it on every switch), not in
+  objects. frame_bytes() gives each one's size; walking gr_frame and
+  f_back materialises a frame object per frame, which is why the probe reads
+  memory before it calls describe().
+Neither part is the whole: the USS slope (memory.bytes_per_task) is.
 """
+
+import sys
+
+# sys.getsizeof(frame) counts the frame *object* too; on 3.11+ a suspended fiber's
+# or thread's frame is a slot on a data stack, and the object exists only because
+# the probe walked gr_frame/f_back. On 3.11 and 3.12 that object's own header
+# (PyObject_HEAD, f_back, f_frame, f_trace, f_lineno and flags) is 48 bytes;
+# elsewhere (3.10: frames are heap objects anyway; 3.13+: a layout not checked)
+# nothing is taken off, so there the figure may overstate by that header.
+FRAME_OBJECT_HEADER = 48 if (3, 11) <= sys.version_info[:2] <= (3, 12) else 0
+
+
+def frame_bytes(frame):
+    """Bytes one Python frame occupies where it lives (a data-stack slot on 3.11+)."""
+    return sys.getsizeof(frame) - FRAME_OBJECT_HEADER
 
 
 def python_frames(fiber):
@@ -20,8 +43,9 @@ def python_frames(fiber):
 
 def describe(fiber):
     """Stack picture of one suspended fiber, in the probe's vocabulary."""
+    frames = python_frames(fiber)
     return {
-        "frames": len(python_frames(fiber)),
-        "c_stack_bytes": fiber._stack_saved,
-        "frame_bytes": None,  # a fiber's frames live on its thread's data stack, not in objects
+        "frames": len(frames),
+        "c_stack_bytes": fiber._stack_saved,  # the C stack copied to the heap
+        "frame_bytes": sum(frame_bytes(frame) for frame in frames),  # its frames, on its own data-stack chunks
     }

@@ -16,7 +16,7 @@ import os
 import tempfile
 
 import scenarios
-from harness import fd_budget, interpreters, memory_guard, output, pipeline, pyperf_file, report, stopping
+from harness import fd_budget, interpreters, memory_guard, native, output, pipeline, pyperf_file, report, stopping
 from harness.models import MODELS, ExtraModelsError, all_models
 from scenarios.spec import ParamError, resolve
 
@@ -61,6 +61,7 @@ def add_run_options(parser):
     parser.add_argument("--pyperf", metavar="PATH",
                         help="also write the timings as a pyperf BenchmarkSuite to PATH (python -m pyperf stats PATH)")
     parser.add_argument("--trace", action="store_true", help="print every switch as [who] from -> to (small sizes)")
+    add_gc_option(parser)
     add_python_option(parser)
 
 
@@ -77,6 +78,13 @@ def add_plan_options(parser, default):
                              f"this command's plan: {default})")
     parser.add_argument("--values", metavar="K",
                         help="values each timed process takes after its warm-up (1..100; fast and default 3, rigorous 5)")
+
+
+def add_gc_option(parser):
+    """--gc on|off, shared by run and sweep; recorded as the result's top-level "gc"."""
+    parser.add_argument("--gc", choices=("on", "off"), default="on",
+                        help="the garbage collector in every worker: on (default, as users run) or off "
+                             "(gc.disable() before the run); time in collections is reported either way")
 
 
 def add_python_option(parser):
@@ -269,7 +277,7 @@ def models_with_file(scenario, model_ids):
     known = all_models()
     missing = [model_id for model_id in model_ids if not known[model_id].has_file(scenario)]
     for model_id in missing:
-        output.emit(f"{scenario}: no {known[model_id].file}.py for model {model_id} yet; left out")
+        output.emit(f"{scenario}: no {known[model_id].source_name} for model {model_id} yet; left out")
     return [model_id for model_id in model_ids if model_id not in missing]
 
 
@@ -281,7 +289,30 @@ def refuse_models_without_file(names, model_ids, explicit):
         for model_id in model_ids:
             if explicit and not known[model_id].has_file(name):
                 raise UsageError(f"scenario {name} has no file for model {model_id} "
-                                 f"(scenarios/{name}/{known[model_id].file}.py); leave {model_id} out of --models")
+                                 f"(scenarios/{name}/{known[model_id].source_name}); leave {model_id} out of --models")
+
+
+def _native_without_compiler(model_ids):
+    """(the native models among model_ids, why they cannot be built) or ([], None)."""
+    wanted = [model_id for model_id in model_ids if all_models()[model_id].native]
+    reason = native.unavailable() if wanted else None
+    return (wanted, reason) if reason else ([], None)
+
+
+def refuse_native_without_compiler(model_ids, explicit):
+    """Native models need a C++ compiler: one named in --models without one is refused before anything else."""
+    wanted, reason = _native_without_compiler(model_ids)
+    if explicit and reason:
+        raise UsageError(f"{', '.join(wanted)}: {reason}")
+
+
+def models_with_compiler(model_ids):
+    """By default, native models without a compiler are left out with one line saying why
+    (after every refusal, so a refused run prints nothing but its one line); nothing else changes."""
+    wanted, reason = _native_without_compiler(model_ids)
+    if reason:
+        output.emit(f"{', '.join(wanted)} left out: {reason}")
+    return [model_id for model_id in model_ids if model_id not in wanted]
 
 
 def refuse_models_beyond_limits(plans, model_ids, explicit):
@@ -330,16 +361,18 @@ def cmd_run(args):
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
     plans = [(name, spec, fit_fd_budget(name, spec, params, args.param)) for name, spec, params in plans]
     explicit_models = args.models != ",".join(all_models_public())
+    refuse_native_without_compiler(model_ids, explicit_models)
     refuse_models_without_file(names, model_ids, explicit_models)
     refuse_models_beyond_limits(plans, model_ids, explicit_models)
     refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
+    model_ids = models_with_compiler(model_ids)
     results = []
     for index, (name, spec, params) in enumerate(plans, 1):
         runnable = models_within_limits(name, params, models_with_file(name, model_ids))
         result = pipeline.run_scenario(name, spec, params, runnable, plan, timeout,
-                                       args.trace, progress, memory_limit_bytes, pythons)
+                                       args.trace, progress, memory_limit_bytes, pythons, gc_mode=args.gc)
         progress.clear()
         results.append(result)
         if index == len(plans) and args.json_target:

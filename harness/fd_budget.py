@@ -28,6 +28,16 @@ def fits(spec, params, limit=None):
     return spec.fds_needed(params) <= (fd_limit() if limit is None else limit)
 
 
+def one_layout(points):
+    """A sweep's points (param dicts), all split if any of them is: points run in one
+    process and points with the load side in a second process (on the second core)
+    are not the same measurement, so one line or slope must never join them.
+    Splitting a point only lowers what its busiest process holds, so it still fits."""
+    if any(point.get(SPLIT) for point in points):
+        return [dict(point, **{SPLIT: True}) for point in points]
+    return points
+
+
 def fit(spec, params, split_given):
     """(params, note): params that fit, with split=true chosen when that is what
     it takes, and a one-line note saying so (else None). split_given: the user

@@ -1,8 +1,10 @@
 """Measurements the claims need that no scenario makes: run by the sweep, read by the report.
 
 `python -m harness.lab_measures [--tiny]` prints one JSON object:
-  bare_coroutine   ns for one coro.send() hand-over to a bare coroutine that
-                   suspends on a plain `yield` awaitable: no event loop (claim 8)
+  bare_coroutine   ns for one round trip into a bare coroutine and back: a
+                   coro.send() resumes it and it suspends again on a plain `yield`
+                   awaitable, no event loop (claim 8). A round trip, the unit of
+                   pingpong's ns/op, not a hand-over (half of one)
   generator_memory tracemalloc peak while a plain generator's items are consumed,
                    at two item counts, beside a list of the same items (claim 5)
   recursion        the deepest chain that runs under CPython's default recursion
@@ -37,6 +39,7 @@ import greenlet
 import psutil
 
 import fibers
+import os_threads
 from coroutines import bare
 
 DEFAULT_RECURSION_LIMIT = 1000  # CPython's default; the claim is about this value
@@ -50,28 +53,29 @@ class Suspend:
         return (yield)
 
 
-async def receiver(hand_overs):
+async def receiver(round_trips):
     total = 0
-    for _ in range(hand_overs):
+    for _ in range(round_trips):
         total += await Suspend()  # -> the send() caller; back with its next value
     return total
 
 
-def bare_coroutine_timing(hand_overs, repeat=5):
-    """ns of one send() into a suspended coroutine and its suspension back: the
-    median of `repeat` runs, and their min and max (the claims' noise band)."""
+def bare_coroutine_timing(round_trips, repeat=5):
+    """ns of one round trip: a send() into a suspended coroutine (one hand-over)
+    and its suspension back to the caller (the second); the median of `repeat`
+    runs, and their min and max (the claims' noise band)."""
     timings = []
     for _ in range(repeat):
-        coro = receiver(hand_overs)
+        coro = receiver(round_trips)
         coro.send(None)
         started = time.perf_counter()
         try:
-            for value in range(hand_overs):
+            for value in range(round_trips):
                 coro.send(value)
         except StopIteration:
             pass
-        timings.append((time.perf_counter() - started) / hand_overs * 1e9)
-    return {"ns_per_hand_over": statistics.median(timings), "ns_min": min(timings), "ns_max": max(timings)}
+        timings.append((time.perf_counter() - started) / round_trips * 1e9)
+    return {"ns_per_round_trip": statistics.median(timings), "ns_min": min(timings), "ns_max": max(timings)}
 
 
 def items(count):
@@ -177,7 +181,7 @@ def recursion(ceiling):
 def running_frames():
     """Every frame on any thread's running stack at this instant (innermost and all callers)."""
     frames = set()
-    for frame in sys._current_frames().values():
+    for frame in os_threads.current_frames().values():  # not sys._current_frames(): see there why
         while frame is not None:
             frames.add(frame)
             frame = frame.f_back
@@ -465,8 +469,7 @@ def fiber_memory(counts):
 
 def measure(tiny):
     return {
-        "fiber_memory": fiber_memory((200, 1_000) if tiny else (2_000, 20_000)),  # first: before anything is freed
-        "bare_coroutine": {"hand_overs": 1_000 if tiny else 1_000_000,
+        "bare_coroutine": {"round_trips": 1_000 if tiny else 1_000_000,
                            **bare_coroutine_timing(1_000 if tiny else 1_000_000)},
         "generator_memory": generator_memory((100, 1_000) if tiny else (1_000, 100_000)),
         "recursion": recursion(ceiling=5_000),

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from harness import report  # noqa: E402
 
 FOLDER = "pythons"  # under the results folder; the Makefile's PYTHONS_OUT
+SAME = 1.05  # a model whose interpreters are within 5% of each other is not ranked across them
 LOG_RANGE = 50  # as in lab_report: bars whose values span more than this factor get a log axis
 MEASURES = (
     # (file suffix, chart title, y label, the number from one model entry)
@@ -74,6 +75,7 @@ def grouped_bar_chart(out_dir, filename, title, ylabel, table, pythons):
         ys = [table[model][python] for model in models if python in table[model]]
         axes.bar(xs, ys, width, label=f"Python {python}")
     axes.set_xticks(range(len(models)), models)
+    axes.set_xlabel("model (one bar per interpreter)")
     values = [value for per_python in table.values() for value in per_python.values() if value > 0]
     if values and max(values) / min(values) > LOG_RANGE:
         axes.set_yscale("log")
@@ -87,26 +89,49 @@ def grouped_bar_chart(out_dir, filename, title, ylabel, table, pythons):
     return filename
 
 
+def across_pythons(table, unit):
+    """The paragraph under one by-interpreter chart: for each model, its lowest interpreter and the spread."""
+    parts = []
+    for model, per_python in table.items():
+        positive = {python: value for python, value in per_python.items() if value > 0}
+        if not positive:
+            continue
+        best, worst = min(positive, key=positive.get), max(positive, key=positive.get)
+        if len(positive) == 1:
+            parts.append(f"<b>{esc(model)}</b> {positive[best]:,.0f} {esc(unit)} on {esc(best)} only")
+        elif positive[worst] / positive[best] < SAME:
+            parts.append(f"<b>{esc(model)}</b> within {(SAME - 1) * 100:.0f}% on every interpreter "
+                         f"({positive[best]:,.0f} {esc(unit)})")
+        else:
+            parts.append(f"<b>{esc(model)}</b> lowest on {esc(best)} ({positive[best]:,.0f} {esc(unit)}), "
+                         f"{positive[worst] / positive[best]:.2f}x that on {esc(worst)}")
+    return ("<p class='says'>Each model's bars, left to right, are the interpreters; lower is better. "
+            + "; ".join(parts) + ".</p>") if parts else "<p class='says'>No model ran ok on any interpreter.</p>"
+
+
 def scenario_part(scenario, result, out_dir):
     pythons = list(result["environment"]["interpreters"])
     versions = ", ".join(f"{python}: {described.get('python', '?')} (greenlet {described.get('greenlet', '?')}, "
                          f"gevent {described.get('gevent', '?')})"
                          for python, described in result["environment"]["interpreters"].items())
     params = ", ".join(f"{name}={value}" for name, value in result["params"].items())
-    charts = []
+    figures = []
     for suffix, title, ylabel, measure in MEASURES:
         table = by_model_and_python(result, measure)
         if table:
-            charts.append(grouped_bar_chart(out_dir, f"pythons_{scenario}_{suffix}.png",
-                                            f"{scenario}: {title}, by interpreter", ylabel, table, pythons))
+            chart = grouped_bar_chart(out_dir, f"pythons_{scenario}_{suffix}.png",
+                                      f"{scenario}: {title}, by interpreter", ylabel, table, pythons)
+            figures.append(f"<figure class='chart'><img src='{esc(chart)}' alt='{esc(chart)}' width='640' "
+                           f"height='400'><figcaption>{across_pythons(table, ylabel)}</figcaption></figure>")
     failures = [f"{model}: {entry['status']}: {entry['error']}" for model, entry in result["models"].items()
                 if entry["status"] != "ok"]
     rows = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in report.rows(result))
     head = "".join(f"<th>{esc(cell)}</th>" for cell in report.COLUMNS)
-    return (f"<h3>{esc(scenario)} <small>({esc(params)})</small></h3><p>{esc(versions)}</p>"
-            "<div class='charts'>" + "".join(f"<img src='{esc(chart)}' alt='{esc(chart)}'>" for chart in charts)
+    # The parameters go in a line of their own under the heading: in the heading they wrapped.
+    return (f"<h3>{esc(scenario)}</h3><p class='params'>{esc(params)}</p><p>{esc(versions)}</p>"
+            "<div class='charts'>" + "".join(figures)
             + "</div>" + (("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in failures) + "</ul>") if failures else "")
-            + f"<table><tr>{head}</tr>{rows}</table>")
+            + f"<div class='wide'><table><tr>{head}</tr>{rows}</table></div>")
 
 
 def section(results_dir, out_dir):

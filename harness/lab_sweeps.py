@@ -14,7 +14,6 @@ report can be built from whatever scenarios are there.
 """
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from harness import fd_budget, lab_timeline, output, pipeline, stopping
+from harness import fd_budget, lab_timeline, native, output, pipeline, stopping
 from harness.cli import UsageError, parse_int, parse_models, write_json
 from harness.models import MODELS, all_models
 
@@ -62,10 +61,11 @@ SWEEPS = (
     # Few suspensions: asyncio re-enters every level per resume, so depth 10,000 costs 10,000 frames each.
     # 2,000 suspensions: ns per op includes walking down the chain once, which at
     # depth 10,000 and only 200 suspensions made a flat fiber resume look 20x dearer.
-    # Slope runs at every depth: claim 11 needs bytes held per suspended task against depth.
+    # Slope runs at every depth: every model gets the same quantity at every depth (bytes held per
+    # suspended task, which claim 11 also reads); deep_chain.slope_counts keeps them near a million frames.
     Sweep("deep_chain_depth", "deep_chain", "depth", (1, 10, 100, 1_000, 10_000), (3, 30),
           {"suspensions": 2_000, "tasks": 1}, {"suspensions": 10, "tasks": 1}, memory_slope=True,
-          purpose="resume cost and stack bytes against call-chain depth"),
+          purpose="resume cost and bytes held per suspended task against call-chain depth"),
     # Claim 10: how deep each model gets. Few suspensions, one run: the question is whether it finishes.
     Sweep("deep_chain_limit", "deep_chain", "depth", (1_000, 10_000, 20_000, 30_000, 50_000, 100_000), (3, 30),
           {"suspensions": 3, "tasks": 1}, {"suspensions": 3, "tasks": 1}, plan="check", memory_passes=False,
@@ -112,6 +112,14 @@ class Bar:
         self.bar.close()
 
 
+def sweep_points(sweep, spec, tiny):
+    """{value: params} for every point, all in one layout: if the largest point must
+    run split (clients in a process of their own), every point runs split."""
+    values = sweep.tiny_points if tiny else sweep.points
+    points = fd_budget.one_layout([point_params(sweep, spec, value, tiny) for value in values])
+    return dict(zip(values, points))
+
+
 def point_params(sweep, spec, value, tiny):
     params = {param.name: param.default for param in spec.PARAMS}
     params.update(sweep.tiny_fixed if tiny else sweep.fixed)
@@ -139,7 +147,7 @@ def rerun_command(sweep, tiny):
 
 
 def run_point(sweep, spec, value, models, plan, tiny, bar):
-    params = point_params(sweep, spec, value, tiny)
+    params = sweep_points(sweep, spec, tiny)[value]  # in the layout of the whole sweep
     # Without its own slope runs a point is quicker; the sweep fits memory across its points.
     result = pipeline.run_scenario(sweep.scenario, spec, params, models, plan,
                                    UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S, False, bar,
@@ -165,7 +173,9 @@ def run_until_failure(sweep, spec, values, models, plan, tiny, bar):
 def models_written_for(scenario, models):
     """The models that have a file in this scenario's folder (a model may cover only some scenarios)."""
     known = all_models()
-    return [model for model in models if importlib.util.find_spec(known[model].module_name(scenario))]
+    # A native model (C++) is left out where no compiler is: `harness run` says why in one line.
+    return [model for model in models if known[model].has_file(scenario)
+            and not (known[model].native and native.unavailable())]
 
 
 def run_sweep(sweep, models, out_dir, tiny, jobs, bar):
@@ -265,9 +275,9 @@ def sweep_all(argv):
     total = 0
     for sweep in present:
         spec = scenarios.load(sweep.scenario)
-        for value in sweep.tiny_points if args.tiny else sweep.points:
-            total += runs_per_point(sweep, spec, point_params(sweep, spec, value, args.tiny),
-                                    sweep_plan(sweep, args.tiny), models_written_for(sweep.scenario, models))
+        for params in sweep_points(sweep, spec, args.tiny).values():
+            total += runs_per_point(sweep, spec, params, sweep_plan(sweep, args.tiny),
+                                    models_written_for(sweep.scenario, models))
     bar = Bar(total)
     try:
         for sweep in present:

@@ -134,8 +134,13 @@ def section(timelines, out_dir):
                 continue
             name = draw(out_dir / f"timeline_{scenario}_{model}.png", scenario, model, scene["params"],
                         run["switches"], kernel_scheduled=model == "threads")
-            parts.append(f"<img src='{html.escape(name)}' alt='{html.escape(rerun(scenario, model))}' "
-                         f"title='{html.escape(rerun(scenario, model))}'>")
+            direct, through = counts(run["switches"])
+            middle = [SCHEDULER_LANES[lane] for lane in lanes(run["switches"]) if lane in SCHEDULER_LANES]
+            words = (f"{model}: {len(run['switches'])} switches, {direct} direct from task to task and {through} "
+                     f"through {', '.join(middle) or 'a scheduler'}.")
+            parts.append(f"<figure class='chart'><img src='{html.escape(name)}' alt='{html.escape(rerun(scenario, model))}' "
+                         f"title='{html.escape(rerun(scenario, model))}'><figcaption><p class='says'>"
+                         f"{html.escape(words)}</p></figcaption></figure>")
         parts.append("</div>")
         if notes:
             parts.append("<ul>" + "".join(f"<li>{html.escape(note)}</li>" for note in notes) + "</ul>")

@@ -2,15 +2,19 @@
 
 Each model names the file it runs in a scenario folder, how the probe reads
 its suspended units, and which side of the stack question it is on.
+Native models (C++, see harness/native.py) have `native` set: their file is
+`<file>.cpp`, built by the lab and run as a binary instead of the Python worker.
 Test-only models come from the module named in $FIBERLAB_EXTRA_MODELS (a
 module with a MODELS dict), so the tests can add a model that lies, crashes
 or hangs without the CLI offering it to users.
 """
 
+import ast
 import importlib
 import importlib.util
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -24,17 +28,37 @@ class Model:
     # "module:function" given (this model's scenario module, params): None, or one line
     # saying why the model will not run that size (a limit of its own, e.g. threads alive)
     refuses: str = ""
+    # A native model: which runtime of native/ it runs on ("coroutines", "fibers", "ucontext"); "" for Python.
+    native: str = ""
+    # A native model whose ns per op is the floor the table divides every row by (not glibc's swapcontext).
+    floor: bool = False
+
+    @property
+    def source_name(self):
+        """The file this model runs in a scenario folder, as a reader would look for it."""
+        return f"{self.file}.cpp" if self.native else f"{self.file}.py"
 
     def module_name(self, scenario):
         return self.file if "." in self.file else f"scenarios.{scenario}.{self.file}"
 
     def has_file(self, scenario):
         """Whether this model has its file in the scenario's folder (a test model always does)."""
+        if self.native:
+            return (Path(__file__).resolve().parent.parent / "scenarios" / scenario / self.source_name).is_file()
         return "." in self.file or importlib.util.find_spec(self.module_name(scenario)) is not None
+
+    def mechanism(self, scenario):
+        """The MECHANISM string the model's file declares (how it hands control over in
+        this scenario), or None. Read from the source, not imported: the harness
+        process must not import gevent or start a loop for a model it only describes."""
+        found = importlib.util.find_spec(self.module_name(scenario))
+        if found is None or not found.origin or not found.origin.endswith(".py"):
+            return None
+        return declared_mechanism(found.origin)
 
     def refusal(self, scenario, params):
         """None if this model takes the run, else one line saying why not (checked before any run)."""
-        if not self.refuses:
+        if not self.refuses or self.native:
             return None
         return load_function(self.refuses)(importlib.import_module(self.module_name(scenario)), params)
 
@@ -50,6 +74,16 @@ MODELS = {
     # A row of its own in the 2x2's margin: an OS stack per unit, and the kernel as the scheduler.
     "threads": Model("threads", "threads", "os_threads:describe", "stackful", "kernel scheduler",
                      refuses="os_threads:refusal"),
+    # The native floor: the same scenarios in C++ (scenarios/<name>/cpp_*.cpp), the interpreter out of the way.
+    "cpp_coroutines": Model("cpp_coroutines", "cpp_coroutines", "", "stackless", "native", native="coroutines",
+                            floor=True),
+    "cpp_fibers": Model("cpp_fibers", "cpp_fibers", "", "stackful", "native", native="fibers", floor=True),
+}
+
+# Models a user names to see them, never run by default: cpp_fibers' files switched by glibc's
+# swapcontext, to show what a signal-mask system call per switch costs next to the floor.
+EXTRA_MODELS = {
+    "cpp_ucontext": Model("cpp_ucontext", "cpp_fibers", "", "stackful", "native", native="ucontext"),
 }
 
 
@@ -58,7 +92,7 @@ class ExtraModelsError(ValueError):
 
 
 def all_models():
-    models = dict(MODELS)
+    models = dict(MODELS, **EXTRA_MODELS)
     extra = os.environ.get("FIBERLAB_EXTRA_MODELS")
     if extra:
         try:
@@ -70,6 +104,17 @@ def all_models():
             raise ExtraModelsError(f"FIBERLAB_EXTRA_MODELS={extra!r}: its MODELS is not a dict of Model")
         models.update(extra_models)
     return models
+
+
+def declared_mechanism(path):
+    """The module-level `MECHANISM = "..."` of a Python file, or None."""
+    with open(path, encoding="utf-8") as handle:
+        tree = ast.parse(handle.read(), filename=path)
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and [getattr(target, "id", None) for target in node.targets] == ["MECHANISM"]
+                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
+            return node.value.value
+    return None
 
 
 def load_function(path):

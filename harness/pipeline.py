@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import environment, fd_budget, stats, stopping
+from harness import environment, fd_budget, native, stats, stopping
 from harness.models import all_models
 from scenarios.common import canonical_json, digest
 
@@ -37,8 +37,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SLOPE_COUNTS = (200, 1000)
 
 
-def run_worker(job, timeout, python=sys.executable):
+def run_worker(job, timeout, python=sys.executable, argv=None):
     """Run one job in a fresh `PYTHON -m harness.worker`; return its outcome dict.
+
+    argv: None, or a function of the job (with its "out_fd") giving the command to
+    run instead: a native model's binary (harness/native.py).
 
     The worker gets its own session (process group), so a timeout or a stop
     signal (harness.stopping) kills it and anything it started. It writes its
@@ -47,7 +50,7 @@ def run_worker(job, timeout, python=sys.executable):
     with tempfile.TemporaryFile("w+") as out:
         job = dict(job, out_fd=out.fileno())
         proc = stopping.start(
-            [python, "-m", "harness.worker"],
+            argv(job) if argv else [python, "-m", "harness.worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -113,8 +116,11 @@ def tasks_alive(spec, run_params):
 class Plan:
     """How a timing is taken: `processes` fresh timed workers, each taking `values`
     values after its in-process warm-up; with size_values, a value whose run at the
-    requested size would last longer than VALUE_MAX_S is timed at a smaller size of
-    the spec's TIME_BY parameter (the result is still checked at the requested size)."""
+    requested size would last longer than VALUE_MAX_S is timed at fewer repetitions of
+    the spec's TIME_BY parameter (a pure repetition count: rounds, items; the result is
+    still checked at the requested size), and a run that has no such parameter (its size
+    is what the scenario shows: connections, leaves, tasks) is timed at the requested
+    size with fewer values per process (values_per_process)."""
     name: str
     processes: int
     values: int
@@ -133,6 +139,18 @@ PLANS = {
 VALUE_MAX_S = 0.12  # a run longer than this is timed at a smaller size (if the plan and the spec allow)
 VALUE_TARGET_S = 0.06  # the run length such a smaller size aims at
 MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, tracemalloc, slope) run this many at once
+
+
+PROCESS_VALUES_S = 0.5  # a sized plan's timed process spends about this long on values of a long run
+
+
+def values_per_process(plan, run_s):
+    """Values per timed process: the plan's, or, for a sized plan timing a run at the requested
+    size (run_s: the check run's wall time; None when the run was made shorter by TIME_BY) that
+    lasts long, as many as fit in PROCESS_VALUES_S, at least one (so at least `processes` values)."""
+    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S:
+        return plan.values
+    return max(1, min(plan.values, int(PROCESS_VALUES_S / run_s)))
 
 
 def plan_for_sweep(plan):
@@ -220,7 +238,38 @@ def checked(outcome, label, expected, run_params, ops):
     return None
 
 
-def run_untimed(scenario, model_jobs, timeout, python, progress, memory_limit_bytes, trace):
+def start(job, timeout, python, binaries, spec):
+    """One job's outcome: a fresh `python -m harness.worker`, or the model's native binary (the seam:
+    the same job and outcome; harness/native.py). A native timed pass is one run, so one value."""
+    binary = binaries.get(job["model"])
+    if not binary:
+        return run_worker(job, timeout, python)
+    outcome = native.adapt(run_worker(job, timeout, argv=lambda job: native.argv(binary, job)), spec)
+    if job["pass"] == "time" and outcome.get("status") == "ok":
+        outcome = dict(outcome, digests=[outcome["digest"]], wall_values=[outcome["wall_s"]],
+                       cpu_values=[outcome["cpu_s"]], loops=1)
+    return outcome
+
+
+def native_binaries(scenario, model_ids, progress):
+    """({model_id: built binary} for the native models among model_ids, {model_id: failed entry})."""
+    binaries, failures = {}, {}
+    for model_id in model_ids:
+        model = all_models()[model_id]
+        if not model.native:
+            continue
+        if native.unavailable():
+            failures[model_id] = native.unavailable()
+            continue
+        progress(f"{scenario} · {model_id} · compiling (once)")
+        try:
+            binaries[model_id] = native.binary(model, scenario)
+        except native.BuildFailed as exc:
+            failures[model_id] = f"build: {exc}"
+    return binaries, failures
+
+
+def run_untimed(scenario, spec, model_jobs, timeout, python, progress, memory_limit_bytes, trace, gc_mode, binaries):
     """Every model's untimed runs, MEMORY_JOBS at once; {model: [(label, pass, params, outcome)]} in plan order."""
     flat = [(model_id, label, pass_, run_params) for model_id, jobs in model_jobs.items()
             for label, pass_, run_params in jobs]
@@ -229,8 +278,8 @@ def run_untimed(scenario, model_jobs, timeout, python, progress, memory_limit_by
         model_id, label, pass_, run_params = item
         progress(f"{scenario} · {model_id}{python[1]} · {label}")
         job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
-               "memory_limit_bytes": memory_limit_bytes}
-        return run_worker(job, timeout, python[0])
+               "memory_limit_bytes": memory_limit_bytes, "gc": gc_mode}
+        return start(job, timeout, python[0], binaries, spec)
 
     pool = ThreadPoolExecutor(max_workers=1 if trace else MEMORY_JOBS)
     futures = [pool.submit(one, item) for item in flat]
@@ -248,16 +297,17 @@ def run_untimed(scenario, model_jobs, timeout, python, progress, memory_limit_by
     return done
 
 
-def run_timed(scenario, model_id, params, plan, timeout, python, progress, memory_limit_bytes):
-    """The timed processes of one model, one after the other: [(label, outcome)].
+def run_timed(scenario, spec, model_id, params, plan, values, timeout, python, progress, memory_limit_bytes, gc_mode,
+              binaries):
+    """The timed processes of one model, one after the other, `values` values each: [(label, outcome)].
     The first calibrates the loop count; the others use it, so every value times the same work."""
     runs, loops = [], None
     for index in range(1, plan.processes + 1):
         label = f"timing {index}/{plan.processes}"
         progress(f"{scenario} · {model_id}{python[1]} · {label}")
-        job = {"scenario": scenario, "model": model_id, "params": params, "pass": "time", "values": plan.values,
-               "loops": loops, "memory_limit_bytes": memory_limit_bytes}
-        outcome = run_worker(job, timeout, python[0])
+        job = {"scenario": scenario, "model": model_id, "params": params, "pass": "time", "values": values,
+               "loops": loops, "memory_limit_bytes": memory_limit_bytes, "gc": gc_mode}
+        outcome = start(job, timeout, python[0], binaries, spec)
         runs.append((label, outcome))
         if outcome["status"] != "ok":
             break
@@ -266,16 +316,20 @@ def run_timed(scenario, model_id, params, plan, timeout, python, progress, memor
 
 
 def run_models(scenario, spec, params, reference_digest, model_ids, plan, timeout, trace, progress,
-               memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True):
+               memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True, gc_mode="on"):
     """{model_id: entry} for one interpreter (None: this one): the untimed runs of every
-    model side by side first, then each model's timed processes alone on the machine."""
+    model side by side first, then each model's timed processes alone on the machine.
+    gc_mode: "on" or "off" (every worker disables the garbage collector before the run)."""
     ops = spec.ops(params)
     expected = Expected(spec, params, reference_digest)
     python = (interpreter.python, f"@{interpreter.label}") if interpreter else (sys.executable, "")
+    binaries, unbuilt = native_binaries(scenario, model_ids, progress)
+    entries = {model_id: failed("error", error, ops) for model_id, error in unbuilt.items()}
+    model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
     # Wave 1: every model's check run (the result at the requested size; memory and stack).
-    checks = run_untimed(scenario, {model_id: [("check", "check", params)] for model_id in model_ids}, timeout,
-                         python, progress, memory_limit_bytes, trace)
-    entries, sizes = {}, {}
+    checks = run_untimed(scenario, spec, {model_id: [("check", "check", params)] for model_id in model_ids}, timeout,
+                         python, progress, memory_limit_bytes, trace, gc_mode, binaries)
+    sizes, values = {}, {}
     for model_id in model_ids:
         label, _pass, _params, outcome = checks[model_id][0]
         outcome = explained(spec, model_id, params, outcome)
@@ -287,10 +341,11 @@ def run_models(scenario, spec, params, reference_digest, model_ids, plan, timeou
             # time would time them at their full size. On a busy machine the size comes out smaller
             # (timing.params says which); values still last >= 50 ms (the worker's loop count).
             sizes[model_id] = timed_params(spec, params, outcome["wall_s"], plan)
+            values[model_id] = values_per_process(plan, outcome["wall_s"] if sizes[model_id] is params else None)
     # Wave 2: the memory runs of the models that passed; then each model's timing, alone.
     jobs = {model_id: memory_jobs(spec, params, sizes[model_id], memory_passes and not trace, slope_runs)
             for model_id in sizes}
-    untimed = run_untimed(scenario, jobs, timeout, python, progress, memory_limit_bytes, trace)
+    untimed = run_untimed(scenario, spec, jobs, timeout, python, progress, memory_limit_bytes, trace, gc_mode, binaries)
     for model_id in sizes:
         entry, check, traced, slope_points, slope_note = None, checks[model_id][0][3], None, [], None
         for label, pass_, run_params, outcome in untimed[model_id]:
@@ -318,16 +373,16 @@ def run_models(scenario, spec, params, reference_digest, model_ids, plan, timeou
             continue
         timing_params = sizes[model_id]
         walls, cpus, baselines, loops = [], [], [], None
-        for label, outcome in run_timed(scenario, model_id, timing_params, plan, timeout, python, progress,
-                                        memory_limit_bytes):
+        for label, outcome in run_timed(scenario, spec, model_id, timing_params, plan, values[model_id], timeout,
+                                        python, progress, memory_limit_bytes, gc_mode, binaries):
             entry = checked(outcome, label, expected, timing_params, ops)
             if entry:
                 break
             walls += outcome["wall_values"]
             cpus += outcome["cpu_values"]
             loops = outcome["loops"]
-            if "baseline_ns_per_op" in outcome:
-                baselines.append(outcome["baseline_ns_per_op"])
+            if outcome.get("baseline_ns_per_op"):
+                baselines.append((stats.summary(outcome["wall_values"])["mean"], outcome["baseline_ns_per_op"]))
         entries[model_id] = entry or summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus,
                                                      plan.processes, loops, plan, spec.ops(timing_params), baselines)
         if slope_note and entries[model_id]["status"] == "ok":
@@ -362,8 +417,13 @@ def summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus
         "timing": {"plan": plan.name if plan else "trace", "processes": processes,
                    "values_per_process": len(walls) // processes, "loops": loops,
                    "params": timing_params, "ops": ops_timed, "unit": "seconds per run at timing.params"},
+        # Time in garbage collections during the check run, and its share of that run's wall time.
+        "gc_s": check.get("gc_s"),
+        "gc_share": check["gc_s"] / check["wall_s"] if check.get("gc_s") is not None and check["wall_s"] > 0 else None,
         "memory": {
-            "peak_rss_bytes": check["peak_rss_bytes"],
+            # The check worker's own peak (VmHWM), and that peak above the RSS it had just before run().
+            "peak_rss_bytes": check.get("peak_rss_bytes"),
+            "peak_rss_above_start_bytes": check.get("peak_rss_above_start_bytes"),
             "rss_delta_bytes": check["rss_delta_bytes"],
             "uss_delta_bytes": check["uss_delta_bytes"],
             "traced_peak_bytes": traced["traced_peak_bytes"] if traced else None,
@@ -377,20 +437,40 @@ def summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus
         "result_summary": check.get("result_summary"),
     }
     if baselines and ops_timed:
-        entry["baseline_ns_per_op"] = stats.summary(baselines)["median"]
-        entry["vs_baseline"] = entry["ns_per_op"] / entry["baseline_ns_per_op"]
+        # baselines: (the worker's mean wall per run, its floor in ns per op), one per timed worker.
+        entry["baseline_ns_per_op"] = stats.summary([floor for _wall, floor in baselines])["median"]
+        # The ratio is taken inside each worker (run and floor timed in one process, so
+        # one machine state), then the median: a ratio of medians would mix processes.
+        entry["vs_baseline"] = stats.summary([wall / ops_timed * 1e9 / floor for wall, floor in baselines])["median"]
     return entry
 
 
+def add_floor(result):
+    """The native floor: the fastest ok native row's ns per op (glibc's swapcontext is not a
+    floor); every ok row gains vs_floor, its ns per op over the floor, measured in this run."""
+    known = all_models()
+    floors = [(entry["ns_per_op"], model_id) for model_id, entry in result["models"].items()
+              if entry["status"] == "ok" and model_id in known and known[model_id].floor]
+    if not floors:
+        return
+    ns_per_op, model_id = min(floors)
+    result["floor"] = {"model": model_id, "ns_per_op": ns_per_op}
+    for entry in result["models"].values():
+        if entry["status"] == "ok":
+            entry["vs_floor"] = entry["ns_per_op"] / ns_per_op
+
+
 def run_scenario(scenario, spec, params, model_ids, plan, timeout, trace, progress, memory_limit_bytes=None,
-                 interpreters=None, memory_passes=True, slope_runs=True):
-    """plan: a Plan (PLANS). interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
+                 interpreters=None, memory_passes=True, slope_runs=True, gc_mode="on"):
+    """plan: a Plan (PLANS). gc_mode: "on" or "off" (every worker disables the garbage collector).
+    interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
     a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
     so one model's interpreters sit together in the table), each entry also naming its
     "model" and "python", and the environment gains "interpreters": {X.Y: what it reported}."""
     result = {
         "scenario": scenario,
         "params": params,
+        "gc": gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
         "environment": environment.describe(),
         "reference_digest": digest(spec.reference(params)),
         "match": False,
@@ -398,23 +478,34 @@ def run_scenario(scenario, spec, params, model_ids, plan, timeout, trace, progre
     }
     if interpreters:
         result["environment"]["interpreters"] = {one.label: one.environment for one in interpreters}
-    by_interpreter = [run_models(scenario, spec, params, result["reference_digest"], model_ids, plan, timeout, trace,
-                                 progress, memory_limit_bytes, interpreter, memory_passes, slope_runs)
-                      for interpreter in interpreters or [None]]
+    # A native model does not run on an interpreter: one row, whatever --python says.
+    native_ids = [model_id for model_id in model_ids if all_models()[model_id].native]
+    python_ids = [model_id for model_id in model_ids if model_id not in native_ids]
+    by_interpreter = {}
+    for interpreter in interpreters or [None]:
+        ids = model_ids if interpreter is None else python_ids
+        by_interpreter[interpreter] = run_models(scenario, spec, params, result["reference_digest"], ids, plan, timeout,
+                                                 trace, progress, memory_limit_bytes, interpreter, memory_passes,
+                                                 slope_runs, gc_mode)
+    if interpreters and native_ids:
+        by_interpreter[None] = run_models(scenario, spec, params, result["reference_digest"], native_ids, plan, timeout,
+                                          trace, progress, memory_limit_bytes, None, memory_passes, slope_runs, gc_mode)
     for model_id in model_ids:
-        for interpreter, entries in zip(interpreters or [None], by_interpreter):
-            entry = entries[model_id]
+        for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
+            entry = by_interpreter[interpreter][model_id]
             model = all_models()[model_id]
             entry["kind"] = {"stack": model.stack, "runtime": model.runtime}  # the 2x2 the table groups by
+            entry["mechanism"] = model.mechanism(scenario)  # how this file hands control over (its MECHANISM)
             if interpreter is None:
                 result["models"][model_id] = entry
             else:
                 result["models"][f"{model_id}@{interpreter.label}"] = dict(entry, model=model_id,
                                                                           python=interpreter.label)
     result["match"] = matched(result["models"])
+    add_floor(result)
     baseline = getattr(spec, "BASELINE", None)
     if baseline:
-        result["baseline"] = baseline[1]
+        result["baseline_column"], result["baseline"] = baseline[1], baseline[2]
     if hasattr(spec, "TASK_COUNT"):
         result["task_count"] = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
     return result

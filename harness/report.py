@@ -55,21 +55,18 @@ def human_seconds(value):
     return f"{value * 1e6:.0f} µs"
 
 
-def _stack_bytes(entry):
-    stack = entry["stack"]
-    if stack["c_stack_bytes_per_task"] is not None:
-        return "C " + human_bytes(stack["c_stack_bytes_per_task"])
-    if stack["frame_bytes_per_task"] is not None:
-        return "chain " + human_bytes(stack["frame_bytes_per_task"])
-    return "-"
+def _part(entry, field):
+    return human_bytes(entry["stack"].get(field)) if entry.get("stack") else "-"
 
 
 # Rows follow the 2x2 of stack model x runtime, so that a bare scheduler sits
 # beside the production runtime of the same stack model; threads come last.
 KIND_ORDER = [("stackful", "own scheduler"), ("stackful", "production runtime"),
-              ("stackless", "own scheduler"), ("stackless", "production runtime"), ("stackful", "kernel scheduler")]
+              ("stackless", "own scheduler"), ("stackless", "production runtime"), ("stackful", "kernel scheduler"),
+              ("stackful", "native"), ("stackless", "native")]
 KIND_LABELS = {kind: label for kind, label in zip(KIND_ORDER, ("stackful·own", "stackful·runtime", "stackless·own",
-                                                              "stackless·runtime", "OS threads"))}
+                                                              "stackless·runtime", "OS threads", "stackful·C++",
+                                                              "stackless·C++"))}
 
 
 def _kind(entry):
@@ -84,8 +81,19 @@ def grouped(models):
     return ranked
 
 
-COLUMNS = ("model", "kind", "status", "match", "wall/run mean ± sd", "ns/op [95% CI]", "cpu/wall", "vs bare",
-           "peak RSS", "bytes/task", "frames/task", "stack/task")
+COLUMNS = ("model", "kind", "mechanism", "status", "match", "wall/run mean ± sd", "ns/op [95% CI]", "cpu/wall",
+           "gc share", "vs floor", "vs native", "peak RSS", "bytes/task", "frames/task", "part: C stack copied",
+           "part: frame bytes")
+FLOOR_COLUMN = COLUMNS.index("vs floor")  # headed by the spec's own name for its floor ("vs bare", "vs gen")
+# bytes/task is the whole (USS slope); the two parts are what the probe found on each suspended unit.
+PARTS_LEGEND = ("  bytes/task = what one more suspended task adds to USS (slope over two task counts), the whole; "
+                "part: C stack greenlet copied to the heap, part: the task's Python frames (bytes where they live)")
+
+
+def gc_share(entry):
+    """Time in garbage collections as a share of wall time ("-" where the worker did not report it)."""
+    share = entry.get("gc_share")
+    return f"{share:.0%}" if share is not None else "-"
 
 
 def ns_interval(entry):
@@ -100,9 +108,10 @@ def ns_interval(entry):
 def rows(result):
     for model_id, entry in grouped(result["models"]):
         kind = KIND_LABELS.get(_kind(entry), "-")
+        mechanism = entry.get("mechanism") or "-"
         if entry["status"] != "ok":
             match = "no" if entry["status"] == "mismatch" else "-"
-            yield [model_id, kind, entry["status"], match] + ["-"] * (len(COLUMNS) - 4)
+            yield [model_id, kind, mechanism, entry["status"], match] + ["-"] * (len(COLUMNS) - 5)
             continue
         wall, cpu = entry["wall_s"], entry.get("cpu_s")
         mean = wall.get("mean", wall["median"])  # a result from before the pooled values had only the median
@@ -116,16 +125,25 @@ def rows(result):
             f"{entry['ns_per_op']:,.0f}" + (f" [{interval[0]:,.0f}–{interval[1]:,.0f}]" if interval else ""))
         ratio = f"{cpu['mean'] / mean:.2f}" if cpu and mean > 0 else "-"
         vs = f"{entry['vs_baseline']:.2f}x" if entry.get("vs_baseline") else "-"
+        vs_floor = f"{entry['vs_floor']:,.1f}x" if entry.get("vs_floor") else "-"
         frames = entry["stack"]["frames_per_task"]
         yield [
-            model_id, kind, "ok", "yes", timing, ns, ratio, vs,
+            model_id, kind, mechanism, "ok", "yes", timing, ns, ratio, gc_share(entry), vs, vs_floor,
             human_bytes(entry["memory"]["peak_rss_bytes"]), human_bytes(entry["memory"]["bytes_per_task"]),
-            f"{frames:.1f}" if frames is not None else "-", _stack_bytes(entry),
+            f"{frames:.1f}" if frames is not None else "-", _part(entry, "c_stack_bytes_per_task"),
+            _part(entry, "frame_bytes_per_task"),
         ]
 
 
+def header(result):
+    """COLUMNS, with the floor column named as the scenario names its floor."""
+    names = list(COLUMNS)
+    names[FLOOR_COLUMN] = result.get("baseline_column") or names[FLOOR_COLUMN]
+    return names
+
+
 def table(result):
-    return grid([list(COLUMNS)] + list(rows(result)))
+    return grid([header(result)] + list(rows(result)))
 
 
 def grid(body):
@@ -183,26 +201,45 @@ def timing_notes(result):
     if not timed:
         return []
     first = timed[0][1]["timing"]
-    out = [f"  timing: {first['values_per_process']} values from each of {first['processes']} fresh processes "
+    most = max(entry["timing"]["values_per_process"] for _model_id, entry in timed)
+    out = [f"  timing: {most} values from each of {first['processes']} fresh processes "
            f"(plan {first['plan']}), after an in-process warm-up, pooled; ± sd; [95% CI] of the mean "
            f"(Student's t); noisy: sd > 10% or CI half-width > 5% of the mean, or < 3 values"]
     for model_id, entry in timed:
         timing = entry["timing"]
         smaller = {key: value for key, value in timing["params"].items() if result["params"].get(key) != value}
         loops = f"; a value is the mean of {timing['loops']} runs" if (timing.get("loops") or 1) > 1 else ""
+        fewer = (f"; {timing['values_per_process']} value(s) per process (a run lasts long, or one native run "
+                 f"per process)" if timing["values_per_process"] != most else "")
         if smaller:
             sizes = ", ".join(f"{key}={value:,}" for key, value in smaller.items())
-            out.append(f"  {model_id}: timed at {sizes} (a run at the requested size lasts longer than a value "
-                       f"needs; the check ran it; --rigorous times it){loops}")
-        elif loops:
-            out.append(f"  {model_id}: timed at the requested size{loops}")
+            out.append(f"  {model_id}: timed at {sizes} (fewer repetitions of the same step than the requested "
+                       f"size; the check ran that; --rigorous times it){loops}{fewer}")
+        elif loops or fewer:
+            out.append(f"  {model_id}: timed at the requested size{loops}{fewer}")
     return out
+
+
+def native_stack_line(entry):
+    """What a native row's probe read beyond the common columns: a fiber's stack reserved and
+    resident, or the coroutine frame bytes the promise's operator new counted. None elsewhere."""
+    stack = entry.get("stack") or {}
+    if stack.get("stack_reserved_bytes_per_task") is not None:
+        return (f"fiber stack per task: {human_bytes(stack['c_stack_bytes_per_task'])} in use, "
+                f"{human_bytes(stack.get('stack_touched_bytes_per_task'))} resident, "
+                f"{human_bytes(stack['stack_reserved_bytes_per_task'])} reserved")
+    if stack.get("allocator_bytes_per_task") is not None:
+        return (f"coroutine frames per live task: {human_bytes(stack['allocator_bytes_per_task'])} "
+                f"(operator new count); the described chains: {human_bytes(stack['frame_bytes_per_task'])} "
+                f"in {stack['frames_per_task']:.0f} frames")
+    return None
 
 
 def render(result):
     params = ", ".join(f"{name}={value:,}" if isinstance(value, int) and not isinstance(value, bool)
                        else f"{name}={value}" for name, value in result["params"].items())
-    out = [f"{result['scenario']}  ({params})", table(result)]
+    gc_mode = f", gc {result['gc']}" if result.get("gc") else ""
+    out = [f"{result['scenario']}  ({params}){gc_mode}", table(result), PARTS_LEGEND]
     recorded = records_table(result)
     if recorded:
         out.append(recorded)
@@ -211,11 +248,28 @@ def render(result):
             out.append(f"  {model_id}: {entry['status']}: {entry['error']}")
         for note in entry.get("notes") or []:
             out.append(f"  {model_id}: {note}")
+        reserved = (entry.get("stack") or {}).get("c_stack_reserved_bytes_per_task")
+        if reserved:
+            out.append(f"  {model_id}: each unit reserves {human_bytes(reserved)} of address space for its C stack "
+                       f"(reserved, not memory used: the touched part is in bytes/task)")
+        creating = (entry.get("records") or {}).get("create_ns_per_task")
+        if creating is not None:
+            out.append(f"  {model_id}: ns to create a task (spawn to parked, per task) = {creating:,.0f}")
         for name, value in (entry.get("result_summary") or {}).items():
             out.append(f"  {model_id}: {name} = {shorten(value)}")
+    for model_id, entry in result["models"].items():
+        line = native_stack_line(entry)
+        if line:
+            out.append(f"  {model_id}: {line}")
     out += timing_notes(result)
     if result.get("baseline"):
-        out.append(f"  vs bare: ns/op divided by {result['baseline']}, measured in the same worker")
+        column = result.get("baseline_column") or COLUMNS[FLOOR_COLUMN]
+        out.append(f"  {column}: ns/op over {result['baseline']}, timed in the same worker after each run"
+                   f" (median of the per-worker ratios)")
+    if result.get("floor"):
+        floor = result["floor"]
+        out.append(f"  vs native: ns/op divided by {floor['model']}'s {floor['ns_per_op']:,.1f} ns/op, "
+                   f"the fastest C++ row of this run (the native floor)")
     for label, env in (result.get("environment", {}).get("interpreters") or {}).items():
         out.append(f"  @{label}: python {env['python']}, greenlet {env['greenlet']}, gevent {env['gevent']}")
     unsupported = [model_id for model_id, entry in result["models"].items() if entry["status"] == "unsupported"]

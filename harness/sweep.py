@@ -3,9 +3,10 @@
 Every point is a whole `run` (harness.pipeline.run_scenario: the same fresh
 workers, the same comparison with the reference); a model that fails at one
 point is recorded there with its reason and the sweep goes on. The table has
-one row per value and one column per model: ns per op, stack bytes per task
-(the C stack greenlet saved for a fiber, the cr_await chain's bytes for a
-task) and Python frames per task. For an integer parameter it also prints
+one row per value and one column per model: ns per op, Python frame bytes
+per task (sys.getsizeof of each frame: a fiber's, a thread's or the
+coroutines on a task's cr_await chain; one part of what a task holds, the
+same for every model) and Python frames per task. For an integer parameter it also prints
 each model's least-squares slope of ns/op and of stack bytes against the
 parameter, over the points that succeeded (deep_chain depth: the cost of one
 more frame). The JSON,
@@ -15,11 +16,12 @@ the points it finished.
 """
 
 import scenarios
-from harness import output, pipeline, pyperf_file, report, stats
-from harness.cli import add_plan_options, add_python_option, parse_pythons
-from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_file,
-                         models_within_limits, parse_memory_limit, parse_params, parse_run_options, refuse_models_beyond_limits,
-                         refuse_models_without_file, refuse_what_cannot_fit_in_memory, write_json)
+from harness import fd_budget, output, pipeline, pyperf_file, report, stats
+from harness.cli import add_gc_option, add_plan_options, add_python_option, parse_pythons
+from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_compiler,
+                         models_with_file, models_within_limits, parse_memory_limit, parse_params, parse_run_options,
+                         refuse_models_beyond_limits, refuse_models_without_file, refuse_native_without_compiler,
+                         refuse_what_cannot_fit_in_memory, write_json)
 
 # A sweep is many runs, and the fit across points smooths noise: one timed process per point unless asked.
 # Its values are always timed at the point's own size (pipeline.plan_for_sweep).
@@ -42,6 +44,7 @@ def add_parser(verbs):
     sweep.add_argument("--json", metavar="PATH", help="write every point's full result as JSON to PATH")
     sweep.add_argument("--pyperf", metavar="PATH",
                        help="also write the timings as a pyperf BenchmarkSuite to PATH, a benchmark per point and model")
+    add_gc_option(sweep)
     add_python_option(sweep)  # columns become model@X.Y, one per model and interpreter
     return sweep
 
@@ -71,6 +74,10 @@ def plan_points(scenario, spec, assignments):
     # As in `run`, each point must fit the open-file limit: split chosen, or refused, before anything runs.
     points = [fit_fd_budget(scenario, spec, parse_params(spec, scenario, fixed + [f"{name}={text}"]),
                             fixed + [f"{name}={text}"]) for text in texts]
+    split = [params.get(fd_budget.SPLIT) for params in points]
+    if any(split) and not all(split):
+        output.emit(f"{scenario}: split=true at every point, so that the points compare one layout")
+    points = fd_budget.one_layout(points)
     values = [params[name] for params in points]
     if len(set(values)) != len(values):
         raise UsageError(f"--param {name}: the list names a value twice: {','.join(texts)}")
@@ -98,12 +105,12 @@ class PointProgress:
 
 
 def stack_bytes(entry):
-    """(bytes, kind) of what one suspended task holds: C stack for a fiber, await chain for a task."""
+    """(bytes, kind): the Python frames one suspended task holds (sys.getsizeof of each), the one
+    stack part every model reports the same way; a part of bytes per task, not the whole. (The C
+    stack greenlet copies exists for fibers only, and a thread's reservation is not memory used.)"""
     stack = entry["stack"] or {}
-    if stack.get("c_stack_bytes_per_task") is not None:
-        return stack["c_stack_bytes_per_task"], "C"
     if stack.get("frame_bytes_per_task") is not None:
-        return stack["frame_bytes_per_task"], "chain"
+        return stack["frame_bytes_per_task"], "frame"
     return None, ""
 
 
@@ -187,7 +194,7 @@ def footnotes(name, points):
 def render(scenario, name, points, fits):
     fixed = ", ".join(f"{key}={show(value)}" for key, value in points[0]["params"].items() if key != name)
     out = [f"{scenario} sweep over {name}  ({fixed})" if fixed else f"{scenario} sweep over {name}",
-           "each cell: ns per op · stack bytes per task (C stack saved, or await chain) · frames per task",
+           "each cell: ns per op · Python frame bytes per task (a part of what a task holds) · frames per task",
            table(name, points)]
     out += footnotes(name, points)
     if fits is not None:
@@ -207,6 +214,7 @@ def main(args):
     plan = pipeline.plan_for_sweep(plan)
     # As in `run`: a model named in --models must have its file here; by default one without is left out.
     explicit = args.models != ",".join(all_models_public())
+    refuse_native_without_compiler(models, explicit)
     refuse_models_without_file([args.scenario], models, explicit)
     models = models_with_file(args.scenario, models)
     # As in `run`: a model named in --models that will not take a point's size is refused before
@@ -216,13 +224,16 @@ def main(args):
     numeric = next(param for param in spec.PARAMS if param.name == name).kind in (int, float)
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
+    models = models_with_compiler(models)
     points, fits = [], None
-    sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points}
+    sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points,
+             "gc": args.gc}
     for index, params in enumerate(plans, 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
         runnable = models_within_limits(args.scenario, params, models)
         points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, plan, timeout, False, where,
-                                            memory_limit_bytes, pythons, memory_passes=args.memory))
+                                            memory_limit_bytes, pythons, memory_passes=args.memory,
+                                            gc_mode=args.gc))
         fits = slopes(name, points) if numeric else None
         if args.json_target:
             write_json(args.json_target, dict(sweep, slopes=fits))

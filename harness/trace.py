@@ -74,16 +74,12 @@ def install(model):
     elif model.runtime == "own scheduler":  # coroutines.bare: every step its loop runs is loop -> task -> loop
         from coroutines import bare
 
-        step = bare.Scheduler.step
+        def traced_coroutine(task, coro):
+            wrapper = _TracedCoroutine(coro, model.id)
+            wrapper.task = task
+            return wrapper
 
-        def traced_step(scheduler, task, value):
-            _emit(model.id, "loop", task.name)
-            try:
-                return step(scheduler, task, value)
-            finally:
-                _emit(model.id, task.name, "loop")
-
-        bare.Scheduler.step = traced_step  # in this worker only: --trace runs get a process of their own
+        bare.on_new_coroutine(traced_coroutine)  # in this worker only: --trace runs get a process of their own
     else:
         from coroutines import runner
 

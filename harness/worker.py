@@ -13,13 +13,26 @@ Passes (job["pass"]):
             values, each the mean of `loops` back-to-back runs (job["loops"],
             or calibrated here from the warm-up so that a value lasts at least
             VALUE_MIN_S); per value wall and CPU time of run() minus the time
-            spent in the probe; every run's result digest is returned
+            spent in the probe; every run's result digest is returned; then
+            the spec's BASELINE (the floor) at the same parameters, in this
+            process, for a per-worker ratio
   "traced"  one run under tracemalloc (slower: its timing is not used)
   "memory"  a run at reduced work, for the bytes-per-task slope
 Every run gets a fresh Probe; the worker checks for leaks after every run
 (in the timed pass: after every value, so the check is not a cost per run).
 A worker that dies (signal, hard exit) leaves no out file; the harness
 reports that as the model's crash.
+
+Memory is this process's own: peak RSS is VmHWM (harness/memory_status.py;
+getrusage's ru_maxrss would be the harness's), and the peak above the RSS
+the worker had just before run(). What the probe created while describing
+(frame objects, alive until their frames return) is taken out of the peak and
+of tracemalloc's peak, and the USS/RSS deltas are read before it existed.
+
+The garbage collector: job["gc"] "on" (default, as users run) or "off"
+(gc.disable() before the run; in the timed pass, before the warm-up); the
+check, traced and memory passes report the time spent in collections during
+run() as gc_s (harness/gc_clock.py).
 
 Hygiene: after the scenario returns, the worker checks that it left nothing
 behind (an open fd, a fiber or gevent greenlet still suspended, an asyncio
@@ -47,7 +60,8 @@ import tracemalloc
 import psutil
 
 import scenarios
-from harness import trace
+from harness import memory_status, trace
+from harness.gc_clock import GcClock
 from harness.models import all_models, load_function
 from coroutines.bare import live_tasks as live_bare_tasks
 from coroutines.runner import leftover_tasks
@@ -145,7 +159,8 @@ class Scenario:
         if self.model.setup:
             load_function(self.model.setup)()
         self.module = __import__(self.model.module_name(job["scenario"]), fromlist=["run"])
-        self.describe = load_function(self.model.describe)
+        # The memory-slope runs need only the memory read, not the stack picture.
+        self.describe = None if job["pass"] == "memory" else load_function(self.model.describe)
         if job.get("trace"):
             trace.install(self.model)
         prepare_runtime()
@@ -153,11 +168,13 @@ class Scenario:
         self.fds_before = open_fds()
         self.threads_before = set(threading.enumerate())  # the main thread, and any a runtime keeps for good
 
-    def run(self, params, timed=False):
+    def run(self, params, timed=False, check_leaks=True):
         """One run with a fresh probe: (result, probe, wall_s, cpu_s), the probe's time taken out.
         Raises Leaked if the run left something behind. timed=True: a run of the timed pass,
         whose memory figures are not used, so the probe does not read them, and the leak check
-        waits for check_leaks() after the value (a leak still shows there: nothing ends it)."""
+        waits for check_leaks() after the value (a leak still shows there: nothing ends it).
+        check_leaks=False: the caller checks, later (one_run: after the gc clock has stopped, since
+        the check collects)."""
         probe = Probe(self.describe, read_memory=not timed)
         started, cpu_started = time.perf_counter(), time.process_time()
         result = self.module.run(params, probe)
@@ -165,7 +182,7 @@ class Scenario:
         cpu_s = time.process_time() - cpu_started - probe.spent_cpu_s
         if probe.stack is None:
             raise RuntimeError("the scenario never called probe.snapshot()")
-        if not timed:
+        if check_leaks and not timed:
             self.check_leaks()
         return result, probe, wall_s, cpu_s
 
@@ -195,11 +212,19 @@ def one_run(scenario, job):
     """The check, traced and memory passes: one run in this fresh process, its memory and stack picture."""
     params = job["params"]
     before = psutil.Process().memory_full_info()
+    start_rss = memory_status.rss()
+    if job.get("gc", "on") == "off":
+        gc.disable()
     if job["pass"] == "traced":
         tracemalloc.start()
-    result, probe, wall_s, cpu_s = scenario.run(params)
+    with GcClock() as gc_clock:
+        result, probe, wall_s, cpu_s = scenario.run(params, check_leaks=False)
     traced_peak = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else None
     tracemalloc.stop()
+    gc.enable()
+    peak_rss = without_probe(probe, memory_status.peak_rss(), "hwm_bytes", "rss_bytes")
+    traced_peak = without_probe(probe, traced_peak, "traced_peak_bytes", "traced_bytes")
+    scenario.check_leaks()
     outcome = {
         "status": "ok",
         "error": None,
@@ -207,7 +232,12 @@ def one_run(scenario, job):
         "result_preview": canonical_json(result)[:200],
         "wall_s": wall_s,
         "cpu_s": cpu_s,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "gc": job.get("gc", "on"),
+        "gc_s": gc_clock.total_s,
+        "gc_collections": gc_clock.collections,
+        "peak_rss_bytes": peak_rss,
+        "start_rss_bytes": start_rss,
+        "peak_rss_above_start_bytes": peak_rss - start_rss if peak_rss is not None and start_rss else None,
         "rss_delta_bytes": probe.memory["rss_bytes"] - before.rss,
         "uss_delta_bytes": probe.memory["uss_bytes"] - before.uss,
         "traced_peak_bytes": traced_peak,
@@ -228,6 +258,8 @@ def timed_values(scenario, job):
     Each value is the mean wall (and CPU) time of `loops` back-to-back runs; the
     digests of all runs, warm-up included, come back for the harness to check."""
     params = job["params"]
+    if job.get("gc", "on") == "off":
+        gc.disable()  # for the whole pass, warm-up included (the leak checks still collect explicitly)
     result, warm_probe, warm_s, _cpu = scenario.run(params)  # the in-process warm-up: imports, caches, allocator
     digests = {digest(result)}
     loops = job.get("loops")
@@ -258,8 +290,25 @@ def timed_values(scenario, job):
                "stack": warm_probe.stack}  # the warm-up's, for a test that a timed pass sees what the check saw
     baseline = getattr(scenario.spec, "BASELINE", None)
     if baseline and not job.get("trace"):
-        outcome["baseline_ns_per_op"] = load_function(baseline[0])(scenario.spec.ops(params))
+        # The floor, timed in this worker after its values (one machine state): the harness takes
+        # the ratio per worker, then the median over workers.
+        try:
+            outcome["baseline_ns_per_op"] = load_function(baseline[0])(params)
+        except Exception as exc:  # noqa: BLE001 - the floor failing does not undo the model's run
+            scenario.notes.append(f"floor not measured: {one_line(exc)}")
     return outcome
+
+
+def without_probe(probe, peak_at_end, peak_field, created_field):
+    """A peak read at the end of the run, less what the probe created (still alive then).
+
+    The probe read the peak so far before it described anything; after that,
+    the objects describing made live until their frames return, so any later
+    peak holds them: take them out. If the peak came after they died, this
+    understates it by at most what they weigh."""
+    if peak_at_end is None or not probe.memory or probe.memory.get(peak_field) is None:
+        return peak_at_end
+    return max(probe.memory[peak_field], peak_at_end - probe.created[created_field])
 
 
 def out_of_memory(job, exc):

@@ -12,15 +12,18 @@ and optionally:
   IDLE         parameter overrides that make the memory-slope runs cheap
   slope_counts(params)  the two task counts of the memory-slope runs, where
                the default (500, 2,500) would be too heavy
-  BASELINE     ("module:function", description): a bare cost the worker measures
-               in the same process, so ns per op can be put in proportion
-  TIME_BY      the parameter a timed value may be made shorter by (rounds, items...),
-               when a run at the requested size lasts longer than a value needs;
-               the result is still checked at the requested size
-               (harness/pipeline.py timed_params), and the JSON's timing.params
-               says what was timed
-  timed_size(value, params)  a smaller TIME_BY value made one the spec accepts
-               (spawn: a power of 10) or large enough to time the same thing
+  BASELINE     ("module:function", column, description): the floor under the
+               scenario, which the worker times in the same process after each timed
+               run: function(params) -> ns per op of the same work done the barest way
+               (no scheduler, no runtime); the table shows ns/op over it in `column`
+  TIME_BY      the parameter a timed value may be made shorter by, when a run at the
+               requested size lasts longer than a value needs: only a pure repetition
+               count of the same step (rounds, items, suspensions, ticks), never a scale
+               or concurrency parameter (connections, leaves, tasks, pairs, depth), which
+               is timed at the requested size; the result is still checked at the
+               requested size (harness/pipeline.py timed_params), and the JSON's
+               timing.params says what was timed
+  timed_size(value, params)  a smaller TIME_BY value made large enough to time the same thing
   TIME_BY_REPEATS  True when TIME_BY only repeats a step, so what is alive at once
                does not depend on it: the tracemalloc run may then use the timed size
   summarize(result)  JSON data from the result worth printing beside its digest

@@ -273,22 +273,23 @@ def test_claim_7_one_kind_hitting_the_limit_is_partly_and_none_refutes_it():
 
 
 def claim_8(round_trip_ns, spread, bare_ns, bare_band=0.0):
-    bare = {"ns_per_hand_over": bare_ns, "ns_min": bare_ns * (1 - bare_band), "ns_max": bare_ns * (1 + bare_band)}
+    bare = {"ns_per_round_trip": bare_ns, "ns_min": bare_ns * (1 - bare_band), "ns_max": bare_ns * (1 + bare_band)}
     return claims.decide_8({"pingpong_switch": sweep({1: {"asyncio": entry(round_trip_ns, spread)}}),
                             "measures": {"bare_coroutine": bare}})
 
 
 def test_claim_8_reaches_every_verdict():
-    assert claim_8(2_000, 0.05, 100).verdict == CONFIRMED  # x10
-    assert claim_8(150, 0.05, 100).verdict == REFUTED  # x0.75
-    assert claim_8(250, 0.02, 100).verdict == PARTLY  # x1.25: dearer, under the threshold
-    assert claim_8(300, 0.2, 100).verdict == WITHIN_NOISE  # x1.5 [1.2-1.8] straddles x1.5
-    assert claim_8(210, 0.01, 100, bare_band=0.2).verdict == WITHIN_NOISE  # bare's own band straddles x1
+    # A round trip through the loop against a bare round trip: one unit on both sides.
+    assert claim_8(2_000, 0.05, 100).verdict == CONFIRMED  # x20
+    assert claim_8(75, 0.05, 100).verdict == REFUTED  # x0.75
+    assert claim_8(125, 0.02, 100).verdict == PARTLY  # x1.25: dearer, under the threshold
+    assert claim_8(150, 0.2, 100).verdict == WITHIN_NOISE  # x1.5 [1.2-1.8] straddles x1.5
+    assert claim_8(105, 0.01, 100, bare_band=0.2).verdict == WITHIN_NOISE  # bare's own band straddles x1
     assert claims.decide_8({}).verdict == UNDECIDED
 
 
 def test_claim_8_still_reads_results_without_repeats():
-    bare = {"ns_per_hand_over": 100}
+    bare = {"ns_per_hand_over": 100}  # an older measures.json: the same round trip under its old name
     results = {"pingpong_switch": sweep({1: {"asyncio": {"status": "ok", "ns_per_op": 2_000}}}),
                "measures": {"bare_coroutine": bare}}
     assert claims.decide_8(results).verdict == CONFIRMED

@@ -15,7 +15,9 @@ from scenarios.spec import resolve
 
 RUNS = 20
 # A model whose file a scenario lacks is refused by the harness (tests/test_scenarios.py checks that).
-CASES = [(name, model) for name in scenarios.names() for model in MODELS if MODELS[model].has_file(name)]
+# Native (C++) models run as binaries, not in this process: tests/test_native.py runs them repeatedly.
+CASES = [(name, model) for name in scenarios.names() for model in MODELS
+         if MODELS[model].has_file(name) and not MODELS[model].native]
 
 
 def no_stack(_unit):

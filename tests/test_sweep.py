@@ -40,9 +40,10 @@ def test_sweep_fits_a_slope_per_model_over_the_points_that_succeeded(deep_chain_
     for model_id in ("greenlet", "gevent", "asyncio"):
         fit = sweep["slopes"][model_id]
         assert fit["points"] == 2 and isinstance(fit["ns_per_op"], float)
-    # four more awaiting coroutines on the chain: the chain's bytes grow with depth
-    assert sweep["slopes"]["asyncio"]["stack_bytes_per_task"] > 0
-    assert sweep["slopes"]["asyncio"]["stack_kind"] == "chain"
+    # four more frames on the chain, the same quantity for every model: their bytes grow with depth
+    for model_id in ("greenlet", "gevent", "asyncio"):
+        assert sweep["slopes"][model_id]["stack_bytes_per_task"] > 0, model_id
+        assert sweep["slopes"][model_id]["stack_kind"] == "frame"
 
 
 def test_sweep_prints_one_row_per_value_and_one_column_per_model(deep_chain_sweep):
@@ -93,12 +94,29 @@ def test_a_bad_sweep_is_refused_with_one_line_and_exit_2(args):
     assert proc.stderr.startswith("harness: ") and "Traceback" not in proc.stderr
 
 
-def test_a_sweep_point_beyond_the_open_file_limit_is_split_like_run_does():
+def test_a_sweep_whose_largest_point_must_split_runs_every_point_split(capsys):
     from harness.sweep import plan_points
 
     spec = scenarios.load("connections")
     _name, points = plan_points("connections", spec, ["connections=100,10000"])
-    assert [point["split"] for point in points] == [False, True]
+    assert [point["split"] for point in points] == [True, True]  # one layout: never a line through both
+    assert "split=true at every point" in capsys.readouterr().out
+
+
+def test_a_sweep_that_fits_in_one_process_stays_unsplit():
+    from harness.sweep import plan_points
+
+    _name, points = plan_points("connections", scenarios.load("connections"), ["connections=10,100"])
+    assert [point["split"] for point in points] == [False, False]
+
+
+def test_the_lab_sweep_of_connections_runs_every_point_in_the_layout_of_its_largest():
+    from harness import lab_sweeps
+
+    sweep = next(sweep for sweep in lab_sweeps.SWEEPS if sweep.name == "connections")
+    planned = lab_sweeps.sweep_points(sweep, scenarios.load("connections"), tiny=False)
+    assert list(planned) == list(sweep.points) and planned[max(planned)]["split"]
+    assert all(params["split"] for params in planned.values())
 
 
 def test_a_sweep_point_that_cannot_fit_even_split_is_refused_before_anything_runs():

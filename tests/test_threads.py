@@ -54,7 +54,8 @@ def test_the_probe_waits_until_threads_that_keep_running_are_held_at_the_gate():
         os_threads.join(worker)
     assert looked == [[True] * 5]
     assert probe.stack["tasks"] == 5 and probe.stack["frames_per_task"] >= 1
-    assert probe.stack["c_stack_bytes_per_task"] == os_threads.stack_reserved_bytes() > 0
+    assert probe.stack["c_stack_reserved_bytes_per_task"] == os_threads.stack_reserved_bytes() > 0
+    assert probe.stack["c_stack_bytes_per_task"] is None  # reserved is not copied: never on the same axis
     assert probe.records["stack_reserved_bytes"] == os_threads.stack_reserved_bytes()
 
 

@@ -41,17 +41,32 @@ def test_a_smaller_size_never_goes_below_the_parameter_minimum():
     assert pipeline.timed_params(spec, {"rounds": 10, "pairs": 1}, 100.0, DEFAULT) == {"rounds": 2, "pairs": 1}
 
 
-def test_spawn_is_timed_on_a_tree_the_spec_accepts():
-    spec = scenarios.load("spawn")
-    timed = pipeline.timed_params(spec, {"leaves": 100_000}, 1.0, DEFAULT)  # 6,000 -> 10,000 (nearest on log scale)
-    assert timed == {"leaves": 10_000}
-    spec.PARAMS[0].check(timed["leaves"])
+def test_a_scale_parameter_is_timed_at_the_requested_size_however_long_a_run_is():
+    for name, params in (("spawn", {"leaves": 100_000}), ("connections", {"connections": 1_000, "messages": 10}),
+                         ("cancel", {"tasks": 1_000, "depth": 10, "timeout_ms": 1.0})):
+        spec = scenarios.load(name)
+        params = dict({param.name: param.default for param in spec.PARAMS}, **params)
+        assert pipeline.timed_params(spec, params, 10.0, DEFAULT) is params, name
+
+
+def test_only_a_pure_repetition_count_may_make_a_timed_value_shorter():
+    time_by = {name: getattr(scenarios.load(name), "TIME_BY", None) for name in scenarios.names()}
+    assert {name: param for name, param in time_by.items() if param} == {
+        "pingpong": "rounds", "generator": "items", "deep_chain": "suspensions", "fairness": "ticks"}
+
+
+def test_a_long_run_at_the_requested_size_takes_fewer_values_per_process_never_none():
+    assert pipeline.values_per_process(DEFAULT, pipeline.VALUE_MAX_S) == DEFAULT.values  # short: the plan's
+    assert pipeline.values_per_process(DEFAULT, None) == DEFAULT.values  # made shorter by TIME_BY: the plan's
+    assert pipeline.values_per_process(DEFAULT, 0.2) == 2  # 0.5 s of values a process
+    assert pipeline.values_per_process(DEFAULT, 5.0) == 1  # long: one value a process, so `processes` values
+    assert pipeline.values_per_process(RIGOROUS, 5.0) == RIGOROUS.values  # rigorous: every value, however long
 
 
 def test_the_tracemalloc_run_follows_the_timed_size_only_where_time_by_only_repeats():
     pingpong, spawn = scenarios.load("pingpong"), scenarios.load("spawn")
     assert pipeline.traced_params(pingpong, {"rounds": 100_000}, {"rounds": 2_000}) == {"rounds": 2_000}
-    assert pipeline.traced_params(spawn, {"leaves": 100_000}, {"leaves": 10_000}) == {"leaves": 100_000}
+    assert pipeline.traced_params(spawn, {"leaves": 100_000}, {"leaves": 10_000}) == {"leaves": 100_000}  # no TIME_BY
 
 
 def test_a_sweep_times_every_point_at_its_own_size():

@@ -19,6 +19,8 @@ from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage,
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.samples import Samples, record
 
+MECHANISM = "stream via loop"  # how this file hands control over (the table's mechanism column)
+
 
 async def close(writer):
     writer.close()

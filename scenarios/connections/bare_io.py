@@ -3,8 +3,9 @@
 Read beside fiber_io.py; only the suspensions differ. Socket is a
 non-blocking socket.socket whose blocking calls are coroutines: they try the
 system call and, when it would block, await bare.wait_readable /
-wait_writable (one trap, one selector registration) until our loop's
-selector reports the socket ready; then try again. Event is a flag and
+wait_writable (one trap; the socket stays registered from its first wait
+until close(), see wakeups.py) until our loop's selector reports it ready;
+then try again. Event is a flag and
 parked tasks.
 """
 
@@ -21,6 +22,10 @@ class Socket(socket.socket):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setblocking(False)
+
+    def close(self):
+        bare.forget(self)  # the scheduler keeps a socket registered across waits, until now
+        super().close()
 
     async def accept(self):
         while True:

@@ -3,8 +3,8 @@
 Read beside greenlet_bare.py (the same program, with stacks) and
 asyncio_tasks.py, then bare_io.py. Every blocking-style call is awaited:
 bare_io.Socket tries each call non-blocking and, when it would block, traps
-to our loop with bare.wait_readable/wait_writable (one selector
-registration per wait) until the loop finds the socket ready. No asyncio inside.
+to our loop with bare.wait_readable/wait_writable (the socket stays
+registered across waits) until the loop finds the socket ready. No asyncio inside.
 """
 
 from time import perf_counter
@@ -14,6 +14,8 @@ from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage,
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.bare_io import Event, Socket
 from scenarios.connections.samples import Samples, record
+
+MECHANISM = "selector via own loop"  # how this file hands control over (the table's mechanism column)
 
 
 async def receive_exactly(sock, size):

@@ -21,6 +21,8 @@ from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage,
 from scenarios.connections.barrier import Barrier
 from scenarios.connections.samples import Samples, record
 
+MECHANISM = "libev watcher via hub"  # how this file hands control over (the table's mechanism column)
+
 
 def receive_exactly(sock, size):
     echo = bytearray()

@@ -19,6 +19,8 @@ from scenarios.connections import ACCEPT_RETRY_S, HELLO_BYTES, HOST, FdShortage,
 from scenarios.connections import barrier
 from scenarios.connections.samples import Samples, record
 
+MECHANISM = "blocking syscall"  # how this file hands control over (the table's mechanism column)
+
 
 def threads_needed(params):
     """The busiest process: a handler per connection, the accept loop, the probe's

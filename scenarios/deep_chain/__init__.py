@@ -20,6 +20,13 @@ plain function called from C can only run a coroutine to its end in a loop of
 its own, and the runtime refuses to nest one. That model raises
 scenarios.spec.Unsupported with the runtime's own exception: the status
 "unsupported", a result and not a failure.
+
+Like for like, as in pingpong: the own-scheduler row hands over directly at
+the bottom (greenlet "direct switch", coroutines "direct send"), so it differs
+only in the stack model and shows what depth costs each; the runtime row goes
+through each runtime's loop (gevent "channel via hub", asyncio "queue via
+loop"). The floor (`vs bare`, BASELINE) is one bare greenlet exchanging with
+its driver from the bottom of a chain of the same depth.
 """
 
 from scenarios.spec import Param
@@ -45,6 +52,8 @@ TIMED_SUSPENSIONS_MIN = 1_000  # a run walks down each chain once; over 1,000 re
 def timed_size(suspensions, params):
     """At least TIMED_SUSPENSIONS_MIN suspensions (or all there are) in a shorter timed value."""
     return max(suspensions, min(params["suspensions"], TIMED_SUSPENSIONS_MIN))
+BASELINE = ("scenarios.deep_chain.bare_greenlets:ns_per_exchange", "vs bare",
+            "the same exchange on one bare greenlet at the same depth (deep_chain/bare_greenlets.py)")
 
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
 

@@ -13,6 +13,8 @@ import coroutines
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 from scenarios.spec import Unsupported
 
+MECHANISM = "queue via loop"  # how this file hands control over (the table's mechanism column)
+
 
 class Link:
     """What one chain shares with the driver: a one-slot queue each way."""

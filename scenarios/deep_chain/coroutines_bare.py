@@ -11,6 +11,8 @@ from coroutines import bare
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 from scenarios.spec import Unsupported
 
+MECHANISM = "direct send"  # how this file hands control over (the table's mechanism column)
+
 
 class Link:
     """What one chain shares with the driver: the two tasks, filled in before play starts."""

@@ -12,6 +12,8 @@ import queue
 import os_threads
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 
+MECHANISM = "OS queue"  # how this file hands control over (the table's mechanism column)
+
 
 def threads_needed(params):
     return params["tasks"] + 2  # the chains, the driver, the probe's own

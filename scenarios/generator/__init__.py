@@ -3,6 +3,21 @@
 A producer makes `items` values one at a time, only when the consumer asks;
 the consumer tallies them. Each item crosses exactly one suspend/resume
 between producer and consumer: the cost of a lazy hand-over in each model.
+
+Like for like (each file's MECHANISM says how it hands an item over):
+- own scheduler, both columns direct: greenlet switches straight to the
+  consumer ("direct switch"), coroutines traps once and our loop sends the
+  item straight in ("direct send"). This row differs only in the stack model.
+- production runtimes, both through their loop: gevent has no direct hand-over
+  between greenlets (a raw greenlet.switch goes behind the hub's back), so its
+  file uses a Channel ("channel via hub"); the asyncio file keeps one pass
+  through the loop per item ("async generator + loop pass") so that its row
+  differs from gevent's only in the stack model. This row differs from the one
+  above it in the runtime — the loop pass is part of what the runtime costs.
+- the direct stackless form on asyncio, an async generator consumed in place
+  that never awaits, is a plain generator behind the async protocol; its floor,
+  a plain Python generator over the same items, is timed in the same worker
+  and shown as `vs gen` (BASELINE), so that figure is always beside the rows.
 """
 
 from scenarios.common import Tally
@@ -15,6 +30,9 @@ TIME_BY = "items"  # a shorter timed value hands over fewer items, each the same
 TIME_BY_REPEATS = True  # ...and nothing more is alive at once, so the tracemalloc run may use that size too
 
 SMALL = {"items": 101}  # quick correctness check in the tests
+
+BASELINE = ("scenarios.generator.plain_generator:ns_per_item", "vs gen",
+            "the same items through a plain Python generator (generator/plain_generator.py)")
 
 END = None  # what the producer hands over after the last item
 

@@ -1,11 +1,13 @@
-"""generator on asyncio: an async generator iterated with `async for`.
+"""generator on asyncio: an async generator iterated with `async for`, one loop pass per item.
 
 Read beside greenlet_fibers.py and gevent_hub.py; only how an item is handed
 over differs. Here `yield` hands the item to the consumer's `async for`, which
 resumes the generator's frame for the next one. An async generator that never
-awaits is a plain generator in disguise, so the producer also awaits
-asyncio.sleep(0) per item: it really suspends to the event loop, as a producer
-waiting on I/O would, and the loop resumes it.
+awaits is a plain generator in disguise (the `vs gen` floor measures that), so
+the producer also awaits asyncio.sleep(0) per item: it really suspends to the
+event loop, as a producer waiting on I/O would, and the loop resumes it — the
+production runtime's pass per item, as gevent's Channel makes one through the
+hub (the spec's docstring says why this row is the like-for-like one).
 """
 
 import asyncio
@@ -13,6 +15,8 @@ import asyncio
 import coroutines
 from scenarios.common import Tally
 from scenarios.generator import item, snapshot_at
+
+MECHANISM = "async generator + loop pass"  # how this file hands control over (the table's mechanism column)
 
 
 async def produce(items):

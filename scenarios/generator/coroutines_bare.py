@@ -9,6 +9,8 @@ from coroutines import bare
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
+MECHANISM = "direct send"  # how this file hands control over (the table's mechanism column)
+
 
 async def produce(items, consumer):
     for index in range(items):

@@ -12,6 +12,8 @@ import os_threads
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
+MECHANISM = "OS queue"  # how this file hands control over (the table's mechanism column)
+
 
 def threads_needed(_params):
     return 2  # the producer and the probe's own; the consumer is the main thread

@@ -5,6 +5,19 @@ counter + 1, ping folds the reply into its checksum and serves reply + 1,
 `rounds` times. `pairs` such couples play at once. One op is one round trip
 (two hand-overs). The checksums are order-sensitive and computed inline,
 so the work around each switch stays small next to the switch itself.
+
+Like for like (each file's MECHANISM says how it hands the counter over):
+- own scheduler: greenlet switches straight to the partner ("direct switch");
+  coroutines awaits switch_to(partner), one trap after which our loop sends
+  the counter straight in, no run-queue pass ("direct send"). The row differs
+  only in the stack model; its floor is the same game on two bare greenlets
+  (`vs bare`, BASELINE), so `vs bare` ~1 means the scheduler adds ~nothing.
+- production runtimes: neither offers a direct task-to-task hand-over — a
+  Future handed over is still resolved by a callback the loop runs, as a gevent
+  switch goes through the hub — so the files show each runtime's idiom for two
+  tasks passing messages: a rendezvous Channel ("channel via hub") and a
+  one-slot Queue ("queue via loop"). The row differs only in the stack model;
+  each cell differs from the one above it in the runtime, which is the point.
 """
 
 from scenarios.spec import Param
@@ -21,7 +34,8 @@ SMALL = {"rounds": 50, "pairs": 3}  # quick correctness check in the tests
 IDLE = {"rounds": 4}  # memory-slope runs need live tasks, not long games
 TIME_BY = "rounds"  # a shorter timed value plays fewer rounds: the same round trip, repeated less
 TIME_BY_REPEATS = True  # ...and nothing more is alive at once, so the tracemalloc run may use that size too
-BASELINE = ("scenarios.pingpong.bare_greenlets:ns_per_round_trip", "the same game on two bare greenlets (bare_greenlets.py)")
+BASELINE = ("scenarios.pingpong.bare_greenlets:ns_per_round_trip", "vs bare",
+            "the same game on two bare greenlets (pingpong/bare_greenlets.py)")
 
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
 

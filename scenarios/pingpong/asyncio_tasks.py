@@ -12,6 +12,8 @@ import asyncio
 import coroutines
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
+MECHANISM = "queue via loop"  # how this file hands control over (the table's mechanism column)
+
 
 class Court:
     """Where one pair plays: a one-slot queue each way."""

@@ -31,8 +31,8 @@ def play_pong(ping, counter):
         counter = ping.switch(counter + 1)  # -> ping; back with its next serve
 
 
-def ns_per_round_trip(ops):
-    rounds = max(1_000, min(ops, MAX_ROUNDS))
+def ns_per_round_trip(params):
+    rounds = max(1_000, min(params["rounds"], MAX_ROUNDS))
     pong = greenlet(play_pong)
     pong.switch(getcurrent(), 0)  # start pong; back with its first reply (0 is a warm-up serve)
     started = time.perf_counter()
@@ -42,9 +42,9 @@ def ns_per_round_trip(ops):
     return elapsed / rounds * 1e9
 
 
-def ns_per_bare_switch_round_trip(ops):
+def ns_per_bare_switch_round_trip(params):
     """Two switches and nothing else: the floor under the floor."""
-    rounds = max(1_000, min(ops, MAX_ROUNDS))
+    rounds = max(1_000, min(params["rounds"], MAX_ROUNDS))
     main = getcurrent()
     echo = greenlet(lambda value: [main.switch(value) for _ in iter(int, 1)])
     started = time.perf_counter()

@@ -11,6 +11,8 @@ from gevent.queue import Channel
 from fibers import gevent_glue
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
+MECHANISM = "channel via hub"  # how this file hands control over (the table's mechanism column)
+
 
 class Court:
     """Where one pair plays: a rendezvous channel each way."""

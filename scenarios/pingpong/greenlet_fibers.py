@@ -9,6 +9,8 @@ switch, no queue, no scheduler pass in between. Ping's first serve starts pong
 import fibers
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
+MECHANISM = "direct switch"  # how this file hands control over (the table's mechanism column)
+
 
 class Court:
     """Where one pair plays: the two fibers, filled in before play starts."""

@@ -14,6 +14,8 @@ import threading
 import os_threads
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
+MECHANISM = "OS queue"  # how this file hands control over (the table's mechanism column)
+
 
 def threads_needed(params):
     return 2 * params["pairs"] + 1  # ping and pong per pair, and the probe's own

@@ -12,6 +12,8 @@ import asyncio
 import coroutines
 from scenarios.spawn import FANOUT, Watch, child_range
 
+MECHANISM = "done callback via loop"  # how this file hands control over (the table's mechanism column)
+
 
 async def node(base, size, leaves, watch):
     if watch:

@@ -12,6 +12,8 @@ import gevent
 from fibers import gevent_glue
 from scenarios.spawn import FANOUT, Watch, child_range
 
+MECHANISM = "link callback via hub"  # how this file hands control over (the table's mechanism column)
+
 
 def node(base, size, leaves, watch):
     if watch:

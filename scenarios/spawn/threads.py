@@ -16,6 +16,8 @@ import threading
 import os_threads
 from scenarios.spawn import FANOUT, Watch, child_range, tasks
 
+MECHANISM = "OS thread join"  # how this file hands control over (the table's mechanism column)
+
 
 def threads_needed(params):
     return tasks(params["leaves"]) + 1  # every node of the tree, and the probe's own

@@ -1,0 +1,34 @@
+"""generator's floor: the same items through a plain Python generator, no scheduler at all.
+
+Not a model: the harness's worker times this in the same process after each
+timed run (the spec's BASELINE), so `vs gen` in the table shows what each
+model adds on top of the plainest lazy hand-over Python has: `yield` into a
+`for` loop, one frame resumed per item, no task, no loop, no stack switch.
+It is the stackless hand-over in its barest form — what an async generator
+consumed in place (never awaiting) costs, minus the async protocol.
+Read beside greenlet_fibers.py: the same items, the same Tally.
+"""
+
+import time
+
+from scenarios.common import Tally
+from scenarios.generator import item
+
+MAX_ITEMS = 200_000  # enough for a stable figure, short next to the scenario
+
+
+def produce(items):
+    for index in range(items):
+        yield item(index)  # -> the consumer's for; back when it wants the next
+
+
+def ns_per_item(params):
+    items = max(1_000, min(params["items"], MAX_ITEMS))
+    tally = Tally()
+    started = time.perf_counter()
+    for value in produce(items):  # -> producer; back with the next item
+        tally.add(value)
+    elapsed = time.perf_counter() - started
+    if tally.count != items:
+        raise RuntimeError(f"plain generator floor tallied {tally.count} of {items} items")
+    return elapsed / items * 1e9

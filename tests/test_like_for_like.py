@@ -1,0 +1,114 @@
+"""Like for like: every row says how it hands over, and the floors are measured beside the rows."""
+
+from pathlib import Path
+
+import pytest
+
+import scenarios
+from coroutines import bare
+from harness import pipeline, report
+from harness.models import MODELS, declared_mechanism
+
+SCENARIO_FILES = [(name, model_id) for name in scenarios.names() for model_id, model in MODELS.items()
+                  if model.has_file(name)]
+
+
+def test_the_scenarios_are_found_on_disk_so_new_ones_are_checked_too():
+    on_disk = {path.parent.name for path in Path(scenarios.__file__).parent.glob("*/__init__.py")}
+    assert set(scenarios.names()) == on_disk
+    assert {name for name, _ in SCENARIO_FILES} == on_disk  # every scenario has model files
+
+
+@pytest.mark.parametrize(("scenario", "model_id"), SCENARIO_FILES)
+def test_every_scenario_model_file_declares_its_mechanism(scenario, model_id):
+    mechanism = MODELS[model_id].mechanism(scenario)
+    assert isinstance(mechanism, str) and mechanism.strip(), f"scenarios/{scenario}: {model_id} has no MECHANISM"
+
+
+def test_a_file_without_a_mechanism_string_declares_none(tmp_path):
+    with_one, without, not_a_string = tmp_path / "a.py", tmp_path / "b.py", tmp_path / "c.py"
+    with_one.write_text('"""doc"""\nimport os\n\nMECHANISM = "direct switch"  # why\n')
+    without.write_text('def f():\n    MECHANISM = "inside a function does not count"\n')
+    not_a_string.write_text("MECHANISM = None\n")
+    assert declared_mechanism(with_one) == "direct switch"
+    assert declared_mechanism(without) is None
+    assert declared_mechanism(not_a_string) is None
+
+
+@pytest.mark.parametrize("scenario", ["pingpong", "generator", "deep_chain"])
+def test_the_own_scheduler_row_hands_over_directly_in_both_stack_models(scenario):
+    stackful, stackless = MODELS["greenlet"].mechanism(scenario), MODELS["coroutines"].mechanism(scenario)
+    assert stackful == "direct switch" and stackless == "direct send"
+
+
+def test_switch_to_resumes_the_named_task_without_a_run_queue_pass():
+    order = []
+
+    async def bystander():
+        order.append("bystander")  # ready since the start: it runs only when the game leaves the loop free
+
+    async def partner(main_task, value):
+        while value < 3:
+            order.append(f"partner {value}")
+            value = await bare.switch_to(main_task, value + 1)
+        order.append(f"partner {value}")
+        bare.ready(main_task, "done")  # queued behind the bystander
+
+    async def main():
+        bare.spawn(bystander)
+        task = bare.create(partner, bare.current(), name="partner")
+        value = await bare.switch_to(task, 0)
+        while value < 3:
+            order.append(f"main {value}")
+            value = await bare.switch_to(task, value + 1)
+        order.append(f"main {value}")
+        return await bare.switch_to(task, value)
+
+    assert bare.run(main) == "done"
+    assert order == ["partner 0", "main 1", "partner 2", "main 3", "partner 3", "bystander"]
+
+
+def summarized(walls_s, floors_ns, ops=1):
+    timed = [{"wall_s": wall, "baseline_ns_per_op": floor, "peak_rss_bytes": 1, "rss_delta_bytes": 0,
+              "uss_delta_bytes": 0, "digest": "d", "stack": {}, "records": {}, "notes": []}
+             for wall, floor in zip(walls_s, floors_ns)]
+    return pipeline.summarize_model(timed, None, [], ops)
+
+
+def test_vs_floor_is_the_median_of_ratios_taken_inside_each_worker():
+    # Worker 2 ran on a machine twice as slow: its run and its floor both doubled.
+    entry = summarized([1e-6, 2e-6, 1.1e-6], [1000, 2000, 1000])
+    assert entry["vs_baseline"] == pytest.approx(1.0)  # ratios 1.0, 1.0, 1.1
+    assert entry["baseline_ns_per_op"] == pytest.approx(1000)  # the floor itself, beside ns_per_op
+
+
+def test_without_a_floor_there_is_no_ratio():
+    timed = summarized([1e-6], [None])
+    assert "vs_baseline" not in timed and "baseline_ns_per_op" not in timed
+
+
+def fake_result(column):
+    entry = summarized([1e-6], [500])
+    entry.update(kind={"stack": "stackful", "runtime": "own scheduler"}, mechanism="direct switch",
+                 memory={"peak_rss_bytes": 1, "bytes_per_task": None},
+                 stack={"frames_per_task": None, "c_stack_bytes_per_task": None, "frame_bytes_per_task": None})
+    failed = dict(pipeline.failed("crashed", "boom", 1), kind={"stack": "stackless", "runtime": "own scheduler"},
+                  mechanism="direct send")
+    result = {"scenario": "x", "params": {}, "match": False, "models": {"greenlet": entry, "coroutines": failed},
+              "baseline": "a floor"}
+    if column:
+        result["baseline_column"] = column
+    return result
+
+
+def test_the_table_names_the_floor_column_as_the_spec_does_and_shows_each_mechanism():
+    text = report.render(fake_result("vs gen"))
+    header = text.splitlines()[1]
+    assert "mechanism" in header and "vs gen" in header and "vs floor" not in header
+    assert "direct switch" in text and "direct send" in text  # a failed row still says how it hands over
+    assert "2.00x" in text  # 1,000 ns/op over a 500 ns floor
+    assert "vs gen: ns/op over a floor" in text
+
+
+def test_a_result_without_a_floor_column_name_falls_back_to_vs_floor():
+    assert "vs floor" in report.render(fake_result(None)).splitlines()[1]
