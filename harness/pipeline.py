@@ -484,15 +484,16 @@ def run_scenario(scenario, spec, params, model_ids, plan, timeout, trace, progre
     by_interpreter = {}
     for interpreter in interpreters or [None]:
         ids = model_ids if interpreter is None else python_ids
-        by_interpreter[interpreter] = run_models(scenario, spec, params, result["reference_digest"], ids, plan, timeout,
-                                                 trace, progress, memory_limit_bytes, interpreter, memory_passes,
-                                                 slope_runs, gc_mode)
+        key = interpreter.label if interpreter else None
+        by_interpreter[key] = run_models(scenario, spec, params, result["reference_digest"], ids, plan, timeout,
+                                         trace, progress, memory_limit_bytes, interpreter, memory_passes,
+                                         slope_runs, gc_mode)
     if interpreters and native_ids:
         by_interpreter[None] = run_models(scenario, spec, params, result["reference_digest"], native_ids, plan, timeout,
                                           trace, progress, memory_limit_bytes, None, memory_passes, slope_runs, gc_mode)
     for model_id in model_ids:
         for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
-            entry = by_interpreter[interpreter][model_id]
+            entry = by_interpreter[interpreter.label if interpreter else None][model_id]
             model = all_models()[model_id]
             entry["kind"] = {"stack": model.stack, "runtime": model.runtime}  # the 2x2 the table groups by
             entry["mechanism"] = model.mechanism(scenario)  # how this file hands control over (its MECHANISM)

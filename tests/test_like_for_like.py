@@ -9,8 +9,9 @@ from coroutines import bare
 from harness import pipeline, report
 from harness.models import MODELS, declared_mechanism
 
+# Python model files: MECHANISM is a module-level string there (a native .cpp file declares none yet).
 SCENARIO_FILES = [(name, model_id) for name in scenarios.names() for model_id, model in MODELS.items()
-                  if model.has_file(name)]
+                  if model.has_file(name) and not model.native]
 
 
 def test_the_scenarios_are_found_on_disk_so_new_ones_are_checked_too():
@@ -69,10 +70,12 @@ def test_switch_to_resumes_the_named_task_without_a_run_queue_pass():
 
 
 def summarized(walls_s, floors_ns, ops=1):
-    timed = [{"wall_s": wall, "baseline_ns_per_op": floor, "peak_rss_bytes": 1, "rss_delta_bytes": 0,
-              "uss_delta_bytes": 0, "digest": "d", "stack": {}, "records": {}, "notes": []}
-             for wall, floor in zip(walls_s, floors_ns)]
-    return pipeline.summarize_model(timed, None, [], ops)
+    """One timed worker per (wall, floor): its one value and the floor it timed after it."""
+    check = {"wall_s": walls_s[0], "cpu_s": walls_s[0], "peak_rss_bytes": 1, "rss_delta_bytes": 0,
+             "uss_delta_bytes": 0, "digest": "d", "stack": {}, "records": {}, "notes": []}
+    baselines = [(wall, floor) for wall, floor in zip(walls_s, floors_ns) if floor]
+    return pipeline.summarize_model(check, None, [], ops, {}, walls_s, walls_s, len(walls_s), 1,
+                                    pipeline.PLANS["default"], ops, baselines)
 
 
 def test_vs_floor_is_the_median_of_ratios_taken_inside_each_worker():
