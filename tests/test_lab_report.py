@@ -163,6 +163,7 @@ def sweep_of(points):
 def test_a_chart_never_joins_split_and_unsplit_points_in_one_series():
     series = lab_report.per_model(sweep_of([(100, False, "m"), (1_000, False, "m"), (10_000, True, "m")]),
                                   lambda entry: entry["ops"])
+    series = {label: [(point.x, point.y) for point in points] for label, points in series.items()}
     assert series == {"greenlet (m)": [(100, 100), (1_000, 1_000)], "greenlet (m), split": [(10_000, 10_000)]}
 
 

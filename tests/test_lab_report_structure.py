@@ -108,8 +108,9 @@ def test_split_runs_are_a_series_of_their_own_in_the_models_colour():
     data = lab_results.results()["connections"]
     series = lab_report.per_model(data, lambda e: e["ns_per_op"])
     assert [p.x for p in series["greenlet"]] == [100, 1_000]
-    assert [p.x for p in series["greenlet split"]] == [10_000]
-    assert lab_charts.colour_for("greenlet split") == lab_charts.colour_for("greenlet")
+    assert [p.x for p in series["greenlet, split"]] == [10_000]
+    assert lab_charts.colour_for("greenlet, split") == lab_charts.colour_for("greenlet")
+    assert lab_charts.colour_for("greenlet (direct switch), split") == lab_charts.colour_for("greenlet")
 
 
 def test_every_model_has_its_own_fixed_colour():
