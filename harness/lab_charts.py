@@ -11,6 +11,7 @@ LOG_RANGE is drawn logarithmic, because a linear axis would flatten all but
 the largest model into the floor.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -37,8 +38,9 @@ PALETTE = {
     "bare coro.send()": "#7f7f7f",
     "cpp_coroutines": "#e377c2",
     "cpp_fibers": "#bcbd22",
+    "cpp_ucontext": "#393b79",
 }
-SPARE_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
+SPARE_COLOURS = ("#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd")
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,8 @@ class Point:
 
 
 def model_of(label):
-    """The model id a series label names: "greenlet split", "greenlet, split" -> "greenlet"."""
-    return label if label in PALETTE else label.split(" ")[0].rstrip(",")
+    """The model id a series label names: "greenlet (direct switch), split" -> "greenlet"."""
+    return label if label in PALETTE else re.split(r"[ ,(]", label)[0]
 
 
 def colour_for(label):

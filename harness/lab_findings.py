@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from harness import report, stats
 from harness.lab_charts import model_of
-from harness.lab_source import file_mechanism
-from harness.models import all_models, load_function
+from harness.models import all_models
 
 FLAT_SLOPE = 0.2  # a log-log slope below this is "flat"
 BEND = 0.5  # a change of log-log slope by more than this between segments is a bend
@@ -40,25 +39,14 @@ def esc(value):
 
 
 def mechanism(model_id, scenario, entry=None):
-    """How this model suspends in this scenario, in words, or None if nothing records it."""
+    """How this model hands control over in this scenario, in words, or None if nothing records it:
+    the result entry's own `mechanism`, else what the model's file declares (Model.mechanism)."""
     if entry and isinstance(entry.get("mechanism"), str) and entry["mechanism"]:
         return entry["mechanism"]
     model = all_models().get(model_of(model_id))
-    if model is None:
+    if model is None or not scenario:
         return None
-    text = getattr(model, "mechanism", None)
-    try:
-        if isinstance(text, dict):
-            text = text.get(scenario) or text.get("default")
-        elif callable(text):
-            text = text(scenario)
-        elif isinstance(text, str) and ":" in text and " " not in text:  # a "module:function" path
-            text = load_function(text)(scenario)
-    except Exception:  # another lane's field in a shape we do not know: fall back, do not break the page
-        text = None
-    if isinstance(text, str) and text:
-        return text
-    return file_mechanism(scenario, model_of(model_id)) if scenario else None
+    return model.mechanism(scenario)
 
 
 def kind(model_id):

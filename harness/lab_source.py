@@ -10,7 +10,6 @@ of the scenario is reachable as a collapsed <details> block (no JavaScript).
 Highlighting is pygments' (its CSS classes, from HtmlFormatter's style defs).
 """
 
-import ast
 import difflib
 import html
 from pathlib import Path
@@ -42,23 +41,6 @@ def model_file(scenario, model_id):
         return None
     path = REPO_ROOT / "scenarios" / scenario / f"{model.file}.py"
     return path if path.exists() else None
-
-
-def file_mechanism(scenario, model_id):
-    """The model file's top-level MECHANISM string (how it suspends or cancels there), or None.
-    Read with ast, not imported: the report process does not load gevent or a model's runtime."""
-    path = model_file(scenario, model_id)
-    if path is None:
-        return None
-    try:
-        tree = ast.parse(path.read_text())
-    except SyntaxError:
-        return None
-    for node in tree.body:
-        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "MECHANISM" for t in node.targets)
-                and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):
-            return node.value.value
-    return None
 
 
 def token_class(ttype):

@@ -13,6 +13,7 @@ import ast
 import importlib
 import importlib.util
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +52,9 @@ class Model:
         """The MECHANISM string the model's file declares (how it hands control over in
         this scenario), or None. Read from the source, not imported: the harness
         process must not import gevent or start a loop for a model it only describes."""
+        if self.native:  # a C++ file declares it in a comment line: // MECHANISM = "..."
+            path = Path(__file__).resolve().parent.parent / "scenarios" / scenario / self.source_name
+            return declared_mechanism(path) if path.is_file() else None
         found = importlib.util.find_spec(self.module_name(scenario))
         if found is None or not found.origin or not found.origin.endswith(".py"):
             return None
@@ -106,10 +110,18 @@ def all_models():
     return models
 
 
+NATIVE_MECHANISM = re.compile(r'^// MECHANISM = "([^"]+)"', re.MULTILINE)
+
+
 def declared_mechanism(path):
-    """The module-level `MECHANISM = "..."` of a Python file, or None."""
+    """The module-level `MECHANISM = "..."` of a Python file (or the `// MECHANISM = "..."`
+    line of a C++ file), or None."""
     with open(path, encoding="utf-8") as handle:
-        tree = ast.parse(handle.read(), filename=path)
+        text = handle.read()
+    if str(path).endswith(".cpp"):
+        found = NATIVE_MECHANISM.search(text)
+        return found.group(1) if found else None
+    tree = ast.parse(text, filename=path)
     for node in tree.body:
         if (isinstance(node, ast.Assign) and [getattr(target, "id", None) for target in node.targets] == ["MECHANISM"]
                 and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)):

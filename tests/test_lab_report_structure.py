@@ -110,6 +110,7 @@ def test_split_runs_are_a_series_of_their_own_in_the_models_colour():
     assert [p.x for p in series["greenlet"]] == [100, 1_000]
     assert [p.x for p in series["greenlet, split"]] == [10_000]
     assert lab_charts.colour_for("greenlet, split") == lab_charts.colour_for("greenlet")
+    assert lab_charts.colour_for("greenlet (direct switch), split") == lab_charts.colour_for("greenlet")
 
 
 def test_every_model_has_its_own_fixed_colour():

@@ -1,6 +1,5 @@
 """The report's words follow the data: findings, chart paragraphs, and each row's mechanism."""
 
-import pytest
 
 from harness import lab_findings, lab_report, models
 from harness.lab_charts import Point
@@ -74,22 +73,10 @@ def test_curve_shapes_flat_growing_falling_and_bent():
     assert lab_findings.shape([(1, 5)]) == (None, None)
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("one switch to the partner", "one switch to the partner"),
-    ({"pingpong": "a trap naming the partner", "default": "a trap"}, "a trap naming the partner"),
-    ({"default": "a trap"}, "a trap"),
-    (lambda scenario: f"{scenario}: a switch", "pingpong: a switch"),
-    # A shape we do not know, or none: the MECHANISM the model's file declares (main's like-for-like lane).
-    (None, "direct switch"),
-    (42, "direct switch"),
-    ({"other": "x"}, "direct switch"),
-])
-def test_the_mechanism_is_read_whatever_shape_the_like_for_like_lane_gives_it(monkeypatch, given, expected):
-    model = models.MODELS["greenlet"]
-    fake = type("M", (), {name: getattr(model, name) for name in ("stack", "runtime", "file")})()
-    fake.mechanism = given
-    monkeypatch.setattr(lab_findings, "all_models", lambda: {"greenlet": fake})
-    assert lab_findings.mechanism("greenlet", "pingpong") == expected
+def test_without_an_entry_the_mechanism_is_what_the_models_file_declares():
+    assert lab_findings.mechanism("greenlet", "pingpong") == models.MODELS["greenlet"].mechanism("pingpong")
+    assert lab_findings.mechanism("greenlet", "pingpong") == "direct switch"
+    assert lab_findings.mechanism("greenlet", "") is None
 
 
 def test_a_paragraph_names_each_rows_mechanism_and_labels_a_kind_as_a_kind(monkeypatch):
@@ -98,8 +85,11 @@ def test_a_paragraph_names_each_rows_mechanism_and_labels_a_kind_as_a_kind(monke
         point["result"]["models"]["greenlet"]["mechanism"] = "switch to the consumer fiber"
     words = paragraph("generator", "ns_per_item", data)
     assert "Mechanism: <b>greenlet</b>: switch to the consumer fiber;" in words  # the entry's own wins
-    assert "<b>gevent</b>: channel via hub;" in words  # else the MECHANISM its file declares
-    assert "Kind (stack, scheduler)" not in words  # every row has a mechanism: no kind stands in for one
+    assert "<b>gevent</b>: channel via hub" in words  # else what the model's file declares
+    assert "<b>greenlet</b>: stackful" not in words
+    monkeypatch.setattr(models.Model, "mechanism", lambda self, scenario: None)  # a file that declares none
+    words = paragraph("generator", "ns_per_item", data)
+    assert "Kind (stack, scheduler): <b>gevent</b>: stackful, production runtime;" in words
 
 
 def test_an_entrys_own_mechanism_wins_and_an_unknown_model_has_none():
@@ -126,14 +116,3 @@ def test_unsupported_is_said_as_by_design_and_is_not_counted_as_a_failure():
     assert "Failed:" not in words
     assert lab_findings.failures(via_c) == []
     assert "asyncio" not in lab_findings.finding_failures(data).text
-
-
-def test_a_model_files_mechanism_constant_is_read_without_importing_it(tmp_path, monkeypatch):
-    from harness import lab_source
-
-    (tmp_path / "scenarios" / "demo").mkdir(parents=True)
-    (tmp_path / "scenarios" / "demo" / "greenlet_fibers.py").write_text(
-        'import nonexistent_runtime\nMECHANISM = "greenlet.throw into the fiber"\n')
-    monkeypatch.setattr(lab_source, "REPO_ROOT", tmp_path)
-    assert lab_findings.mechanism("greenlet", "demo") == "greenlet.throw into the fiber"
-    assert lab_findings.mechanism("asyncio", "demo") is None  # no file for it there

@@ -7,6 +7,8 @@
 // straight into the bottom frame, without re-entering the levels above it.
 #include "coroutines.hpp"
 
+// MECHANISM = "direct symmetric transfer"  (how this file hands control over: the table's mechanism column)
+
 using coroutines::coro;
 
 constexpr value MASK = (value{1} << 48) - 1;  // as scenarios/deep_chain: seen = (seen * 31 + value) & MASK

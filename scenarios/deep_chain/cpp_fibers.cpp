@@ -7,6 +7,8 @@
 // fixed size chosen before it starts, so this file sizes it from the depth.
 #include "fibers.hpp"
 
+// MECHANISM = "direct switch (register swap)"  (how this file hands control over: the table's mechanism column)
+
 constexpr value MASK = (value{1} << 48) - 1;  // as scenarios/deep_chain: seen = (seen * 31 + value) & MASK
 constexpr std::size_t STACK_PER_LEVEL = 128;   // bytes; one level's frame takes 32 at -O2 on x86-64 (the probe shows it)
 

@@ -5,6 +5,8 @@
 // straight from producer to consumer, no queue between.
 #include "coroutines.hpp"
 
+// MECHANISM = "direct symmetric transfer"  (how this file hands control over: the table's mechanism column)
+
 using coroutines::coro;
 
 constexpr value END = -1;  // what the producer hands over after the last item (items are never negative)

@@ -5,6 +5,8 @@
 // item, straight from producer to consumer, no queue between.
 #include "fibers.hpp"
 
+// MECHANISM = "direct switch (register swap)"  (how this file hands control over: the table's mechanism column)
+
 constexpr value END = -1;  // what the producer hands over after the last item (items are never negative)
 
 value item(value index) { return (index * 2'654'435'761) % 4'294'967'296; }

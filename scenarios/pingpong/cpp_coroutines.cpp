@@ -6,6 +6,8 @@
 // queue, no trip through the loop. Ping's first serve starts pong (create).
 #include "coroutines.hpp"
 
+// MECHANISM = "direct symmetric transfer"  (how this file hands control over: the table's mechanism column)
+
 using coroutines::coro;
 
 constexpr value MASK = (value{1} << 48) - 1;  // as scenarios/pingpong: seen = (seen * 31 + value) & MASK

@@ -6,6 +6,8 @@
 // pass. Ping's first serve starts pong (fibers::create), as with greenlets.
 #include "fibers.hpp"
 
+// MECHANISM = "direct switch (register swap)"  (how this file hands control over: the table's mechanism column)
+
 constexpr value MASK = (value{1} << 48) - 1;  // as scenarios/pingpong: seen = (seen * 31 + value) & MASK
 
 value first_serve(value pair) { return pair; }

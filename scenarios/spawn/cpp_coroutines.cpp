@@ -7,6 +7,8 @@
 #include "coroutines.hpp"
 #include "spawn_watch.hpp"
 
+// MECHANISM = "join via run queue"  (how this file hands control over: the table's mechanism column)
+
 using coroutines::coro;
 
 coro node(value base, value size, value leaves, Watch<coroutines::Task>* watch) {

@@ -7,6 +7,8 @@
 #include "fibers.hpp"
 #include "spawn_watch.hpp"
 
+// MECHANISM = "join via run queue"  (how this file hands control over: the table's mechanism column)
+
 value node(value base, value size, value leaves, Watch<fibers::Fiber>* watch) {
     if (watch)
         watch->path.push_back(fibers::current());
