@@ -1,10 +1,7 @@
 """deep_chain on asyncio: `async def` and `await` at every level, a queue at the bottom.
 
-Read beside greenlet_fibers.py and gevent_hub.py; only the levels' `def` and
-how the bottom waits differ. Here suspending is contagious: the bottom awaits,
-so every level above it must be a coroutine that awaits the next. A suspension
-unwinds the whole chain back to the loop, and every resume calls back down
-through each level's coroutine to reach the bottom again.
+Read beside greenlet_fibers.py and gevent_hub.py. Suspending is contagious: every level awaits
+the next; a suspension unwinds to the loop, and every resume calls back down through each level.
 """
 
 import asyncio

@@ -1,10 +1,7 @@
 """deep_chain on bare coroutines: `async def` all the way down, one trap at the bottom.
 
-Read beside greenlet_fibers.py (the same scheduler design, with stacks) and
-asyncio_tasks.py (the same coroutines, on a production loop). Here every level
-awaits the one below, and the bottom awaits switch_to(driver, seen): the trap
-unwinds the whole await chain back to our loop, and the driver's next offer
-re-enters every level's coroutine on the way down to the bottom.
+Read beside greenlet_fibers.py (same scheduler, stacks) and asyncio_tasks.py (production loop).
+The bottom awaits switch_to(driver, seen): the trap unwinds to our loop; the next offer re-enters.
 """
 
 from coroutines import bare
