@@ -40,14 +40,14 @@ compare-pythons: $(STAMP)
 	done; exit $$worst
 
 # The standard sweeps into results/ (JSON), then the static report from them.
-# SWEEPS=name,name runs only those (names: python -m harness.lab_sweeps --help).
+# SWEEPS=name,name runs only those (names: python -m harness.lab.sweeps --help).
 # A signal to make reaches the sweep too (FIBERLAB_STOP_WITH_PARENT: it asks for SIGTERM when make dies).
 SWEEPS ?=
 sweep: $(STAMP)
-	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m harness.lab_sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
+	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m harness.lab.sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
 
 report: $(STAMP)
-	$(PY) -m harness.lab_report --results results
+	$(PY) -m harness.lab.report --results results
 
 lint: $(STAMP)
 	$(PY) -m pip install --quiet ruff

@@ -27,7 +27,7 @@ import time
 import types
 from collections import deque
 
-from wakeups import Wakeups
+from runtime.wakeups import Wakeups
 
 NOTHING = (None, None)  # what a park returns when the loop should take the next ready task
 
@@ -335,7 +335,7 @@ def throw(task, exc):
 
 
 def forget(sock):
-    """`sock` is being closed: drop its selector registration (kept across waits; see wakeups.py).
+    """`sock` is being closed: drop its selector registration (kept across waits; see runtime/wakeups.py).
     Not a suspension; a no-op outside run()."""
     if _active is not None:
         _active.wakeups.forget(sock)

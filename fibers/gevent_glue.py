@@ -11,13 +11,15 @@ from gevent.queue import Channel
 
 def run(main, *args):
     """Run main(*args) in a greenlet on the hub until it ends; return its result."""
-    return spawn("main", main, *args).get()  # -> hub, which runs main; back with its result
+    return spawn(main, *args, name="main").get()  # -> hub, which runs main; back with its result
 
 
-def spawn(name, func, *args):
-    """gevent.spawn with a name, so traces and snapshots say who is who."""
+def spawn(func, *args, name=None):
+    """gevent.spawn with a name, so traces and snapshots say who is who (the same
+    signature as fibers.spawn, coroutines.bare.spawn and os_threads.spawn)."""
     greenlet = gevent.spawn(func, *args)
-    greenlet.name = name
+    if name is not None:
+        greenlet.name = name
     return greenlet
 
 
@@ -34,7 +36,7 @@ def snapshot(probe, tasks):
     caller waits in Channel.get, the call most scenario units wait in, so its
     C stack is the same shape as theirs (Greenlet.get is a deeper C path)."""
     looked = Channel()
-    spawn("probe", _look, probe, tasks, looked)
+    spawn(_look, probe, tasks, looked, name="probe")
     looked.get()  # -> hub, which runs the probe; back when it has looked
 
 

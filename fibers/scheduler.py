@@ -23,7 +23,7 @@ from collections import deque
 
 from greenlet import getcurrent, greenlet
 
-from wakeups import Wakeups
+from runtime.wakeups import Wakeups
 
 
 class Fiber(greenlet):
@@ -273,7 +273,7 @@ def throw(fiber, exc):
 
 
 def forget(sock):
-    """`sock` is being closed: drop its selector registration (kept across waits; see wakeups.py).
+    """`sock` is being closed: drop its selector registration (kept across waits; see runtime/wakeups.py).
     Not a suspension; a no-op outside run()."""
     if _active is not None:
         _active.wakeups.forget(sock)

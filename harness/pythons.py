@@ -11,7 +11,7 @@ With --usable it prints only the usable versions, comma-separated, on stdout
 import sys
 
 from harness import interpreters, report
-from harness.cli import EXIT_OK, UsageError
+from harness.options import EXIT_OK, UsageError
 
 DEFAULT_VERSIONS = ("3.10", "3.11", "3.12", "3.13")
 

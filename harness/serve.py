@@ -14,7 +14,7 @@ import socket
 import sys
 
 import scenarios
-from harness.cli import EXIT_OK, UsageError, known_models, parse_int
+from harness.options import EXIT_OK, UsageError, known_models, parse_int
 from harness.models import load_function
 
 STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)

@@ -1,7 +1,7 @@
 """Stopping on a signal: no worker outlives the process that started it.
 
 Contract:
-- Every entry point (harness run/sweep/serve/pythons, harness.lab_sweeps) calls
+- Every entry point (harness run/sweep/serve/pythons, harness.lab.sweeps) calls
   install() first and turns Stopped into its exit status, 128 + the signal number,
   after its `finally` blocks ran (temporary files gone, workers reaped).
 - Every worker is started with start() and dropped with forget() once reaped.

@@ -17,8 +17,8 @@ the points it finished.
 
 import scenarios
 from harness import fd_budget, output, pipeline, pyperf_file, report, stats
-from harness.cli import add_gc_option, add_plan_options, add_python_option, parse_pythons
-from harness.cli import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_compiler,
+from harness.options import add_gc_option, add_plan_options, add_python_option, parse_pythons
+from harness.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_compiler,
                          models_with_file, models_within_limits, parse_memory_limit, parse_params, parse_run_options,
                          refuse_models_beyond_limits, refuse_models_without_file, refuse_native_without_compiler,
                          refuse_what_cannot_fit_in_memory, write_json)

@@ -107,7 +107,7 @@ def run_leak_gevent(params, probe):
     from fibers import gevent_glue
 
     def main():
-        KEPT.append(gevent_glue.spawn("forgotten", gevent.event.Event().wait))
+        KEPT.append(gevent_glue.spawn(gevent.event.Event().wait, name="forgotten"))
         gevent_glue.yield_()  # -> hub, which starts the forgotten greenlet; back at once
         gevent_glue.snapshot(probe, [gevent_glue.current()])
         return reference_result(params)

@@ -15,6 +15,6 @@ KEPT = []  # the forgotten thread's event: nobody ever sets it
 
 def run(params, probe):
     KEPT.append(threading.Event())
-    os_threads.spawn("forgotten", os_threads.block, KEPT[-1].wait)
+    os_threads.spawn(os_threads.block, KEPT[-1].wait, name="forgotten")
     os_threads.snapshot(probe, [os_threads.current()])
     return reference_result(params)

@@ -1,4 +1,4 @@
-"""A small synthetic results/ folder, shaped like harness/lab_sweeps.py's output, for the report's tests.
+"""A small synthetic results/ folder, shaped like harness/lab/sweeps.py's output, for the report's tests.
 
 The numbers are made up but chosen so each finding and paragraph has something
 definite to say (asyncio's resume cost grows with depth, greenlet's does not;

@@ -11,7 +11,7 @@ import time
 import psutil
 import pytest
 
-from harness.cli import write_json
+from harness.options import write_json
 from tests.conftest import REPO, run_cli
 
 GENERATOR_SMALL = ["run", "generator", "--param", "items=50", "--repeat", "1"]

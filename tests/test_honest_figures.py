@@ -12,7 +12,8 @@ import psutil
 import pytest
 
 import os_threads
-from harness import lab_report, lab_sweeps
+from harness.lab import report as lab_report
+from harness.lab import sweeps as lab_sweeps
 from harness.gc_clock import GcClock
 from harness.models import MODELS
 from harness.pipeline import run_worker
@@ -248,7 +249,7 @@ def test_the_switch_chart_plots_round_trips_only_and_says_so():
 
 
 def test_the_bare_coroutine_measure_is_named_a_round_trip():
-    proc = subprocess.run([sys.executable, "-m", "harness.lab_measures", "--tiny"], cwd=REPO, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "harness.lab.measures", "--tiny"], cwd=REPO, capture_output=True,
                           text=True, timeout=60, check=True)
     bare = json.loads(proc.stdout)["bare_coroutine"]
     assert bare["round_trips"] > 0 and bare["ns_per_round_trip"] > 0

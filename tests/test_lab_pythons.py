@@ -5,7 +5,9 @@ import re
 
 import matplotlib.image
 
-from harness import cli, lab_pythons, lab_report
+from harness import options
+from harness.lab import pythons as lab_pythons
+from harness.lab import report as lab_report
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PYTHONS = ("3.11", "3.12")
@@ -35,7 +37,7 @@ def two_interpreter_result(broken=None):
 
 def write_result(results, result):
     (results / lab_pythons.FOLDER).mkdir(parents=True, exist_ok=True)
-    cli.write_json(results / lab_pythons.FOLDER / f"{result['scenario']}.json", result)
+    options.write_json(results / lab_pythons.FOLDER / f"{result['scenario']}.json", result)
 
 
 def test_a_two_interpreter_result_gets_both_charts_as_png_files_that_matplotlib_reads(tmp_path):

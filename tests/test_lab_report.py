@@ -5,7 +5,9 @@ import re
 import matplotlib.image
 import pytest
 
-from harness import lab_claims, lab_report, lab_sweeps
+from harness.lab import claims as lab_claims
+from harness.lab import report as lab_report
+from harness.lab import sweeps as lab_sweeps
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 VERDICTS = ("confirmed", "refuted", "partly", "undecided", "undecided: within noise", "true of all recursion")

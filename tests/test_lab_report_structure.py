@@ -11,7 +11,10 @@ import shutil
 import matplotlib.image
 import pytest
 
-from harness import lab_charts, lab_page_check, lab_report, lab_source
+from harness.lab import charts as lab_charts
+from harness.lab import page_check as lab_page_check
+from harness.lab import report as lab_report
+from harness.lab import source as lab_source
 from harness.models import MODELS
 from tests import lab_results
 

@@ -1,8 +1,10 @@
 """The report's words follow the data: findings, chart paragraphs, and each row's mechanism."""
 
 
-from harness import lab_findings, lab_report, models
-from harness.lab_charts import Point
+from harness import models
+from harness.lab import findings as lab_findings
+from harness.lab import report as lab_report
+from harness.lab.charts import Point
 from tests import lab_results
 
 
@@ -98,7 +100,7 @@ def test_an_entrys_own_mechanism_wins_and_an_unknown_model_has_none():
 
 
 def test_the_by_interpreter_paragraph_ranks_interpreters_only_when_they_differ():
-    from harness import lab_pythons
+    from harness.lab import pythons as lab_pythons
 
     words = lab_pythons.across_pythons({"greenlet": {"3.11": 300, "3.12": 450}, "asyncio": {"3.11": 2_000,
                                                                                           "3.12": 2_040}}, "ns")

@@ -1,6 +1,6 @@
 """The until-failure sweep (claim 10): each model steps up until its first failure, within a time budget."""
 
-from harness import lab_sweeps
+from harness.lab import sweeps as lab_sweeps
 
 LIMIT = next(sweep for sweep in lab_sweeps.SWEEPS if sweep.name == "deep_chain_limit")
 

@@ -4,7 +4,7 @@ import pytest
 
 import scenarios
 from harness import memory_guard
-from harness.cli import UsageError, refuse_what_cannot_fit_in_memory
+from harness.options import UsageError, refuse_what_cannot_fit_in_memory
 from tests.conftest import run_cli
 
 GIB = 2**30

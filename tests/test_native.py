@@ -12,7 +12,7 @@ import threading
 import pytest
 
 import scenarios
-from harness import cli, native, pipeline
+from harness import options, native, pipeline
 from harness.models import EXTRA_MODELS, MODELS, all_models
 from tests.conftest import REPO
 
@@ -165,11 +165,11 @@ def test_without_a_compiler_native_models_are_left_out_by_default_and_refused_wh
     monkeypatch.setenv("CXX", "/nonexistent")
     ids = ["greenlet", "cpp_coroutines", "cpp_fibers"]
     if explicit:
-        with pytest.raises(cli.UsageError, match="^cpp_coroutines, cpp_fibers: no C.. compiler: /nonexistent"):
-            cli.refuse_native_without_compiler(ids, explicit=True)
+        with pytest.raises(options.UsageError, match="^cpp_coroutines, cpp_fibers: no C.. compiler: /nonexistent"):
+            options.refuse_native_without_compiler(ids, explicit=True)
     else:
-        cli.refuse_native_without_compiler(ids, explicit=False)
-        assert cli.models_with_compiler(ids) == ["greenlet"]
+        options.refuse_native_without_compiler(ids, explicit=False)
+        assert options.models_with_compiler(ids) == ["greenlet"]
         assert capsys.readouterr().out.startswith("cpp_coroutines, cpp_fibers left out: no C++ compiler")
 
 

@@ -227,7 +227,7 @@ def late(max_s):
     (25_000, 20_000, "refuted"),
 ])
 def test_depth_claim_follows_the_resume_costs(c_cost, python_cost, verdict):
-    from harness import lab_questions
+    from harness.lab import questions as lab_questions
 
     results = {"deep_chain_via_c": sweep([(1, {"greenlet": resume(400)}), (1_000, {"greenlet": resume(c_cost, 5e5)})]),
                "deep_chain_depth": sweep([(1, {"greenlet": resume(400)}), (1_000, {"greenlet": resume(python_cost)})])}
@@ -235,7 +235,7 @@ def test_depth_claim_follows_the_resume_costs(c_cost, python_cost, verdict):
 
 
 def test_cancel_claim_is_partly_when_a_model_missed_a_finally():
-    from harness import lab_questions
+    from harness.lab import questions as lab_questions
 
     ok, bad = {"status": "ok"}, {"status": "mismatch"}
     assert lab_questions.verdicts({"cancel_depth": sweep([(5, {"a": ok, "b": ok})])}, 9)[1].verdict == "confirmed"
@@ -246,7 +246,7 @@ def test_cancel_claim_is_partly_when_a_model_missed_a_finally():
 @pytest.mark.parametrize("lateness,verdict", [((0.030, 0.040), "confirmed"), ((0.030, 0.001), "partly"),
                                               ((0.001, 0.001), "refuted")])
 def test_fairness_claim_follows_the_worst_lateness_against_the_slice(lateness, verdict):
-    from harness import lab_questions
+    from harness.lab import questions as lab_questions
 
     results = {"fairness_slice": sweep([(50.0, {"greenlet": late(lateness[0]), "asyncio": late(lateness[1])})])}
     assert lab_questions.verdicts(results, 9)[2].verdict == verdict

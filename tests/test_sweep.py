@@ -111,7 +111,7 @@ def test_a_sweep_that_fits_in_one_process_stays_unsplit():
 
 
 def test_the_lab_sweep_of_connections_runs_every_point_in_the_layout_of_its_largest():
-    from harness import lab_sweeps
+    from harness.lab import sweeps as lab_sweeps
 
     sweep = next(sweep for sweep in lab_sweeps.SWEEPS if sweep.name == "connections")
     planned = lab_sweeps.sweep_points(sweep, scenarios.load("connections"), tiny=False)

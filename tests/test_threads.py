@@ -7,7 +7,7 @@ import threading
 import time
 
 import os_threads
-from harness.cli import models_within_limits
+from harness.options import models_within_limits
 from harness.probe import Probe
 from tests.conftest import REPO, run_cli
 
@@ -46,7 +46,7 @@ def test_the_probe_waits_until_threads_that_keep_running_are_held_at_the_gate():
             looked.append([os_threads._is_blocked(each.frame) for each in tasks])
             super().snapshot(tasks)
 
-    workers = [os_threads.spawn(f"busy-{index}", busy) for index in range(4)]
+    workers = [os_threads.spawn(busy, name=f"busy-{index}") for index in range(4)]
     probe = Recording(os_threads.describe, read_memory=False)
     os_threads.snapshot(probe, workers + [os_threads.current()])
     stop.set()

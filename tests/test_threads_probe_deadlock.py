@@ -43,7 +43,7 @@ def collections_inside_current_frames(looks):
     gc.callbacks.append(at_collection)
     try:
         for _ in range(looks):
-            passer = os_threads.spawn("passer", lambda: None)  # a thread state made and deleted meanwhile
+            passer = os_threads.spawn(lambda: None, name="passer")  # a thread state made and deleted meanwhile
             for _ in range(20):
                 Cycle(alive)
             os_threads.snapshot(Probe(os_threads.describe, read_memory=False), [os_threads.current()])
@@ -73,7 +73,7 @@ def test_the_collector_is_left_as_it_was_found():
 
 def test_the_frames_taken_are_every_live_threads():
     stop = threading.Event()
-    waiter = os_threads.spawn("waiter", os_threads.block, stop.wait)
+    waiter = os_threads.spawn(os_threads.block, stop.wait, name="waiter")
     try:
         frames = os_threads.current_frames()
         assert threading.main_thread().ident in frames and waiter.ident in frames

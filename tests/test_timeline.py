@@ -5,7 +5,7 @@ import sys
 
 import matplotlib.image
 
-from harness import lab_timeline
+from harness.lab import timeline as lab_timeline
 from harness.pipeline import REPO_ROOT
 
 GREENLET_PINGPONG = [["root", "main"], ["main", "root"], ["root", "ping-0"], ["ping-0", "pong-0"],

@@ -1,11 +1,11 @@
-"""wakeups.py: a socket stays registered across waits, as production loops keep their fds."""
+"""runtime/wakeups.py: a socket stays registered across waits, as production loops keep their fds."""
 
 import selectors
 import socket
 
 import pytest
 
-from wakeups import Wakeups
+from runtime.wakeups import Wakeups
 
 READ, WRITE = selectors.EVENT_READ, selectors.EVENT_WRITE
 

@@ -43,7 +43,7 @@ def run_cancel(params, probe):
     links = [Link(task, params, clock) for task in range(params["tasks"])]
     for link in links:
         link.go, link.never = go, never
-        link.chain = gevent_glue.spawn(f"chain-{link.task}", chain, link, params["depth"])
+        link.chain = gevent_glue.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     gevent_glue.yield_()  # -> hub, which runs the chains, each to its bottom; back after them
     gevent_glue.snapshot(probe, [link.chain for link in links])
     clock.start()

@@ -48,7 +48,7 @@ def run_cancel(params, probe):
     links = [Link(task, params, clock) for task in range(params["tasks"])]
     for link in links:
         link.go, link.stop = go, threading.Event()
-        link.chain = os_threads.spawn(f"chain-{link.task}", chain, link, params["depth"])
+        link.chain = os_threads.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     os_threads.snapshot(probe, [link.chain for link in links])  # waits until every chain blocks at its bottom
     clock.start()
     go.set()  # the start signal

@@ -4,7 +4,7 @@ Read beside fiber_io.py; only the suspensions differ. Socket is a
 non-blocking socket.socket whose blocking calls are coroutines: they try the
 system call and, when it would block, await bare.wait_readable /
 wait_writable (one trap; the socket stays registered from its first wait
-until close(), see wakeups.py) until our loop's selector reports it ready;
+until close(), see runtime/wakeups.py) until our loop's selector reports it ready;
 then try again. Event is a flag and parked tasks.
 """
 

@@ -4,7 +4,7 @@ Socket is a non-blocking socket.socket whose blocking calls try the system
 call and, when it would block, park the fiber in fibers.wait_readable /
 wait_writable until the scheduler's selector reports the socket ready; then
 try again. The selector keeps the socket registered from its first wait until
-close() (wakeups.py), so a wait costs no registration syscall, as with gevent. That try-then-wait is the whole I/O layer of greenlet_fibers.py.
+close() (runtime/wakeups.py), so a wait costs no registration syscall, as with gevent. That try-then-wait is the whole I/O layer of greenlet_fibers.py.
 Event is the smallest wait/set an event needs: a flag and parked fibers.
 """
 

@@ -56,7 +56,7 @@ def serve(listener, params, barrier, handlers):
         while len(handlers) < params["connections"]:
             conn, _ = listener.accept()  # -> hub; back with the next connection
             no_delay(conn)
-            handlers.append(gevent_glue.spawn(f"handler-{len(handlers)}", handle, conn, chunk, params, barrier))
+            handlers.append(gevent_glue.spawn(handle, conn, chunk, params, barrier, name=f"handler-{len(handlers)}"))
     gevent.joinall(handlers)  # -> hub, handlers; back when every one has ended
 
 
@@ -91,7 +91,7 @@ def run_clients(address, params, barrier, at_barrier):
     samples, clients = Samples(params["connections"], params["messages"]), []
     for first, end in connect_waves(params["connections"]):
         for connection in range(first, end):
-            clients.append(gevent_glue.spawn(f"client-{connection}", client, connection, address, params, barrier, samples))
+            clients.append(gevent_glue.spawn(client, connection, address, params, barrier, samples, name=f"client-{connection}"))
         barrier.wait_for(end)  # -> hub, clients, server; back when this wave is in
     samples.all_connected()
     at_barrier()  # the probe looks (in split mode's child: wait for the parent's go)
@@ -103,7 +103,7 @@ def main(params, probe):
     barrier, handlers = Barrier(1 if params["split"] else 2, Event), []
     listener = listen(Socket, params["connections"])
     address = listener.getsockname()
-    server = gevent_glue.spawn("server", serve, listener, params, barrier, handlers)
+    server = gevent_glue.spawn(serve, listener, params, barrier, handlers, name="server")
     if params["split"]:
         child = split.start(__name__, address[1], params)
         barrier.wait_for(params["connections"])  # -> hub, server; back when every handler has started
@@ -149,11 +149,11 @@ def accept_forever(listener):
             continue
         shortage.ends()
         no_delay(conn)
-        gevent_glue.spawn("echo", echo, conn)
+        gevent_glue.spawn(echo, conn, name="echo")
 
 
 def accept_until_stopped(listener, stop):
-    acceptor = gevent_glue.spawn("acceptor", accept_forever, listener)
+    acceptor = gevent_glue.spawn(accept_forever, listener, name="acceptor")
     wait_read(stop.fileno())  # -> hub, acceptor, echo greenlets; back on SIGINT or SIGTERM
     acceptor.kill()  # -> hub; back when the acceptor has ended (echo greenlets end with the process)
 

@@ -82,7 +82,7 @@ def serve(listener, params, barrier, handlers):
         while len(handlers) < params["connections"]:
             conn, _ = listener.accept()  # -> kernel; back with the next connection
             no_delay(conn)
-            handlers.append(os_threads.spawn(f"handler-{len(handlers)}", handle, conn, chunk, params, barrier))
+            handlers.append(os_threads.spawn(handle, conn, chunk, params, barrier, name=f"handler-{len(handlers)}"))
     for handler in handlers:
         os_threads.join(handler)  # -> kernel; back when this one has ended
 
@@ -118,7 +118,7 @@ def run_clients(address, params, barrier, at_barrier):
     samples, clients = Samples(params["connections"], params["messages"]), []
     for first, end in connect_waves(params["connections"]):
         for connection in range(first, end):
-            clients.append(os_threads.spawn(f"client-{connection}", client, connection, address, params, barrier, samples))
+            clients.append(os_threads.spawn(client, connection, address, params, barrier, samples, name=f"client-{connection}"))
         barrier.wait_for(end)  # -> kernel; back when this wave is in
     samples.all_connected()
     at_barrier()  # the probe looks (in split mode's child: wait for the parent's go)
@@ -130,7 +130,7 @@ def main(params, probe):
     barrier, handlers = Barrier(1 if params["split"] else 2), []
     listener = listen(Socket, params["connections"])
     address = listener.getsockname()
-    server = os_threads.spawn("server", serve, listener, params, barrier, handlers)
+    server = os_threads.spawn(serve, listener, params, barrier, handlers, name="server")
     if params["split"]:
         child = split.start(__name__, address[1], params)
         barrier.wait_for(params["connections"])  # -> kernel; back when every handler has started
@@ -179,7 +179,7 @@ def accept_forever(listener, stop):
             continue
         shortage.ends()
         no_delay(conn)
-        os_threads.spawn("echo", echo, conn)
+        os_threads.spawn(echo, conn, name="echo")
 
 
 def accept_until_stopped(listener, stop):

@@ -60,8 +60,8 @@ def drive(links, suspensions, probe):
 def run_chains(depth, suspensions, tasks, via, probe):
     links = [Link(task, suspensions, via) for task in range(tasks)]
     for link in links:
-        link.chain = gevent_glue.spawn(f"chain-{link.task}", descend, 1, depth, link)
-    driver = gevent_glue.spawn("driver", drive, links, suspensions, probe)
+        link.chain = gevent_glue.spawn(descend, 1, depth, link, name=f"chain-{link.task}")
+    driver = gevent_glue.spawn(drive, links, suspensions, probe, name="driver")
     driver_seen = driver.get()  # -> hub, chains, then driver; back when the driver ends
     return [chain_result(link.task, link.chain.get(), driver_seen[link.task]) for link in links]
 

@@ -65,8 +65,8 @@ def drive(links, suspensions, probe):
 def run_chains(depth, suspensions, tasks, via, probe):
     links = [Link(task, suspensions, via) for task in range(tasks)]
     for link in links:
-        link.chain = os_threads.spawn(f"chain-{link.task}", descend, 1, depth, link)
-    driver = os_threads.spawn("driver", drive, links, suspensions, probe)
+        link.chain = os_threads.spawn(descend, 1, depth, link, name=f"chain-{link.task}")
+    driver = os_threads.spawn(drive, links, suspensions, probe, name="driver")
     driver_seen = os_threads.join(driver)  # -> kernel; back when the driver ends
     return [chain_result(link.task, os_threads.join(link.chain), driver_seen[link.task]) for link in links]
 

@@ -34,12 +34,12 @@ def hog(timeline, count):
 
 def run_fair(params, probe):
     timeline, go = Timeline(params), Event()
-    tickers = [gevent_glue.spawn(f"ticker-{index}", ticker, timeline, go, index, params["ticks"])
+    tickers = [gevent_glue.spawn(ticker, timeline, go, index, params["ticks"], name=f"ticker-{index}")
                for index in range(params["tickers"])]
     gevent_glue.yield_()  # -> hub, which starts the tickers, each to its wait; back after them
     gevent_glue.snapshot(probe, tickers)
     go.set()
-    checksum = gevent_glue.spawn("hog", hog, timeline, slices(params)).get()  # -> hub, tickers, hog; back at its end
+    checksum = gevent_glue.spawn(hog, timeline, slices(params), name="hog").get()  # -> hub, tickers, hog; back at its end
     ticks = [unit.get() for unit in tickers]
     timeline.record(probe)
     return result(ticks, checksum)

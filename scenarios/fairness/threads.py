@@ -40,11 +40,11 @@ def hog(timeline, count):
 
 def run_fair(params, probe):
     timeline, go = Timeline(params), threading.Event()
-    tickers = [os_threads.spawn(f"ticker-{index}", ticker, timeline, go, index, params["ticks"])
+    tickers = [os_threads.spawn(ticker, timeline, go, index, params["ticks"], name=f"ticker-{index}")
                for index in range(params["tickers"])]
     os_threads.snapshot(probe, tickers)  # waits until every ticker blocks in its wait
     go.set()
-    checksum = os_threads.join(os_threads.spawn("hog", hog, timeline, slices(params)))  # -> kernel; back at its end
+    checksum = os_threads.join(os_threads.spawn(hog, timeline, slices(params), name="hog"))  # -> kernel; back at its end
     ticks = [os_threads.join(unit) for unit in tickers]
     timeline.record(probe, switch_interval=True)
     return result(ticks, checksum)

@@ -22,7 +22,7 @@ def produce(items, channel):
 
 def consume(items, probe):
     channel = Channel()
-    producer = gevent_glue.spawn("producer", produce, items, channel)
+    producer = gevent_glue.spawn(produce, items, channel, name="producer")
     tally = Tally()
     value = channel.get()  # -> hub, which starts the producer; back with the first item
     while value is not END:

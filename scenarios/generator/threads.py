@@ -27,7 +27,7 @@ def produce(items, channel):
 
 def consume(items, probe):
     channel = queue.Queue(maxsize=1)
-    producer = os_threads.spawn("producer", produce, items, channel)
+    producer = os_threads.spawn(produce, items, channel, name="producer")
     tally = Tally()
     value = os_threads.block(channel.get)  # -> kernel; back with the first item
     while value is not END:

@@ -21,7 +21,7 @@ def idle(task, event):
 
 def run_all(tasks, probe):
     clock, event = Clock(probe), Event()
-    units = [gevent_glue.spawn(f"idle-{task}", idle, task, event) for task in range(tasks)]
+    units = [gevent_glue.spawn(idle, task, event, name=f"idle-{task}") for task in range(tasks)]
     gevent_glue.yield_()  # -> hub, every new greenlet, which parks; back once all wait
     clock.all_parked(tasks)
     gevent_glue.snapshot(probe, units)

@@ -28,7 +28,7 @@ def idle(task, event):
 
 def run_all(tasks, probe):
     clock, event = Clock(probe), threading.Event()
-    units = [os_threads.spawn(f"idle-{task}", idle, task, event) for task in range(tasks)]
+    units = [os_threads.spawn(idle, task, event, name=f"idle-{task}") for task in range(tasks)]
     os_threads.wait_blocked(units)  # -> kernel, every new thread, which blocks; back once all wait
     clock.all_parked(tasks)
     os_threads.snapshot(probe, units)

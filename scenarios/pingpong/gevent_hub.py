@@ -49,11 +49,11 @@ def play_pong(court, rounds):
 def play_all(rounds, pairs, probe):
     courts, players = [Court() for _ in range(pairs)], []
     for pair, court in enumerate(courts):
-        court.pong = gevent_glue.spawn(f"pong-{pair}", play_pong, court, rounds)
+        court.pong = gevent_glue.spawn(play_pong, court, rounds, name=f"pong-{pair}")
         players.append(court.pong)
     for pair, court in enumerate(courts):
         pair_probe = probe if pair == 0 else None
-        court.ping = gevent_glue.spawn(f"ping-{pair}", play_ping, court, rounds, pair, pair_probe, players)
+        court.ping = gevent_glue.spawn(play_ping, court, rounds, pair, pair_probe, players, name=f"ping-{pair}")
         players.append(court.ping)
     games = []
     for pair, court in enumerate(courts):

@@ -60,11 +60,11 @@ def play_all(rounds, pairs, probe):
     looked = threading.Event()  # other pairs' threads may be far quicker than pair 0's ping
     courts, players = [Court(looked) for _ in range(pairs)], []
     for pair, court in enumerate(courts):
-        court.pong = os_threads.create(f"pong-{pair}", play_pong, court, rounds)
+        court.pong = os_threads.create(play_pong, court, rounds, name=f"pong-{pair}")
         players.append(court.pong)
     for pair, court in enumerate(courts):
         pair_probe = probe if pair == 0 else None
-        court.ping = os_threads.create(f"ping-{pair}", play_ping, court, rounds, pair, pair_probe, players)
+        court.ping = os_threads.create(play_ping, court, rounds, pair, pair_probe, players, name=f"ping-{pair}")
         players.append(court.ping)
     for player in players:
         player.start()  # only now: ping-0 may reach the probe before the last player is made

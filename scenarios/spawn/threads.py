@@ -47,7 +47,7 @@ def node(base, size, leaves, watch, tree):
             os_threads.snapshot(watch.probe, watch.path)
         return base
     children = [
-        os_threads.spawn("node", node, *child_range(base, size, child), leaves, watch if child == 0 else None, tree)
+        os_threads.spawn(node, *child_range(base, size, child), leaves, watch if child == 0 else None, tree, name="node")
         for child in range(FANOUT)
     ]
     return sum(os_threads.join(child) for child in children)  # -> kernel, other nodes; back as each child ends

@@ -1,7 +1,7 @@
 """The report's words: the headline findings and the paragraph under each chart.
 
 Contract: everything here is computed from the loaded results ({sweep name:
-data}, "measures" for harness/lab_measures.py); nothing is written by hand. A
+data}, "measures" for harness/lab/measures.py); nothing is written by hand. A
 finding whose data is absent returns None and is left out, never faked. A
 paragraph says what its chart shows, which model is cheapest (or highest) at
 the largest size, where a curve bends, which model failed where, and the
@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 
 from harness import report, stats
-from harness.lab_charts import model_of
+from harness.lab.charts import model_of
 from harness.models import all_models
 
 FLAT_SLOPE = 0.2  # a log-log slope below this is "flat"

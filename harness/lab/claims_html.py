@@ -1,4 +1,4 @@
-"""The report's claims table: harness/lab_claims.py's verdicts as HTML, one row per claim.
+"""The report's claims table: harness/lab/claims.py's verdicts as HTML, one row per claim.
 
 Columns: number, the explainer's sentence (quoted), verdict, the figure that
 decides it, the control (what the same measurement says where the claim does
@@ -7,8 +7,8 @@ not apply; blank where there is none), and the command that reruns it.
 
 import html
 
-from harness import lab_questions
-from harness.lab_claims import ALL_RECURSION, DECIDERS, WITHIN_NOISE, decide_all
+from harness.lab import questions as lab_questions
+from harness.lab.claims import ALL_RECURSION, DECIDERS, WITHIN_NOISE, decide_all
 
 CSS_CLASS = {WITHIN_NOISE: "undecided", ALL_RECURSION: "partly"}  # the other verdicts are their own class
 
@@ -26,7 +26,7 @@ def row(verdict):
 
 def section(results):
     intro = ("<p>Each claim is quoted as the explainer put it. Each verdict is computed from results/ by "
-             "harness/lab_claims.py, with the thresholds stated there; the figure is what decides it on this "
+             "harness/lab/claims.py, with the thresholds stated there; the figure is what decides it on this "
              "machine, and the control is the same measurement where the claim should not hold. A timing is "
              "decided only when its interval (95% CI, else min-max over repeats) clears the threshold: "
              f"otherwise the verdict is &ldquo;{esc(WITHIN_NOISE)}&rdquo; and both intervals are shown.</p>")

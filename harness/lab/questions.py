@@ -1,10 +1,10 @@
 """The report's part for issue 17's three questions: C frames, cancellation, fairness.
 
-For the sweeps deep_chain_via_c, cancel_depth and fairness_slice (harness/lab_sweeps.py):
+For the sweeps deep_chain_via_c, cancel_depth and fairness_slice (harness/lab/sweeps.py):
 charts(name, data, results, out_dir, line_chart) draws each sweep's charts,
 paragraph(name, data, results) says in one paragraph what they show (every
 figure in it computed from results/), and verdicts(results, first) decides
-the claims these sweeps answer. lab_report.py calls the three; nothing here
+the claims these sweeps answer. report.py calls the three; nothing here
 reads anything but the loaded results.
 """
 
@@ -18,7 +18,7 @@ GROWS = 3.0  # claim: a cost this many times its value at the shallowest point "
 
 
 @dataclass
-class Verdict:  # the fields of harness.lab_claims.Verdict, which the claims table reads
+class Verdict:  # the fields of harness.lab.claims.Verdict, which the claims table reads
     number: int
     claim: str
     verdict: str

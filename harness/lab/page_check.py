@@ -1,6 +1,6 @@
 """Check the report as a reader's browser lays it out: does anything stick out of the window?
 
-    python -m harness.lab_page_check results/report/index.html [--width 1400] [--screenshot shot.png]
+    python -m harness.lab.page_check results/report/index.html [--width 1400] [--screenshot shot.png]
 
 Opens a copy of the page (beside it, so its charts load; removed afterwards)
 in headless Chromium at the given window width, with a few lines of script
@@ -94,7 +94,7 @@ def measure(page, width, screenshot=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m harness.lab_page_check", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m harness.lab.page_check", description=__doc__.splitlines()[0])
     parser.add_argument("page", help="the report's index.html")
     parser.add_argument("--width", type=int, default=1400, help="window width in px (default 1400)")
     parser.add_argument("--screenshot", help="also write a PNG of the first 4,000 px here")

@@ -1,22 +1,22 @@
-"""The lab report: `python -m harness.lab_report` (make report) turns results/ into HTML.
+"""The lab report: `python -m harness.lab.report` (make report) turns results/ into HTML.
 
-Reads only results/*.json (written by harness/lab_sweeps.py) and
+Reads only results/*.json (written by harness/lab/sweeps.py) and
 results/pythons/*.json (written by make compare-pythons, if run), and writes
 results/report/index.html plus one PNG per chart beside it. The page works
 offline: no CDN, no JavaScript; styles are inline, charts are <img> files.
 
 The page is built from two registries, so adding to it is one entry:
 - SECTIONS: (anchor, contents title, function(Context) -> HTML), in page
-  order. It opens with the findings (harness/lab_findings.py), then the
-  environment, claims (harness/lab_claims.py), measures, one section per
-  scenario, and the charts by interpreter (harness/lab_pythons.py).
+  order. It opens with the findings (harness/lab/findings.py), then the
+  environment, claims (harness/lab/claims.py), measures, one section per
+  scenario, and the charts by interpreter (harness/lab/pythons.py).
 - CHARTS: one Chart per chart: which sweep it reads, its axes (with units),
   the series it plots, and the paragraph printed under it (by default computed
   by lab_findings from the same series: lowest/highest model, bends,
   failures, each row's mechanism).
 Each scenario section holds its sweeps' charts, each with its paragraph, the
 comparison tables, and the source: pair views of model files aligned line by
-line, and every file of the scenario (harness/lab_source.py). Nothing on the
+line, and every file of the scenario (harness/lab/source.py). Nothing on the
 page is wider than its window: tables and code wrap or scroll inside their box.
 """
 
@@ -30,9 +30,15 @@ from typing import Callable, Optional
 
 from pygments.formatters import HtmlFormatter
 
-from harness import (lab_charts, lab_claims_html, lab_findings, lab_pythons, lab_questions, lab_source, lab_timeline,
-                     report, stats)
-from harness.lab_charts import Point, interval
+from harness import report, stats
+from harness.lab import charts as lab_charts
+from harness.lab import claims_html as lab_claims_html
+from harness.lab import findings as lab_findings
+from harness.lab import pythons as lab_pythons
+from harness.lab import questions as lab_questions
+from harness.lab import source as lab_source
+from harness.lab import timeline as lab_timeline
+from harness.lab.charts import Point, interval
 
 ENVIRONMENT_FIELDS = ("python", "implementation", "greenlet", "gevent", "gevent_loop", "psutil", "platform", "cpu", "cores")
 log_wanted = lab_charts.log_wanted  # kept for callers of the old names
@@ -73,10 +79,10 @@ def unusable(name, data):
         return "not a JSON object"
     if name == "measures":
         missing = [key for key in MEASURES_KEYS if key not in data]
-        return f"no {', '.join(missing)}: not harness.lab_measures' output" if missing else None
+        return f"no {', '.join(missing)}: not harness.lab.measures' output" if missing else None
     if name == "timelines":
         scenes = data.get("scenes")
-        return None if isinstance(scenes, dict) else "no scenes: not harness.lab_timeline's output"
+        return None if isinstance(scenes, dict) else "no scenes: not harness.lab.timeline's output"
     if "sweep" not in data:
         hint = " (a `harness run --json` result? the report reads make sweep's)" if "models" in data else ""
         return f"not a sweep's result{hint}"
@@ -540,7 +546,7 @@ def measures_section(results):
     for kind, depth in measures["recursion"]["deepest"].items():
         rows.append((f"deepest {kind} at recursion limit {measures['recursion']['limit']}", f"{depth:,}"))
     return ("<h2 id='measures'>Measurements outside the scenarios</h2>"
-            f"<p>harness/lab_measures.py; rerun: <code>{esc(measures['command'])}</code></p>"
+            f"<p>harness/lab/measures.py; rerun: <code>{esc(measures['command'])}</code></p>"
             + html_table(("measure", "value"), rows))
 
 
@@ -613,7 +619,7 @@ def build(results_dir, out_dir, results=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m harness.lab_report", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m harness.lab.report", description=__doc__.splitlines()[0])
     parser.add_argument("--results", default="results", help="folder the sweep wrote (default results)")
     parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
     args = parser.parse_args(argv)

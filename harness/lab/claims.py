@@ -15,7 +15,7 @@ min-max over its repeats) lies wholly on one side of the threshold. Claim 7 has
 one more: "true of all recursion" when its control (plain calls) stops too.
 
 Each decide_* function takes the loaded results ({sweep name: data}, with
-"measures" for harness/lab_measures.py) and returns a Verdict.
+"measures" for harness/lab/measures.py) and returns a Verdict.
 """
 
 from dataclasses import dataclass

@@ -1,13 +1,13 @@
-"""The standard sweeps of the lab report: `python -m harness.lab_sweeps` (make sweep).
+"""The standard sweeps of the lab report: `python -m harness.lab.sweeps` (make sweep).
 
 Each sweep runs one scenario at several values of one parameter, every point
 through harness.pipeline.run_scenario (the same pipeline as `harness run`),
 and writes results/<sweep>.json atomically:
   {"sweep", "scenario", "axis", "purpose", "command", "plan", "repeat" (timed values per model and point),
    "points": [{"value", "result"}]}
-The measurements no scenario makes (harness/lab_measures.py) go to
+The measurements no scenario makes (harness/lab/measures.py) go to
 results/measures.json, and the traced runs of the switch timelines
-(harness/lab_timeline.py) to results/timelines.json. The report (harness/lab_report.py) reads only results/.
+(harness/lab/timeline.py) to results/timelines.json. The report (harness/lab/report.py) reads only results/.
 
 A sweep whose scenario does not exist yet is skipped with a note, so the
 report can be built from whatever scenarios are there.
@@ -25,8 +25,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from harness import fd_budget, lab_timeline, native, output, pipeline, stopping
-from harness.cli import UsageError, parse_int, parse_models, write_json
+from harness import fd_budget, native, output, pipeline, stopping
+from harness.lab import timeline as lab_timeline
+from harness.options import UsageError, parse_int, parse_models, write_json
 from harness.models import MODELS, all_models
 
 TIMEOUT_S = 600  # one worker run; the 50,000-pair point takes ~15 s on a quiet machine
@@ -198,7 +199,7 @@ def run_sweep(sweep, models, out_dir, tiny, jobs, bar):
 
 
 def run_measures(out_dir, tiny):
-    command = [sys.executable, "-m", "harness.lab_measures"] + (["--tiny"] if tiny else [])
+    command = [sys.executable, "-m", "harness.lab.measures"] + (["--tiny"] if tiny else [])
     proc = stopping.start(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         stdout, stderr = proc.communicate()
@@ -217,7 +218,7 @@ def run_measures(out_dir, tiny):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m harness.lab_sweeps", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m harness.lab.sweeps", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="results", help="folder for the JSON results (default results)")
     parser.add_argument("--only", default="", help="comma-separated sweeps (" + ", ".join(SWEEP_NAMES + EXTRAS) + ")")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated model ids")

@@ -19,7 +19,7 @@ from pygments.token import STANDARD_TYPES
 
 from harness.models import all_models
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SUSPENSION_MARK = "# ->"
 
 # The pairs that teach, each differing in one axis of the 2x2 (or its margin).

@@ -1,6 +1,6 @@
 """Measurements the claims need that no scenario makes: run by the sweep, read by the report.
 
-`python -m harness.lab_measures [--tiny]` prints one JSON object:
+`python -m harness.lab.measures [--tiny]` prints one JSON object:
   bare_coroutine   ns for one round trip into a bare coroutine and back: a
                    coro.send() resumes it and it suspends again on a plain `yield`
                    awaitable, no event loop (claim 8). A round trip, the unit of
@@ -479,7 +479,7 @@ def measure(tiny):
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="python -m harness.lab_measures")
+    parser = argparse.ArgumentParser(prog="python -m harness.lab.measures")
     parser.add_argument("--tiny", action="store_true", help="small sizes (the tests)")
     print(json.dumps(measure(parser.parse_args().tiny)))
 

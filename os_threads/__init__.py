@@ -102,13 +102,13 @@ def run(main, *args):
         signal.signal(FAIL_SIGNAL, previous)
 
 
-def create(name, func, *args):
+def create(func, *args, name=None):
     """A Unit that will run func(*args), not started yet (unit.start())."""
     return Unit(name, func, args)
 
 
-def spawn(name, func, *args):
-    """A started Unit running func(*args)."""
+def spawn(func, *args, name=None):
+    """A started Unit running func(*args) (the same signature as fibers.spawn)."""
     unit = Unit(name, func, args)
     unit.start()
     return unit
@@ -223,7 +223,7 @@ def snapshot(probe, threads):
     _open.clear()
     try:
         if current() in threads:
-            looker = spawn("probe", _look, probe, threads, outcome)
+            looker = spawn(_look, probe, threads, outcome, name="probe")
             _inside(looker.join)  # -> probe thread; back when it has looked (not through the closed gate)
         else:
             _look(probe, threads, outcome)
