@@ -75,11 +75,12 @@ def cmd_run(args):
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     model_ids = models_with_compiler(model_ids)
+    options = pipeline.Options(plan=plan, timeout_s=timeout, trace=args.trace, memory_limit_bytes=memory_limit_bytes,
+                               interpreters=tuple(pythons or ()), gc_mode=args.gc)
     results = []
     for index, (name, spec, params) in enumerate(plans, 1):
         runnable = models_within_limits(name, params, models_with_file(name, model_ids))
-        result = pipeline.run_scenario(name, spec, params, runnable, plan, timeout,
-                                       args.trace, progress, memory_limit_bytes, pythons, gc_mode=args.gc)
+        result = pipeline.run_scenario(name, spec, params, runnable, options, progress)
         progress.clear()
         results.append(result)
         if index == len(plans) and args.json_target:

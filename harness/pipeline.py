@@ -1,13 +1,14 @@
 """The harness pipeline for one scenario: spec -> worker -> probe -> compare -> report.
 
-run_scenario() takes a spec and checked parameters, runs every model in fresh
-worker processes and returns the result in DESIGN.md's format. Per model:
-- untimed runs, each a fresh process, MEMORY_JOBS of them side by side, in
-  two waves over all models: first the check (one run at the requested size:
-  the result compared with the reference, memory and stack), then one
-  tracemalloc run and small runs at two task counts for the memory slope
-  (the check's wall time decides the timed size, which the tracemalloc run may
-  use: traced_params);
+run_scenario() takes a spec, checked parameters and the run's Options, runs every
+model in fresh worker processes and returns the result in DESIGN.md's format.
+Per model:
+- its untimed runs, each a fresh process, one after the other as a chain, with
+  MEMORY_JOBS models' chains side by side: first the check (one run at the
+  requested size: the result compared with the reference, memory and stack),
+  then, if it passed, one tracemalloc run and small runs at two task counts for
+  the memory slope (the check's wall time decides the timed size, which the
+  tracemalloc run may use: traced_params);
 - then, alone on the machine, the timed processes of the Plan: each warms up
   in-process and takes several values (harness/worker.py), every run's result
   compared with the reference too. Values from all processes are pooled
@@ -142,6 +143,7 @@ MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, tracemalloc, s
 
 
 PROCESS_VALUES_S = 0.5  # a sized plan's timed process spends about this long on values of a long run
+WARMUP_SHARE = 10  # a long run's warm-up runs at 1/WARMUP_SHARE of its task count (warmup_params)
 
 
 def values_per_process(plan, run_s):
@@ -151,6 +153,21 @@ def values_per_process(plan, run_s):
     if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S:
         return plan.values
     return max(1, min(plan.values, int(PROCESS_VALUES_S / run_s)))
+
+
+def warmup_params(spec, params, run_s, plan):
+    """Where a timed process warms up: at the timed size (None), or, for a sized plan timing a
+    long run at the requested size (run_s as in values_per_process: a spawn of 100,000 leaves,
+    1,000 connections, 10,000 idle threads), at a tenth of its task count. A warm-up loads the
+    code, fills the caches and the allocator's pools; a run of a tenth does all that in a tenth
+    of the time. Checked on an idle machine (README, "Timing"): values after either warm-up
+    agree within their noise. The warm-up's result is checked against the reference too."""
+    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S or getattr(spec, "TASK_COUNT", None) is None:
+        return None
+    name, _units = spec.TASK_COUNT
+    param = next(param for param in spec.PARAMS if param.name == name)
+    smaller = max(param.minimum, params[name] // WARMUP_SHARE)
+    return dict(params, **{name: smaller}) if smaller < params[name] else None
 
 
 def plan_for_sweep(plan):
@@ -269,124 +286,157 @@ def native_binaries(scenario, model_ids, progress):
     return binaries, failures
 
 
-def run_untimed(scenario, spec, model_jobs, timeout, python, progress, memory_limit_bytes, trace, gc_mode, binaries):
-    """Every model's untimed runs, MEMORY_JOBS at once; {model: [(label, pass, params, outcome)]} in plan order."""
-    flat = [(model_id, label, pass_, run_params) for model_id, jobs in model_jobs.items()
-            for label, pass_, run_params in jobs]
-
-    def one(item):
-        model_id, label, pass_, run_params = item
-        progress(f"{scenario} · {model_id}{python[1]} · {label}")
-        job = {"scenario": scenario, "model": model_id, "params": run_params, "pass": pass_, "trace": trace,
-               "memory_limit_bytes": memory_limit_bytes, "gc": gc_mode}
-        return start(job, timeout, python[0], binaries, spec)
-
-    pool = ThreadPoolExecutor(max_workers=1 if trace else MEMORY_JOBS)
-    futures = [pool.submit(one, item) for item in flat]
-    try:
-        outcomes = [future.result() for future in futures]
-    except BaseException:
-        for future in futures:
-            future.cancel()  # a stop signal: harness.stopping has killed every worker; their threads return
-        raise
-    finally:
-        pool.shutdown(wait=True)
-    done = {model_id: [] for model_id in model_jobs}
-    for (model_id, label, pass_, run_params), outcome in zip(flat, outcomes):
-        done[model_id].append((label, pass_, run_params, outcome))
-    return done
+@dataclass(frozen=True)
+class Options:
+    """How a scenario is run (what runs: the scenario, its parameters and the models, are
+    run_scenario's arguments). One object, built by the verb that parsed them."""
+    plan: Plan = PLANS["default"]
+    timeout_s: float = 300.0  # one worker run at most; then it is killed and the model is "timeout"
+    trace: bool = False  # print every switch (harness/trace.py); untimed runs one at a time, no memory passes
+    memory_limit_bytes: int | None = None  # each worker's address space, or None
+    interpreters: tuple = ()  # prepared harness.interpreters; () runs every model on this interpreter
+    memory_passes: bool = True  # the tracemalloc run (and, with slope_runs, the memory slope)
+    slope_runs: bool = True  # the memory-slope runs (a sweep may fit memory across its points instead)
+    gc_mode: str = "on"  # "on", or "off": every worker disables the garbage collector before the run
 
 
-def run_timed(scenario, spec, model_id, params, plan, values, timeout, python, progress, memory_limit_bytes, gc_mode,
-              binaries):
-    """The timed processes of one model, one after the other, `values` values each: [(label, outcome)].
-    The first calibrates the loop count; the others use it, so every value times the same work."""
-    runs, loops = [], None
-    for index in range(1, plan.processes + 1):
-        label = f"timing {index}/{plan.processes}"
-        progress(f"{scenario} · {model_id}{python[1]} · {label}")
-        job = {"scenario": scenario, "model": model_id, "params": params, "pass": "time", "values": values,
-               "loops": loops, "memory_limit_bytes": memory_limit_bytes, "gc": gc_mode}
-        outcome = start(job, timeout, python[0], binaries, spec)
-        runs.append((label, outcome))
-        if outcome["status"] != "ok":
-            break
-        loops = outcome["loops"]
-    return runs
+@dataclass
+class Untimed:
+    """One model's untimed chain: its check, then, if the check passed, its memory runs."""
+    check: dict  # the check run's outcome (explained)
+    failure: dict | None = None  # the model's failure entry (check or a memory run), or None
+    timing_params: dict | None = None  # where its timed values run (timed_params)
+    warmup_params: dict | None = None  # where its timed processes warm up (warmup_params)
+    values: int = 0  # values per timed process
+    traced: dict | None = None  # the tracemalloc run's outcome, with its traced_params
+    slope_points: list = dataclasses.field(default_factory=list)  # (tasks alive, USS delta) per slope run
+    slope_note: str | None = None  # why the slope is missing, when a slope run failed
 
 
-def run_models(scenario, spec, params, reference_digest, model_ids, plan, timeout, trace, progress,
-               memory_limit_bytes=None, interpreter=None, memory_passes=True, slope_runs=True, gc_mode="on"):
-    """{model_id: entry} for one interpreter (None: this one): the untimed runs of every
-    model side by side first, then each model's timed processes alone on the machine.
-    gc_mode: "on" or "off" (every worker disables the garbage collector before the run)."""
-    ops = spec.ops(params)
-    expected = Expected(spec, params, reference_digest)
-    python = (interpreter.python, f"@{interpreter.label}") if interpreter else (sys.executable, "")
-    binaries, unbuilt = native_binaries(scenario, model_ids, progress)
-    entries = {model_id: failed("error", error, ops) for model_id, error in unbuilt.items()}
-    model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
-    # Wave 1: every model's check run (the result at the requested size; memory and stack).
-    checks = run_untimed(scenario, spec, {model_id: [("check", "check", params)] for model_id in model_ids}, timeout,
-                         python, progress, memory_limit_bytes, trace, gc_mode, binaries)
-    sizes, values = {}, {}
-    for model_id in model_ids:
-        label, _pass, _params, outcome = checks[model_id][0]
-        outcome = explained(spec, model_id, params, outcome)
-        if trace and outcome.get("stdout"):
-            progress.print(outcome["stdout"].rstrip("\n"))
-        entries[model_id] = checked(outcome, label, expected, params, ops)
-        if entries[model_id] is None:
-            # The check's wall time: threads and fairness wait far longer than they compute, so CPU
-            # time would time them at their full size. On a busy machine the size comes out smaller
-            # (timing.params says which); values still last >= 50 ms (the worker's loop count).
-            sizes[model_id] = timed_params(spec, params, outcome["wall_s"], plan)
-            values[model_id] = values_per_process(plan, outcome["wall_s"] if sizes[model_id] is params else None)
-    # Wave 2: the memory runs of the models that passed; then each model's timing, alone.
-    jobs = {model_id: memory_jobs(spec, params, sizes[model_id], memory_passes and not trace, slope_runs)
-            for model_id in sizes}
-    untimed = run_untimed(scenario, spec, jobs, timeout, python, progress, memory_limit_bytes, trace, gc_mode, binaries)
-    for model_id in sizes:
-        entry, check, traced, slope_points, slope_note = None, checks[model_id][0][3], None, [], None
-        for label, pass_, run_params, outcome in untimed[model_id]:
-            outcome = explained(spec, model_id, run_params, outcome)
+class Runner:
+    """Runs one scenario's jobs on one interpreter (or a native binary) with the run's Options."""
+
+    def __init__(self, scenario, spec, params, reference_digest, options, progress, interpreter=None):
+        self.scenario, self.spec, self.params, self.options, self.progress = scenario, spec, params, options, progress
+        self.ops = spec.ops(params)
+        self.expected = Expected(spec, params, reference_digest)
+        self.python = (interpreter.python, f"@{interpreter.label}") if interpreter else (sys.executable, "")
+        self.binaries = {}
+
+    def start(self, model_id, label, pass_, run_params, **extra):
+        self.progress(f"{self.scenario} · {model_id}{self.python[1]} · {label}")
+        job = {"scenario": self.scenario, "model": model_id, "params": run_params, "pass": pass_,
+               "memory_limit_bytes": self.options.memory_limit_bytes, "gc": self.options.gc_mode, **extra}
+        return start(job, self.options.timeout_s, self.python[0], self.binaries, self.spec)
+
+    def untimed(self, model_id):
+        """The model's untimed chain (Untimed): its check, then, if that passed, the memory runs."""
+        options, params = self.options, self.params
+        check = explained(self.spec, model_id, params,
+                          self.start(model_id, "check", "check", params, trace=options.trace))
+        chain = Untimed(check, failure=checked(check, "check", self.expected, params, self.ops))
+        if chain.failure:
+            return chain
+        # The check's wall time: threads and fairness wait far longer than they compute, so CPU
+        # time would time them at their full size. On a busy machine the size comes out smaller
+        # (timing.params says which); values still last >= 50 ms (the worker's loop count).
+        chain.timing_params = timed_params(self.spec, params, check["wall_s"], options.plan)
+        long_run_s = check["wall_s"] if chain.timing_params is params else None  # timed at the requested size
+        chain.values = values_per_process(options.plan, long_run_s)
+        chain.warmup_params = warmup_params(self.spec, params, long_run_s, options.plan)
+        for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params,
+                                                    options.memory_passes and not options.trace, options.slope_runs):
+            outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
             if outcome["status"] not in ("ok", UNSUPPORTED) and pass_ == "memory":
                 # A run the user did not ask for (more tasks than the timed runs, perhaps more than
                 # --memory-limit allows) costs the slope, never the model.
-                slope_note, slope_points = f"memory slope not measured: {label}: {outcome['error']}", []
+                chain.slope_note, chain.slope_points = f"memory slope not measured: {label}: {outcome['error']}", []
                 break
-            entry = checked(outcome, label, expected, run_params, ops)
-            if entry:
+            chain.failure = checked(outcome, label, self.expected, run_params, self.ops)
+            if chain.failure:
                 break
             if pass_ == "traced":
-                traced = dict(outcome, traced_params=run_params)
+                chain.traced = dict(outcome, traced_params=run_params)
             else:
-                slope_points.append((tasks_alive(spec, run_params), outcome["uss_delta_bytes"]))
-        if entry:
-            entries[model_id] = entry
-            continue
-        if trace or plan.processes == 0:  # the check run alone: its time is one cold value, flagged noisy
-            entries[model_id] = summarize_model(check, traced, slope_points, ops, params, [check["wall_s"]],
-                                                [check["cpu_s"]], 1, 1, None if trace else plan)
-            if slope_note:
-                entries[model_id]["notes"] = entries[model_id]["notes"] + [slope_note]
-            continue
-        timing_params = sizes[model_id]
-        walls, cpus, baselines, loops = [], [], [], None
-        for label, outcome in run_timed(scenario, spec, model_id, timing_params, plan, values[model_id], timeout,
-                                        python, progress, memory_limit_bytes, gc_mode, binaries):
-            entry = checked(outcome, label, expected, timing_params, ops)
-            if entry:
+                chain.slope_points.append((tasks_alive(self.spec, run_params), outcome["uss_delta_bytes"]))
+        return chain
+
+    def untimed_all(self, model_ids):
+        """{model_id: Untimed}: every model's chain, MEMORY_JOBS chains at once (one under --trace).
+        A chain starts as soon as a pool thread is free, so no model waits for the slowest check."""
+        pool = ThreadPoolExecutor(max_workers=1 if self.options.trace else MEMORY_JOBS)
+        futures = {model_id: pool.submit(self.untimed, model_id) for model_id in model_ids}
+        try:
+            return {model_id: future.result() for model_id, future in futures.items()}
+        except BaseException:
+            for future in futures.values():
+                future.cancel()  # a stop signal: harness.stopping has killed every worker; their threads return
+            raise
+        finally:
+            pool.shutdown(wait=True)
+
+    def timed(self, model_id, chain):
+        """The timed processes of one model, one after the other, chain.values values each:
+        [(label, outcome)]. The first calibrates the loop count; the others use it, so every
+        value times the same work."""
+        plan, runs, loops = self.options.plan, [], None
+        for index in range(1, plan.processes + 1):
+            label = f"timing {index}/{plan.processes}"
+            outcome = self.start(model_id, label, "time", chain.timing_params, values=chain.values, loops=loops,
+                                 warmup_params=chain.warmup_params)
+            runs.append((label, outcome))
+            if outcome["status"] != "ok":
                 break
-            walls += outcome["wall_values"]
-            cpus += outcome["cpu_values"]
             loops = outcome["loops"]
-            if outcome.get("baseline_ns_per_op"):
-                baselines.append((stats.summary(outcome["wall_values"])["mean"], outcome["baseline_ns_per_op"]))
-        entries[model_id] = entry or summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus,
-                                                     plan.processes, loops, plan, spec.ops(timing_params), baselines)
-        if slope_note and entries[model_id]["status"] == "ok":
-            entries[model_id]["notes"] = entries[model_id]["notes"] + [slope_note]
+        return runs
+
+    def checked_timed(self, outcome, label, chain):
+        """checked() for a timed process: its values' digests, and its warm-up's at warmup_params."""
+        failure = checked(outcome, label, self.expected, chain.timing_params, self.ops)
+        if failure is None and outcome.get("warmup_digest") is not None:
+            warmup = {"status": "ok", "digest": outcome["warmup_digest"], "result_preview": "(the warm-up's result)"}
+            failure = checked(warmup, f"{label} warm-up", self.expected, chain.warmup_params, self.ops)
+        return failure
+
+    def entry(self, model_id, chain):
+        """The model's entry: from its chain and, unless the plan has no timed process, its timed values."""
+        check, plan, ops = chain.check, self.options.plan, self.ops
+        if chain.failure:
+            return chain.failure
+        if self.options.trace or plan.processes == 0:  # the check run alone: its time is one cold value, flagged noisy
+            entry = summarize_model(check, chain.traced, chain.slope_points, ops, self.params, [check["wall_s"]],
+                                    [check["cpu_s"]], 1, 1, None if self.options.trace else plan)
+        else:
+            walls, cpus, baselines, loops, entry = [], [], [], None, None
+            for label, outcome in self.timed(model_id, chain):
+                entry = self.checked_timed(outcome, label, chain)
+                if entry:
+                    break
+                walls += outcome["wall_values"]
+                cpus += outcome["cpu_values"]
+                loops = outcome["loops"]
+                if outcome.get("baseline_ns_per_op"):
+                    baselines.append((stats.summary(outcome["wall_values"])["mean"], outcome["baseline_ns_per_op"]))
+            entry = entry or summarize_model(check, chain.traced, chain.slope_points, ops, chain.timing_params, walls,
+                                             cpus, plan.processes, loops, plan, self.spec.ops(chain.timing_params),
+                                             baselines, chain.warmup_params)
+        if chain.slope_note and entry["status"] == "ok":
+            entry["notes"] = entry["notes"] + [chain.slope_note]
+        return entry
+
+
+def run_models(scenario, spec, params, reference_digest, model_ids, options, progress, interpreter=None):
+    """{model_id: entry} for one interpreter (None: this one): the untimed chains of every
+    model side by side first, then each model's timed processes alone on the machine."""
+    runner = Runner(scenario, spec, params, reference_digest, options, progress, interpreter)
+    runner.binaries, unbuilt = native_binaries(scenario, model_ids, progress)
+    entries = {model_id: failed("error", error, runner.ops) for model_id, error in unbuilt.items()}
+    model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
+    chains = runner.untimed_all(model_ids)
+    for model_id in model_ids:
+        if options.trace and chains[model_id].check.get("stdout"):
+            progress.print(chains[model_id].check["stdout"].rstrip("\n"))
+        entries[model_id] = runner.entry(model_id, chains[model_id])
     return entries
 
 
@@ -399,7 +449,7 @@ def explained(spec, model_id, run_params, outcome):
 
 
 def summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus, processes, loops, plan,
-                    ops_timed=None, baselines=()):
+                    ops_timed=None, baselines=(), warmup_params=None):
     """One model's entry: the timing from the pooled values of every timed process; memory
     and stack from the check run (the first run in its fresh process)."""
     ops_timed = ops if ops_timed is None else ops_timed
@@ -416,7 +466,9 @@ def summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus
         "noisy": stats.noisy(wall),
         "timing": {"plan": plan.name if plan else "trace", "processes": processes,
                    "values_per_process": len(walls) // processes, "loops": loops,
-                   "params": timing_params, "ops": ops_timed, "unit": "seconds per run at timing.params"},
+                   "params": timing_params, "ops": ops_timed, "unit": "seconds per run at timing.params",
+                   # Where each timed process warmed up, when not at timing.params (warmup_params).
+                   "warmup_params": warmup_params},
         # Time in garbage collections during the check run, and its share of that run's wall time.
         "gc_s": check.get("gc_s"),
         "gc_share": check["gc_s"] / check["wall_s"] if check.get("gc_s") is not None and check["wall_s"] > 0 else None,
@@ -460,17 +512,17 @@ def add_floor(result):
             entry["vs_floor"] = entry["ns_per_op"] / ns_per_op
 
 
-def run_scenario(scenario, spec, params, model_ids, plan, timeout, trace, progress, memory_limit_bytes=None,
-                 interpreters=None, memory_passes=True, slope_runs=True, gc_mode="on"):
-    """plan: a Plan (PLANS). gc_mode: "on" or "off" (every worker disables the garbage collector).
-    interpreters: None runs every model on this interpreter, keyed by model id as in DESIGN.md;
+def run_scenario(scenario, spec, params, model_ids, options, progress):
+    """options: an Options (plan, timeout, trace, memory limit, interpreters, memory passes, gc).
+    With no interpreters every model runs on this interpreter, keyed by model id as in DESIGN.md;
     a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
     so one model's interpreters sit together in the table), each entry also naming its
     "model" and "python", and the environment gains "interpreters": {X.Y: what it reported}."""
+    interpreters = options.interpreters
     result = {
         "scenario": scenario,
         "params": params,
-        "gc": gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
+        "gc": options.gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
         "environment": environment.describe(),
         "reference_digest": digest(spec.reference(params)),
         "match": False,
@@ -485,12 +537,11 @@ def run_scenario(scenario, spec, params, model_ids, plan, timeout, trace, progre
     for interpreter in interpreters or [None]:
         ids = model_ids if interpreter is None else python_ids
         key = interpreter.label if interpreter else None
-        by_interpreter[key] = run_models(scenario, spec, params, result["reference_digest"], ids, plan, timeout,
-                                         trace, progress, memory_limit_bytes, interpreter, memory_passes,
-                                         slope_runs, gc_mode)
+        by_interpreter[key] = run_models(scenario, spec, params, result["reference_digest"], ids, options, progress,
+                                         interpreter)
     if interpreters and native_ids:
-        by_interpreter[None] = run_models(scenario, spec, params, result["reference_digest"], native_ids, plan, timeout,
-                                          trace, progress, memory_limit_bytes, None, memory_passes, slope_runs, gc_mode)
+        by_interpreter[None] = run_models(scenario, spec, params, result["reference_digest"], native_ids, options,
+                                          progress)
     for model_id in model_ids:
         for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
             entry = by_interpreter[interpreter.label if interpreter else None][model_id]

@@ -225,15 +225,15 @@ def main(args):
     progress = report.Progress()
     pythons = parse_pythons(args.python, progress)
     models = models_with_compiler(models)
+    options = pipeline.Options(plan=plan, timeout_s=timeout, memory_limit_bytes=memory_limit_bytes,
+                               interpreters=tuple(pythons or ()), memory_passes=args.memory, gc_mode=args.gc)
     points, fits = [], None
     sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points,
              "gc": args.gc}
     for index, params in enumerate(plans, 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
         runnable = models_within_limits(args.scenario, params, models)
-        points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, plan, timeout, False, where,
-                                            memory_limit_bytes, pythons, memory_passes=args.memory,
-                                            gc_mode=args.gc))
+        points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, options, where))
         fits = slopes(name, points) if numeric else None
         if args.json_target:
             write_json(args.json_target, dict(sweep, slopes=fits))

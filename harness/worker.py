@@ -9,7 +9,8 @@ Passes (job["pass"]):
   "check"   one run at the requested parameters in this fresh process: the
             result the harness checks against the reference, and the memory
             and stack picture (peak RSS, RSS/USS deltas at the probe)
-  "time"    timed values: one run as an in-process warm-up, then job["values"]
+  "time"    timed values: one run as an in-process warm-up (at job["warmup_params"]
+            if given: a long run warms up at a tenth of its tasks), then job["values"]
             values, each the mean of `loops` back-to-back runs (job["loops"],
             or calibrated here from the warm-up so that a value lasts at least
             VALUE_MIN_S); per value wall and CPU time of run() minus the time
@@ -260,9 +261,15 @@ def timed_values(scenario, job):
     params = job["params"]
     if job.get("gc", "on") == "off":
         gc.disable()  # for the whole pass, warm-up included (the leak checks still collect explicitly)
-    result, warm_probe, warm_s, _cpu = scenario.run(params)  # the in-process warm-up: imports, caches, allocator
-    digests = {digest(result)}
+    warmup_params = job.get("warmup_params")
+    # The in-process warm-up: imports, caches, allocator; for a long run at a tenth of its
+    # tasks (job["warmup_params"]; pipeline.warmup_params), its digest returned on its own.
+    result, warm_probe, warm_s, _cpu = scenario.run(warmup_params or params)
+    warmup_digest = digest(result) if warmup_params else None
+    digests = set() if warmup_params else {digest(result)}
     loops = job.get("loops")
+    if loops is None and warmup_params:
+        loops = 1  # a long run: one run is a value (the pipeline took it for one, from the check's time)
     if loops is None:
         loops = 1
         while warm_s < VALUE_MIN_S and loops < MAX_LOOPS:
@@ -287,6 +294,7 @@ def timed_values(scenario, job):
         cpus.append(cpu / loops)
     outcome = {"status": "ok", "error": None, "digests": sorted(digests), "result_preview": canonical_json(result)[:200],
                "wall_values": walls, "cpu_values": cpus, "loops": loops, "notes": scenario.notes,
+               "warmup_digest": warmup_digest,
                "stack": warm_probe.stack}  # the warm-up's, for a test that a timed pass sees what the check saw
     baseline = getattr(scenario.spec, "BASELINE", None)
     if baseline and not job.get("trace"):

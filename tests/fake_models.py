@@ -32,6 +32,7 @@ MODELS = {
     "fake-leak-asyncio": _model("fake-leak-asyncio", "leak_asyncio"),
     "fake-hungry": _model("fake-hungry", "hungry"),
     "fake-drift": _model("fake-drift", "drift"),
+    "fake-small-wrong": _model("fake-small-wrong", "small_wrong"),
 }
 
 # Everything a leaking model leaves behind stays referenced here, so the garbage
@@ -137,6 +138,18 @@ def run_drift(params, probe):
     RUNS.append(1)
     snapshot_self(probe)
     return reference_result(params) if len(RUNS) <= 2 else {"not": "the reference"}
+
+
+def run_small_wrong(params, probe):
+    """Slow (a long run, so its timed processes warm up at a tenth of its tasks) and right at
+    the requested size, wrong below 50 tasks: only a harness that checks the warm-up catches it."""
+    snapshot_self(probe)
+    if params["tasks"] < 50:
+        return {"not": "the reference"}
+    time.sleep(0.2)
+    import scenarios
+
+    return scenarios.load("idle").reference(params)
 
 
 __all__ = ["MODELS", "time"]

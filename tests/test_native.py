@@ -52,7 +52,8 @@ def test_the_default_models_hold_the_two_floors_and_not_swapcontext():
 @pytest.mark.parametrize("name,model_id", CASES, ids=[f"{name}-{model}" for name, model in CASES])
 def test_every_native_model_agrees_with_the_sequential_reference(name, model_id):
     spec, params = small_params(name)
-    result = pipeline.run_scenario(name, spec, params, [model_id], FAST, 120, False, Quiet(), memory_passes=False)
+    result = pipeline.run_scenario(name, spec, params, [model_id],
+                                   pipeline.Options(plan=FAST, timeout_s=120, memory_passes=False), Quiet())
     entry = result["models"][model_id]
     assert entry["status"] == "ok", entry["error"]
     assert entry["digest"] == result["reference_digest"]
@@ -85,8 +86,8 @@ def test_every_native_binary_gives_one_digest_across_10_runs(name):
 @needs_compiler
 def test_deep_chain_coroutines_hold_one_frame_per_level_and_fibers_one_stack():
     spec, params = small_params("deep_chain")
-    result = pipeline.run_scenario("deep_chain", spec, params, ["cpp_coroutines", "cpp_fibers"], FAST, 120, False,
-                                   Quiet(), memory_passes=False)
+    result = pipeline.run_scenario("deep_chain", spec, params, ["cpp_coroutines", "cpp_fibers"],
+                                   pipeline.Options(plan=FAST, timeout_s=120, memory_passes=False), Quiet())
     assert result["models"]["cpp_coroutines"]["stack"]["frames_per_task"] == params["depth"] + 1  # + the bottom
     assert result["models"]["cpp_fibers"]["stack"]["frames_per_task"] is None
 
@@ -152,8 +153,8 @@ def test_a_source_that_does_not_compile_is_that_models_error(tmp_path, monkeypat
     monkeypatch.setenv("CXX", fake_compiler(tmp_path, "12.2.0", compiles=False))
     monkeypatch.setattr(native, "BUILD", tmp_path / "build")
     spec, params = small_params("generator")
-    result = pipeline.run_scenario("generator", spec, params, ["cpp_fibers"], FAST, 60, False, Quiet(),
-                                   memory_passes=False)
+    result = pipeline.run_scenario("generator", spec, params, ["cpp_fibers"],
+                                   pipeline.Options(plan=FAST, timeout_s=60, memory_passes=False), Quiet())
     entry = result["models"]["cpp_fibers"]
     assert entry["status"] == "error" and result["match"] is False
     assert entry["error"] == "build: scenarios/generator/cpp_fibers.cpp did not compile: x.cpp:1:1: error: boom"
@@ -222,8 +223,8 @@ def test_the_table_shows_the_ratio_to_the_native_floor(tmp_path):
 def test_deep_chain_via_c_is_unsupported_on_cpp_coroutines_and_runs_on_cpp_fibers():
     spec, params = small_params("deep_chain")
     params["via"] = "c"
-    result = pipeline.run_scenario("deep_chain", spec, params, ["cpp_coroutines", "cpp_fibers"], FAST, 120, False,
-                                   Quiet(), memory_passes=False)
+    result = pipeline.run_scenario("deep_chain", spec, params, ["cpp_coroutines", "cpp_fibers"],
+                                   pipeline.Options(plan=FAST, timeout_s=120, memory_passes=False), Quiet())
     assert result["models"]["cpp_coroutines"]["status"] == "unsupported"
     assert "suspends only its own frame" in result["models"]["cpp_coroutines"]["error"]
     assert result["models"]["cpp_fibers"]["status"] == "ok" and result["match"] is True
@@ -233,8 +234,8 @@ def test_deep_chain_via_c_is_unsupported_on_cpp_coroutines_and_runs_on_cpp_fiber
 def test_a_native_model_beyond_its_memory_limit_is_an_out_of_memory_error_not_a_crash():
     spec = scenarios.load("spawn")
     params = {"leaves": 1_000_000}
-    result = pipeline.run_scenario("spawn", spec, params, ["cpp_coroutines", "cpp_fibers"], FAST, 120, False, Quiet(),
-                                   memory_limit_bytes=64 * 2**20, memory_passes=False)
+    result = pipeline.run_scenario("spawn", spec, params, ["cpp_coroutines", "cpp_fibers"],
+                                   pipeline.Options(plan=FAST, timeout_s=120, memory_passes=False, memory_limit_bytes=64 * 2**20), Quiet())
     for model_id in ("cpp_coroutines", "cpp_fibers"):
         entry = result["models"][model_id]
         assert entry["status"] == "error", model_id

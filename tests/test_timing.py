@@ -63,6 +63,33 @@ def test_a_long_run_at_the_requested_size_takes_fewer_values_per_process_never_n
     assert pipeline.values_per_process(RIGOROUS, 5.0) == RIGOROUS.values  # rigorous: every value, however long
 
 
+def test_a_long_run_timed_at_its_requested_size_warms_up_at_a_tenth_of_its_tasks():
+    spawn = scenarios.load("spawn")
+    params = {"leaves": 100_000}
+    assert pipeline.warmup_params(spawn, params, 2.0, DEFAULT) == {"leaves": 10_000}
+
+
+def test_every_other_run_warms_up_at_its_timed_size():
+    spawn, generator = scenarios.load("spawn"), scenarios.load("generator")
+    params = {"leaves": 100_000}
+    assert pipeline.warmup_params(spawn, params, pipeline.VALUE_MAX_S, DEFAULT) is None  # short
+    assert pipeline.warmup_params(spawn, params, None, DEFAULT) is None  # made shorter by TIME_BY
+    assert pipeline.warmup_params(spawn, params, 2.0, RIGOROUS) is None  # rigorous: a full warm-up
+    assert pipeline.warmup_params(spawn, params, 2.0, pipeline.plan_for_sweep(DEFAULT)) is None  # a sweep's point
+    assert pipeline.warmup_params(generator, {"items": 10**6}, 2.0, DEFAULT) is None  # no task count
+    minimum = next(param.minimum for param in spawn.PARAMS if param.name == "leaves")
+    assert pipeline.warmup_params(spawn, {"leaves": minimum}, 2.0, DEFAULT) is None  # no smaller size
+
+
+def test_a_model_wrong_only_in_its_smaller_warm_up_is_a_mismatch(tmp_path):
+    path = tmp_path / "out.json"
+    proc = run_cli("run", "idle", "--param", "tasks=100", "--fast", "--models", "fake-small-wrong",
+                   "--json", str(path), extra_models=True)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    entry = json.loads(path.read_text())["models"]["fake-small-wrong"]
+    assert entry["status"] == "mismatch" and entry["error"].startswith("timing 1/1 warm-up"), entry["error"]
+
+
 def test_the_tracemalloc_run_follows_the_timed_size_only_where_time_by_only_repeats():
     pingpong, spawn = scenarios.load("pingpong"), scenarios.load("spawn")
     assert pipeline.traced_params(pingpong, {"rounds": 100_000}, {"rounds": 2_000}) == {"rounds": 2_000}

@@ -150,9 +150,9 @@ def rerun_command(sweep, tiny):
 def run_point(sweep, spec, value, models, plan, tiny, bar):
     params = sweep_points(sweep, spec, tiny)[value]  # in the layout of the whole sweep
     # Without its own slope runs a point is quicker; the sweep fits memory across its points.
-    result = pipeline.run_scenario(sweep.scenario, spec, params, models, plan,
-                                   UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S, False, bar,
-                                   memory_passes=sweep.memory_passes, slope_runs=sweep.memory_slope)
+    options = pipeline.Options(plan=plan, timeout_s=UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S,
+                               memory_passes=sweep.memory_passes, slope_runs=sweep.memory_slope)
+    result = pipeline.run_scenario(sweep.scenario, spec, params, models, options, bar)
     return {"value": value, "result": result}
 
 
