@@ -130,16 +130,24 @@ def binary(model, scenario):
 
 def argv(path, job):
     """The command line that runs one job: OUT_FD PASS name=value ... (booleans as 0/1, text as given),
-    and memory_limit_bytes=N when the job caps the address space (--memory-limit)."""
+    memory_limit_bytes=N when the job caps the address space (--memory-limit), and for the timed
+    pass values=K loops=L (native/main.cpp)."""
     params = dict(job["params"])
     if job.get("memory_limit_bytes"):
         params["memory_limit_bytes"] = job["memory_limit_bytes"]
+    if job["pass"] == "time":  # values per process, and the loop count (0: the binary calibrates it)
+        params.update(values=job.get("values") or 1, loops=job.get("loops") or 0)
     return [str(path), str(job["out_fd"]), job["pass"]] + [f"{name}={value if isinstance(value, str) else int(value)}"
                                                    for name, value in params.items()]
 
 
 def adapt(outcome, spec):
-    """The binary's outcome in harness/worker.py's format: its result digested here."""
+    """The binary's outcome in harness/worker.py's format: its result digested here (the timed
+    pass's every distinct result, as worker.py's digests)."""
+    if outcome.get("status") == "ok" and "results" in outcome:
+        results = outcome.pop("results")
+        return dict(outcome, digests=sorted({digest(result) for result in results}),
+                    result_preview=canonical_json(results[-1])[:200])
     if outcome.get("status") != "ok" or "result" not in outcome:
         return outcome
     result = outcome.pop("result")

@@ -257,15 +257,11 @@ def checked(outcome, label, expected, run_params, ops):
 
 def start(job, timeout, python, binaries, spec):
     """One job's outcome: a fresh `python -m harness.worker`, or the model's native binary (the seam:
-    the same job and outcome; harness/native.py). A native timed pass is one run, so one value."""
+    the same job and outcome; harness/native.py)."""
     binary = binaries.get(job["model"])
     if not binary:
         return run_worker(job, timeout, python)
-    outcome = native.adapt(run_worker(job, timeout, argv=lambda job: native.argv(binary, job)), spec)
-    if job["pass"] == "time" and outcome.get("status") == "ok":
-        outcome = dict(outcome, digests=[outcome["digest"]], wall_values=[outcome["wall_s"]],
-                       cpu_values=[outcome["cpu_s"]], loops=1)
-    return outcome
+    return native.adapt(run_worker(job, timeout, argv=lambda job: native.argv(binary, job)), spec)
 
 
 def native_binaries(scenario, model_ids, progress):
@@ -343,7 +339,9 @@ class Runner:
         chain.timing_params = timed_params(self.spec, params, check["wall_s"], options.plan)
         long_run_s = check["wall_s"] if chain.timing_params is params else None  # timed at the requested size
         chain.values = values_per_process(options.plan, long_run_s)
-        chain.warmup_params = warmup_params(self.spec, params, long_run_s, options.plan)
+        # A native run is short, and its binary warms up at the timed size.
+        chain.warmup_params = None if model_id in self.binaries else warmup_params(self.spec, params, long_run_s,
+                                                                                   options.plan)
         for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params,
                                                     options.memory_passes and not options.trace, options.slope_runs):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))

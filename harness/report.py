@@ -209,8 +209,8 @@ def timing_notes(result):
         timing = entry["timing"]
         smaller = {key: value for key, value in timing["params"].items() if result["params"].get(key) != value}
         loops = f"; a value is the mean of {timing['loops']} runs" if (timing.get("loops") or 1) > 1 else ""
-        fewer = (f"; {timing['values_per_process']} value(s) per process (a run lasts long, or one native run "
-                 f"per process)" if timing["values_per_process"] != most else "")
+        fewer = (f"; {timing['values_per_process']} value(s) per process (a run lasts long)"
+                 if timing["values_per_process"] != most else "")
         warmup = {key: value for key, value in (timing.get("warmup_params") or {}).items()
                   if timing["params"].get(key) != value}
         if warmup:  # a long run's warm-up at a tenth of its tasks (pipeline.warmup_params)

@@ -243,7 +243,7 @@ inline Unit describe(Task* task) {
 
 // probe.snapshot(tasks) from the calling task; every other task in `tasks` is suspended.
 inline void snapshot(Probe* probe, const std::vector<Task*>& tasks) {
-    double started = now_s();
+    double started = now_s(), cpu_started = cpu_now_s();
     std::vector<Unit> units;
     for (Task* task : tasks) units.push_back(describe(task));
     value live = active->live;
@@ -254,6 +254,7 @@ inline void snapshot(Probe* probe, const std::vector<Task*>& tasks) {
         {"allocator_bytes_per_task", live ? json::num(static_cast<double>(frames.live_bytes) / static_cast<double>(live)) : "null"},
     });
     probe->spent_s += now_s() - started;
+    probe->spent_cpu_s += cpu_now_s() - cpu_started;
 }
 
 // Run main as the first task until it returns; return its result.

@@ -342,11 +342,12 @@ inline Unit describe(Fiber* fiber) {
 
 // probe.snapshot(tasks) from the calling fiber: every other fiber in `tasks` is suspended.
 inline void snapshot(Probe* probe, const std::vector<Fiber*>& tasks) {
-    double started = now_s();
+    double started = now_s(), cpu_started = cpu_now_s();
     std::vector<Unit> units;
     for (Fiber* fiber : tasks) units.push_back(describe(fiber));
     probe->snapshot(units, {{"runtime_bytes_per_task", json::num(static_cast<value>(sizeof(Fiber)))}});
     probe->spent_s += now_s() - started;
+    probe->spent_cpu_s += cpu_now_s() - cpu_started;
 }
 
 // Run main() as the first fiber until it returns; return its result.

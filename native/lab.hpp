@@ -124,6 +124,7 @@ struct Unit {
 
 struct Probe {
     double spent_s = 0;          // time inside snapshot(); main subtracts it from the wall time
+    double spent_cpu_s = 0;      // ...and the CPU time it took, from the CPU time
     bool taken = false;
     value rss_at = 0, uss_at = 0;
     std::string stack = "null";  // the summary of the units, as JSON

@@ -1,8 +1,12 @@
-// One native worker process: runs one scenario once and writes its outcome.
+// One native worker process: runs one scenario and writes its outcome.
 //
 // Read beside harness/worker.py: the same job and the same outcome, with the
 // interpreter out of the way. The harness (harness/native.py) starts
 //     <binary> OUT_FD PASS name=value ...
+// PASS "time" is worker.py's timed pass: one run as an in-process warm-up, then
+// values=K values, each the mean of loops=L back-to-back runs (L=0: calibrated
+// here so that a value lasts VALUE_MIN_S), the leak check after each value;
+// every other pass is one run in this fresh process.
 // and, once we have exited with status 0, reads the outcome we wrote to the
 // file we inherit as OUT_FD (unlinked: nothing is left on disk whoever dies).
 // memory_limit_bytes=N, if given, caps the address space first, as
@@ -13,6 +17,8 @@
 // reports as this model's crash.
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -27,32 +33,110 @@ static std::string one_line(std::string text) {
     return text;
 }
 
-static std::string outcome(const Params& params) {
+// One run with a fresh probe: its result, and its wall and CPU time with the probe's time taken out.
+struct Timed {
+    std::string result;
+    double wall_s = 0, cpu_s = 0;
     Probe probe;
-    value rss_before = rss_bytes(), uss_before = uss_bytes();
+};
+
+static Timed timed_run(const Params& params) {
+    Timed one;
     double started = now_s(), cpu_started = cpu_now_s();
-    std::string result = run(params, probe);
-    double wall_s = now_s() - started - probe.spent_s;
-    // The probe's time comes out of CPU time too: it reads /proc, so its wall time is its CPU time.
-    double cpu_s = cpu_now_s() - cpu_started - probe.spent_s;
-    if (!probe.taken) throw std::runtime_error("the scenario never called probe.snapshot()");
+    one.result = run(params, one.probe);
+    one.wall_s = now_s() - started - one.probe.spent_s;
+    one.cpu_s = cpu_now_s() - cpu_started - one.probe.spent_cpu_s;  // the probe's own CPU time, as worker.py
+    if (!one.probe.taken) throw std::runtime_error("the scenario never called probe.snapshot()");
+    return one;
+}
+
+static std::string leaked() {
     std::string leak = leftovers();
-    if (!leak.empty()) return json::object({{"status", json::str("error")}, {"error", json::str(one_line(leak))}});
-    std::vector<std::string> notes;
-    for (const std::string& note : runtime_notes()) notes.push_back(json::str(one_line(note)));
+    return leak.empty() ? "" : json::object({{"status", json::str("error")}, {"error", json::str(one_line(leak))}});
+}
+
+static std::vector<std::string> notes() {
+    std::vector<std::string> lines;
+    for (const std::string& note : runtime_notes()) lines.push_back(json::str(one_line(note)));
+    return lines;
+}
+
+constexpr double VALUE_MIN_S = 0.05;  // as harness/worker.py: a value lasts at least this long
+constexpr value MAX_LOOPS = 1000;
+
+// The timed pass (harness/worker.py's timed_values): every distinct result goes back, for the harness to check.
+static std::string timed_values(const Params& params, value values, value loops) {
+    Timed warm = timed_run(params);  // the in-process warm-up: page faults, caches, the allocator's free lists
+    std::vector<std::string> results = {warm.result};
+    auto keep = [&](const std::string& result) {
+        if (std::find(results.begin(), results.end(), result) == results.end()) results.push_back(result);
+    };
+    if (std::string leak = leaked(); !leak.empty()) return leak;
+    double warm_s = warm.wall_s;
+    if (loops <= 0) {
+        loops = 1;
+        while (warm_s < VALUE_MIN_S && loops < MAX_LOOPS) {  // grow as worker.py does, at most 10x a step
+            double grow = std::min(10.0, 1.2 * VALUE_MIN_S / std::max(warm_s, 1e-6));
+            loops = std::min(MAX_LOOPS, static_cast<value>(std::ceil(static_cast<double>(loops) * grow)));
+            warm_s = 0;
+            for (value index = 0; index < loops; ++index) {
+                Timed one = timed_run(params);
+                warm_s += one.wall_s;
+                keep(one.result);
+            }
+            if (std::string leak = leaked(); !leak.empty()) return leak;
+        }
+    }
+    std::vector<std::string> walls, cpus;
+    for (value index = 0; index < values; ++index) {
+        double wall = 0, cpu = 0;
+        for (value run_index = 0; run_index < loops; ++run_index) {
+            Timed one = timed_run(params);
+            wall += one.wall_s, cpu += one.cpu_s;
+            keep(one.result);
+        }
+        if (std::string leak = leaked(); !leak.empty()) return leak;
+        walls.push_back(json::num(wall / static_cast<double>(loops)));
+        cpus.push_back(json::num(cpu / static_cast<double>(loops)));
+    }
     return json::object({
         {"status", json::str("ok")},
         {"error", "null"},
-        {"result", result},
-        {"wall_s", json::num(wall_s)},
-        {"cpu_s", json::num(cpu_s)},
+        {"results", json::array(results)},
+        {"wall_values", json::array(walls)},
+        {"cpu_values", json::array(cpus)},
+        {"loops", json::num(loops)},
+        {"stack", warm.probe.stack},
+        {"notes", json::array(notes())},
+    });
+}
+
+static std::string outcome(const std::string& pass, const Params& params) {
+    if (pass == "time") {
+        Params run_params = params;
+        value values = run_params.values.count("values") ? run_params.values.at("values") : 1;
+        value loops = run_params.values.count("loops") ? run_params.values.at("loops") : 0;
+        run_params.values.erase("values");
+        run_params.values.erase("loops");
+        return timed_values(run_params, values, loops);
+    }
+    value rss_before = rss_bytes(), uss_before = uss_bytes();
+    Timed one = timed_run(params);
+    const Probe& probe = one.probe;
+    if (std::string leak = leaked(); !leak.empty()) return leak;
+    return json::object({
+        {"status", json::str("ok")},
+        {"error", "null"},
+        {"result", one.result},
+        {"wall_s", json::num(one.wall_s)},
+        {"cpu_s", json::num(one.cpu_s)},
         {"peak_rss_bytes", json::num(peak_rss_bytes())},
         {"rss_delta_bytes", json::num(probe.rss_at - rss_before)},
         {"uss_delta_bytes", json::num(probe.uss_at - uss_before)},
         {"traced_peak_bytes", "null"},  // tracemalloc sees Python allocations only
         {"stack", probe.stack},
         {"records", json::object(probe.records)},
-        {"notes", json::array(notes)},
+        {"notes", json::array(notes())},
     });
 }
 
@@ -62,7 +146,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     int out_fd = std::atoi(argv[1]);
-    std::string text;
+    std::string text, pass = argv[2];
     Params params;
     for (int index = 3; index < argc; ++index) {
         std::string assignment = argv[index];
@@ -89,7 +173,7 @@ int main(int argc, char** argv) {
         params.values.erase("memory_limit_bytes");
     }
     try {
-        text = outcome(params);
+        text = outcome(pass, params);
     } catch (const Unsupported& exc) {
         text = json::object({{"status", json::str("unsupported")}, {"error", json::str(one_line(exc.what()))}});
     } catch (const std::bad_alloc&) {
