@@ -16,8 +16,6 @@ import os
 import pyperf
 
 
-
-
 def _metadata(result, entry, name):
     env = result.get("environment") or {}
     timing = entry["timing"]
