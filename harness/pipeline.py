@@ -191,20 +191,25 @@ def timed_params(spec, params, run_s, plan):
     return dict(params, **{name: value}) if value < params[name] else params
 
 
-def traced_params(spec, params, timing_params):
+def traced_params(spec, params, timing_params, smaller=None):
     """Where the tracemalloc run goes: at the timed size when the spec's TIME_BY only repeats a
     step (TIME_BY_REPEATS: what is alive at once does not change; pingpong at 2,000 and 100,000
-    rounds trace the same peak to the byte), else at the requested size."""
-    return timing_params if getattr(spec, "TIME_BY_REPEATS", False) else params
+    rounds trace the same peak to the byte); for a long run timed at its requested size, at
+    `smaller` (warmup_params: a tenth of its task count), since tracemalloc makes a run 2-3x
+    slower (spawn's 100,000 leaves took 7-10 s per model under it) and its peak is a figure of
+    its own, said with its size (memory.traced_params); else at the requested size."""
+    if getattr(spec, "TIME_BY_REPEATS", False):
+        return timing_params
+    return smaller or params
 
 
-def memory_jobs(spec, params, timing_params, memory_passes=True, slope_runs=True):
+def memory_jobs(spec, params, timing_params, memory_passes=True, slope_runs=True, smaller=None):
     """(label, pass, params) of one model's untimed memory runs: (memory_passes) the tracemalloc
-    run and (slope_runs) the memory-slope runs. None of these gives a timing, so they run side
-    by side (MEMORY_JOBS at once); each is a fresh process whose memory figures are its own."""
+    run (traced_params) and (slope_runs) the memory-slope runs. None of these gives a timing, so
+    they run side by side (MEMORY_JOBS at once); each is a fresh process whose memory figures are its own."""
     if not memory_passes:
         return []
-    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params))]
+    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params, smaller))]
     if slope_runs:
         runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
     return runs
@@ -343,7 +348,8 @@ class Runner:
         chain.warmup_params = None if model_id in self.binaries else warmup_params(self.spec, params, long_run_s,
                                                                                    options.plan)
         for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params,
-                                                    options.memory_passes and not options.trace, options.slope_runs):
+                                                    options.memory_passes and not options.trace, options.slope_runs,
+                                                    chain.warmup_params):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
             if outcome["status"] not in ("ok", UNSUPPORTED) and pass_ == "memory":
                 # A run the user did not ask for (more tasks than the timed runs, perhaps more than

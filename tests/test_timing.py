@@ -81,12 +81,15 @@ def test_every_other_run_warms_up_at_its_timed_size():
     assert pipeline.warmup_params(spawn, {"leaves": minimum}, 2.0, DEFAULT) is None  # no smaller size
 
 
-def test_a_model_wrong_only_in_its_smaller_warm_up_is_a_mismatch(tmp_path):
-    path = tmp_path / "out.json"
-    proc = run_cli("run", "idle", "--param", "tasks=100", "--fast", "--models", "fake-small-wrong",
-                   "--json", str(path), extra_models=True)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
-    entry = json.loads(path.read_text())["models"]["fake-small-wrong"]
+def test_a_model_wrong_only_in_its_smaller_warm_up_is_a_mismatch(monkeypatch):
+    """fake-small-wrong is right at 100 tasks, slow enough to count as a long run, and wrong below
+    50: its timed process warms up at 10 tasks, and that warm-up's result is checked too. (With
+    the memory passes on, the tracemalloc run at 10 tasks would catch it first.)"""
+    monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.fake_models")
+    spec = scenarios.load("idle")
+    options = pipeline.Options(plan=pipeline.PLANS["fast"], timeout_s=60, memory_passes=False)
+    result = pipeline.run_scenario("idle", spec, {"tasks": 100}, ["fake-small-wrong"], options, lambda _text: None)
+    entry = result["models"]["fake-small-wrong"]
     assert entry["status"] == "mismatch" and entry["error"].startswith("timing 1/1 warm-up"), entry["error"]
 
 
@@ -94,6 +97,10 @@ def test_the_tracemalloc_run_follows_the_timed_size_only_where_time_by_only_repe
     pingpong, spawn = scenarios.load("pingpong"), scenarios.load("spawn")
     assert pipeline.traced_params(pingpong, {"rounds": 100_000}, {"rounds": 2_000}) == {"rounds": 2_000}
     assert pipeline.traced_params(spawn, {"leaves": 100_000}, {"leaves": 10_000}) == {"leaves": 100_000}  # no TIME_BY
+    # A long run timed at its requested size traces where it warms up: a tenth of its task count.
+    assert pipeline.traced_params(spawn, {"leaves": 100_000}, {"leaves": 100_000}, {"leaves": 10_000}) == {
+        "leaves": 10_000}
+    assert pipeline.traced_params(pingpong, {"rounds": 100_000}, {"rounds": 2_000}, {"rounds": 9}) == {"rounds": 2_000}
 
 
 def test_a_sweep_times_every_point_at_its_own_size():
