@@ -1,7 +1,7 @@
 """`python -m harness serve SCENARIO --model M [--port P]`: one model's server, alone.
 
-Runs the server a scenario's spec names (SERVER: a function
-`serve_forever(port, ready, stop)` in each model file) on 127.0.0.1, prints its
+Runs the server a scenario's spec names (SERVER: a package with a module per
+model file, each with `serve_forever(port, ready, stop)`) on 127.0.0.1, prints its
 address as `127.0.0.1:PORT` once it listens, and serves until SIGINT or
 SIGTERM (or SIGHUP, SIGQUIT), then exits 0; so an outside load generator can drive any model's
 server. No worker process, no measurement: the process is the server.
@@ -34,8 +34,8 @@ def find_server(scenario, model_id):
     if scenario not in scenarios.names():
         raise UsageError(f"unknown scenario {scenario!r} (known: {', '.join(scenarios.names())})")
     spec = scenarios.load(scenario)
-    server_name = getattr(spec, "SERVER", None)
-    if server_name is None:
+    servers = getattr(spec, "SERVER", None)
+    if servers is None:
         with_server = [name for name in scenarios.names() if hasattr(scenarios.load(name), "SERVER")]
         raise UsageError(f"scenario {scenario!r} has no server (these do: {', '.join(with_server) or 'none'})")
     models = known_models()
@@ -43,10 +43,11 @@ def find_server(scenario, model_id):
         raise UsageError(f"unknown model {model_id!r} (known: {', '.join(models)})")
     model = models[model_id]
     try:
-        module = importlib.import_module(model.module_name(scenario))
+        # a test model names its own module (a dotted path), which holds its serve_forever
+        module = importlib.import_module(model.file if "." in model.file else f"{servers}.{model.file}")
     except ImportError:
         module = None
-    serve_forever = getattr(module, server_name, None)
+    serve_forever = getattr(module, "serve_forever", None)
     if serve_forever is None:
         raise UsageError(f"model {model_id!r} has no server for {scenario!r}")
     return model, serve_forever

@@ -31,8 +31,9 @@ and optionally:
   fds_needed(params)  file descriptors the busiest process holds; the harness checks
                it against the open-file limit before a run (harness/fd_budget.py)
                and, if the spec has a bool param `split`, turns it on when needed
-  SERVER       name of `serve_forever(port, ready, stop)` in each model file: the
-               model's server alone, for `python -m harness serve`
+  SERVER       a package with a module per model file, each with
+               `serve_forever(port, ready, stop)`: the model's server alone, for
+               `python -m harness serve` (apart from the measured files)
   MEMORY_PER_TASK, memory_per_task(params), tasks_alive(params)
                what a live task costs per model, and how many are alive at the
                peak: the harness refuses a size that cannot fit (harness/memory_guard.py)

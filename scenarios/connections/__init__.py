@@ -20,10 +20,16 @@ its transcript says "lost", how many messages and bytes it received, and the
 result lists the lost connection ids. delay_ms=N: each client sleeps N ms
 (in its model's own sleep) before each message, a slow client.
 
-The model files share their shape — handle (one connection on the server),
-serve (the accept loop), client, run_clients (connect in waves, probe at the
-barrier, release the clients), main, run, clients_only — and barrier.py. The
-probe sees the server handlers only, each parked in its first read of a message: the
+The model files are one program each, written so that a diff of two shows
+only how each model suspends: handle (one connection on the server), serve
+(the accept loop), client, and main (listen, serve, connect the clients in
+waves, let the probe look, open the barrier, join). Each imports its
+runtime's I/O layer (fibers/io.py, fibers/gevent_io.py, coroutines/bare_io.py,
+coroutines/streams.py, os_threads/io.py) and this spec as `spec`; what of a
+run is not a suspension is in rendezvous.py (the barrier, the connect waves,
+the clients' timings, split mode's other process). The servers of `harness
+serve` are in servers/, apart from what a run measures. The probe sees the
+server handlers only, each parked in its first read of a message: the
 per-connection cost of a server in this model. (The clients are parked at
 the barrier, a state a real client is never in.)
 
@@ -35,12 +41,11 @@ echo), "connect_latency_s" (one connect), both summarized by summarize(),
 See samples.py; split.py runs the clients in a process of their own.
 """
 
-import errno
 import hashlib
 import resource
 import socket
-import sys
 import struct
+from time import perf_counter
 
 from scenarios.spec import Param
 
@@ -63,7 +68,7 @@ SMALL = {"connections": 50, "messages": 3, "size": 512}  # quick correctness che
 # Memory-slope runs need open connections, not traffic; unsplit, so the worker
 # holds both tasks of each connection, as TASK_COUNT says.
 IDLE = {"messages": 1, "size": 16, "split": False}
-SERVER = "serve_forever"  # each model file's standalone echo server: `python -m harness serve connections`
+SERVER = "scenarios.connections.servers"  # `harness serve`: a module per model file, each with serve_forever()
 
 HOST = "127.0.0.1"  # the only interface a server binds
 READ_MAX = 65_536  # what server_chunk=0 means: take up to this much per read
@@ -161,42 +166,6 @@ def listen(socket_class, connections, port=0):
     return listener
 
 
-def server_backlog():
-    """The standalone server's backlog: room for as many waiting connections as the largest run opens."""
-    return listen_backlog(PARAMS[0].maximum)
-
-
-def server_listener(socket_class, port):
-    """The standalone server's listener on HOST:port."""
-    return listen(socket_class, PARAMS[0].maximum, port)
-
-
-OUT_OF_FDS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)  # accept() failures that pass
-ACCEPT_RETRY_S = 0.05  # how long the standalone server's acceptor waits, out of fds, before it tries again
-
-
-class FdShortage:
-    """The standalone server's acceptor out of file descriptors. The connection
-    stays queued in the kernel, so the listener stays readable: an acceptor that
-    only waited for readability would spin. Each model's acceptor sleeps
-    ACCEPT_RETRY_S in its own model and tries again; this says so on stderr
-    once per episode (not once per failed accept()) and re-raises anything else."""
-
-    def __init__(self):
-        self.ongoing = False
-
-    def begins(self, exc):
-        if exc.errno not in OUT_OF_FDS:
-            raise exc
-        if not self.ongoing:
-            self.ongoing = True
-            print(f"harness serve: out of file descriptors ({exc.strerror}); accepting again as connections close",
-                  file=sys.stderr, flush=True)
-
-    def ends(self):
-        self.ongoing = False
-
-
 def no_delay(sock):
     """Send small writes at once, as asyncio's transports do on their own:
     with Nagle on, one-byte echoes would wait for delayed ACKs."""
@@ -216,16 +185,38 @@ class EchoMismatch(AssertionError):
 
 
 class Transcript:
-    """What one connection received: checked against what it sent, hashed, counted."""
+    """What one connection received: checked against what it sent, hashed, counted.
 
-    __slots__ = ("connection", "sha256", "messages", "received", "lost")
+    A client's transcript also keeps its clocks (`samples`, see samples.py):
+    the connect clock starts when it is made, a round trip's when send() has
+    made the message; connected() and received() stop them first thing, so a
+    clock spans the I/O and the calls around it, nothing else."""
 
-    def __init__(self, connection):
+    __slots__ = ("connection", "sha256", "messages", "received_bytes", "lost", "samples", "started")
+
+    def __init__(self, connection, samples=None):
         self.connection = connection
         self.sha256 = hashlib.sha256()
         self.messages = 0  # echoes received in full and checked
-        self.received = 0
+        self.received_bytes = 0
         self.lost = False  # the connection broke before the last echo
+        self.samples = samples  # None: not timed (the reference)
+        self.started = perf_counter()
+
+    def connected(self):
+        seconds = perf_counter() - self.started
+        self.samples.connected(self.connection, seconds)
+
+    def send(self, index, size):
+        """The index-th message, its round trip's clock started."""
+        sent = message(self.connection, index, size)
+        self.started = perf_counter()
+        return sent
+
+    def received(self, index, sent, echo):
+        seconds = perf_counter() - self.started
+        self.samples.round_trip(self.connection, index, seconds)
+        self.check(index, sent, echo)
 
     def lose(self):
         self.lost = True
@@ -235,7 +226,7 @@ class Transcript:
             raise EchoMismatch(f"connection {self.connection}, message {index}: echo differs from what was sent")
         self.sha256.update(echo)
         self.messages += 1
-        self.received += len(echo)
+        self.received_bytes += len(echo)
 
     def check_end(self, after_last):
         if after_last:
@@ -243,7 +234,7 @@ class Transcript:
 
     def as_dict(self):
         return {"connection": self.connection, "sha256": self.sha256.hexdigest(),
-                "messages": self.messages, "bytes": self.received, "lost": self.lost}
+                "messages": self.messages, "bytes": self.received_bytes, "lost": self.lost}
 
 
 def summarize(result):
@@ -275,3 +266,10 @@ def reference(params):
             transcript.lose()
         transcripts.append(transcript.as_dict())
     return result(transcripts)
+
+
+# What the model files use beyond this spec, under one name (`spec.Rendezvous`). Imported
+# last: rendezvous.py reads the names above through this module at run time.
+from scenarios.connections.rendezvous import Rendezvous, ThreadRendezvous  # noqa: E402
+
+__all__ = ["Rendezvous", "ThreadRendezvous"]

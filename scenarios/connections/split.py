@@ -2,11 +2,13 @@
 
 One process can hold at most ~9,900 connection pairs under the open-file
 limit (20,000, hard), so with split=true the server stays in the worker and
-the clients run in `python -m scenarios.connections.split MODULE PORT PARAMS`.
-The barrier then spans two processes:
+the clients run in `python -m scenarios.connections.split MODULE PORT PARAMS`:
+the model file's own run(), with the parent's port in params[SERVER_PORT]
+(see rendezvous.py). The barrier then spans two processes:
 
-  child:  connect every client, then wait_for_go() — a blocking read of
-          stdin, harmless since every client is parked at the barrier anyway
+  child:  connect every client, then let its "probe", Go, look: a blocking
+          read of stdin for the go, harmless since every client is parked
+          at the barrier anyway
   parent: wait until every handler has started (so every connection is
           open), let the probe look, then go(): write "go" to the child
   child:  traffic, close every socket, print one JSON line (finish() reads it)
@@ -20,6 +22,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]  # the project, for the child's imports
+SERVER_PORT = "server_port"  # the params key that makes a run split mode's child
 
 
 def start(module_name, port, params):
@@ -49,10 +52,21 @@ def wait_for_go():
         raise SystemExit("the server process went away before the barrier opened")
 
 
+class Go:
+    """The child's stand-in for the probe: at the barrier, where a probe would
+    look, it waits for the parent's go (the parent's probe looks meanwhile)."""
+
+    def snapshot(self, _tasks):
+        wait_for_go()
+
+    def record(self, _name, _value):
+        pass  # what a runtime records at the barrier: the parent's probe records its own
+
+
 def main(module_name, port, params_json):
     model = importlib.import_module(module_name)
-    transcripts, summary = model.clients_only(int(port), json.loads(params_json))
-    print(json.dumps({"transcripts": transcripts, "samples": summary}))
+    params = dict(json.loads(params_json), **{SERVER_PORT: int(port)})
+    print(json.dumps(model.run(params, Go())))  # {"transcripts", "samples"}: see Rendezvous.result
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
-"""fiber_io.py for the bare coroutine scheduler: the same layer, with `async def` and `await`.
+"""fibers/io.py for the bare coroutine scheduler: the same layer, with `async def` and `await`.
 
-Read beside fiber_io.py; only the suspensions differ. Socket is a
+Read beside fibers/io.py; only the suspensions differ. Socket is a
 non-blocking socket.socket whose blocking calls are coroutines: they try the
 system call and, when it would block, await bare.wait_readable /
 wait_writable (one trap; the socket stays registered from its first wait
-until close(), see runtime/wakeups.py) until our loop's selector reports it ready;
-then try again. Event is a flag and parked tasks.
+until close(), see runtime/wakeups.py) until our loop's selector reports it
+ready; then try again. receive_exactly() reads a whole message; Event is
+bare.Event; here so one import line brings a scenario file what it needs.
 """
 
 import errno
@@ -13,6 +14,9 @@ import os
 import socket
 
 from coroutines import bare
+from coroutines.bare import Event
+
+__all__ = ["Event", "Socket", "receive_exactly"]
 
 
 class Socket(socket.socket):
@@ -58,23 +62,12 @@ class Socket(socket.socket):
                 await bare.wait_writable(self)  # -> other tasks; back when the send buffer has room
 
 
-class Event:
-    __slots__ = ("flag", "parked")
-
-    def __init__(self):
-        self.flag = False
-        self.parked = []  # tasks in wait()
-
-    def set(self):
-        self.flag = True
-        for task in self.parked:
-            bare.ready(task)
-        self.parked.clear()
-
-    def clear(self):
-        self.flag = False
-
-    async def wait(self):
-        if not self.flag:
-            self.parked.append(bare.current())
-            await bare.park()  # -> other tasks; back when set() is called
+async def receive_exactly(sock, size):
+    """Exactly `size` bytes from `sock`; ConnectionError if the peer hangs up first."""
+    data = bytearray()
+    while len(data) < size:
+        chunk = await sock.recv(size - len(data))  # -> other tasks; back with bytes, or b"" at EOF
+        if not chunk:
+            raise ConnectionError(f"the peer hung up after {len(data)} of {size} bytes")
+        data += chunk
+    return data

@@ -1,11 +1,12 @@
-"""What gevent.socket and gevent.event give gevent_hub.py, on our fibers/ scheduler.
+"""Our greenlet scheduler's I/O layer: what gevent.socket is to gevent (fibers/gevent_io.py).
 
 Socket is a non-blocking socket.socket whose blocking calls try the system
 call and, when it would block, park the fiber in fibers.wait_readable /
 wait_writable until the scheduler's selector reports the socket ready; then
 try again. The selector keeps the socket registered from its first wait until
-close() (runtime/wakeups.py), so a wait costs no registration syscall, as with gevent. That try-then-wait is the whole I/O layer of greenlet_fibers.py.
-Event is the smallest wait/set an event needs: a flag and parked fibers.
+close() (runtime/wakeups.py), so a wait costs no registration syscall, as with
+gevent. receive_exactly() (runtime/io.py) reads a whole message; Event is
+fibers.Event; here so one import line brings a scenario file what it needs.
 """
 
 import errno
@@ -13,6 +14,10 @@ import os
 import socket
 
 import fibers
+from fibers.event import Event
+from runtime.io import receive_exactly
+
+__all__ = ["Event", "Socket", "receive_exactly"]
 
 
 class Socket(socket.socket):
@@ -56,25 +61,3 @@ class Socket(socket.socket):
                 view = view[self.send(view):]
             except BlockingIOError:
                 fibers.wait_writable(self)  # -> other fibers; back when the send buffer has room
-
-
-class Event:
-    __slots__ = ("flag", "parked")
-
-    def __init__(self):
-        self.flag = False
-        self.parked = []  # fibers in wait()
-
-    def set(self):
-        self.flag = True
-        for fiber in self.parked:
-            fibers.ready(fiber)
-        self.parked.clear()
-
-    def clear(self):
-        self.flag = False
-
-    def wait(self):
-        if not self.flag:
-            self.parked.append(fibers.current())
-            fibers.park()  # -> other fibers; back when set() is called
