@@ -40,16 +40,3 @@ def ns_per_round_trip(params):
     elapsed = time.perf_counter() - started
     pong.throw()  # end pong so it does not outlive the measurement
     return elapsed / rounds * 1e9
-
-
-def ns_per_bare_switch_round_trip(params):
-    """Two switches and nothing else: the floor under the floor."""
-    rounds = max(1_000, min(params["rounds"], MAX_ROUNDS))
-    main = getcurrent()
-    echo = greenlet(lambda value: [main.switch(value) for _ in iter(int, 1)])
-    started = time.perf_counter()
-    for value in range(rounds):
-        echo.switch(value)  # -> echo; back at once
-    elapsed = time.perf_counter() - started
-    echo.throw()
-    return elapsed / rounds * 1e9
