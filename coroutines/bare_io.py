@@ -9,22 +9,16 @@ ready; then try again. receive_exactly() reads a whole message; Event is
 bare.Event; here so one import line brings a scenario file what it needs.
 """
 
-import errno
-import os
-import socket
-
 from coroutines import bare
 from coroutines.bare import Event
+
+from runtime.io import NonBlockingSocket
 
 __all__ = ["Event", "Socket", "receive_exactly"]
 
 
-class Socket(socket.socket):
+class Socket(NonBlockingSocket):
     __slots__ = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setblocking(False)
 
     def close(self):
         bare.forget(self)  # the scheduler keeps a socket registered across waits, until now
@@ -33,18 +27,14 @@ class Socket(socket.socket):
     async def accept(self):
         while True:
             try:
-                fd, address = self._accept()
-                return Socket(self.family, self.type, self.proto, fileno=fd), address
+                return self.accept_now()
             except BlockingIOError:
                 await bare.wait_readable(self)  # -> other tasks; back when a connection waits
 
     async def connect(self, address):
-        error = self.connect_ex(address)
-        if error == errno.EINPROGRESS:
+        if self.connect_started(address):
             await bare.wait_writable(self)  # -> other tasks; back when the handshake is done
-            error = self.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-        if error:
-            raise OSError(error, os.strerror(error))
+            self.connect_finished()
 
     async def recv(self, most):
         while True:

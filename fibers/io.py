@@ -9,23 +9,15 @@ gevent. receive_exactly() (runtime/io.py) reads a whole message; Event is
 fibers.Event; here so one import line brings a scenario file what it needs.
 """
 
-import errno
-import os
-import socket
-
 import fibers
 from fibers.event import Event
-from runtime.io import receive_exactly
+from runtime.io import NonBlockingSocket, receive_exactly
 
 __all__ = ["Event", "Socket", "receive_exactly"]
 
 
-class Socket(socket.socket):
+class Socket(NonBlockingSocket):
     __slots__ = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setblocking(False)
 
     def close(self):
         fibers.forget(self)  # the scheduler keeps a socket registered across waits, until now
@@ -34,18 +26,14 @@ class Socket(socket.socket):
     def accept(self):
         while True:
             try:
-                fd, address = self._accept()
-                return Socket(self.family, self.type, self.proto, fileno=fd), address
+                return self.accept_now()
             except BlockingIOError:
                 fibers.wait_readable(self)  # -> other fibers; back when a connection waits
 
     def connect(self, address):
-        error = self.connect_ex(address)
-        if error == errno.EINPROGRESS:
+        if self.connect_started(address):
             fibers.wait_writable(self)  # -> other fibers; back when the handshake is done
-            error = self.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-        if error:
-            raise OSError(error, os.strerror(error))
+            self.connect_finished()
 
     def recv(self, most):
         while True:

@@ -14,7 +14,7 @@ import sys
 
 from scenarios.connections import PARAMS, READ_MAX, listen, no_delay
 
-__all__ = ["ACCEPT_RETRY_S", "FdShortage", "READ_MAX", "listen_on", "no_delay"]
+__all__ = ["ACCEPT_RETRY_S", "Acceptor", "FdShortage", "READ_MAX", "echo", "listen_on", "no_delay"]
 
 OUT_OF_FDS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)  # accept() failures that pass
 ACCEPT_RETRY_S = 0.05  # how long an acceptor waits, out of fds, before it tries again
@@ -46,3 +46,30 @@ class FdShortage:
 
     def ends(self):
         self.ongoing = False
+
+
+class Acceptor(FdShortage):
+    """The accept step of an acceptor on a blocking-style socket (ours, gevent's, the threads')."""
+
+    def accept(self, listener, sleep):
+        """The next connection, TCP_NODELAY set; None when out of fds, after sleep(ACCEPT_RETRY_S)
+        in the model's own sleep (its other units, the echo handlers, may close some meanwhile)."""
+        try:
+            conn, _ = listener.accept()  # -> wherever the model waits (other fibers, the hub, the kernel); back with it
+        except OSError as exc:
+            self.begins(exc)  # out of fds, said once; anything else is raised
+            sleep(ACCEPT_RETRY_S)  # -> the echo handlers, which may close some; back to try again
+            return None
+        self.ends()
+        no_delay(conn)
+        return conn
+
+
+def echo(conn):
+    """A handler on a blocking-style socket: plain byte echo until the client hangs up."""
+    with conn:
+        try:
+            while data := conn.recv(READ_MAX):  # -> wherever the model waits; back with bytes, or b"" at EOF
+                conn.sendall(data)  # -> wherever the model waits, while the send buffer is full
+        except ConnectionError:
+            pass  # a client that resets its connection ends its own handler, not the server

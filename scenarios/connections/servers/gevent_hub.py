@@ -4,31 +4,15 @@ import gevent
 
 from fibers import gevent_glue
 from fibers.gevent_io import Socket, wait_read
-from scenarios.connections.servers import ACCEPT_RETRY_S, READ_MAX, FdShortage, listen_on, no_delay
-
-
-def echo(conn):
-    """The standalone server's handler: plain byte echo until the client hangs up."""
-    with conn:
-        try:
-            while data := conn.recv(READ_MAX):  # -> hub; back with bytes, or b"" at EOF
-                conn.sendall(data)  # -> hub while the send buffer is full
-        except ConnectionError:
-            pass  # a client that resets its connection ends its own handler, not the server
+from scenarios.connections.servers import Acceptor, echo, listen_on
 
 
 def accept_forever(listener):
-    shortage = FdShortage()
+    acceptor = Acceptor()
     while True:
-        try:
-            conn, _ = listener.accept()  # -> hub; back with the next connection
-        except OSError as exc:
-            shortage.begins(exc)  # out of fds, said once; anything else is raised
-            gevent.sleep(ACCEPT_RETRY_S)  # -> hub, echo greenlets, which may close some; back to try again
-            continue
-        shortage.ends()
-        no_delay(conn)
-        gevent_glue.spawn(echo, conn, name="echo")
+        conn = acceptor.accept(listener, gevent.sleep)  # -> hub; back with the next connection, or None
+        if conn is not None:
+            gevent_glue.spawn(echo, conn, name="echo")
 
 
 def accept_until_stopped(listener, stop):

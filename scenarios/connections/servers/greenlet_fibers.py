@@ -2,31 +2,15 @@
 
 import fibers
 from fibers.io import Socket
-from scenarios.connections.servers import ACCEPT_RETRY_S, READ_MAX, FdShortage, listen_on, no_delay
-
-
-def echo(conn):
-    """The standalone server's handler: plain byte echo until the client hangs up."""
-    with conn:
-        try:
-            while data := conn.recv(READ_MAX):  # -> other fibers; back with bytes, or b"" at EOF
-                conn.sendall(data)  # -> other fibers while the send buffer is full
-        except ConnectionError:
-            pass  # a client that resets its connection ends its own handler, not the server
+from scenarios.connections.servers import Acceptor, echo, listen_on
 
 
 def accept_forever(listener):
-    shortage = FdShortage()
+    acceptor = Acceptor()
     while True:
-        try:
-            conn, _ = listener.accept()  # -> other fibers; back with the next connection
-        except OSError as exc:
-            shortage.begins(exc)  # out of fds, said once; anything else is raised
-            fibers.sleep(ACCEPT_RETRY_S)  # -> echo fibers, which may close some; back to try again
-            continue
-        shortage.ends()
-        no_delay(conn)
-        fibers.spawn(echo, conn, name="echo")
+        conn = acceptor.accept(listener, fibers.sleep)  # -> other fibers; back with the next connection, or None
+        if conn is not None:
+            fibers.spawn(echo, conn, name="echo")
 
 
 def accept_until_stopped(listener, stop):
