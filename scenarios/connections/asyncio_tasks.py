@@ -64,11 +64,11 @@ async def client(connection, params, rendezvous):
 
 async def main(params, probe):
     rendezvous, handlers, clients = spec.Rendezvous(params, asyncio.Event, __name__), [], []
-    servers = [asyncio.create_task(serve(each, params, rendezvous, handlers), name="server") for each in rendezvous.listeners]
+    servers = [asyncio.create_task(serve(each, params, rendezvous, handlers), name="server") for each in rendezvous.listeners]  # none in split mode's child
     for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
         clients += [asyncio.create_task(client(each, params, rendezvous), name=f"client-{each}") for each in wave]
         await rendezvous.wait_for(end)  # -> loop, clients, server; back when this wave is in
-    await coroutines.snapshot(probe, handlers)  # (in split mode's child: wait for the parent's go, see split.Go)
+    await coroutines.snapshot(probe, handlers)  # -> loop, probe task; back when it has looked (in split mode's child: at the parent's go, see split.Go)
     rendezvous.open()
     transcripts = [await each for each in clients]  # -> loop, clients; back as each ends
     await asyncio.gather(*servers)  # -> loop, handlers; back when every connection has closed

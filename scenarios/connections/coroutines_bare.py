@@ -58,11 +58,11 @@ async def client(connection, params, rendezvous):
 
 async def main(params, probe):
     rendezvous, handlers, clients = spec.Rendezvous(params, Event, __name__, Socket), [], []
-    servers = [bare.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]
+    servers = [bare.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]  # none in split mode's child
     for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
         clients += [bare.spawn(client, each, params, rendezvous, name=f"client-{each}") for each in wave]
         await rendezvous.wait_for(end)  # -> clients, server; back when this wave is in
-    await bare.snapshot(probe, handlers)  # (in split mode's child: wait for the parent's go, see split.Go)
+    await bare.snapshot(probe, handlers)  # -> probe task; back when it has looked (in split mode's child: at the parent's go, see split.Go)
     rendezvous.open()
     transcripts = [await bare.join(each) for each in clients]  # -> clients; back as each ends
     for server in servers:

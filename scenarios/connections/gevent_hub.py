@@ -59,11 +59,11 @@ def client(connection, params, rendezvous):
 
 def main(params, probe):
     rendezvous, handlers, clients = spec.Rendezvous(params, Event, __name__, Socket), [], []
-    servers = [gevent_glue.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]
+    servers = [gevent_glue.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]  # none in split mode's child
     for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
         clients += [gevent_glue.spawn(client, each, params, rendezvous, name=f"client-{each}") for each in wave]
         rendezvous.wait_for(end)  # -> hub, clients, server; back when this wave is in
-    gevent_glue.snapshot(probe, handlers)  # (in split mode's child: wait for the parent's go, see split.Go)
+    gevent_glue.snapshot(probe, handlers)  # -> hub, probe greenlet; back when it has looked (in split mode's child: at the parent's go, see split.Go)
     rendezvous.open()
     transcripts = [each.get() for each in clients]  # -> hub, clients; back as each ends
     for server in servers:

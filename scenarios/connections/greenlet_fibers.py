@@ -58,11 +58,11 @@ def client(connection, params, rendezvous):
 
 def main(params, probe):
     rendezvous, handlers, clients = spec.Rendezvous(params, Event, __name__, Socket), [], []
-    servers = [fibers.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]
+    servers = [fibers.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]  # none in split mode's child
     for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
         clients += [fibers.spawn(client, each, params, rendezvous, name=f"client-{each}") for each in wave]
         rendezvous.wait_for(end)  # -> clients, server; back when this wave is in
-    fibers.snapshot(probe, handlers)  # (in split mode's child: wait for the parent's go, see split.Go)
+    fibers.snapshot(probe, handlers)  # -> probe fiber; back when it has looked (in split mode's child: at the parent's go, see split.Go)
     rendezvous.open()
     transcripts = [fibers.join(each) for each in clients]  # -> clients; back as each ends
     for server in servers:

@@ -35,6 +35,8 @@ from scenarios.connections.samples import Samples, record
 
 
 class Barrier:
+    """Arrivals counted against a target; see the module's docstring."""
+
     def __init__(self, parties, event):
         self.parties = parties  # arrivals per connection: 1, or 2 when the server runs here too
         self.event = event
@@ -61,6 +63,9 @@ class Barrier:
 
 
 class Rendezvous(Barrier):
+    """One process's part of a run: the barrier, the listener, the waves, the
+    clients' clocks and, in split mode's parent, the child (see above)."""
+
     def __init__(self, params, event, module_name, socket_class=socket.socket):
         self.params = params
         server_port = params.get(split.SERVER_PORT)  # set in split mode's child only

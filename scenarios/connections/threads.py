@@ -58,11 +58,11 @@ def client(connection, params, rendezvous):
 
 def main(params, probe):
     rendezvous, handlers, clients = spec.ThreadRendezvous(params, Event, __name__, Socket, os_threads.block), [], []
-    servers = [os_threads.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]
+    servers = [os_threads.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]  # none in split mode's child
     for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
         clients += [os_threads.spawn(client, each, params, rendezvous, name=f"client-{each}") for each in wave]
         rendezvous.wait_for(end)  # -> kernel; back when this wave is in
-    os_threads.snapshot(probe, handlers)  # (in split mode's child: wait for the parent's go, see split.Go)
+    os_threads.snapshot(probe, handlers)  # -> probe thread; back when it has looked (in split mode's child: at the parent's go, see split.Go)
     rendezvous.open()
     transcripts = [os_threads.join(each) for each in clients]  # -> kernel; back as each ends
     for server in servers:
