@@ -49,10 +49,6 @@ class Interpreter:
     python: str = ""  # the environment's interpreter, set by prepare()
     environment: dict = field(default_factory=dict)  # set by prepare()
 
-    @property
-    def label(self):
-        return self.version
-
 
 def version_of(executable):
     """("X.Y", the real executable) if `executable` runs and says so, else (None, None).

@@ -321,7 +321,7 @@ class Runner:
         self.scenario, self.spec, self.params, self.options, self.progress = scenario, spec, params, options, progress
         self.ops = spec.ops(params)
         self.expected = Expected(spec, params, reference_digest)
-        self.python = (interpreter.python, f"@{interpreter.label}") if interpreter else (sys.executable, "")
+        self.python = (interpreter.python, f"@{interpreter.version}") if interpreter else (sys.executable, "")
         self.binaries = {}
 
     def start(self, model_id, label, pass_, run_params, **extra):
@@ -533,14 +533,14 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
         "models": {},
     }
     if interpreters:
-        result["environment"]["interpreters"] = {one.label: one.environment for one in interpreters}
+        result["environment"]["interpreters"] = {one.version: one.environment for one in interpreters}
     # A native model does not run on an interpreter: one row, whatever --python says.
     native_ids = [model_id for model_id in model_ids if all_models()[model_id].native]
     python_ids = [model_id for model_id in model_ids if model_id not in native_ids]
     by_interpreter = {}
     for interpreter in interpreters or [None]:
         ids = model_ids if interpreter is None else python_ids
-        key = interpreter.label if interpreter else None
+        key = interpreter.version if interpreter else None
         by_interpreter[key] = run_models(scenario, spec, params, result["reference_digest"], ids, options, progress,
                                          interpreter)
     if interpreters and native_ids:
@@ -548,15 +548,15 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
                                           progress)
     for model_id in model_ids:
         for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
-            entry = by_interpreter[interpreter.label if interpreter else None][model_id]
+            entry = by_interpreter[interpreter.version if interpreter else None][model_id]
             model = all_models()[model_id]
             entry["kind"] = {"stack": model.stack, "runtime": model.runtime}  # the 2x2 the table groups by
             entry["mechanism"] = model.mechanism(scenario)  # how this file hands control over (its MECHANISM)
             if interpreter is None:
                 result["models"][model_id] = entry
             else:
-                result["models"][f"{model_id}@{interpreter.label}"] = dict(entry, model=model_id,
-                                                                          python=interpreter.label)
+                result["models"][f"{model_id}@{interpreter.version}"] = dict(entry, model=model_id,
+                                                                          python=interpreter.version)
     result["match"] = matched(result["models"])
     add_floor(result)
     baseline = getattr(spec, "BASELINE", None)
