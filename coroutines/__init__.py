@@ -6,19 +6,8 @@ asyncio task's or a bare one's); bare.py is a scheduler of our own for
 `async def` coroutines, no asyncio: the `coroutines` model.
 """
 
-import asyncio
+from coroutines.runner import RUNTIME, run
 
-from coroutines.runner import run
-
-
-async def snapshot(probe, tasks):
-    """Call probe.snapshot(tasks) from a task of its own, so every task in
-    `tasks` (the caller included) is suspended while the probe looks."""
-
-    async def look():
-        probe.snapshot(tasks)
-
-    await asyncio.create_task(look(), name="probe")  # -> loop, which runs the probe; back when done
-
+snapshot = RUNTIME.snapshot  # probe.snapshot(tasks) from a task of its own
 
 __all__ = ["run", "snapshot"]
