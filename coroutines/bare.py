@@ -354,6 +354,9 @@ class Scheduler:
         made before this call are not seen."""
         self.instruments.append(instrument)
 
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
+
 
 RUNTIME = Scheduler()
 

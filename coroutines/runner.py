@@ -144,6 +144,9 @@ class Asyncio:
         made it) and its end. Not seen: the loop's own callbacks between steps."""
         self.instruments.append(instrument)
 
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
+
     def _instrumented_task(self, loop, coro, **kwargs):
         wrapper = Instrumented(coro, self.instruments)
         task = asyncio.Task(wrapper, loop=loop, **kwargs)

@@ -116,6 +116,11 @@ class Gevent:
         self.instruments.append(instrument)
         tracing.report_switches(self.instruments, tell_finished=True)
 
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
+        if not self.instruments:
+            tracing.report_switches(None)
+
 
 def _look(probe, tasks, looked):
     probe.snapshot(tasks)

@@ -286,6 +286,11 @@ class Scheduler:
         self.instruments.append(instrument)
         tracing.report_switches(self.instruments)
 
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
+        if not self.instruments:
+            tracing.report_switches(None)
+
     def tell_created(self, fiber):
         for instrument in self.instruments:
             instrument.created(fiber.name)

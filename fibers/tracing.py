@@ -22,8 +22,11 @@ def unit_name(unit):
 
 def report_switches(instruments, tell_finished=False):
     """Install the one trace function, reporting to `instruments` (a list the caller
-    may grow later). tell_finished: also report a unit that switches out dead (for a
-    runtime that does not report its ends itself)."""
+    may grow later); None takes it out. tell_finished: also report a unit that
+    switches out dead (for a runtime that does not report its ends itself)."""
+    if instruments is None:
+        greenlet.settrace(None)
+        return
 
     def on_switch(event, args):
         if event in ("switch", "throw"):

@@ -230,6 +230,9 @@ class Threads:
         5 ms of it, by default), which no wait marks."""
         self.instruments.append(instrument)
 
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
+
     def tell_created(self, name):
         with self.lock:
             for instrument in self.instruments:

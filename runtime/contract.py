@@ -13,7 +13,9 @@ Two families, one contract:
 - stackful runtimes (greenlet fibers, gevent, OS threads): a blocking method
   blocks and returns its value;
 - stackless runtimes (bare coroutines, asyncio, uvloop): a blocking method
-  returns an awaitable, and the unit awaits it (`await rt.join(unit)`).
+  returns an awaitable, and the unit awaits it (`await rt.join(unit)`); a
+  runtime of plain generators (tests/tiny_runtime.py) returns a generator,
+  and the unit delegates to it (`yield from rt.join(unit)`).
 `stackless` says which. "Unit" below is whatever the runtime schedules: a
 fiber, a gevent Greenlet, a task, a thread.
 
@@ -132,3 +134,7 @@ class Runtime(Protocol):
         """Report this process's later events to `instrument` (see Instrument).
         For --trace and the switch timeline only: an instrumented run is slower,
         and an uninstrumented one pays at most a test of an empty list."""
+
+    def remove_instrument(self, instrument) -> None:
+        """Stop reporting to `instrument`; with none left, the runtime runs as if
+        never instrumented (a test's instrument must not outlive the test)."""
