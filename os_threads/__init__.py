@@ -202,7 +202,12 @@ class Threads:
         try:
             if self.current() in threads:
                 looker = self.spawn(_look, probe, threads, outcome, name="probe")
+                name = thread_name(self.current())
+                if self.instruments:
+                    self.tell_switched(name, "kernel")
                 _inside(looker.join)  # -> probe thread; back when it has looked (not through the closed gate)
+                if self.instruments:
+                    self.tell_switched("kernel", name)
             else:
                 _look(probe, threads, outcome)
         finally:
