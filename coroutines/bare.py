@@ -2,7 +2,9 @@
 
 The stackless twin of fibers/scheduler.py; read the two side by side. State
 first, then the one trap, then the parking functions the loop applies, then
-the loop, then the public API (which mirrors fibers' function for function).
+the loop, then the runtime contract (runtime/contract.py), which mirrors
+fibers' method for method. All of it is one object, RUNTIME; the module-level
+functions scenario files await (spawn, join, park, ...) are its bound methods.
 
 Contract: `_trap` is the only place a task yields to the scheduler (switch_to
 is the same trap spelled out, one call fewer on the hot path). Every
@@ -27,6 +29,9 @@ import time
 import types
 from collections import deque
 
+from coroutines import introspect
+from coroutines.instrumented import Instrumented
+from runtime.contract import Leftover
 from runtime.wakeups import Wakeups
 
 NOTHING = (None, None)  # what a park returns when the loop should take the next ready task
@@ -68,25 +73,39 @@ class Task:
 
 
 class Scheduler:
+    """The bare-coroutine runtime: one object per process, its state reset by each run()."""
+
+    stack = "stackless"
+
     def __init__(self):
+        self.running = False  # a run() is under way; run() does not nest
+        self.reset()
+        # Tasks still suspended when the last run() ended (leftovers() names them).
+        self.leftover = set()
+        # Instruments told of every task made, step and end (add_instrument).
+        # Invariant: empty unless --trace asked; only _start() tests it.
+        self.instruments = []
+
+    def reset(self):
         # Tasks that can run now, each with the value its trap returns.
-        self.ready = deque()
+        self.run_queue = deque()
         # Sleeping tasks and tasks waiting for a socket (shared with fibers/scheduler.py).
-        self.wakeups = Wakeups()
-        # Every task that has not finished yet (the hygiene check reads it).
+        self.wakeups = None
+        # Every task made in this run that has not finished yet. Invariant: a task is
+        # here from spawn()/create()/run_now() until finish().
         self.live = set()
         # Tasks that ended with an exception; run() re-raises one nobody joined.
         self.failed = []
         # The task whose coroutine the loop last entered: the caller, inside a task.
-        self.current = None
+        self.current_task = None
         self.spawned = 0
 
     # -- parks: where a trapped task is left, and who runs next ------------------
 
     def park_ready(self, task, value):
         # Timers due go first, as with fibers.yield_: a task that keeps yielding must not starve sleepers.
-        self.ready.extend((sleeper, None) for sleeper in self.wakeups.due())
-        self.ready.append((task, value))
+        self.run_queue.extend((sleeper, None) for sleeper in self.wakeups.due())
+        self.run_queue.append((task, value))
         return NOTHING
 
     def park_nowhere(self, task, _arg):
@@ -116,7 +135,7 @@ class Scheduler:
 
     def loop(self, main):
         while not main.done:
-            if self.ready:
+            if self.run_queue:
                 self.run_ready()
             elif self.wakeups.pending():
                 self.wait_for_timers_and_io()
@@ -137,14 +156,14 @@ class Scheduler:
         `while True`, not `while task is not None`: CPython 3.11 counts only a
         plain backward jump towards specializing a function, so a game that
         runs whole inside the first call here would run unspecialized (1.5x)."""
-        task, value = self.ready.popleft()
+        task, value = self.run_queue.popleft()
         while True:
             if task is None:
                 return
-            self.current = task
+            self.current_task = task
             coro = task.coro
             if coro is None:  # made by create(): it starts now, with `value` as its last argument
-                coro = _start(task, task.func(*task.args, value))
+                coro = self._start(task, task.func(*task.args, value))
                 value = None
             try:
                 who, what = coro.send(value)  # -> task; back at its next trap
@@ -165,110 +184,200 @@ class Scheduler:
             self.failed.append(task)
         self.live.discard(task)
         for joiner in task.joiners:
-            self.ready.append((joiner, None))
+            self.run_queue.append((joiner, None))
         return NOTHING
 
     def wait_for_timers_and_io(self):
-        self.ready.extend((task, None) for task in self.wakeups.wait())
+        self.run_queue.extend((task, None) for task in self.wakeups.wait())
+
+    # -- the contract: run, tasks, blocking calls (each awaits one _trap) -------
+
+    def run(self, main, *args):
+        """Run the coroutine `main(*args)` as the first task until it returns; return its result.
+
+        Other tasks still suspended when main returns are closed and recorded for
+        the hygiene check; a task that failed and was never joined makes run()
+        raise its exception, so no error is lost.
+        """
+        if self.running:
+            raise RuntimeError("coroutines.bare.run() is already running")
+        self.running = True
+        self.reset()
+        self.wakeups = Wakeups()
+        try:
+            main_task = self.spawn(main, *args, name="main")
+            self.loop(main_task)
+            for task in [main_task] + self.failed:
+                if task.exception is not None and not task.joined:
+                    raise task.exception
+            return main_task.result
+        finally:
+            self.leftover = set(self.live)
+            for task in self.leftover:
+                if task.coro is not None:
+                    task.coro.close()  # no "coroutine was never awaited" noise; the leak is still reported
+            self.wakeups.close()
+            self.running = False
+            self.reset()  # the run's tasks and queues go now, not at the next run()
+
+    def spawn(self, func, *args, name=None):
+        """Create a task for the coroutine func(*args) and queue it behind the ready tasks."""
+        self.spawned += 1
+        task = Task(None, name or f"task-{self.spawned}")
+        self._start(task, func(*args))
+        self.live.add(task)
+        self.run_queue.append((task, None))
+        return task
+
+    def create(self, func, *args, name):
+        """Make a task that is not queued: it starts when a task first awaits
+        switch_to(it, value), as the coroutine func(*args, value)."""
+        self.spawned += 1
+        task = Task(None, name, func, args)
+        self.live.add(task)
+        if self.instruments:
+            for instrument in self.instruments:
+                instrument.created(task.name)
+        return task
+
+    async def run_now(self, func, *args, name):
+        """Run the coroutine func(*args) at once in a task of its own, ahead of
+        every ready task, and wait until it ends; return its result."""
+        self.spawned += 1
+        task = Task(None, name)
+        self._start(task, func(*args))
+        self.live.add(task)
+        await _trap(self.park_and_run, task)  # -> the new task; back after it has ended
+        return await self.join(task)
+
+    def _start(self, task, coro):
+        """Give `task` its coroutine: wrapped, when instrumented, so that the
+        instruments see each step the loop runs (loop -> task -> loop) and its end."""
+        if self.instruments:
+            if task.func is None:  # a created task was told of in create()
+                for instrument in self.instruments:
+                    instrument.created(task.name)
+            coro = Instrumented(coro, self.instruments, task, told_created=True)
+        task.coro = coro
+        return coro
+
+    def current(self):
+        return self.current_task
+
+    def park(self):
+        """Await: suspend until another task resumes this one (switch_to or ready);
+        the await returns the value it passes."""
+        return _trap(self.park_nowhere, None)
+
+    def ready(self, task, value=None):
+        """Queue a suspended task to resume with `value` (not a suspension: no await)."""
+        self.run_queue.append((task, value))
+
+    def yield_(self):
+        """Await: let every task that is ready run once, then continue."""
+        return _trap(self.park_ready, None)
+
+    async def sleep(self, seconds):
+        if seconds <= 0:
+            return await self.yield_()  # -> next ready task; back after the ones queued before us
+        await _trap(self.park_until, time.monotonic() + seconds)  # -> next ready task; back at the deadline
+
+    async def join(self, task):
+        """Wait for `task` to finish; return its result or re-raise its exception."""
+        if not task.done:
+            await _trap(self.park_joining, task)  # -> next ready task; back when `task` has ended
+        task.joined = True
+        if task.exception is not None:
+            raise task.exception
+        return task.result
+
+    def wait_readable(self, sock):
+        """Await: suspend until `sock` can be read."""
+        return _trap(self.park_on_socket, (sock, selectors.EVENT_READ))
+
+    def wait_writable(self, sock):
+        """Await: suspend until `sock` can be written."""
+        return _trap(self.park_on_socket, (sock, selectors.EVENT_WRITE))
+
+    def throw(self, task, exc):
+        """Raise `exc` in `task`, parked in park() or switch_to(), at once and in the
+        caller's turn: its await chain unwinds (its finally blocks run) until it
+        ends or awaits again. Not a suspension of the caller. A task waiting on a
+        timer or a socket must not be thrown into: the wait would still hold it."""
+        caller, self.current_task = self.current_task, task
+        try:
+            who, what = task.coro.throw(exc)  # -> task, which unwinds; back at its end or next trap
+        except StopIteration as stop:
+            self.finish(task, stop.value, None)
+        except BaseException as error:  # noqa: BLE001 - stored, re-raised by join()
+            self.finish(task, None, error)
+        else:
+            follow = (who, what) if who.__class__ is Task else who(task, what)  # switch_to names who runs next
+            if follow is not NOTHING:
+                self.run_queue.append(follow)  # a hand-over it asked for runs after the caller's turn
+        finally:
+            self.current_task = caller
+
+    def forget(self, sock):
+        """`sock` is being closed: drop its selector registration (kept across waits; see
+        runtime/wakeups.py). Not a suspension; a no-op outside run()."""
+        if self.running:
+            self.wakeups.forget(sock)
+
+    # -- the contract: what the harness asks ------------------------------------
+
+    async def snapshot(self, probe, tasks):
+        """Call probe.snapshot(tasks) from a task of its own, so every task in
+        `tasks` (the caller included) is suspended while the probe looks. It runs
+        at once: with direct handoffs, a queued probe could wait for whole games."""
+
+        async def look():
+            probe.snapshot(tasks)
+
+        await self.run_now(look, name="probe")  # -> probe task; back when it is done
+
+    def describe(self, task):
+        return introspect.describe(task)
+
+    def prepare(self):
+        pass  # nothing lives longer than a run
+
+    def leftovers(self):
+        if not self.leftover:
+            return []
+        return [Leftover("bare coroutine task", "still suspended", sorted(self.leftover, key=str))]
+
+    def add_instrument(self, instrument):
+        """Every step the loop runs, as loop -> task and task -> loop (a coroutine
+        has no switch of its own: each step is a send() from the loop, the direct
+        hand-over of switch_to included), every task made, and its end. Tasks
+        made before this call are not seen."""
+        self.instruments.append(instrument)
+
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
 
 
-_active = None  # the Scheduler of the current run()
-_on_new_coroutine = []  # callables(task, coro) -> the coroutine to run instead, e.g. the tracer's wrapper
-_leftover = set()  # tasks still suspended when the last run() ended
+RUNTIME = Scheduler()
 
+# -- the module's API, which scenario files call: RUNTIME's methods -------------
+# Bound methods, not wrappers: a wrapper would be a Python call more per await.
 
-# -- the public API: every blocking call awaits one _trap ----------------------
-
-
-def run(main, *args):
-    """Run the coroutine `main(*args)` as the first task until it returns; return its result.
-
-    Other tasks still suspended when main returns are closed and recorded for
-    the hygiene check; a task that failed and was never joined makes run()
-    raise its exception, so no error is lost.
-    """
-    global _active, _leftover
-    if _active is not None:
-        raise RuntimeError("coroutines.bare.run() is already running")
-    _active = Scheduler()
-    try:
-        main_task = spawn(main, *args, name="main")
-        _active.loop(main_task)
-        for task in [main_task] + _active.failed:
-            if task.exception is not None and not task.joined:
-                raise task.exception
-        return main_task.result
-    finally:
-        _leftover = set(_active.live)
-        for task in _leftover:
-            if task.coro is not None:
-                task.coro.close()  # no "coroutine was never awaited" noise; the leak is still reported
-        _active.wakeups.close()
-        _active = None
-
-
-def spawn(func, *args, name=None):
-    """Create a task for the coroutine func(*args) and queue it behind the ready tasks."""
-    _active.spawned += 1
-    task = Task(None, name or f"task-{_active.spawned}")
-    _start(task, func(*args))
-    _active.live.add(task)
-    _active.ready.append((task, None))
-    return task
-
-
-def create(func, *args, name):
-    """Make a task that is not queued: it starts when a task first awaits
-    switch_to(it, value), as the coroutine func(*args, value)."""
-    _active.spawned += 1
-    task = Task(None, name, func, args)
-    _active.live.add(task)
-    return task
-
-
-async def run_now(func, *args, name):
-    """Run the coroutine func(*args) at once in a task of its own, ahead of
-    every ready task, and wait until it ends; return its result."""
-    _active.spawned += 1
-    task = Task(None, name)
-    _start(task, func(*args))
-    _active.live.add(task)
-    await _trap(_active.park_and_run, task)  # -> the new task; back after it has ended
-    return await join(task)
-
-
-def on_new_coroutine(hook):
-    """Call hook(task, coro) for every task's coroutine before it first runs;
-    the task runs what the hook returns (the tracer wraps it)."""
-    _on_new_coroutine.append(hook)
-
-
-def _start(task, coro):
-    for hook in _on_new_coroutine:
-        coro = hook(task, coro)
-    task.coro = coro
-    return coro
-
-
-def current():
-    return _active.current
-
-
-def active():
-    if _active is None:
-        raise RuntimeError("no coroutines.bare.run() is under way")
-    return _active
-
-
-def live_tasks():
-    """Tasks not finished: of the run() under way, else left by the last one."""
-    return set(_active.live) if _active else set(_leftover)
-
-
-def park():
-    """Await: suspend until another task resumes this one (switch_to or ready);
-    the await returns the value it passes."""
-    return _trap(_active.park_nowhere, None)
+run = RUNTIME.run
+spawn = RUNTIME.spawn
+create = RUNTIME.create
+run_now = RUNTIME.run_now
+current = RUNTIME.current
+park = RUNTIME.park
+ready = RUNTIME.ready
+yield_ = RUNTIME.yield_
+sleep = RUNTIME.sleep
+join = RUNTIME.join
+wait_readable = RUNTIME.wait_readable
+wait_writable = RUNTIME.wait_writable
+throw = RUNTIME.throw
+forget = RUNTIME.forget
+snapshot = RUNTIME.snapshot
 
 
 @types.coroutine
@@ -283,78 +392,16 @@ def switch_to(task, value=None):
     return (yield task, value)  # -> the loop, which sends `value` into `task`; back with the resume value
 
 
-def yield_():
-    """Await: let every task that is ready run once, then continue."""
-    return _trap(_active.park_ready, None)
+def active():
+    """The runtime, if a run() is under way."""
+    if not RUNTIME.running:
+        raise RuntimeError("no coroutines.bare.run() is under way")
+    return RUNTIME
 
 
-async def sleep(seconds):
-    if seconds <= 0:
-        return await yield_()  # -> next ready task; back after the ones queued before us
-    await _trap(_active.park_until, time.monotonic() + seconds)  # -> next ready task; back at the deadline
-
-
-async def join(task):
-    """Wait for `task` to finish; return its result or re-raise its exception."""
-    if not task.done:
-        await _trap(_active.park_joining, task)  # -> next ready task; back when `task` has ended
-    task.joined = True
-    if task.exception is not None:
-        raise task.exception
-    return task.result
-
-
-def wait_readable(sock):
-    """Await: suspend until `sock` can be read."""
-    return _trap(_active.park_on_socket, (sock, selectors.EVENT_READ))
-
-
-def wait_writable(sock):
-    """Await: suspend until `sock` can be written."""
-    return _trap(_active.park_on_socket, (sock, selectors.EVENT_WRITE))
-
-
-def throw(task, exc):
-    """Raise `exc` in `task`, parked in park() or switch_to(), at once and in the
-    caller's turn: its await chain unwinds (its finally blocks run) until it
-    ends or awaits again. Not a suspension of the caller. A task waiting on a
-    timer or a socket must not be thrown into: the wait would still hold it."""
-    caller, _active.current = _active.current, task
-    try:
-        who, what = task.coro.throw(exc)  # -> task, which unwinds; back at its end or next trap
-    except StopIteration as stop:
-        _active.finish(task, stop.value, None)
-    except BaseException as error:  # noqa: BLE001 - stored, re-raised by join()
-        _active.finish(task, None, error)
-    else:
-        follow = (who, what) if who.__class__ is Task else who(task, what)  # switch_to names who runs next
-        if follow is not NOTHING:
-            _active.ready.append(follow)  # a hand-over it asked for runs after the caller's turn
-    finally:
-        _active.current = caller
-
-
-def forget(sock):
-    """`sock` is being closed: drop its selector registration (kept across waits; see runtime/wakeups.py).
-    Not a suspension; a no-op outside run()."""
-    if _active is not None:
-        _active.wakeups.forget(sock)
-
-
-def ready(task, value=None):
-    """Queue a suspended task to resume with `value` (not a suspension: no await)."""
-    _active.ready.append((task, value))
-
-
-async def snapshot(probe, tasks):
-    """Call probe.snapshot(tasks) from a task of its own, so every task in
-    `tasks` (the caller included) is suspended while the probe looks. It runs
-    at once: with direct handoffs, a queued probe could wait for whole games."""
-
-    async def look():
-        probe.snapshot(tasks)
-
-    await run_now(look, name="probe")  # -> probe task; back when it is done
+def live_tasks():
+    """Tasks not finished: of the run() under way, else left by the last one."""
+    return set(RUNTIME.live) if RUNTIME.running else set(RUNTIME.leftover)
 
 
 class Event:

@@ -1,52 +1,162 @@
-"""Runs a scenario's main coroutine on the chosen event loop.
+"""Runs a scenario's main coroutine on the chosen event loop: asyncio's, or uvloop's.
 
-The loop is chosen by the worker before the scenario runs (`use_loop`), so a
-model such as uvloop is a runner option, not a new scenario file. Tasks still
-pending when main returns are recorded for the hygiene check, then cancelled,
-so no "Task was destroyed but it is pending" noise follows.
+The loop is chosen by the model's setup before the scenario runs (`use_loop`),
+so a model such as uvloop is a runner option, not a new scenario file. Tasks
+still pending when main returns are recorded for the hygiene check, then
+cancelled, so no "Task was destroyed but it is pending" noise follows.
 
 Fail fast: a task that ends with an exception cancels main, and run() raises
 that exception. Without it, a task that dies while its partner waits on a
 queue leaves the run hanging until the worker's timeout (our fiber scheduler
 raises the dead fiber's error when it finds the deadlock; asyncio cannot tell).
+
+The runtime contract (runtime/contract.py) is RUNTIME, one object; scenario
+files use asyncio's own primitives and call only coroutines.run(main()) and
+coroutines.snapshot, which are its methods.
 """
 
 import asyncio
 
-_loop_factory = asyncio.new_event_loop
-_on_new_loop = []  # callables(loop), e.g. the tracer's task factory
-_leftover = []  # names of tasks still pending when the last run() ended
+from coroutines import introspect
+from coroutines.instrumented import Instrumented
+from runtime.contract import Leftover
 
 
-def use_loop(factory):
-    global _loop_factory
-    _loop_factory = factory
+class Asyncio:
+    """An asyncio event loop per run(), seen through the runtime contract."""
 
+    stack = "stackless"
 
-def use_uvloop():
-    """The uvloop model's setup (harness.models): the asyncio scenario files, unchanged, on libuv's loop."""
-    import uvloop
+    def __init__(self):
+        # What makes each run's loop: asyncio's, or uvloop's after use_uvloop().
+        self.loop_factory = asyncio.new_event_loop
+        # Names of the tasks still pending when the last run() ended (leftovers()).
+        self.leftover = []
+        # Instruments told of every task made, step and end. Invariant: empty unless
+        # --trace asked; then each run's loop gets the instrumenting task factory.
+        self.instruments = []
+        # Tasks suspended in park(), each with the future ready() resolves.
+        self.parked = {}
 
-    # libuv opens a process-wide pipe with the first loop and keeps it for the
-    # process's life; open it now, before the worker's fd census, as the
-    # worker does for gevent's hub, so it is not reported as the scenario's leak.
-    warm = uvloop.new_event_loop()
-    warm.run_until_complete(asyncio.sleep(0))
-    warm.close()
-    use_loop(uvloop.new_event_loop)
+    def use_loop(self, factory):
+        self.loop_factory = factory
 
+    def use_uvloop(self):
+        """The uvloop model's setup (harness.models): the asyncio scenario files, unchanged, on libuv's loop."""
+        import uvloop
 
-def on_new_loop(hook):
-    _on_new_loop.append(hook)
+        # libuv opens a process-wide pipe with the first loop and keeps it for the
+        # process's life; open it now, before the worker's fd census, as gevent's
+        # runtime does for its hub, so it is not reported as the scenario's leak.
+        warm = uvloop.new_event_loop()
+        warm.run_until_complete(asyncio.sleep(0))
+        warm.close()
+        self.use_loop(uvloop.new_event_loop)
 
+    def run(self, main, *args):
+        """Run the coroutine main(*args) as the task "main"; return its result."""
+        return self.run_coroutine(main(*args))
 
-def leftover_tasks():
-    return list(_leftover)
+    def run_coroutine(self, main):
+        loop = self.loop_factory()
+        if self.instruments:
+            loop.set_task_factory(self._instrumented_task)
+        failures = []
+        _fail_fast(loop, failures)
+        asyncio.set_event_loop(loop)
+        try:
+            return loop.run_until_complete(loop.create_task(main, name="main"))
+        except asyncio.CancelledError:
+            if failures:
+                raise failures[0] from None
+            raise
+        finally:
+            pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+            self.leftover = [task.get_name() for task in pending]
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            asyncio.set_event_loop(None)
+            loop.close()
+            self.parked.clear()
+
+    def spawn(self, func, *args, name=None):
+        return asyncio.get_running_loop().create_task(func(*args), name=name)
+
+    async def join(self, task):
+        return await task  # -> loop; back with its result, or its exception raised
+
+    def sleep(self, seconds):
+        return asyncio.sleep(seconds)
+
+    def yield_(self):
+        return asyncio.sleep(0)
+
+    def current(self):
+        return asyncio.current_task()
+
+    async def park(self):
+        future = asyncio.get_running_loop().create_future()
+        self.parked[asyncio.current_task()] = future
+        return await future  # -> loop; back when ready() has resolved it
+
+    def ready(self, task, value=None):
+        self.parked.pop(task).set_result(value)
+
+    async def wait_readable(self, sock):
+        await self._wait(sock, "reader")
+
+    async def wait_writable(self, sock):
+        await self._wait(sock, "writer")
+
+    async def _wait(self, sock, kind):
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        add, remove = getattr(loop, f"add_{kind}"), getattr(loop, f"remove_{kind}")
+        add(sock.fileno(), future.set_result, None)
+        try:
+            await future  # -> loop; back when `sock` is ready
+        finally:
+            remove(sock.fileno())
+
+    async def snapshot(self, probe, tasks):
+        """Call probe.snapshot(tasks) from a task of its own, so every task in
+        `tasks` (the caller included) is suspended while the probe looks."""
+
+        async def look():
+            probe.snapshot(tasks)
+
+        await asyncio.create_task(look(), name="probe")  # -> loop, which runs the probe; back when done
+
+    def describe(self, task):
+        return introspect.describe(task)
+
+    def prepare(self):
+        pass  # uvloop's process-wide pipe is opened by use_uvloop(), the model's setup
+
+    def leftovers(self):
+        return [Leftover("asyncio task", "still pending", list(self.leftover))] if self.leftover else []
+
+    def add_instrument(self, instrument):
+        """Every step the loop runs of a task, as loop -> task and task -> loop, every
+        task made (told at its first step: asyncio names a task after its factory
+        made it) and its end. Not seen: the loop's own callbacks between steps."""
+        self.instruments.append(instrument)
+
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
+
+    def _instrumented_task(self, loop, coro, **kwargs):
+        wrapper = Instrumented(coro, self.instruments)
+        task = asyncio.Task(wrapper, loop=loop, **kwargs)
+        wrapper.task = task
+        return task
 
 
 def _fail_fast(loop, failures):
     """Wrap the loop's task factory so every task reports its failure to `failures`
-    and cancels main (the first task made); wraps whatever factory hooks set."""
+    and cancels main (the first task made); wraps whatever factory is set."""
     inner = loop.get_task_factory()
     made = []
 
@@ -66,26 +176,13 @@ def _fail_fast(loop, failures):
     loop.set_task_factory(factory)
 
 
-def run(main):
-    global _leftover
-    loop = _loop_factory()
-    for hook in _on_new_loop:
-        hook(loop)
-    failures = []
-    _fail_fast(loop, failures)
-    asyncio.set_event_loop(loop)
-    try:
-        return loop.run_until_complete(loop.create_task(main, name="main"))
-    except asyncio.CancelledError:
-        if failures:
-            raise failures[0] from None
-        raise
-    finally:
-        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-        _leftover = [task.get_name() for task in pending]
-        for task in pending:
-            task.cancel()
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        asyncio.set_event_loop(None)
-        loop.close()
+RUNTIME = Asyncio()
+
+use_loop = RUNTIME.use_loop
+use_uvloop = RUNTIME.use_uvloop
+run = RUNTIME.run_coroutine  # scenario files pass the coroutine: coroutines.run(main())
+
+
+def leftover_tasks():
+    """Names of the tasks still pending when the last run() ended."""
+    return list(RUNTIME.leftover)

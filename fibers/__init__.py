@@ -7,6 +7,7 @@ switch point), then channel.py, then introspect.py (what the probe reads).
 from fibers.channel import Channel
 from fibers.event import Event
 from fibers.scheduler import (
+    RUNTIME,
     create,
     current,
     forget,
@@ -25,15 +26,11 @@ from fibers.scheduler import (
     yield_,
 )
 
-
-def snapshot(probe, tasks):
-    """Call probe.snapshot(tasks) from a fiber of its own, so every fiber in
-    `tasks` (the caller included) is suspended while the probe looks. It runs
-    at once: with direct handoffs, a queued probe could wait for whole games."""
-    run_now(probe.snapshot, tasks, name="probe")  # -> probe fiber; back when it is done
+snapshot = RUNTIME.snapshot  # probe.snapshot(tasks) from a fiber of its own, run at once
 
 
 __all__ = [
+    "RUNTIME",
     "snapshot",
     "Channel",
     "Event",

@@ -22,7 +22,7 @@ class Channel:
 
     def __init__(self):
         active = scheduler.active()
-        self._ready = active.ready  # the run queue of the scheduler we belong to
+        self._ready = active.run_queue  # the run queue of the scheduler we belong to
         self._switch_out = active.switch_out  # the one switch point
         self._receivers = deque()  # fibers parked in receive()
         self._senders = deque()  # (fiber, value) parked in send()

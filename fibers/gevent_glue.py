@@ -2,42 +2,124 @@
 
 gevent greenlets are greenlets, so the probe reads them with fibers.introspect;
 only the way to run things differs. No monkey-patching anywhere: scenarios use
-gevent's own primitives.
+gevent's own primitives. The runtime contract (runtime/contract.py) is RUNTIME,
+one object; the module-level functions scenario files call are its methods.
 """
 
 import gevent
 from gevent.queue import Channel
+from gevent.socket import wait_read, wait_write
+
+from fibers import introspect, tracing
+from runtime.contract import Leftover
 
 
-def run(main, *args):
-    """Run main(*args) in a greenlet on the hub until it ends; return its result."""
-    return spawn(main, *args, name="main").get()  # -> hub, which runs main; back with its result
+class Gevent:
+    """gevent's hub, seen through the runtime contract.
 
+    gevent keeps no registry of its greenlets, and the harness must not scan the
+    heap for them, so this object remembers the greenlets made through its own
+    spawn() while a run is under way. Greenlets a scenario makes with
+    gevent.spawn directly (spawn's tree nodes, unnamed so that a name costs
+    nothing) are therefore not in leftovers(), nor reported as created."""
 
-def spawn(func, *args, name=None):
-    """gevent.spawn with a name, so traces and snapshots say who is who (the same
-    signature as fibers.spawn, coroutines.bare.spawn and os_threads.spawn)."""
-    greenlet = gevent.spawn(func, *args)
-    if name is not None:
-        greenlet.name = name
-    return greenlet
+    stack = "stackful"
 
+    def __init__(self):
+        # Greenlets spawned through spawn() in the run under way, or None outside
+        # run(). A list, not a WeakSet: an append is the only cost on spawn, and
+        # every scenario keeps its greenlets referenced until it ends anyway.
+        # Invariant: emptied when run() ends, so it keeps nothing past a run.
+        self.spawned = None
+        # Greenlets still alive when the last run() ended (leftovers() names them).
+        self.leftover = []
+        # Instruments told of every switch (greenlet.settrace) and spawn. Invariant:
+        # empty unless --trace asked; spawn() tests it and goes on.
+        self.instruments = []
 
-def current():
-    return gevent.getcurrent()
+    def run(self, main, *args):
+        """Run main(*args) in a greenlet on the hub until it ends; return its result."""
+        if self.spawned is not None:
+            raise RuntimeError("gevent_glue.run() is already running")
+        self.spawned = []
+        try:
+            return self.spawn(main, *args, name="main").get()  # -> hub, which runs main; back with its result
+        finally:
+            self.leftover = [greenlet for greenlet in self.spawned if not greenlet.dead]
+            self.spawned = None
 
+    def spawn(self, func, *args, name=None):
+        """gevent.spawn with a name, so traces and snapshots say who is who (the same
+        signature as fibers.spawn, coroutines.bare.spawn and os_threads.spawn)."""
+        greenlet = gevent.spawn(func, *args)
+        if name is not None:
+            greenlet.name = name
+        if self.spawned is not None:
+            self.spawned.append(greenlet)
+        if self.instruments:
+            for instrument in self.instruments:
+                instrument.created(tracing.unit_name(greenlet))
+        return greenlet
 
-def snapshot(probe, tasks):
-    """Call probe.snapshot(tasks) in a greenlet of its own, so every greenlet in
-    `tasks` (the caller included) is suspended while the probe looks.
+    def join(self, greenlet):
+        return greenlet.get()  # -> hub; back with its result, or its exception raised
 
-    The hub starts the probe (as it starts every greenlet), so greenlet has
-    copied each unit's C-stack slice whole by the time the probe reads it; the
-    caller waits in Channel.get, the call most scenario units wait in, so its
-    C stack is the same shape as theirs (Greenlet.get is a deeper C path)."""
-    looked = Channel()
-    spawn(_look, probe, tasks, looked, name="probe")
-    looked.get()  # -> hub, which runs the probe; back when it has looked
+    def sleep(self, seconds):
+        gevent.sleep(seconds)  # -> hub; back after `seconds`
+
+    def yield_(self):
+        """Let every greenlet that is ready run once, then continue."""
+        gevent.sleep(0)  # -> hub; back on its next pass
+
+    def current(self):
+        return gevent.getcurrent()
+
+    def park(self):
+        return gevent.get_hub().switch()  # -> hub; back when ready() switches to us
+
+    def ready(self, greenlet, value=None):
+        gevent.get_hub().loop.run_callback(greenlet.switch, value)  # runs on the hub's next pass
+
+    def wait_readable(self, sock):
+        wait_read(sock.fileno())  # -> hub; back when `sock` can be read
+
+    def wait_writable(self, sock):
+        wait_write(sock.fileno())  # -> hub; back when `sock` can be written
+
+    def snapshot(self, probe, tasks):
+        """Call probe.snapshot(tasks) in a greenlet of its own, so every greenlet in
+        `tasks` (the caller included) is suspended while the probe looks.
+
+        The hub starts the probe (as it starts every greenlet), so greenlet has
+        copied each unit's C-stack slice whole by the time the probe reads it; the
+        caller waits in Channel.get, the call most scenario units wait in, so its
+        C stack is the same shape as theirs (Greenlet.get is a deeper C path)."""
+        looked = Channel()
+        self.spawn(_look, probe, tasks, looked, name="probe")
+        looked.get()  # -> hub, which runs the probe; back when it has looked
+
+    def describe(self, greenlet):
+        return introspect.describe(greenlet)
+
+    def prepare(self):
+        """Start the hub now: its loop's fds (epoll, eventfd) live as long as the
+        process, whichever scenario first wakes it."""
+        gevent.get_hub().loop  # noqa: B018 - touching the loop creates its fds
+
+    def leftovers(self):
+        return [Leftover("greenlet", "still suspended", list(self.leftover))] if self.leftover else []
+
+    def add_instrument(self, instrument):
+        """Every greenlet switch, the hub's included (greenlet.settrace); every end
+        (a greenlet that switches out dead). Made: only greenlets made through
+        spawn() (see the class)."""
+        self.instruments.append(instrument)
+        tracing.report_switches(self.instruments, tell_finished=True)
+
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
+        if not self.instruments:
+            tracing.report_switches(None)
 
 
 def _look(probe, tasks, looked):
@@ -45,6 +127,10 @@ def _look(probe, tasks, looked):
     looked.put(None)  # -> hub; back once the caller has taken it
 
 
-def yield_():
-    """Let every greenlet that is ready run once, then continue."""
-    gevent.sleep(0)  # -> hub; back on its next pass
+RUNTIME = Gevent()
+
+run = RUNTIME.run
+spawn = RUNTIME.spawn
+current = RUNTIME.current
+snapshot = RUNTIME.snapshot
+yield_ = RUNTIME.yield_

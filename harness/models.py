@@ -1,7 +1,9 @@
 """The models a scenario can run on. A model id is all the CLI needs to know.
 
-Each model names the file it runs in a scenario folder, how the probe reads
-its suspended units, and which side of the stack question it is on.
+Each model names the file it runs in a scenario folder, the runtime it runs
+on (an object implementing runtime/contract.py: the worker, the probe and
+--trace reach the model only through it), and which side of the stack
+question it is on.
 Native models (C++, see harness/native.py) have `native` set: their file is
 `<file>.cpp`, built by the lab and run as a binary instead of the Python worker.
 Test-only models come from the module named in $FIBERLAB_EXTRA_MODELS (a
@@ -22,7 +24,8 @@ from pathlib import Path
 class Model:
     id: str
     file: str  # module in scenarios/<name>/, or a full dotted path for test models
-    describe: str  # "module:function" that reads one suspended unit for the probe
+    # "module:object": the runtime (runtime.contract.Runtime) the model's files run on; "" for native models
+    engine: str
     stack: str  # "stackful" or "stackless"
     runtime: str  # "own scheduler", "production runtime", or "kernel scheduler" (OS threads)
     setup: str = ""  # "module:function" the worker calls first (e.g. choose a loop)
@@ -38,6 +41,10 @@ class Model:
     def source_name(self):
         """The file this model runs in a scenario folder, as a reader would look for it."""
         return f"{self.file}.cpp" if self.native else f"{self.file}.py"
+
+    def load_engine(self):
+        """The runtime object, imported only now (the worker imports no other model's runtime)."""
+        return load_function(self.engine)
 
     def module_name(self, scenario):
         return self.file if "." in self.file else f"scenarios.{scenario}.{self.file}"
@@ -68,15 +75,15 @@ class Model:
 
 
 MODELS = {
-    "greenlet": Model("greenlet", "greenlet_fibers", "fibers.introspect:describe", "stackful", "own scheduler"),
-    "gevent": Model("gevent", "gevent_hub", "fibers.introspect:describe", "stackful", "production runtime"),
-    "asyncio": Model("asyncio", "asyncio_tasks", "coroutines.introspect:describe", "stackless", "production runtime"),
-    "coroutines": Model("coroutines", "coroutines_bare", "coroutines.introspect:describe", "stackless", "own scheduler"),
+    "greenlet": Model("greenlet", "greenlet_fibers", "fibers.scheduler:RUNTIME", "stackful", "own scheduler"),
+    "gevent": Model("gevent", "gevent_hub", "fibers.gevent_glue:RUNTIME", "stackful", "production runtime"),
+    "asyncio": Model("asyncio", "asyncio_tasks", "coroutines.runner:RUNTIME", "stackless", "production runtime"),
+    "coroutines": Model("coroutines", "coroutines_bare", "coroutines.bare:RUNTIME", "stackless", "own scheduler"),
     # The asyncio files, unchanged, on uvloop's event loop: a runner option, not new scenario files.
-    "uvloop": Model("uvloop", "asyncio_tasks", "coroutines.introspect:describe", "stackless", "production runtime",
+    "uvloop": Model("uvloop", "asyncio_tasks", "coroutines.runner:RUNTIME", "stackless", "production runtime",
                     setup="coroutines.runner:use_uvloop"),
     # A row of its own in the 2x2's margin: an OS stack per unit, and the kernel as the scheduler.
-    "threads": Model("threads", "threads", "os_threads:describe", "stackful", "kernel scheduler",
+    "threads": Model("threads", "threads", "os_threads:RUNTIME", "stackful", "kernel scheduler",
                      refuses="os_threads:refusal"),
     # The native floor: the same scenarios in C++ (scenarios/<name>/cpp_*.cpp), the interpreter out of the way.
     "cpp_coroutines": Model("cpp_coroutines", "cpp_coroutines", "", "stackless", "native", native="coroutines",

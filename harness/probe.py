@@ -4,7 +4,7 @@ Contract with scenario files:
 - `snapshot(tasks)` is called exactly once, at the scenario's point of
   interest, from a unit of its own while every unit in `tasks` is suspended.
   It reads the process's memory, and only then records the stack picture of
-  each unit (through the model's `describe`).
+  each unit (through the describe() of the model's runtime: runtime/contract.py).
 - `record(name, value)` stores a measurement that is not part of the
   canonical result (latencies, set-up time); values must be JSON data.
 - Time spent inside the probe is summed in `spent_s` (wall) and
@@ -36,7 +36,7 @@ class ProbeMisuse(RuntimeError):
 
 class Probe:
     def __init__(self, describe, read_memory=True):
-        """describe: the model's reader of one suspended unit, or None to read memory only
+        """describe: the runtime's describe(), reader of one suspended unit, or None to read memory only
         (the memory-slope runs: there the stack picture is not used)."""
         self.describe = describe
         self.read_memory = read_memory

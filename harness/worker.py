@@ -36,9 +36,12 @@ check, traced and memory passes report the time spent in collections during
 run() as gc_s (harness/gc_clock.py).
 
 Hygiene: after the scenario returns, the worker checks that it left nothing
-behind (an open fd, a fiber or gevent greenlet still suspended, an asyncio
-task still pending, a thread still running); a leak is that model's error, since a scenario that
-leaks has not finished the work it is timed for.
+behind: an open fd or a thread of the process's, and whatever the model's
+runtime names in its leftovers() (a fiber or gevent greenlet still suspended,
+an asyncio task still pending, a thread still running); a leak is that
+model's error, since a scenario that leaks has not finished the work it is
+timed for. The worker knows a model's runtime only through the runtime
+contract (runtime/contract.py), and imports no other model's runtime.
 If the job sets "memory_limit_bytes", the worker caps its address space
 first, so a model that runs away fails with MemoryError instead of
 swamping the machine.
@@ -61,13 +64,11 @@ import tracemalloc
 import psutil
 
 import scenarios
-from harness import memory_status, trace
+from harness import memory_status
 from harness.gc_clock import GcClock
 from harness.models import all_models, load_function
-from coroutines.bare import live_tasks as live_bare_tasks
-from coroutines.runner import leftover_tasks
-from fibers.scheduler import live_fibers
 from harness.probe import Probe
+from harness.trace import Tracer
 from scenarios.common import canonical_json, digest
 from scenarios.spec import Unsupported
 
@@ -90,50 +91,27 @@ def open_fds():
     return fds
 
 
-def live_gevent_greenlets():
-    """gevent Greenlets not dead. gevent keeps no registry, so scan the heap;
-    the hub is not a gevent.Greenlet, so it never counts."""
-    if "gevent" not in sys.modules:
-        return []
-    from gevent import Greenlet
-
-    return [obj for obj in gc.get_objects() if isinstance(obj, Greenlet) and not obj.dead]
-
-
 def plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def leaks(fds_before, threads_before=()):
-    """One line naming what the scenario left behind, or None if nothing."""
+def leaks(runtime, fds_before, threads_before=()):
+    """One line naming what the scenario left behind, or None if nothing: the process's
+    fds and threads, then what the model's runtime says the run left (leftovers())."""
     gc.collect()  # an unreachable socket closes here: only a kept one is a leak
     found = []
     fds = len(open_fds() - fds_before)
     if fds:
         found.append(f"{plural(fds, 'fd')} left open")
-    threads = len([thread for thread in threading.enumerate() if thread not in threads_before])
+    leftovers = runtime.leftovers()
+    named = {id(unit) for leftover in leftovers for unit in leftover.units}  # the runtime's own threads, told once
+    threads = len([thread for thread in threading.enumerate()
+                   if thread not in threads_before and id(thread) not in named])
     if threads:
         found.append(f"{plural(threads, 'thread')} still running")
-    fibers = len(live_fibers()) + len(live_gevent_greenlets())
-    if fibers:
-        found.append(f"{plural(fibers, 'greenlet')} still suspended")
-    tasks = len(leftover_tasks())
-    if tasks:
-        found.append(f"{plural(tasks, 'asyncio task')} still pending")
-    bare_tasks = len(live_bare_tasks())
-    if bare_tasks:
-        found.append(f"{plural(bare_tasks, 'bare coroutine task')} still suspended")
+    for leftover in leftovers:
+        found.append(f"{plural(len(leftover.units), leftover.noun)} {leftover.state}")
     return "leak: " + ", ".join(found) if found else None
-
-
-def prepare_runtime():
-    """Start the gevent hub before the fd census: its loop's fds (epoll, eventfd)
-    live as long as the process, whichever scenario first wakes it. A model
-    file must therefore import gevent at the top, as every gevent_hub.py does."""
-    if "gevent" in sys.modules:
-        import gevent
-
-        gevent.get_hub().loop  # noqa: B018 - touching the loop creates its fds
 
 
 def limit_memory(limit_bytes):
@@ -157,14 +135,17 @@ class Scenario:
             if limit > sys.getrecursionlimit():
                 sys.setrecursionlimit(limit)
                 self.notes.append(f"recursion limit raised to {limit:,}")
+        self.runtime = self.model.load_engine()
         if self.model.setup:
             load_function(self.model.setup)()
         self.module = __import__(self.model.module_name(job["scenario"]), fromlist=["run"])
         # The memory-slope runs need only the memory read, not the stack picture.
-        self.describe = None if job["pass"] == "memory" else load_function(self.model.describe)
-        if job.get("trace"):
-            trace.install(self.model)
-        prepare_runtime()
+        self.describe = None if job["pass"] == "memory" else self.runtime.describe
+        # --trace: a process of its own, so the instrument is in no other run.
+        self.tracer = Tracer(self.model.id) if job.get("trace") else None
+        if self.tracer:
+            self.runtime.add_instrument(self.tracer)
+        self.runtime.prepare()
         gc.collect()
         self.fds_before = open_fds()
         self.threads_before = set(threading.enumerate())  # the main thread, and any a runtime keeps for good
@@ -188,7 +169,7 @@ class Scenario:
         return result, probe, wall_s, cpu_s
 
     def check_leaks(self):
-        leak = leaks(self.fds_before, self.threads_before)
+        leak = leaks(self.runtime, self.fds_before, self.threads_before)
         if leak:
             raise Leaked(leak)
 
@@ -249,7 +230,7 @@ def one_run(scenario, job):
         "result_summary": scenario.spec.summarize(result) if hasattr(scenario.spec, "summarize") else None,
     }
     if job.get("trace"):
-        outcome["switches"] = trace.switches()  # the same events --trace printed, for the switch timeline
+        outcome["switches"] = scenario.tracer.switches()  # the same events --trace printed, for the switch timeline
     return outcome
 
 

@@ -3,9 +3,11 @@
 Read after fibers/ (a scheduler of ours, stackful) and coroutines/ (stackless):
 here there is no scheduler of ours at all. A unit is a threading.Thread; a
 hand-over is a queue.Queue, an Event or a blocking socket call; whichever
-thread the kernel wakes (and the GIL lets in) runs next. One module, at the
-top level beside fibers/ and coroutines/, because it is neither: a third
-family, small enough not to need a package.
+thread the kernel wakes (and the GIL lets in) runs next. A package beside
+fibers/ and coroutines/, because it is neither: a third family. Its state
+(the probe's gate, the first error, the instruments) is one object, RUNTIME,
+the runtime contract of runtime/contract.py; the module-level functions
+scenario files call (spawn, block, join, ...) are its bound methods.
 
 Contract with the scenario files (threads.py in each scenario folder):
 - Every call that can block goes through block(call, *args), the one place a
@@ -23,13 +25,15 @@ Contract with the scenario files (threads.py in each scenario folder):
 
 import gc
 import resource
+import select
 import signal
 import socket
 import sys
 import threading
 import time
 
-from fibers import introspect
+from runtime import frames
+from runtime.contract import Leftover
 
 # Threads alive at once, at most. Each reserves a stack of stack_reserved_bytes()
 # (8 MiB here) of address space and touches a few tens of KiB of it; the kernel
@@ -39,8 +43,13 @@ from fibers import introspect
 THREAD_LIMIT = 10_000
 PROBE_PATIENCE_S = 30  # how long the probe waits for every thread to block before it gives up
 
-_open = threading.Event()  # the gate: cleared while the probe looks, so block() holds every thread
-_open.set()
+# Fail fast, as the other models do: a unit that dies leaves its partner waiting on a
+# queue for ever, and the main thread waiting on that partner. So the first error is
+# raised in the main thread at once, wherever it waits: its signal interrupts the
+# main thread's wait (lock acquires, select, sleep), and the handler raises the error.
+# SIGURG, since its default action is to ignore it: one that arrives after run()
+# has put the old handler back does nothing.
+FAIL_SIGNAL = signal.SIGURG
 
 
 class Unit(threading.Thread):
@@ -55,90 +64,227 @@ class Unit(threading.Thread):
         self.result = self.error = None
 
     def run(self):
+        runtime = RUNTIME
+        if runtime.instruments:
+            runtime.tell_switched("kernel", self.name)  # the kernel runs the new thread
         try:
             self.result = self.func(*self.args)
         except BaseException as exc:  # noqa: BLE001 - handed to whoever joins this unit
             self.error = exc
-            _fail_fast(exc)
-
-
-# Fail fast, as the other models do: a unit that dies leaves its partner waiting on a
-# queue for ever, and the main thread waiting on that partner. So the first error is
-# raised in the main thread at once, wherever it waits: its signal interrupts the
-# main thread's wait (lock acquires, select, sleep), and the handler raises the error.
-# SIGURG, since its default action is to ignore it: one that arrives after run()
-# has put the old handler back does nothing.
-FAIL_SIGNAL = signal.SIGURG
-_first_error = []  # the first unit error of the current run()
-_main_waiting = []  # run() is active on the main thread: FAIL_SIGNAL's handler is ours
-
-
-def _fail_fast(exc):
-    if _first_error or not _main_waiting:
-        return
-    _first_error.append(exc)
-    signal.pthread_kill(threading.main_thread().ident, FAIL_SIGNAL)
-
-
-def _raise_first_error(_signum, _frame):
-    if _first_error and _main_waiting:
-        _main_waiting.clear()  # once: the main thread unwinds from here
-        raise _first_error[0]
-
-
-def run(main, *args):
-    """main(*args) on the calling thread (the process's main thread): with threads
-    there is no loop to start, the kernel is already running. The first unit to
-    fail ends the run with its error at once (see FAIL_SIGNAL)."""
-    if threading.current_thread() is not threading.main_thread():
-        return main(*args)  # no signals off the main thread; the units' joins still raise
-    _first_error.clear()
-    previous = signal.signal(FAIL_SIGNAL, _raise_first_error)
-    _main_waiting.append(True)
-    try:
-        return main(*args)
-    finally:
-        _main_waiting.clear()
-        signal.signal(FAIL_SIGNAL, previous)
-
-
-def create(func, *args, name=None):
-    """A Unit that will run func(*args), not started yet (unit.start())."""
-    return Unit(name, func, args)
-
-
-def spawn(func, *args, name=None):
-    """A started Unit running func(*args) (the same signature as fibers.spawn)."""
-    unit = Unit(name, func, args)
-    unit.start()
-    return unit
-
-
-def current():
-    return threading.current_thread()
+            runtime.fail_fast(exc)
+        if runtime.instruments:
+            runtime.tell_switched(self.name, "kernel")  # its end: the kernel runs whoever is next
+            runtime.tell_finished(self.name)
 
 
 def _inside(call, *args):
     return call(*args)  # a frame of this function on a thread's stack is what "blocked" means
 
 
-def block(call, *args):
-    """call(*args), a call that may block; the one place a thread waits."""
-    if not _open.is_set():
-        _inside(_open.wait)  # the probe is looking; back when it has looked
-    return _inside(call, *args)
+class Threads:
+    """OS threads seen through the runtime contract: no scheduler of ours, one object of state."""
+
+    stack = "stackful"
+
+    def __init__(self):
+        # The gate: cleared while the probe looks, so block() holds every thread.
+        # Invariant: set whenever no snapshot() is under way.
+        self.gate = threading.Event()
+        self.gate.set()
+        # The first unit error of the current run(): at most one, raised in the main thread.
+        self.first_error = []
+        # Non-empty while run() is active on the main thread: FAIL_SIGNAL's handler is ours.
+        self.main_waiting = []
+        # Instruments told of every thread made, started, blocked, woken and ended.
+        # Invariant: empty unless --trace asked; block() tests it and goes on.
+        self.instruments = []
+        self.lock = threading.Lock()  # instruments are told from many threads at once
+
+    def fail_fast(self, exc):
+        if self.first_error or not self.main_waiting:
+            return
+        self.first_error.append(exc)
+        signal.pthread_kill(threading.main_thread().ident, FAIL_SIGNAL)
+
+    def raise_first_error(self, _signum, _frame):
+        if self.first_error and self.main_waiting:
+            self.main_waiting.clear()  # once: the main thread unwinds from here
+            raise self.first_error[0]
+
+    def run(self, main, *args):
+        """main(*args) on the calling thread (the process's main thread): with threads
+        there is no loop to start, the kernel is already running. The first unit to
+        fail ends the run with its error at once (see FAIL_SIGNAL)."""
+        if threading.current_thread() is not threading.main_thread():
+            return main(*args)  # no signals off the main thread; the units' joins still raise
+        self.first_error.clear()
+        previous = signal.signal(FAIL_SIGNAL, self.raise_first_error)
+        self.main_waiting.append(True)
+        try:
+            return main(*args)
+        finally:
+            self.main_waiting.clear()
+            signal.signal(FAIL_SIGNAL, previous)
+
+    def create(self, func, *args, name=None):
+        """A Unit that will run func(*args), not started yet (unit.start())."""
+        unit = Unit(name, func, args)
+        if self.instruments:
+            self.tell_created(unit.name)
+        return unit
+
+    def spawn(self, func, *args, name=None):
+        """A started Unit running func(*args) (the same signature as fibers.spawn)."""
+        unit = self.create(func, *args, name=name)
+        unit.start()
+        return unit
+
+    def current(self):
+        return threading.current_thread()
+
+    def block(self, call, *args):
+        """call(*args), a call that may block; the one place a thread waits."""
+        if self.instruments:
+            return self.traced_block(call, args)
+        if not self.gate.is_set():
+            _inside(self.gate.wait)  # the probe is looking; back when it has looked
+        return _inside(call, *args)
+
+    def traced_block(self, call, args):
+        name = thread_name(threading.current_thread())
+        self.tell_switched(name, "kernel")
+        try:
+            if not self.gate.is_set():
+                _inside(self.gate.wait)  # the probe is looking; back when it has looked
+            return _inside(call, *args)  # -> kernel: whichever thread it wakes runs next
+        finally:
+            self.tell_switched("kernel", name)
+
+    def join(self, unit):
+        """What the unit returned, once it has ended (its error, raised here, if it failed)."""
+        self.block(unit.join)  # -> kernel; back when the thread has ended
+        if unit.error is not None:
+            raise unit.error
+        return unit.result
+
+    def sleep(self, seconds):
+        self.block(time.sleep, seconds)  # -> kernel; back after `seconds`
+
+    def yield_(self):
+        self.block(time.sleep, 0)  # -> kernel, which may run another thread; back at once if none
+
+    def park(self):
+        """Wait until ready(this thread, value); return `value`."""
+        parked = Parked.of(threading.current_thread())
+        self.block(parked.event.wait)  # -> kernel; back once ready() has set it
+        parked.event.clear()
+        return parked.value
+
+    def ready(self, unit, value=None):
+        parked = Parked.of(unit)
+        parked.value = value
+        parked.event.set()
+
+    def wait_readable(self, sock):
+        self.block(select.select, [sock], [], [])  # -> kernel; back when `sock` can be read
+
+    def wait_writable(self, sock):
+        self.block(select.select, [], [sock], [])  # -> kernel; back when `sock` can be written
+
+    def snapshot(self, probe, threads):
+        """Call probe.snapshot(threads) once every thread in `threads` waits inside
+        block(); threads that reach block() meanwhile wait at the gate, so the
+        others stop too. A caller that is one of `threads` must itself be blocked
+        while the probe looks, so the probe looks from a thread of its own; a
+        caller that is not (idle's main thread) looks itself, no thread more."""
+        outcome = []
+        self.gate.clear()
+        try:
+            if self.current() in threads:
+                looker = self.spawn(_look, probe, threads, outcome, name="probe")
+                name = thread_name(self.current())
+                if self.instruments:
+                    self.tell_switched(name, "kernel")
+                _inside(looker.join)  # -> probe thread; back when it has looked (not through the closed gate)
+                if self.instruments:
+                    self.tell_switched("kernel", name)
+            else:
+                _look(probe, threads, outcome)
+        finally:
+            self.gate.set()
+        if outcome:
+            raise outcome[0]
+
+    def describe(self, stopped):
+        return describe(stopped)
+
+    def prepare(self):
+        pass  # no thread outlives a run
+
+    def leftovers(self):
+        """Units (threads made here) still running. The worker's own census of the
+        process's threads counts any other thread a run left."""
+        running = [thread for thread in threading.enumerate() if isinstance(thread, Unit)]
+        return [Leftover("thread", "still running", running)] if running else []
+
+    def add_instrument(self, instrument):
+        """A thread entering block() is `thread -> kernel`, leaving it `kernel ->
+        thread`; a thread's start is `kernel -> thread`, its end `thread -> kernel`.
+        Every hand-over in the threads scenario files goes through block(), so every
+        one is seen; not seen: a switch the GIL forces inside running code (every
+        5 ms of it, by default), which no wait marks."""
+        self.instruments.append(instrument)
+
+    def remove_instrument(self, instrument):
+        self.instruments.remove(instrument)
+
+    def tell_created(self, name):
+        with self.lock:
+            for instrument in self.instruments:
+                instrument.created(name)
+
+    def tell_switched(self, origin, target):
+        with self.lock:
+            for instrument in self.instruments:
+                instrument.switched(origin, target)
+
+    def tell_finished(self, name):
+        with self.lock:
+            for instrument in self.instruments:
+                instrument.finished(name)
 
 
-def join(unit):
-    """What the unit returned, once it has ended (its error, raised here, if it failed)."""
-    block(unit.join)  # -> kernel; back when the thread has ended
-    if unit.error is not None:
-        raise unit.error
-    return unit.result
+class Parked:
+    """A thread's slot for park() and ready(): the event it waits on and the value it gets."""
+
+    __slots__ = ("event", "value")
+
+    def __init__(self):
+        self.event, self.value = threading.Event(), None
+
+    @staticmethod
+    def of(thread):
+        try:
+            return thread._fiberlab_parked
+        except AttributeError:
+            thread._fiberlab_parked = Parked()
+            return thread._fiberlab_parked
 
 
-def sleep(seconds):
-    block(time.sleep, seconds)  # -> kernel; back after `seconds`
+def thread_name(thread):
+    return "main" if thread is threading.main_thread() else thread.name
+
+
+RUNTIME = Threads()
+
+run = RUNTIME.run
+create = RUNTIME.create
+spawn = RUNTIME.spawn
+current = RUNTIME.current
+block = RUNTIME.block
+join = RUNTIME.join
+sleep = RUNTIME.sleep
+snapshot = RUNTIME.snapshot
 
 
 class Socket(socket.socket):
@@ -213,26 +359,6 @@ def _look(probe, threads, outcome):
         time.sleep(0.0005)
 
 
-def snapshot(probe, threads):
-    """Call probe.snapshot(threads) once every thread in `threads` waits inside
-    block(); threads that reach block() meanwhile wait at the gate, so the
-    others stop too. A caller that is one of `threads` must itself be blocked
-    while the probe looks, so the probe looks from a thread of its own; a
-    caller that is not (idle's main thread) looks itself, no thread more."""
-    outcome = []
-    _open.clear()
-    try:
-        if current() in threads:
-            looker = spawn(_look, probe, threads, outcome, name="probe")
-            _inside(looker.join)  # -> probe thread; back when it has looked (not through the closed gate)
-        else:
-            _look(probe, threads, outcome)
-    finally:
-        _open.set()
-    if outcome:
-        raise outcome[0]
-
-
 def wait_blocked(threads):
     """Return once every thread in `threads` has been seen waiting inside block()
     (a thread seen blocked is not looked at again)."""
@@ -270,7 +396,7 @@ def python_frame_bytes(frame):
     """Bytes of the thread's Python frames where they live, measured as a fiber's are."""
     total = 0
     while frame is not None:
-        total += introspect.frame_bytes(frame)
+        total += frames.frame_bytes(frame)
         frame = frame.f_back
     return total
 

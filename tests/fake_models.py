@@ -1,7 +1,8 @@
 """Test-only models, enabled with FIBERLAB_EXTRA_MODELS=tests.fake_models.
 
 Each misbehaves in one way the harness must report without falling over.
-They pretend to be stackful so the probe uses the greenlet describe().
+They pretend to be stackful and name the greenlet runtime (so the probe uses its
+describe()), except the leaking ones, which name the runtime whose leftovers they leave.
 """
 
 import asyncio
@@ -17,8 +18,8 @@ from greenlet import getcurrent
 from harness.models import Model
 
 
-def _model(model_id, function):
-    return Model(model_id, f"tests.fake_models_{function}", "fibers.introspect:describe", "stackful", "test only")
+def _model(model_id, function, engine="fibers.scheduler:RUNTIME"):
+    return Model(model_id, f"tests.fake_models_{function}", engine, "stackful", "test only")
 
 
 MODELS = {
@@ -28,8 +29,8 @@ MODELS = {
     "fake-raise": _model("fake-raise", "raise"),
     "fake-oom": _model("fake-oom", "oom"),
     "fake-leak": _model("fake-leak", "leak"),
-    "fake-leak-gevent": _model("fake-leak-gevent", "leak_gevent"),
-    "fake-leak-asyncio": _model("fake-leak-asyncio", "leak_asyncio"),
+    "fake-leak-gevent": _model("fake-leak-gevent", "leak_gevent", "fibers.gevent_glue:RUNTIME"),
+    "fake-leak-asyncio": _model("fake-leak-asyncio", "leak_asyncio", "coroutines.runner:RUNTIME"),
     "fake-hungry": _model("fake-hungry", "hungry"),
     "fake-drift": _model("fake-drift", "drift"),
     "fake-small-wrong": _model("fake-small-wrong", "small_wrong"),

@@ -4,6 +4,6 @@ from harness.models import Model
 
 MODELS = {
     # greenlet fibers, but one level of every chain has no finally: the reference must catch it.
-    "fake-skip-finally": Model("fake-skip-finally", "tests.fake_models_skip_finally", "fibers.introspect:describe",
+    "fake-skip-finally": Model("fake-skip-finally", "tests.fake_models_skip_finally", "fibers.scheduler:RUNTIME",
                                "stackful", "test only"),
 }

@@ -3,5 +3,5 @@
 from harness.models import Model
 
 MODELS = {
-    "nofile": Model("nofile", "no_such_model_file", "fibers.introspect:describe", "stackful", "own scheduler"),
+    "nofile": Model("nofile", "no_such_model_file", "fibers.scheduler:RUNTIME", "stackful", "own scheduler"),
 }

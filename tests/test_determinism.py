@@ -37,7 +37,7 @@ def test_every_model_gives_one_digest_across_20_runs(name, model_id):
     old_limit = sys.getrecursionlimit()
     if hasattr(spec, "recursion_limit"):  # as the worker does
         sys.setrecursionlimit(max(old_limit, spec.recursion_limit(params)))
-    old_loop_factory = runner._loop_factory
+    old_loop_factory = runner.RUNTIME.loop_factory
     if model.setup:
         load_function(model.setup)()
     module = importlib.import_module(model.module_name(name))

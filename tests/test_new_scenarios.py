@@ -25,13 +25,11 @@ from tests.conftest import REPO
 
 FILES = ("greenlet_fibers", "gevent_hub", "asyncio_tasks", "coroutines_bare", "threads")
 COOPERATIVE = ("greenlet_fibers", "gevent_hub", "asyncio_tasks", "coroutines_bare")
-DESCRIBE = {name: MODELS[model].describe for name, model in zip(FILES, ("greenlet", "gevent", "asyncio",
-                                                                        "coroutines", "threads"))}
+ENGINES = {name: MODELS[model] for name, model in zip(FILES, ("greenlet", "gevent", "asyncio", "coroutines", "threads"))}
 
 
 def probe_for(model_file):
-    module, _, function = DESCRIBE[model_file].partition(":")
-    return Probe(getattr(importlib.import_module(module), function), read_memory=False)
+    return Probe(ENGINES[model_file].load_engine().describe, read_memory=False)
 
 
 def small(spec, **overrides):
