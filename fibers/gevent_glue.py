@@ -6,6 +6,8 @@ gevent's own primitives. The runtime contract (runtime/contract.py) is RUNTIME,
 one object; the module-level functions scenario files call are its methods.
 """
 
+import gc
+
 import gevent
 from gevent.queue import Channel
 from gevent.socket import wait_read, wait_write
@@ -17,36 +19,31 @@ from runtime.contract import Leftover
 class Gevent:
     """gevent's hub, seen through the runtime contract.
 
-    gevent keeps no registry of its greenlets, and the harness must not scan the
-    heap for them, so this object remembers the greenlets made through its own
-    spawn() while a run is under way. Greenlets a scenario makes with
-    gevent.spawn directly (spawn's tree nodes, unnamed so that a name costs
-    nothing) are therefore not in leftovers(), nor reported as created."""
+    gevent keeps no registry of its greenlets, so leftovers() looks for them on
+    the heap (gc.get_objects) once a run has ended: a scenario may make them
+    with gevent.spawn directly (spawn's tree nodes, unnamed so that a name
+    costs nothing), and a list kept on every spawn would be a cost inside the
+    measured run. Greenlets made with gevent.spawn directly are not reported
+    to instruments as created (their switches are: greenlet.settrace)."""
 
     stack = "stackful"
 
     def __init__(self):
-        # Greenlets spawned through spawn() in the run under way, or None outside
-        # run(). A list, not a WeakSet: an append is the only cost on spawn, and
-        # every scenario keeps its greenlets referenced until it ends anyway.
-        # Invariant: emptied when run() ends, so it keeps nothing past a run.
-        self.spawned = None
-        # Greenlets still alive when the last run() ended (leftovers() names them).
-        self.leftover = []
+        # True while run() is under way. Invariant: one run() at a time.
+        self.running = False
         # Instruments told of every switch (greenlet.settrace) and spawn. Invariant:
         # empty unless --trace asked; spawn() tests it and goes on.
         self.instruments = []
 
     def run(self, main, *args):
         """Run main(*args) in a greenlet on the hub until it ends; return its result."""
-        if self.spawned is not None:
+        if self.running:
             raise RuntimeError("gevent_glue.run() is already running")
-        self.spawned = []
+        self.running = True
         try:
             return self.spawn(main, *args, name="main").get()  # -> hub, which runs main; back with its result
         finally:
-            self.leftover = [greenlet for greenlet in self.spawned if not greenlet.dead]
-            self.spawned = None
+            self.running = False
 
     def spawn(self, func, *args, name=None):
         """gevent.spawn with a name, so traces and snapshots say who is who (the same
@@ -54,8 +51,6 @@ class Gevent:
         greenlet = gevent.spawn(func, *args)
         if name is not None:
             greenlet.name = name
-        if self.spawned is not None:
-            self.spawned.append(greenlet)
         if self.instruments:
             for instrument in self.instruments:
                 instrument.created(tracing.unit_name(greenlet))
@@ -107,7 +102,10 @@ class Gevent:
         gevent.get_hub().loop  # noqa: B018 - touching the loop creates its fds
 
     def leftovers(self):
-        return [Leftover("greenlet", "still suspended", list(self.leftover))] if self.leftover else []
+        """Every gevent Greenlet not dead, found on the heap (the hub is not a
+        gevent.Greenlet, so it never counts)."""
+        alive = [obj for obj in gc.get_objects() if isinstance(obj, gevent.Greenlet) and not obj.dead]
+        return [Leftover("greenlet", "still suspended", alive)] if alive else []
 
     def add_instrument(self, instrument):
         """Every greenlet switch, the hub's included (greenlet.settrace); every end

@@ -135,6 +135,27 @@ def test_leftovers_name_the_unit_a_run_left_parked(engine):
         rt.ready(forgotten[0], None)
         forgotten[0].join()
         assert rt.leftovers() == []
+    if engine == "fibers.gevent_glue:RUNTIME":  # found on the heap: end it, or later tests would see it
+        forgotten[0].kill()
+        assert rt.leftovers() == []
+
+
+def test_gevent_leftovers_include_a_greenlet_made_with_gevent_spawn_directly():
+    """gevent keeps no registry: a greenlet a scenario made without the glue (spawn's tree
+    nodes are) and left suspended is a leftover too."""
+    import gevent
+    import gevent.event
+
+    rt = load("fibers.gevent_glue:RUNTIME")
+    never = gevent.event.Event()
+    forgotten = []
+    rt.run(lambda: forgotten.append(gevent.spawn(never.wait)) or gevent.sleep(0))  # -> the greenlet, which waits
+    try:
+        leftovers = rt.leftovers()
+        assert [len(leftover.units) for leftover in leftovers] == [1] and leftovers[0].units[0] is forgotten[0]
+    finally:
+        forgotten[0].kill()
+    assert rt.leftovers() == []
 
 
 def test_an_instrument_taken_out_hears_nothing_more():
