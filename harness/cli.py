@@ -45,7 +45,7 @@ def cmd_list(_args):
         output.emit(f"{name} — {spec.SUMMARY}")
         for param in spec.PARAMS:
             output.emit(f"  {param.name:<12} default {param.default!s:<10} {param.describe_limits():<22} {param.help}")
-        for line in getattr(spec, "MEASURED_LIMITS", ()):
+        for line in spec.MEASURED_LIMITS:
             output.emit(f"  {line}")
     output.emit("models, as a 2x2 (stack model x runtime):")
     models = list(known_models().values())

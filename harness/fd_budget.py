@@ -23,7 +23,7 @@ def fd_limit():
 
 def fits(spec, params, limit=None):
     """True when the spec has no fd hook or its busiest process fits under the soft limit."""
-    if not hasattr(spec, "fds_needed"):
+    if spec.fds_needed is None:
         return True
     return spec.fds_needed(params) <= (fd_limit() if limit is None else limit)
 

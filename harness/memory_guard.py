@@ -21,15 +21,15 @@ BASE_BYTES = 64 * 2**20  # the interpreter, greenlet, gevent and the rest, befor
 
 
 def per_task(spec, params):
-    if hasattr(spec, "memory_per_task"):
+    if spec.memory_per_task is not None:
         return spec.memory_per_task(params)
-    return getattr(spec, "MEMORY_PER_TASK", None)
+    return spec.MEMORY_PER_TASK
 
 
 def estimate(spec, params, model_id):
     """Bytes the busiest process of this run will hold, or None if the spec does not say."""
     costs = per_task(spec, params)
-    if not costs or model_id not in costs or not hasattr(spec, "tasks_alive"):
+    if not costs or model_id not in costs or spec.tasks_alive is None:
         return None
     return BASE_BYTES + spec.tasks_alive(params) * costs[model_id]
 

@@ -153,5 +153,5 @@ def adapt(outcome, spec):
     result = outcome.pop("result")
     outcome["digest"] = digest(result)
     outcome["result_preview"] = canonical_json(result)[:200]
-    outcome["result_summary"] = spec.summarize(result) if hasattr(spec, "summarize") else None
+    outcome["result_summary"] = spec.summarize(result) if spec.summarize is not None else None
     return outcome

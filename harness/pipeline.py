@@ -95,14 +95,14 @@ def _kill_group(proc):
 
 def slope_params(spec, params):
     """Parameter sets for the memory-slope runs, or [] if the scenario has no task count."""
-    if not hasattr(spec, "TASK_COUNT"):
+    if spec.TASK_COUNT is None:
         return []
     name, _units = spec.TASK_COUNT
     limit = next(param.maximum for param in spec.PARAMS if param.name == name)
     # A spec whose tasks grow with another parameter (deep_chain: frames per
     # chain) scales the counts down, so the slope runs stay small.
-    counts = spec.slope_counts(params) if hasattr(spec, "slope_counts") else SLOPE_COUNTS
-    points = [dict(params, **getattr(spec, "IDLE", {}), **{name: count}) for count in counts if count <= limit]
+    counts = spec.slope_counts(params) if spec.slope_counts is not None else SLOPE_COUNTS
+    points = [dict(params, **(spec.IDLE or {}), **{name: count}) for count in counts if count <= limit]
     return [point for point in points if fd_budget.fits(spec, point)]
 
 
@@ -162,7 +162,7 @@ def warmup_params(spec, params, run_s, plan):
     code, fills the caches and the allocator's pools; a run of a tenth does all that in a tenth
     of the time. Checked on an idle machine (README, "Timing"): values after either warm-up
     agree within their noise. The warm-up's result is checked against the reference too."""
-    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S or getattr(spec, "TASK_COUNT", None) is None:
+    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S or spec.TASK_COUNT is None:
         return None
     name, _units = spec.TASK_COUNT
     param = next(param for param in spec.PARAMS if param.name == name)
@@ -181,12 +181,12 @@ def timed_params(spec, params, run_s, plan):
     """The parameters the timed values run at: the requested ones, or, when a run lasts
     run_s > VALUE_MAX_S and the plan sizes values, the spec's TIME_BY parameter scaled so
     that a run lasts about VALUE_TARGET_S (never below its minimum; spec.timed_size rounds)."""
-    name = getattr(spec, "TIME_BY", None)
+    name = spec.TIME_BY
     if not plan.size_values or name is None or run_s <= VALUE_MAX_S:
         return params
     param = next(param for param in spec.PARAMS if param.name == name)
     value = max(param.minimum, int(params[name] * VALUE_TARGET_S / run_s))
-    if hasattr(spec, "timed_size"):
+    if spec.timed_size is not None:
         value = spec.timed_size(value, params)
     return dict(params, **{name: value}) if value < params[name] else params
 
@@ -198,7 +198,7 @@ def traced_params(spec, params, timing_params, smaller=None):
     `smaller` (warmup_params: a tenth of its task count), since tracemalloc makes a run 2-3x
     slower (spawn's 100,000 leaves took 7-10 s per model under it) and its peak is a figure of
     its own, said with its size (memory.traced_params); else at the requested size."""
-    if getattr(spec, "TIME_BY_REPEATS", False):
+    if spec.TIME_BY_REPEATS:
         return timing_params
     return smaller or params
 
@@ -446,7 +446,7 @@ def run_models(scenario, spec, params, reference_digest, model_ids, options, pro
 
 def explained(spec, model_id, run_params, outcome):
     """A crash the spec knows (deep_chain: the C stack at a depth) is a finding, said as one."""
-    if outcome["status"] == "crashed" and hasattr(spec, "explain_crash"):
+    if outcome["status"] == "crashed" and spec.explain_crash is not None:
         known = spec.explain_crash(all_models()[model_id], run_params, outcome.get("signal"))
         return dict(outcome, error=known) if known else outcome
     return outcome
@@ -559,9 +559,9 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
                                                                           python=interpreter.version)
     result["match"] = matched(result["models"])
     add_floor(result)
-    baseline = getattr(spec, "BASELINE", None)
+    baseline = spec.BASELINE
     if baseline:
         result["baseline_column"], result["baseline"] = baseline[1], baseline[2]
-    if hasattr(spec, "TASK_COUNT"):
+    if spec.TASK_COUNT is not None:
         result["task_count"] = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
     return result

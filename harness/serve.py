@@ -34,9 +34,9 @@ def find_server(scenario, model_id):
     if scenario not in scenarios.names():
         raise UsageError(f"unknown scenario {scenario!r} (known: {', '.join(scenarios.names())})")
     spec = scenarios.load(scenario)
-    servers = getattr(spec, "SERVER", None)
+    servers = spec.SERVER
     if servers is None:
-        with_server = [name for name in scenarios.names() if hasattr(scenarios.load(name), "SERVER")]
+        with_server = [name for name in scenarios.names() if scenarios.load(name).SERVER is not None]
         raise UsageError(f"scenario {scenario!r} has no server (these do: {', '.join(with_server) or 'none'})")
     models = known_models()
     if model_id not in models:

@@ -130,7 +130,7 @@ class Scenario:
         self.model = all_models()[job["model"]]
         self.spec = scenarios.load(job["scenario"])
         self.notes = []
-        if hasattr(self.spec, "recursion_limit"):
+        if self.spec.recursion_limit is not None:
             limit = self.spec.recursion_limit(job["params"])
             if limit > sys.getrecursionlimit():
                 sys.setrecursionlimit(limit)
@@ -227,7 +227,7 @@ def one_run(scenario, job):
         "records": probe.records,
         "notes": scenario.notes,
         # What of the canonical result a reader wants to see, not only its digest.
-        "result_summary": scenario.spec.summarize(result) if hasattr(scenario.spec, "summarize") else None,
+        "result_summary": scenario.spec.summarize(result) if scenario.spec.summarize is not None else None,
     }
     if job.get("trace"):
         outcome["switches"] = scenario.tracer.switches()  # the same events --trace printed, for the switch timeline
@@ -277,7 +277,7 @@ def timed_values(scenario, job):
                "wall_values": walls, "cpu_values": cpus, "loops": loops, "notes": scenario.notes,
                "warmup_digest": warmup_digest,
                "stack": warm_probe.stack}  # the warm-up's, for a test that a timed pass sees what the check saw
-    baseline = getattr(scenario.spec, "BASELINE", None)
+    baseline = scenario.spec.BASELINE
     if baseline and not job.get("trace"):
         # The floor, timed in this worker after its values (one machine state): the harness takes
         # the ratio per worker, then the median over workers.

@@ -1,11 +1,11 @@
 """The scenario registry: every folder here with a spec is a scenario.
 
-Each scenario folder holds its spec (__init__.py) and the file each model
-runs (harness/models.py names it): five Python files, greenlet_fibers.py,
-gevent_hub.py, asyncio_tasks.py (asyncio, and uvloop too), coroutines_bare.py
-and threads.py, and in four scenarios two C++ ones for the native models,
-cpp_coroutines.cpp and cpp_fibers.cpp. Read them side by side: they differ
-only in how each model suspends.
+Each scenario folder holds its spec (__init__.py, which builds a scenarios.spec.Spec
+as SPEC) and the file each model runs (harness/models.py names it): five Python
+files, greenlet_fibers.py, gevent_hub.py, asyncio_tasks.py (asyncio, and uvloop
+too), coroutines_bare.py and threads.py, and in four scenarios two C++ ones for the
+native models, cpp_coroutines.cpp and cpp_fibers.cpp. Read them side by side: they
+differ only in how each model suspends.
 """
 
 import importlib
@@ -20,7 +20,7 @@ def names():
 
 
 def load(name):
-    """The spec module of scenario `name` (raises KeyError if there is none)."""
+    """The Spec of scenario `name` (raises KeyError if there is none)."""
     if name not in names():
         raise KeyError(name)
-    return importlib.import_module(f"scenarios.{name}")
+    return importlib.import_module(f"scenarios.{name}").SPEC

@@ -1,47 +1,13 @@
 """What a scenario spec declares, and how command-line values become parameters.
 
-A spec module (scenarios/<name>/__init__.py) defines:
-  SUMMARY      one line: what the scenario shows
-  PARAMS       a tuple of Param: name, default, limits, one-line help
-  ops(params)  how many suspend/resume operations a run performs
-  reference(params)  the result, computed with no concurrency at all
-  SMALL        parameter overrides for a quick correctness check (the tests)
-and optionally:
-  TASK_COUNT   (param name, units per value): the parameter that sets how many
-               tasks are alive, so the harness can fit memory per task as a slope
-  IDLE         parameter overrides that make the memory-slope runs cheap
-  slope_counts(params)  the two task counts of the memory-slope runs, where
-               the default (500, 2,500) would be too heavy
-  BASELINE     ("module:function", column, description): the floor under the
-               scenario, which the worker times in the same process after each timed
-               run: function(params) -> ns per op of the same work done the barest way
-               (no scheduler, no runtime); the table shows ns/op over it in `column`
-  TIME_BY      the parameter a timed value may be made shorter by, when a run at the
-               requested size lasts longer than a value needs: only a pure repetition
-               count of the same step (rounds, items, suspensions, ticks), never a scale
-               or concurrency parameter (connections, leaves, tasks, pairs, depth), which
-               is timed at the requested size; the result is still checked at the
-               requested size (harness/pipeline.py timed_params), and the JSON's
-               timing.params says what was timed
-  timed_size(value, params)  a smaller TIME_BY value made large enough to time the same thing
-  TIME_BY_REPEATS  True when TIME_BY only repeats a step, so what is alive at once
-               does not depend on it: the tracemalloc run may then use the timed size
-  summarize(result)  JSON data from the result worth printing beside its digest
-  recursion_limit(params)  the recursion limit the worker must set first
-  fds_needed(params)  file descriptors the busiest process holds; the harness checks
-               it against the open-file limit before a run (harness/fd_budget.py)
-               and, if the spec has a bool param `split`, turns it on when needed
-  SERVER       a package with a module per model file, each with
-               `serve_forever(port, ready, stop)`: the model's server alone, for
-               `python -m harness serve` (apart from the measured files)
-  MEMORY_PER_TASK, memory_per_task(params), tasks_alive(params)
-               what a live task costs per model, and how many are alive at the
-               peak: the harness refuses a size that cannot fit (harness/memory_guard.py)
-  explain_crash(model, params, signal_name)  one line for a crash that is a known
-               finding rather than a bug (deep_chain: the C stack), or None
-  MEASURED_LIMITS  lines `harness list` prints under the scenario (measured limits)
+Each scenario's __init__.py builds one Spec (below) as `SPEC`; scenarios.load(name)
+returns it. Every field is explicit: an optional one is None (False for a flag, ()
+for a list of lines) when the scenario does not use it, so the harness reads
+`spec.FIELD is not None`, never hasattr. The scenario module itself keeps the helpers
+its model files import (constants, result builders, probes' clocks).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -113,6 +79,111 @@ class Param:
             return "|".join(self.choices)
         return f"{self.minimum:,}..{self.maximum:,}"
 
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: a spec is one object per scenario, compared (and hashed) by identity
+class Spec:
+    """A scenario as the harness sees it. Field names are the ones the harness reads
+    (PARAMS, TASK_COUNT, reference(params), ...); constants are upper case, functions
+    lower case. The invariants between fields are checked when a Spec is built
+    (__post_init__), so a scenario that breaks one fails at import, not mid-run."""
+
+    # --- every scenario
+    name: str  # the folder's name: scenarios/<name>/
+    SUMMARY: str  # one line: what the scenario shows
+    PARAMS: tuple  # of Param: name, default, limits, one-line help
+    ops: Callable  # ops(params) -> int: how many suspend/resume operations a run performs
+    reference: Callable  # reference(params): the result, computed with no concurrency at all
+    SMALL: dict  # parameter overrides for a quick correctness check (the tests)
+
+    # --- memory per task, fitted as a slope over the task count
+    # (param name, units per value): the parameter that sets how many tasks are alive
+    TASK_COUNT: tuple | None = None
+    IDLE: dict | None = None  # parameter overrides that make the memory-slope runs cheap
+    # slope_counts(params) -> (small, large): the two task counts of the memory-slope runs,
+    # where the default (500, 2,500; harness/pipeline.py SLOPE_COUNTS) would be too heavy
+    slope_counts: Callable | None = None
+
+    # --- timing
+    # ("module:function", column, description): the floor under the scenario, which the worker
+    # times in the same process after each timed run: function(params) -> ns per op of the same
+    # work done the barest way (no scheduler, no runtime); the table shows ns/op over it in `column`
+    BASELINE: tuple | None = None
+    # The parameter a timed value may be made shorter by, when a run at the requested size lasts
+    # longer than a value needs: only a pure repetition count of the same step (rounds, items,
+    # suspensions, ticks), never a scale or concurrency parameter (connections, leaves, tasks,
+    # pairs, depth), which is timed at the requested size; the result is still checked at the
+    # requested size (harness/pipeline.py timed_params), and the JSON's timing.params says what was timed
+    TIME_BY: str | None = None
+    # timed_size(value, params) -> int: a smaller TIME_BY value made large enough to time the same thing
+    timed_size: Callable | None = None
+    # True when TIME_BY only repeats a step, so what is alive at once does not depend on it:
+    # the tracemalloc run may then use the timed size
+    TIME_BY_REPEATS: bool = False
+
+    # --- what the worker does around a run
+    summarize: Callable | None = None  # summarize(result): JSON data worth printing beside its digest
+    recursion_limit: Callable | None = None  # recursion_limit(params): the limit the worker sets first
+    # explain_crash(model, params, signal_name): one line for a crash that is a known finding
+    # rather than a bug (deep_chain: the C stack), or None
+    explain_crash: Callable | None = None
+
+    # --- limits checked before a run
+    # fds_needed(params): file descriptors the busiest process holds; the harness checks it
+    # against the open-file limit before a run (harness/fd_budget.py) and, if the spec has a
+    # bool param `split`, turns it on when needed
+    fds_needed: Callable | None = None
+    # What a live task costs per model, {model id: bytes} (or memory_per_task(params) -> the same,
+    # when it grows with a parameter), and tasks_alive(params): how many are alive at the peak;
+    # the harness refuses a size that cannot fit (harness/memory_guard.py)
+    MEMORY_PER_TASK: dict | None = None
+    memory_per_task: Callable | None = None
+    tasks_alive: Callable | None = None
+
+    # --- elsewhere
+    # A package with a module per model file, each with `serve_forever(port, ready, stop)`: the
+    # model's server alone, for `python -m harness serve` (apart from the measured files)
+    SERVER: str | None = None
+    MEASURED_LIMITS: tuple = ()  # lines `harness list` prints under the scenario (measured limits)
+
+    def __post_init__(self):
+        problem = self.problem()
+        if problem:
+            raise ValueError(f"scenario {self.name}: {problem}")
+
+    def param(self, name):
+        """The Param called `name` (KeyError if there is none)."""
+        for param in self.PARAMS:
+            if param.name == name:
+                return param
+        raise KeyError(name)
+
+    def problem(self):
+        """None, or what breaks an invariant between the fields (one line)."""
+        if not self.PARAMS or not all(isinstance(param, Param) for param in self.PARAMS):
+            return "PARAMS must be a non-empty tuple of Param"
+        names = [param.name for param in self.PARAMS]
+        if len(set(names)) != len(names):
+            return "two PARAMS share a name"
+        for field_name in ("SMALL", "IDLE"):
+            unknown = set(getattr(self, field_name) or {}) - set(names)
+            if unknown:
+                return f"{field_name} names no parameter: {', '.join(sorted(unknown))}"
+        if self.TASK_COUNT is not None and (len(self.TASK_COUNT) != 2 or self.TASK_COUNT[0] not in names):
+            return "TASK_COUNT must be (a parameter's name, units per value)"
+        if (self.IDLE is not None or self.slope_counts is not None) and self.TASK_COUNT is None:
+            return "IDLE and slope_counts shape memory-slope runs, which need TASK_COUNT"
+        if self.TIME_BY is not None and self.TIME_BY not in names:
+            return f"TIME_BY names no parameter: {self.TIME_BY}"
+        if (self.timed_size is not None or self.TIME_BY_REPEATS) and self.TIME_BY is None:
+            return "timed_size and TIME_BY_REPEATS qualify TIME_BY, which is not set"
+        if self.BASELINE is not None and (len(self.BASELINE) != 3 or ":" not in self.BASELINE[0]):
+            return "BASELINE must be (\"module:function\", column, description)"
+        if self.MEMORY_PER_TASK is not None and self.memory_per_task is not None:
+            return "MEMORY_PER_TASK and memory_per_task say the same thing: give one"
+        if (self.MEMORY_PER_TASK is not None or self.memory_per_task is not None) != (self.tasks_alive is not None):
+            return "a memory cost per task and tasks_alive go together"
+        return None
 
 def resolve(spec, scenario_name, assignments):
     """Defaults overlaid with `assignments` (a list of "name=value" strings)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import scenarios
+from scenarios import connections as scenario  # the module: helpers the model files share
 from harness.models import MODELS
 from scenarios.common import digest
 from scenarios.spec import resolve
@@ -85,11 +86,11 @@ def test_slow_clients_that_are_also_dropped_still_match_the_reference(model_id):
 
 def test_the_dropped_set_is_fixed_by_the_id_and_about_the_fraction_large():
     ids = range(10_000)
-    assert sum(SPEC.dropped(params_for(drop=0.01), connection) for connection in ids) in range(70, 131)
-    assert not any(SPEC.dropped(params_for(drop=0.0), connection) for connection in ids)
-    assert all(SPEC.dropped(params_for(drop=1.0), connection) for connection in ids)
-    smaller = {connection for connection in ids if SPEC.dropped(params_for(drop=0.01), connection)}
-    larger = {connection for connection in ids if SPEC.dropped(params_for(drop=0.05), connection)}
+    assert sum(scenario.dropped(params_for(drop=0.01), connection) for connection in ids) in range(70, 131)
+    assert not any(scenario.dropped(params_for(drop=0.0), connection) for connection in ids)
+    assert all(scenario.dropped(params_for(drop=1.0), connection) for connection in ids)
+    smaller = {connection for connection in ids if scenario.dropped(params_for(drop=0.01), connection)}
+    larger = {connection for connection in ids if scenario.dropped(params_for(drop=0.05), connection)}
     assert smaller < larger  # raising the fraction only adds connections
 
 

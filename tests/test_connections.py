@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import scenarios
+from scenarios import connections as scenario  # the module: helpers the model files share
 from scenarios.common import digest
 from scenarios.spec import resolve
 
@@ -133,7 +134,7 @@ def test_ten_thousand_connections_are_open_at_once_when_the_clients_are_split(mo
 
 
 def test_messages_differ_for_every_connection_and_index():
-    messages = {SPEC.message(connection, index, 100) for connection in range(30) for index in range(30)}
+    messages = {scenario.message(connection, index, 100) for connection in range(30) for index in range(30)}
     assert len(messages) == 900
     assert all(len(message) == 100 for message in messages)
 
@@ -153,19 +154,19 @@ def test_one_process_fits_9900_pairs_under_the_fd_limit_and_10000_only_split():
 
 def test_connect_waves_cover_every_connection_once_within_half_the_backlog():
     for connections in (1, 7, 512, 10_000):
-        waves = SPEC.connect_waves(connections)
+        waves = scenario.connect_waves(connections)
         assert [i for first, end in waves for i in range(first, end)] == list(range(connections))
-        assert all(end - first <= max(1, SPEC.listen_backlog(connections) // 2) for first, end in waves)
+        assert all(end - first <= max(1, scenario.listen_backlog(connections) // 2) for first, end in waves)
 
 
 def test_an_echo_that_differs_by_one_byte_is_refused():
-    transcript = SPEC.Transcript(0)
-    with pytest.raises(SPEC.EchoMismatch):
+    transcript = scenario.Transcript(0)
+    with pytest.raises(scenario.EchoMismatch):
         transcript.check(0, b"abc", b"abd")
 
 
 def test_a_run_that_would_exceed_the_fd_limit_is_refused_before_it_starts(monkeypatch):
-    monkeypatch.setattr(SPEC.resource, "getrlimit", lambda _which: (20_000, 20_000))
+    monkeypatch.setattr(scenario.resource, "getrlimit", lambda _which: (20_000, 20_000))
     with pytest.raises(OSError, match="split=true"):
-        SPEC.require_fds(params_for(connections=10_000))
-    SPEC.require_fds(params_for(connections=10_000, split=True))
+        scenario.require_fds(params_for(connections=10_000))
+    scenario.require_fds(params_for(connections=10_000, split=True))

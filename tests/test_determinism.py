@@ -32,10 +32,10 @@ def digest_of_one_run(module, params):
 @pytest.mark.parametrize("name,model_id", CASES, ids=[f"{name}-{model}" for name, model in CASES])
 def test_every_model_gives_one_digest_across_20_runs(name, model_id):
     spec = scenarios.load(name)
-    params = dict(resolve(spec, name, []), **getattr(spec, "SMALL", {}))
+    params = dict(resolve(spec, name, []), **spec.SMALL)
     model = MODELS[model_id]
     old_limit = sys.getrecursionlimit()
-    if hasattr(spec, "recursion_limit"):  # as the worker does
+    if spec.recursion_limit is not None:  # as the worker does
         sys.setrecursionlimit(max(old_limit, spec.recursion_limit(params)))
     old_loop_factory = runner.RUNTIME.loop_factory
     if model.setup:

@@ -2,7 +2,7 @@
 and the table's block of recorded latencies with memory per connection."""
 
 import resource
-from types import SimpleNamespace
+from dataclasses import replace
 
 import pytest
 
@@ -40,13 +40,13 @@ def test_split_false_given_explicitly_is_refused_with_a_hint_not_overridden(limi
 
 
 def test_a_run_too_big_even_split_is_refused():
-    spec = SimpleNamespace(fds_needed=lambda params: 10**9)
+    spec = replace(CONNECTIONS, fds_needed=lambda params: 10**9)
     with pytest.raises(fd_budget.DoesNotFit, match="open-file limit"):
         fd_budget.fit(spec, {"split": False}, split_given=False)
 
 
 def test_a_spec_without_the_hook_always_fits():
-    assert fd_budget.fit(SimpleNamespace(), {"n": 10**9}, split_given=False) == ({"n": 10**9}, None)
+    assert fd_budget.fit(replace(CONNECTIONS, fds_needed=None), {"n": 10**9}, split_given=False) == ({"n": 10**9}, None)
 
 
 def test_memory_slope_runs_stay_unsplit_and_within_the_budget_when_the_run_is_split():

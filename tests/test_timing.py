@@ -50,7 +50,7 @@ def test_a_scale_parameter_is_timed_at_the_requested_size_however_long_a_run_is(
 
 
 def test_only_a_pure_repetition_count_may_make_a_timed_value_shorter():
-    time_by = {name: getattr(scenarios.load(name), "TIME_BY", None) for name in scenarios.names()}
+    time_by = {name: scenarios.load(name).TIME_BY for name in scenarios.names()}
     assert {name: param for name, param in time_by.items() if param} == {
         "pingpong": "rounds", "generator": "items", "deep_chain": "suspensions", "fairness": "ticks"}
 

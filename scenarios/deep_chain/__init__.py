@@ -29,7 +29,7 @@ loop"). The floor (`vs bare`, BASELINE) is one bare greenlet exchanging with
 its driver from the bottom of a chain of the same depth.
 """
 
-from scenarios.spec import Param
+from scenarios.spec import Param, Spec
 
 SUMMARY = "a task suspends at the bottom of a D-deep call chain; cost of depth per resume"
 
@@ -154,3 +154,11 @@ def reference(params):
             returned = climb(level, returned)
         chains.append(chain_result(task, returned, driver_seen))
     return chains
+
+
+# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
+SPEC = Spec(name="deep_chain", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
+            TASK_COUNT=TASK_COUNT, IDLE=IDLE, slope_counts=slope_counts, BASELINE=BASELINE, TIME_BY=TIME_BY,
+            timed_size=timed_size, TIME_BY_REPEATS=TIME_BY_REPEATS, recursion_limit=recursion_limit,
+            explain_crash=explain_crash, memory_per_task=memory_per_task, tasks_alive=tasks_alive,
+            MEASURED_LIMITS=MEASURED_LIMITS)

@@ -21,7 +21,7 @@ Like for like (each file's MECHANISM says how it hands an item over):
 """
 
 from scenarios.common import Tally
-from scenarios.spec import Param
+from scenarios.spec import Param, Spec
 
 SUMMARY = "a producer hands items to a consumer one at a time, each across one switch"
 
@@ -56,3 +56,8 @@ def reference(params):
     for index in range(params["items"]):
         tally.add(item(index))
     return tally.as_dict()
+
+
+# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
+SPEC = Spec(name="generator", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
+            BASELINE=BASELINE, TIME_BY=TIME_BY, TIME_BY_REPEATS=TIME_BY_REPEATS)

@@ -14,7 +14,7 @@ join. That is the peak, and where the probe looks (see Watch).
 
 import time
 
-from scenarios.spec import Param, ParamError
+from scenarios.spec import Param, ParamError, Spec
 
 SUMMARY = "a tree of tasks, 10 children per node; cost of creating a task, memory at the peak"
 
@@ -113,3 +113,9 @@ def total(base, size):
 
 def reference(params):
     return {"sum": total(0, params["leaves"])}
+
+
+# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
+SPEC = Spec(name="spawn", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
+            TASK_COUNT=TASK_COUNT, slope_counts=slope_counts, MEMORY_PER_TASK=MEMORY_PER_TASK,
+            tasks_alive=tasks_alive)
