@@ -1,7 +1,12 @@
-"""Every verb refuses malformed input with one line on stderr and exit 2, never a traceback."""
+"""Every verb refuses malformed input with one line on stderr and exit 2, never a traceback.
+
+The cases call the CLI in this process (harness.cli.main, the `harness` fixture); a few run
+the real `python -m harness` in a process of its own, so the path from the shell is checked too.
+"""
 
 import pytest
 
+import scenarios
 from tests.conftest import run_cli
 
 BAD_INPUT = {
@@ -82,33 +87,53 @@ TOO_LARGE = {
 # when this was written: add their cases here as they land.
 
 
+def refused_in_one_line(done, stdout=""):
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stdout.startswith(stdout) if stdout else done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("harness: ") and done.stderr.endswith("\n")
+    assert "Traceback" not in done.stderr
+    return done.stderr
+
+
 @pytest.mark.parametrize("args", BAD_INPUT.values(), ids=BAD_INPUT.keys())
-def test_bad_input_gets_one_line_and_exit_2(args):
-    proc = run_cli(*args, timeout=30)
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    assert proc.stdout == ""
-    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
-    assert proc.stderr.startswith("harness: ")
-    assert "Traceback" not in proc.stderr
+def test_bad_input_gets_one_line_and_exit_2(args, harness):
+    refused_in_one_line(harness(*args))
+
+
+THROUGH_A_PROCESS = ["no verb", "unknown model", "param above limit", "sweep of threads beyond their limit",
+                     "unwritable json folder"]
+
+
+@pytest.mark.parametrize("case", THROUGH_A_PROCESS)
+def test_bad_input_through_python_m_harness_gets_the_same_one_line(case, harness):
+    in_process = refused_in_one_line(harness(*BAD_INPUT[case]))
+    assert refused_in_one_line(run_cli(*BAD_INPUT[case], timeout=30)) == in_process
 
 
 @pytest.mark.parametrize("args, message", TOO_LARGE.values(), ids=TOO_LARGE.keys())
-def test_a_huge_number_is_called_out_of_range_not_a_non_integer(args, message):
-    proc = run_cli(*args, timeout=30)
-    assert proc.returncode == 2
-    assert proc.stderr.count("\n") == 1 and message in proc.stderr and "5,000-digit" in proc.stderr, proc.stderr
+def test_a_huge_number_is_called_out_of_range_not_a_non_integer(args, message, harness):
+    stderr = refused_in_one_line(harness(*args))
+    assert message in stderr and "5,000-digit" in stderr, stderr
 
 
-def test_a_bad_extra_models_module_is_one_line_and_exit_2():
+@pytest.mark.parametrize("verb", [["run", "generator"], ["list"], ["serve", "connections", "--model", "greenlet"]],
+                         ids=["run", "list", "serve"])
+def test_a_bad_extra_models_module_is_one_line_and_exit_2(verb, harness, monkeypatch):
+    monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.no_such_module")
+    # `list` prints the scenarios before it reaches the models (harness/cli.py cmd_list): the refusal comes after them
+    stderr = refused_in_one_line(harness(*verb), stdout=f"{scenarios.names()[0]} — " if verb == ["list"] else "")
+    assert "FIBERLAB_EXTRA_MODELS='tests.no_such_module'" in stderr
+
+
+def test_a_bad_extra_models_module_through_python_m_harness():
     import os
     import subprocess
     import sys
 
     from tests.conftest import REPO
 
-    for verb in (["run", "generator"], ["list"], ["serve", "connections", "--model", "greenlet"]):
-        env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.no_such_module")
-        proc = subprocess.run([sys.executable, "-m", "harness", *verb], cwd=REPO, env=env,
-                              capture_output=True, text=True, timeout=30)
-        assert proc.returncode == 2, proc.stderr
-        assert proc.stderr.count("\n") == 1 and "FIBERLAB_EXTRA_MODELS='tests.no_such_module'" in proc.stderr
+    env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.no_such_module")
+    proc = subprocess.run([sys.executable, "-m", "harness", "run", "generator"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert refused_in_one_line(proc).count("FIBERLAB_EXTRA_MODELS='tests.no_such_module'") == 1

@@ -1,54 +1,26 @@
 """deep_chain: every model returns the reference, and the probe sees whole chains.
 
-The models run in this process (gevent is not monkey-patched, so it and
-asyncio do not disturb each other); test_scenarios.py runs them in workers.
+Every Python model of the registry runs in this process, loaded as the worker loads it
+(tests/in_process.py; gevent is not monkey-patched, so it and asyncio do not disturb each
+other); test_scenarios.py runs them in workers.
 """
 
 import importlib
 import inspect
-import sys
 
 import pytest
 
-from coroutines import introspect as task_introspect
-from fibers import introspect as fiber_introspect
+from harness.models import MODELS
 from scenarios import deep_chain
 from scenarios.common import digest
+from tests import in_process
 
-DESCRIBE = {
-    "greenlet_fibers": fiber_introspect.describe,
-    "gevent_hub": fiber_introspect.describe,
-    "asyncio_tasks": task_introspect.describe,
-    "coroutines_bare": task_introspect.describe,
-}
-MODEL_FILES = list(DESCRIBE)
-
-
-class RecordingProbe:
-    """Records each snapshot call: the stack picture of every task it was given."""
-
-    def __init__(self, describe):
-        self.describe = describe
-        self.calls = []
-
-    def snapshot(self, tasks):
-        self.calls.append([self.describe(task) for task in tasks])
+# Native (C++) models run as binaries: tests/test_native.py checks theirs.
+MODEL_IDS = [model.id for model in MODELS.values() if not model.native and model.has_file("deep_chain")]
 
 
 def params(**overrides):
     return dict({param.name: param.default for param in deep_chain.PARAMS}, **overrides)
-
-
-def run_model(model_file, run_params):
-    """Run one model under the recursion limit the spec asks for; return (result, probe)."""
-    module = importlib.import_module(f"scenarios.deep_chain.{model_file}")
-    probe = RecordingProbe(DESCRIBE[model_file])
-    old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, deep_chain.recursion_limit(run_params)))
-    try:
-        return module.run(run_params, probe), probe
-    finally:
-        sys.setrecursionlimit(old_limit)
 
 
 CASES = {
@@ -61,34 +33,35 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES)
-@pytest.mark.parametrize("model_file", MODEL_FILES)
-def test_every_model_returns_the_sequential_reference(model_file, case):
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_every_model_returns_the_sequential_reference(model, case):
     run_params = CASES[case]
-    result, _probe = run_model(model_file, run_params)
-    assert digest(result) == digest(deep_chain.reference(run_params))
+    run = in_process.run("deep_chain", model, run_params)  # and leaves nothing behind (the worker's check)
+    assert digest(run.result) == digest(deep_chain.reference(run_params))
 
 
-@pytest.mark.parametrize("model_file", MODEL_FILES)
-def test_the_probe_looks_once_at_every_chain_and_not_the_driver(model_file):
-    _result, probe = run_model(model_file, params(depth=10, suspensions=4, tasks=3))
-    assert len(probe.calls) == 1
-    assert len(probe.calls[0]) == 3
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_the_probe_looks_once_at_every_chain_and_not_the_driver(model):
+    run = in_process.run("deep_chain", model, params(depth=10, suspensions=4, tasks=3))
+    assert run.probe.stack["tasks"] == 3 and len(run.units) == 3  # snapshot() twice would have raised
 
 
-@pytest.mark.parametrize("model_file", MODEL_FILES)
-def test_every_chain_is_suspended_at_its_bottom_when_the_probe_looks(model_file):
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_every_chain_is_suspended_at_its_bottom_when_the_probe_looks(model):
     depth = 50
-    _result, probe = run_model(model_file, params(depth=depth, suspensions=6, tasks=2))
-    frames = [unit["frames"] for unit in probe.calls[0]]
-    assert all(depth <= count <= depth + 10 for count in frames), frames
+    run = in_process.run("deep_chain", model, params(depth=depth, suspensions=6, tasks=2))
+    frames = [unit["frames"] for unit in run.units]
+    assert len(frames) == 2 and all(depth <= count <= depth + 10 for count in frames), frames
 
 
-def test_only_the_coroutine_models_need_async_def_at_every_level():
-    for model_file in MODEL_FILES:
-        module = importlib.import_module(f"scenarios.deep_chain.{model_file}")
-        is_async = model_file in ("asyncio_tasks", "coroutines_bare")
-        assert inspect.iscoroutinefunction(module.descend) is is_async, model_file
-        assert inspect.iscoroutinefunction(module.bottom) is is_async, model_file
+def test_only_the_stackless_models_need_async_def_at_every_level():
+    for model_id in MODEL_IDS:
+        model = MODELS[model_id]
+        module = importlib.import_module(model.module_name("deep_chain"))
+        is_async = model.stack == "stackless"
+        assert inspect.iscoroutinefunction(module.descend) is is_async, model_id
+        assert inspect.iscoroutinefunction(module.bottom) is is_async, model_id
+    assert {MODELS[model_id].stack for model_id in MODEL_IDS} == {"stackful", "stackless"}
 
 
 def test_every_level_changes_the_result_so_a_wrong_depth_is_caught():
@@ -126,11 +99,9 @@ def test_a_stackless_chain_too_deep_for_the_c_stack_is_reported_as_such(tmp_path
     assert entry["error"].startswith("check: C stack exhausted at depth 40,000 (resume recursion")
 
 
-def test_harness_list_gives_each_models_measured_maximum_depth():
-    from tests.conftest import run_cli
-
-    out = run_cli("list").stdout
+def test_harness_list_gives_each_models_measured_maximum_depth(harness):
+    out = harness("list").stdout
     line = next(line for line in out.splitlines() if "deepest depth run" in line)
-    for model in ("greenlet", "gevent", "asyncio", "coroutines", "uvloop", "threads"):
+    for model in MODEL_IDS:
         assert f" {model} " in line
     assert "asyncio 19,948 (crashed at 20,141)" in line

@@ -8,9 +8,11 @@ import time
 
 import pytest
 
-from tests.conftest import REPO, run_cli
+from harness.models import MODELS
+from tests.conftest import REPO
 
-MODELS = ("greenlet", "gevent", "asyncio", "coroutines", "uvloop", "threads")
+# Every model with a connections file (the native ones have none): each has the server the spec names.
+MODEL_IDS = [model.id for model in MODELS.values() if not model.native and model.has_file("connections")]
 
 
 def start_server(model):
@@ -28,7 +30,7 @@ def receive(sock, size):
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model", MODEL_IDS)
 def test_a_standalone_server_echoes_bytes_and_stops_within_2_s_on_sigterm_and_sigint(model, signum):
     server = start_server(model)
     try:
@@ -60,17 +62,17 @@ def test_a_standalone_server_echoes_bytes_and_stops_within_2_s_on_sigterm_and_si
     (["connections", "--model", "gevent", "--port", "65536"], "--port must be between 0 and 65535"),
     (["connections", "--model", "gevent", "--port", "http"], "--port must be an integer"),
 ])
-def test_serve_refuses_bad_input_in_one_line(args, message):
-    done = run_cli("serve", *args)
+def test_serve_refuses_bad_input_in_one_line(args, message, harness):
+    done = harness("serve", *args)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and message in done.stderr
 
 
-def test_serve_refuses_a_port_that_is_taken_in_one_line():
+def test_serve_refuses_a_port_that_is_taken_in_one_line(harness):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        done = run_cli("serve", "connections", "--model", "greenlet", "--port", str(taken.getsockname()[1]))
+        done = harness("serve", "connections", "--model", "greenlet", "--port", str(taken.getsockname()[1]))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "cannot listen on 127.0.0.1:" in done.stderr
