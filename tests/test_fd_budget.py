@@ -1,7 +1,6 @@
 """The fd budget: split chosen when one process cannot hold a run, refusal when nothing fits;
 and the table's block of recorded latencies with memory per connection."""
 
-import resource
 from dataclasses import replace
 
 import pytest
@@ -9,7 +8,6 @@ import pytest
 import scenarios
 from harness import fd_budget, pipeline, report
 from scenarios.spec import resolve
-from tests.conftest import run_cli
 
 CONNECTIONS = scenarios.load("connections")
 
@@ -55,12 +53,11 @@ def test_memory_slope_runs_stay_unsplit_and_within_the_budget_when_the_run_is_sp
     assert all(point["split"] is False and fd_budget.fits(CONNECTIONS, point) for point in points)
 
 
-@pytest.mark.skipif(resource.getrlimit(resource.RLIMIT_NOFILE)[0] >= 20_064, reason="the open-file limit here holds it")
-def test_the_cli_refuses_10000_unsplit_connections_in_one_line_before_running():
-    done = run_cli("run", "connections", "--param", "connections=10000", "--param", "split=false", timeout=30)
+def test_the_cli_refuses_10000_unsplit_connections_in_one_line_before_running(harness, limit_20000):
+    done = harness("run", "connections", "--param", "connections=10000", "--param", "split=false")
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr.count("\n") == 1 and "file descriptors" in done.stderr
+    assert done.stderr.count("\n") == 1 and "file descriptors" in done.stderr and "limit is 20,000" in done.stderr
 
 
 def test_the_table_shows_memory_per_connection_and_p99_latency_per_model():

@@ -94,7 +94,19 @@ def test_a_bad_sweep_is_refused_with_one_line_and_exit_2(args):
     assert proc.stderr.startswith("harness: ") and "Traceback" not in proc.stderr
 
 
-def test_a_sweep_whose_largest_point_must_split_runs_every_point_split(capsys):
+@pytest.fixture
+def fd_limit_between_100_and_10000_connections(monkeypatch):
+    """An open-file limit that holds 100 connections in one process, and 10,000 only split,
+    whatever this machine's limit is (harness/fd_budget.py reads it)."""
+    from harness import fd_budget
+
+    spec = scenarios.load("connections")
+    limit = spec.fds_needed({"connections": 10_000, "split": True})
+    assert spec.fds_needed({"connections": 100, "split": False}) <= limit < spec.fds_needed({"connections": 10_000})
+    monkeypatch.setattr(fd_budget, "fd_limit", lambda: limit)
+
+
+def test_a_sweep_whose_largest_point_must_split_runs_every_point_split(capsys, fd_limit_between_100_and_10000_connections):
     from harness.sweep import plan_points
 
     spec = scenarios.load("connections")
@@ -103,14 +115,15 @@ def test_a_sweep_whose_largest_point_must_split_runs_every_point_split(capsys):
     assert "split=true at every point" in capsys.readouterr().out
 
 
-def test_a_sweep_that_fits_in_one_process_stays_unsplit():
+def test_a_sweep_that_fits_in_one_process_stays_unsplit(fd_limit_between_100_and_10000_connections):
     from harness.sweep import plan_points
 
     _name, points = plan_points("connections", scenarios.load("connections"), ["connections=10,100"])
     assert [point["split"] for point in points] == [False, False]
 
 
-def test_the_lab_sweep_of_connections_runs_every_point_in_the_layout_of_its_largest():
+def test_the_lab_sweep_of_connections_runs_every_point_in_the_layout_of_its_largest(
+        fd_limit_between_100_and_10000_connections):
     from harness.lab import sweeps as lab_sweeps
 
     sweep = next(sweep for sweep in lab_sweeps.SWEEPS if sweep.name == "connections")
@@ -119,7 +132,8 @@ def test_the_lab_sweep_of_connections_runs_every_point_in_the_layout_of_its_larg
     assert all(params["split"] for params in planned.values())
 
 
-def test_a_sweep_point_that_cannot_fit_even_split_is_refused_before_anything_runs():
-    proc = run_cli("sweep", "connections", "--param", "connections=100,10000", "--param", "split=false")
+def test_a_sweep_point_that_cannot_fit_even_split_is_refused_before_anything_runs(
+        harness, fd_limit_between_100_and_10000_connections):
+    proc = harness("sweep", "connections", "--param", "connections=100,10000", "--param", "split=false")
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "file descriptors" in proc.stderr
