@@ -5,6 +5,10 @@ harness/worker.py's Scenario does the loading: the registry's model file, its se
 hygiene check after the run (an fd, a thread or a task left behind raises Leaked). A
 test uses this where a process of its own is not the point: a run here costs
 milliseconds, a worker process half a second.
+
+One difference from a worker: this process has run other tests. So the hygiene check
+compares with what it found before the run (another test's runtime state, e.g. the
+names of tasks an earlier asyncio run left pending), and fails on what the run adds.
 """
 
 import asyncio
@@ -21,15 +25,29 @@ class Run:
         self.result, self.probe, self.units = result, probe, units
 
 
-def run(scenario, model_id, params, check_leaks=True):
-    """One run of `scenario` on model `model_id` at `params`; returns a Run.
-    What the load changes in this process (recursion limit, asyncio's loop) is put back."""
+def what_is_left(loaded):
+    """What the worker's hygiene check finds, as a set of its items ("2 fds left open", ...)."""
+    try:
+        loaded.check_leaks()
+    except worker.Leaked as leaked:
+        return set(str(leaked).removeprefix("leak: ").split(", "))
+    return set()
+
+
+def run(scenario, model_id, params):
+    """One run of `scenario` on model `model_id` at `params`; returns a Run, or raises
+    worker.Leaked if the run left something behind. What the load changes in this process
+    (recursion limit, asyncio's loop) is put back."""
     old_limit = sys.getrecursionlimit()
     try:
         loaded = worker.Scenario({"scenario": scenario, "model": model_id, "params": params, "pass": "check"})
         units, describe = [], loaded.describe
         loaded.describe = lambda unit: units.append(describe(unit)) or units[-1]  # what the probe saw, per unit
-        result, probe, _wall_s, _cpu_s = loaded.run(params, check_leaks=check_leaks)
+        before = what_is_left(loaded)
+        result, probe, _wall_s, _cpu_s = loaded.run(params, check_leaks=False)
+        added = what_is_left(loaded) - before
+        if added:
+            raise worker.Leaked(f"leak: {', '.join(sorted(added))} (before the run: {', '.join(sorted(before)) or 'nothing'})")
         return Run(result, probe, units)
     finally:
         sys.setrecursionlimit(old_limit)

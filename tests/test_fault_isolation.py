@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
-import psutil
 import pytest
 
 from harness.options import write_json
 from tests.conftest import REPO, run_cli
+from tests.processes import STOP_SIGNALS, all_gone_within, stop, wait_for_workers
 
 GENERATOR_SMALL = ["run", "generator", "--param", "items=50", "--repeat", "1"]
 
@@ -50,46 +49,6 @@ def start_hanging_run(json_path, tmpdir):
     )
 
 
-def wait_for_workers(harness, seconds=30, started=True):
-    """The harness's children once one exists; started=True waits until one runs harness.worker
-    (not just forked), started=False returns the first child seen, however early."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        workers = psutil.Process(harness.pid).children(recursive=True)
-        try:
-            if workers and (not started or any("harness.worker" in worker.cmdline() for worker in workers)):
-                return workers
-        except psutil.NoSuchProcess:
-            pass
-        time.sleep(0.01 if not started else 0.05)
-    raise AssertionError("the harness started no worker")
-
-
-def gone(process):
-    try:
-        return process.status() == psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return True
-
-
-def all_gone_within(processes, seconds):
-    """Whether every process has ended within SECONDS; any survivor is killed then, so a
-    failing test leaves nothing running on the shared machine."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if all(gone(process) for process in processes):
-            return True
-        time.sleep(0.05)
-    for process in processes:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    return False
-
-
-STOP_SIGNALS = [signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM]
-
 
 @pytest.mark.parametrize("signum", STOP_SIGNALS, ids=[sig.name for sig in STOP_SIGNALS])
 def test_stopping_the_harness_kills_every_worker_and_keeps_the_old_result_file(tmp_path, signum):
@@ -98,18 +57,10 @@ def test_stopping_the_harness_kills_every_worker_and_keeps_the_old_result_file(t
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     harness = start_hanging_run(path, tmpdir)
-    workers = []
-    try:
-        workers = wait_for_workers(harness)
-        harness.send_signal(signum)
-        _stdout, stderr = harness.communicate(timeout=30)
-    finally:
-        if harness.poll() is None:
-            harness.kill()
-        workers_gone = all_gone_within(workers, 5)  # first: whatever fails below, nothing is left running
-    assert harness.returncode == 128 + signum, stderr
-    assert f"interrupted by {signum.name}" in stderr and "Traceback" not in stderr
-    assert workers_gone, workers
+    stopped = stop(harness, signum)
+    assert harness.returncode == 128 + signum, stopped.stderr
+    assert f"interrupted by {signum.name}" in stopped.stderr and "Traceback" not in stopped.stderr
+    assert stopped.workers_gone, stopped.workers
     assert path.read_text() == '{"old": true}\n'
     assert sorted(os.listdir(tmp_path)) == ["out.json", "tmp"]  # no .tmp file left behind
     assert os.listdir(tmpdir) == []  # no temporary file or folder of the harness's left behind
@@ -120,17 +71,9 @@ def test_a_stop_that_comes_while_the_worker_is_being_started_still_kills_it(tmp_
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     harness = start_hanging_run(tmp_path / "out.json", tmpdir)
-    workers = []
-    try:
-        workers = wait_for_workers(harness, started=False)  # the first child, maybe not yet exec'd
-        harness.send_signal(signal.SIGTERM)
-        _stdout, stderr = harness.communicate(timeout=30)
-    finally:
-        if harness.poll() is None:
-            harness.kill()
-        workers_gone = all_gone_within(workers, 5)  # first: whatever fails below, nothing is left running
-    assert harness.returncode == 128 + signal.SIGTERM, stderr
-    assert workers_gone, workers
+    stopped = stop(harness, signal.SIGTERM, started=False)  # at the first child, maybe not yet exec'd
+    assert harness.returncode == 128 + signal.SIGTERM, stopped.stderr
+    assert stopped.workers_gone, stopped.workers
     assert os.listdir(tmpdir) == []
 
 

@@ -12,7 +12,9 @@ def test_a_million_leaves_sum_to_499999500000():
 
 
 def test_a_million_leaf_tree_is_1111111_tasks():
-    assert scenarios.load("spawn").tasks(1_000_000) == 1_111_111
+    from scenarios import spawn
+
+    assert spawn.tasks(1_000_000) == 1_111_111 == spawn.SPEC.tasks_alive({"leaves": 1_000_000})
 
 
 @pytest.mark.parametrize("text", ["1000", "10", "10_000_000"])

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tests.conftest import REPO
-from tests.test_fault_isolation import STOP_SIGNALS, all_gone_within, wait_for_workers
+from tests.processes import STOP_SIGNALS, all_gone_within, stop, wait_for_workers
 
 
 def sweep_env(tmp_path):
@@ -24,18 +24,10 @@ def test_a_stopped_lab_sweep_kills_its_workers_and_exits_128_plus_n(tmp_path, si
     sweep = subprocess.Popen([sys.executable, "-m", "harness.lab.sweeps", "--tiny", "--only", "generator",
                               "--models", "fake-hang", "--out", str(tmp_path / "results")],
                              cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    workers = []
-    try:
-        workers = wait_for_workers(sweep)
-        sweep.send_signal(signum)
-        _stdout, stderr = sweep.communicate(timeout=30)
-    finally:
-        if sweep.poll() is None:
-            sweep.kill()
-        workers_gone = all_gone_within(workers, 5)  # first: whatever fails below, nothing is left running
-    assert sweep.returncode == 128 + signum, stderr
-    assert f"interrupted by {signum.name}" in stderr and "Traceback" not in stderr
-    assert workers_gone, workers
+    stopped = stop(sweep, signum)
+    assert sweep.returncode == 128 + signum, stopped.stderr
+    assert f"interrupted by {signum.name}" in stopped.stderr and "Traceback" not in stopped.stderr
+    assert stopped.workers_gone, stopped.workers
     assert os.listdir(tmpdir) == []
     assert os.listdir(tmp_path / "results") == []
 
