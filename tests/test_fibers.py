@@ -82,11 +82,21 @@ def test_a_fiber_waiting_for_a_readable_socket_wakes_when_data_arrives():
 
 def test_a_fiber_waiting_for_a_writable_socket_wakes_at_once_when_buffer_has_room():
     left, right = socket.socketpair()
+    events = []
+
+    def main():
+        started = time.perf_counter()
+        fibers.wait_writable(left)  # an empty send buffer: writable now
+        events.append(("woke", time.perf_counter() - started))
+        return "done"
+
     try:
-        fibers.run(lambda: fibers.wait_writable(left))
+        assert fibers.run(main) == "done"
     finally:
         left.close()
         right.close()
+    assert [event for event, _waited in events] == ["woke"]
+    assert events[0][1] < 1.0  # at once, not after some timeout (a second is generous on a busy machine)
 
 
 def test_join_reraises_the_exception_that_ended_the_fiber():
