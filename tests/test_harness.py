@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from harness import native
+from harness import native, report
 from harness.models import MODELS
 
 from tests.conftest import run_cli
@@ -123,11 +123,14 @@ def test_list_groups_the_models_as_stack_model_by_runtime():
     assert "  stackless  production runtime  asyncio, uvloop" in lines
 
 
-def test_the_table_groups_models_as_the_2x2_of_stack_model_and_runtime():
-    proc = run_cli("run", "pingpong", "--param", "rounds=20", "--repeat", "1",
-                   "--models", "asyncio,greenlet,coroutines,gevent")
-    assert proc.returncode == 0, proc.stderr
-    rows = [line.split()[:2] for line in proc.stdout.splitlines()
-            if line.split() and line.split()[0] in ("greenlet", "gevent", "coroutines", "asyncio")]
-    assert rows == [["greenlet", "stackful·own"], ["gevent", "stackful·runtime"],
-                    ["coroutines", "stackless·own"], ["asyncio", "stackless·runtime"]]
+def test_the_table_groups_models_as_the_2x2_of_stack_model_and_runtime(pingpong_result):
+    result, proc = pingpong_result
+    two_by_two = [["greenlet", "stackful·own"], ["gevent", "stackful·runtime"],
+                  ["coroutines", "stackless·own"], ["asyncio", "stackless·runtime"]]
+
+    def rows(table):
+        return [line.split()[:2] for line in table.splitlines() if line.split() and line.split()[0] in dict(two_by_two)]
+
+    assert rows(proc.stdout) == two_by_two
+    given = ("asyncio", "greenlet", "coroutines", "gevent")  # whatever order the models ran in
+    assert rows(report.render(dict(result, models={model: result["models"][model] for model in given}))) == two_by_two
