@@ -85,13 +85,11 @@ def test_recursion_limit_covers_the_chain_and_never_lowers_the_default():
     assert deep_chain.recursion_limit(params(depth=deepest)) > deepest
 
 
-def test_a_stackless_chain_too_deep_for_the_c_stack_is_reported_as_such(tmp_path):
+def test_a_stackless_chain_too_deep_for_the_c_stack_is_reported_as_such(tmp_path, harness):
     import json
 
-    from tests.conftest import run_cli
-
     path = tmp_path / "out.json"
-    proc = run_cli("run", "deep_chain", "--param", "depth=40000", "--param", "suspensions=2", "--param", "tasks=1",
+    proc = harness("run", "deep_chain", "--param", "depth=40000", "--param", "suspensions=2", "--param", "tasks=1",
                    "--repeat", "1", "--models", "coroutines", "--json", str(path))
     assert proc.returncode == 1
     entry = json.loads(path.read_text())["models"]["coroutines"]

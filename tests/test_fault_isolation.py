@@ -10,15 +10,15 @@ import sys
 import pytest
 
 from harness.options import write_json
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO
 from tests.processes import STOP_SIGNALS, all_gone_within, stop, wait_for_workers
 
 GENERATOR_SMALL = ["run", "generator", "--param", "items=50", "--repeat", "1"]
 
 
-def test_a_model_that_runs_out_of_memory_is_reported_while_the_others_complete(tmp_path):
+def test_a_model_that_runs_out_of_memory_is_reported_while_the_others_complete(tmp_path, harness):
     path = tmp_path / "out.json"
-    proc = run_cli(*GENERATOR_SMALL, "--memory-limit", "300", "--models", "fake-oom,greenlet",
+    proc = harness(*GENERATOR_SMALL, "--memory-limit", "300", "--models", "fake-oom,greenlet",
                    "--json", str(path), extra_models=True)
     assert proc.returncode == 1, proc.stderr
     models = json.loads(path.read_text())["models"]
@@ -28,9 +28,9 @@ def test_a_model_that_runs_out_of_memory_is_reported_while_the_others_complete(t
     assert models["greenlet"]["status"] == "ok"
 
 
-def test_a_model_that_leaks_is_reported_as_that_models_error(tmp_path):
+def test_a_model_that_leaks_is_reported_as_that_models_error(tmp_path, harness):
     path = tmp_path / "out.json"
-    proc = run_cli(*GENERATOR_SMALL, "--models", "fake-leak,fake-leak-gevent,fake-leak-asyncio,gevent",
+    proc = harness(*GENERATOR_SMALL, "--models", "fake-leak,fake-leak-gevent,fake-leak-asyncio,gevent",
                    "--json", str(path), extra_models=True)
     assert proc.returncode == 1, proc.stderr
     models = json.loads(path.read_text())["models"]
@@ -127,9 +127,9 @@ def test_a_result_that_fails_midway_through_writing_leaves_the_old_file_and_no_t
     assert os.listdir(tmp_path) == ["out.json"]
 
 
-def test_a_memory_slope_run_beyond_the_memory_limit_costs_the_slope_not_the_model(tmp_path):
+def test_a_memory_slope_run_beyond_the_memory_limit_costs_the_slope_not_the_model(tmp_path, harness):
     path = tmp_path / "out.json"
-    proc = run_cli("run", "pingpong", "--param", "pairs=1", "--param", "rounds=20", "--repeat", "1",
+    proc = harness("run", "pingpong", "--param", "pairs=1", "--param", "rounds=20", "--repeat", "1",
                    "--memory-limit", "150", "--models", "fake-hungry", "--json", str(path), extra_models=True)
     assert proc.returncode == 0, proc.stderr
     entry = json.loads(path.read_text())["models"]["fake-hungry"]

@@ -76,9 +76,9 @@ def test_table_names_every_model_and_says_all_matched(pingpong_result):
     assert "every model matched the reference" in proc.stdout
 
 
-def test_a_model_that_returns_a_wrong_result_is_a_mismatch_and_exit_1(tmp_path):
+def test_a_model_that_returns_a_wrong_result_is_a_mismatch_and_exit_1(tmp_path, harness):
     path = tmp_path / "out.json"
-    proc = run_cli("run", "generator", "--param", "items=50", "--repeat", "1",
+    proc = harness("run", "generator", "--param", "items=50", "--repeat", "1",
                    "--models", "greenlet,fake-wrong", "--json", str(path), extra_models=True)
     assert proc.returncode == 1
     result = json.loads(path.read_text())
@@ -87,9 +87,9 @@ def test_a_model_that_returns_a_wrong_result_is_a_mismatch_and_exit_1(tmp_path):
     assert result["match"] is False
 
 
-def test_a_crash_and_a_hang_are_reported_while_the_other_models_still_run(tmp_path):
+def test_a_crash_and_a_hang_are_reported_while_the_other_models_still_run(tmp_path, harness):
     path = tmp_path / "out.json"
-    proc = run_cli("run", "generator", "--param", "items=50", "--repeat", "1", "--timeout", "3",
+    proc = harness("run", "generator", "--param", "items=50", "--repeat", "1", "--timeout", "3",
                    "--models", "fake-crash,fake-hang,fake-raise,asyncio", "--json", str(path), extra_models=True)
     assert proc.returncode == 1
     models = json.loads(path.read_text())["models"]
@@ -99,8 +99,8 @@ def test_a_crash_and_a_hang_are_reported_while_the_other_models_still_run(tmp_pa
     assert models["asyncio"]["status"] == "ok"
 
 
-def test_trace_prints_switches_in_the_same_format_for_every_model():
-    proc = run_cli("run", "pingpong", "--param", "rounds=2", "--trace")
+def test_trace_prints_switches_in_the_same_format_for_every_model(harness):
+    proc = harness("run", "pingpong", "--param", "rounds=2", "--trace")
     assert proc.returncode == 0, proc.stderr
     hops = (("greenlet", "pong-0 -> ping-0"), ("gevent", "-> hub"), ("asyncio", "loop -> ping-0"),
             ("coroutines", "loop -> ping-0"), ("uvloop", "loop -> ping-0"))
@@ -108,15 +108,15 @@ def test_trace_prints_switches_in_the_same_format_for_every_model():
         assert any(line.startswith(f"[{model_id}] ") and hop in line for line in proc.stdout.splitlines()), model_id
 
 
-def test_list_shows_scenarios_parameters_and_models():
-    proc = run_cli("list")
+def test_list_shows_scenarios_parameters_and_models(harness):
+    proc = harness("list")
     assert proc.returncode == 0
     for word in ("pingpong", "generator", "rounds", "items", "greenlet", "gevent", "asyncio"):
         assert word in proc.stdout
 
 
-def test_list_groups_the_models_as_stack_model_by_runtime():
-    lines = run_cli("list").stdout.splitlines()
+def test_list_groups_the_models_as_stack_model_by_runtime(harness):
+    lines = harness("list").stdout.splitlines()
     assert "  stackful   own scheduler       greenlet" in lines
     assert "  stackful   production runtime  gevent" in lines
     assert "  stackless  own scheduler       coroutines" in lines

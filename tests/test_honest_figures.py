@@ -20,7 +20,7 @@ from harness.pipeline import run_worker
 from harness.probe import Probe
 from harness.worker import without_probe
 from scenarios.common import digest
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO
 
 MiB = 2**20
 
@@ -279,9 +279,9 @@ def test_gc_off_disables_collections_in_the_worker_and_on_counts_them():
     assert off["gc_collections"] == 0 and off["gc_s"] == 0
 
 
-def test_run_records_the_gc_mode_and_time_and_the_table_shows_gc_share(tmp_path):
+def test_run_records_the_gc_mode_and_time_and_the_table_shows_gc_share(tmp_path, harness):
     out = tmp_path / "out.json"
-    proc = run_cli("run", "generator", "--param", "items=200", "--repeat", "1", "--models", "greenlet",
+    proc = harness("run", "generator", "--param", "items=200", "--repeat", "1", "--models", "greenlet",
                    "--gc", "off", "--json", str(out))
     assert proc.returncode == 0, proc.stderr
     result = json.loads(out.read_text())
@@ -290,9 +290,9 @@ def test_run_records_the_gc_mode_and_time_and_the_table_shows_gc_share(tmp_path)
     assert "gc share" in proc.stdout and "gc off" in proc.stdout
 
 
-def test_sweep_takes_gc_off_and_records_it(tmp_path):
+def test_sweep_takes_gc_off_and_records_it(tmp_path, harness):
     out = tmp_path / "sweep.json"
-    proc = run_cli("sweep", "generator", "--param", "items=20,40", "--repeat", "1", "--models", "asyncio",
+    proc = harness("sweep", "generator", "--param", "items=20,40", "--repeat", "1", "--models", "asyncio",
                    "--gc", "off", "--json", str(out))
     assert proc.returncode == 0, proc.stderr
     sweep = json.loads(out.read_text())
@@ -300,6 +300,6 @@ def test_sweep_takes_gc_off_and_records_it(tmp_path):
 
 
 @pytest.mark.parametrize("verb", [["run", "generator"], ["sweep", "generator", "--param", "items=1,2"]])
-def test_a_bad_gc_mode_is_refused_in_one_line(verb):
-    proc = run_cli(*verb, "--gc", "sometimes")
+def test_a_bad_gc_mode_is_refused_in_one_line(verb, harness):
+    proc = harness(*verb, "--gc", "sometimes")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--gc" in proc.stderr

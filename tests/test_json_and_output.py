@@ -20,12 +20,12 @@ def start_cli(*args, **popen_options):
     return subprocess.Popen([sys.executable, "-m", "harness", *args], cwd=REPO, text=True, **popen_options)
 
 
-def test_json_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+def test_json_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path, harness):
     target = tmp_path / "real.json"
     target.write_text("old\n")
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    proc = run_cli(*SMALL, "--json", str(link))
+    proc = harness(*SMALL, "--json", str(link))
     assert proc.returncode == 0, proc.stderr
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert json.loads(target.read_text())["scenario"] == "generator"
@@ -33,22 +33,22 @@ def test_json_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
-def test_json_to_a_character_device_writes_through_it_and_leaves_the_node(tmp_path):
+def test_json_to_a_character_device_writes_through_it_and_leaves_the_node(tmp_path, harness):
     node = tmp_path / "null"
     os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own, so nothing shared is at risk
-    proc = run_cli(*SMALL, "--json", str(node))
+    proc = harness(*SMALL, "--json", str(node))
     assert proc.returncode == 0, proc.stderr
     assert stat.S_ISCHR(os.stat(node).st_mode)
     assert os.listdir(tmp_path) == ["null"]
 
 
-def test_json_to_a_fifo_writes_through_it(tmp_path):
+def test_json_to_a_fifo_writes_through_it(tmp_path, harness):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received = []
     reader = threading.Thread(target=lambda: received.append(open(fifo).read()), daemon=True)
     reader.start()
-    proc = run_cli(*SMALL, "--json", str(fifo))
+    proc = harness(*SMALL, "--json", str(fifo))
     reader.join(timeout=30)
     assert proc.returncode == 0, proc.stderr
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
@@ -73,11 +73,11 @@ def test_json_to_the_stdout_fd_comes_before_the_table_on_stdout():
     assert "every model matched the reference" in table
 
 
-def test_json_to_a_socket_is_refused_before_anything_runs(tmp_path):
+def test_json_to_a_socket_is_refused_before_anything_runs(tmp_path, harness):
     path = tmp_path / "sock"
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(path))
-        proc = run_cli(*SMALL, "--json", str(path))
+        proc = harness(*SMALL, "--json", str(path))
         assert stat.S_ISSOCK(os.stat(path).st_mode)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "neither a regular file nor a stream" in proc.stderr
@@ -85,10 +85,10 @@ def test_json_to_a_socket_is_refused_before_anything_runs(tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
-def test_a_json_write_that_fails_after_the_run_is_one_line_and_exit_2(tmp_path):
+def test_a_json_write_that_fails_after_the_run_is_one_line_and_exit_2(tmp_path, harness):
     full = tmp_path / "full"
     os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))  # a /dev/full: every write is ENOSPC, as on a full disk
-    proc = run_cli(*SMALL, "--json", str(full))
+    proc = harness(*SMALL, "--json", str(full))
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert lines[-1].startswith(f"harness: could not write the JSON to {full}"), proc.stderr
@@ -127,9 +127,9 @@ def test_a_closed_stderr_costs_no_measurement(tmp_path):
     assert json.loads(path.read_text())["models"]["greenlet"]["status"] == "ok"
 
 
-def test_a_run_where_every_connection_drops_before_its_first_echo_reports_no_ns_per_op(tmp_path):
+def test_a_run_where_every_connection_drops_before_its_first_echo_reports_no_ns_per_op(tmp_path, harness):
     path = tmp_path / "out.json"
-    proc = run_cli("run", "connections", "--param", "connections=1", "--param", "messages=1", "--param", "drop=1.0",
+    proc = harness("run", "connections", "--param", "connections=1", "--param", "messages=1", "--param", "drop=1.0",
                    "--repeat", "1", "--models", "greenlet,asyncio", "--json", str(path))
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr

@@ -5,7 +5,6 @@ import pytest
 import scenarios
 from harness import memory_guard
 from harness.options import UsageError, refuse_what_cannot_fit_in_memory
-from tests.conftest import run_cli
 
 GIB = 2**30
 
@@ -45,10 +44,9 @@ def test_memory_limit_lets_the_user_try_a_size_the_guard_would_refuse():
     assert refuse_what_cannot_fit_in_memory(plans, ["greenlet"], GIB) is None
 
 
-def test_the_cli_refuses_a_size_that_cannot_fit_in_one_line_before_running():
+def test_the_cli_refuses_a_size_that_cannot_fit_in_one_line_before_running(harness):
     # 100,000 chains of 100,000 levels: terabytes on any machine.
-    proc = run_cli("run", "deep_chain", "--param", "depth=100000", "--param", "tasks=100000", "--models", "asyncio",
-                   timeout=30)
+    proc = harness("run", "deep_chain", "--param", "depth=100000", "--param", "tasks=100000", "--models", "asyncio")
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "deep_chain: this size needs about" in proc.stderr

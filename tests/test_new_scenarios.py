@@ -6,8 +6,6 @@ the harness's decisions (unsupported, mismatch, exit status) run in workers.
 """
 
 import importlib
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -101,8 +99,8 @@ def test_unsupported_does_not_fail_a_run_but_something_must_run(statuses, matche
     assert pipeline.matched({str(index): {"status": status} for index, status in enumerate(statuses)}) is matched
 
 
-def test_cli_exits_0_with_unsupported_models_and_names_them(cli):
-    done = cli("run", "deep_chain", "--models", "greenlet,coroutines", "--repeat", "1",
+def test_cli_exits_0_with_unsupported_models_and_names_them(harness):
+    done = harness("run", "deep_chain", "--models", "greenlet,coroutines", "--repeat", "1",
                "--param", "via=c", "--param", "depth=20", "--param", "suspensions=4")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "coroutines: unsupported: RuntimeError: coroutines.bare.run() is already running" in done.stdout
@@ -138,11 +136,10 @@ def test_cancel_reference_says_the_bottom_cleans_up_first():
     assert one["cleanup"]["count"] == 3 and one["cleanup"] != reordered.as_dict()
 
 
-def test_a_model_that_skips_a_finally_is_caught_as_a_mismatch():
-    env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models_cancel")
-    done = subprocess.run([sys.executable, "-m", "harness", "run", "cancel", "--models", "greenlet,fake-skip-finally",
-                           "--repeat", "1", "--param", "tasks=4", "--param", "depth=5", "--param", "timeout_ms=1"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+def test_a_model_that_skips_a_finally_is_caught_as_a_mismatch(harness, monkeypatch):
+    monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.fake_models_cancel")
+    done = harness("run", "cancel", "--models", "greenlet,fake-skip-finally",
+                   "--repeat", "1", "--param", "tasks=4", "--param", "depth=5", "--param", "timeout_ms=1")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "fake-skip-finally: mismatch: check: result differs from the reference" in done.stdout
     assert "NOT every model matched the reference: fake-skip-finally did not" in done.stdout

@@ -8,7 +8,6 @@ import sys
 import pytest
 
 from harness import options, interpreters, report
-from tests.conftest import run_cli
 
 THIS_VERSION = "%d.%d" % sys.version_info[:2]
 CANDIDATES = ("3.10", "3.11", "3.12", "3.13")
@@ -48,8 +47,8 @@ def test_a_missing_version_is_a_usage_error_naming_what_was_tried(tmp_path, monk
         options.parse_pythons(["3.99"], report.Progress(io.StringIO()))
 
 
-def test_a_missing_version_on_the_command_line_is_one_line_and_exit_2():
-    proc = run_cli("run", "pingpong", "--python", f"{THIS_VERSION},3.99")
+def test_a_missing_version_on_the_command_line_is_one_line_and_exit_2(harness):
+    proc = harness("run", "pingpong", "--python", f"{THIS_VERSION},3.99")
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "3.99" in proc.stderr and "tried" in proc.stderr
     assert proc.stdout == ""
@@ -79,7 +78,7 @@ def second_interpreter():
 
 
 @pytest.mark.slow
-def test_a_small_run_under_a_second_interpreter_matches_and_records_its_versions(tmp_path):
+def test_a_small_run_under_a_second_interpreter_matches_and_records_its_versions(tmp_path, harness):
     # The first time (a fresh clone), this builds .venv-pythons/X.Y: measured at 18 s for the whole test
     # here, with pip's wheel cache warm; a minute or more where pip must download. Later runs reuse it.
     # An interpreter that exists but whose venv cannot be installed fails this test rather than skipping it.
@@ -87,8 +86,8 @@ def test_a_small_run_under_a_second_interpreter_matches_and_records_its_versions
     if version is None:
         pytest.skip(f"no Python among {', '.join(CANDIDATES)} other than {THIS_VERSION} on PATH or in pyenv")
     path = tmp_path / "out.json"
-    proc = run_cli("run", "pingpong", "--param", "rounds=200", "--param", "pairs=2", "--repeat", "1",
-                   "--models", "greenlet,asyncio", "--python", version, "--json", str(path), timeout=600)
+    proc = harness("run", "pingpong", "--param", "rounds=200", "--param", "pairs=2", "--repeat", "1",
+                   "--models", "greenlet,asyncio", "--python", version, "--json", str(path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = json.loads(path.read_text())
     assert result["match"] is True
@@ -101,7 +100,7 @@ def test_a_small_run_under_a_second_interpreter_matches_and_records_its_versions
     assert f"\ngreenlet@{version} " in proc.stdout
 
 
-def test_sweep_takes_python_too_and_refuses_a_missing_one_in_one_line():
-    proc = run_cli("sweep", "pingpong", "--param", "rounds=10,20", "--python", "3.99")
+def test_sweep_takes_python_too_and_refuses_a_missing_one_in_one_line(harness):
+    proc = harness("sweep", "pingpong", "--param", "rounds=10,20", "--python", "3.99")
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "--python 3.99" in proc.stderr

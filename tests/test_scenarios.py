@@ -1,8 +1,5 @@
 """Every scenario on every model gives its sequential reference's result."""
 
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -11,7 +8,6 @@ from harness.models import MODELS
 from harness.pipeline import run_worker
 from scenarios.common import digest
 from scenarios.spec import resolve
-from tests.conftest import REPO
 
 # Native (C++) models run as binaries, not through the Python worker: tests/test_native.py checks them.
 PYTHON_MODELS = [model for model in MODELS if not MODELS[model].native]
@@ -38,10 +34,9 @@ def test_every_model_agrees_with_the_sequential_reference_run_after_run_in_one_p
     assert outcome["stack"]["frames_per_task"] >= 1
 
 
-def test_a_model_without_its_file_is_refused_in_one_line_when_named():
-    env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models_missing")
-    named = subprocess.run([sys.executable, "-m", "harness", "run", "generator", "--models", "greenlet,nofile"],
-                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+def test_a_model_without_its_file_is_refused_in_one_line_when_named(harness, monkeypatch):
+    monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.fake_models_missing")
+    named = harness("run", "generator", "--models", "greenlet,nofile")
     assert named.returncode == 2
     assert named.stderr.strip().splitlines() == [
         "harness: scenario generator has no file for model nofile "

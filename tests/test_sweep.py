@@ -58,9 +58,9 @@ def test_sweep_prints_one_row_per_value_and_one_column_per_model(deep_chain_swee
     assert "point 2/2 depth=5" in proc.stderr  # progress says which point of how many
 
 
-def test_a_model_failing_at_every_point_is_recorded_and_the_sweep_goes_on(tmp_path):
+def test_a_model_failing_at_every_point_is_recorded_and_the_sweep_goes_on(tmp_path, harness):
     path = tmp_path / "sweep.json"
-    proc = run_cli("sweep", "generator", "--param", "items=10,20", "--repeat", "1",
+    proc = harness("sweep", "generator", "--param", "items=10,20", "--repeat", "1",
                    "--models", "fake-raise,greenlet", "--json", str(path), extra_models=True)
     assert proc.returncode == 1
     sweep = json.loads(path.read_text())
@@ -87,8 +87,8 @@ BAD_SWEEPS = {
 
 
 @pytest.mark.parametrize("args", BAD_SWEEPS.values(), ids=BAD_SWEEPS.keys())
-def test_a_bad_sweep_is_refused_with_one_line_and_exit_2(args):
-    proc = run_cli("sweep", "generator", *args, timeout=30)
+def test_a_bad_sweep_is_refused_with_one_line_and_exit_2(args, harness):
+    proc = harness("sweep", "generator", *args)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1
     assert proc.stderr.startswith("harness: ") and "Traceback" not in proc.stderr

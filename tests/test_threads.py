@@ -1,19 +1,15 @@
 """The threads model: the probe sees blocked threads, the limit refuses in one line, leaks are caught."""
 
-import os
-import subprocess
-import sys
 import threading
 import time
 
 import os_threads
 from harness.options import models_within_limits
 from harness.probe import Probe
-from tests.conftest import REPO, run_cli
 
 
-def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run():
-    proc = run_cli("run", "spawn", "--models", "greenlet,threads", "--repeat", "1")
+def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(harness):
+    proc = harness("run", "spawn", "--models", "greenlet,threads", "--repeat", "1")
     assert proc.returncode == 2
     assert proc.stdout == ""  # nothing ran, not even greenlet
     assert proc.stderr.strip().splitlines() == [
@@ -59,10 +55,8 @@ def test_the_probe_waits_until_threads_that_keep_running_are_held_at_the_gate():
     assert probe.records["stack_reserved_bytes"] == os_threads.stack_reserved_bytes()
 
 
-def test_a_thread_left_running_is_that_models_leak():
-    env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models_threads")
-    proc = subprocess.run([sys.executable, "-m", "harness", "run", "generator", "--param", "items=50",
-                           "--repeat", "1", "--models", "fake-leak-threads,threads"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+def test_a_thread_left_running_is_that_models_leak(harness, monkeypatch):
+    monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.fake_models_threads")
+    proc = harness("run", "generator", "--param", "items=50", "--repeat", "1", "--models", "fake-leak-threads,threads")
     assert proc.returncode == 1, proc.stderr
     assert "check: leak: 1 thread still running" in proc.stdout

@@ -115,9 +115,9 @@ def test_deep_chain_keeps_a_thousand_suspensions_in_a_shorter_value():
     assert pipeline.timed_params(spec, dict(params, suspensions=500), 60.0, DEFAULT)["suspensions"] == 500
 
 
-def test_a_model_wrong_only_in_a_later_timed_run_is_a_mismatch(tmp_path):
+def test_a_model_wrong_only_in_a_later_timed_run_is_a_mismatch(tmp_path, harness):
     path = tmp_path / "out.json"
-    proc = run_cli("run", "generator", "--param", "items=50", "--fast", "--models", "greenlet,fake-drift",
+    proc = harness("run", "generator", "--param", "items=50", "--fast", "--models", "greenlet,fake-drift",
                    "--json", str(path), extra_models=True)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     models = json.loads(path.read_text())["models"]
