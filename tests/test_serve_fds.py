@@ -50,6 +50,17 @@ def said_out_of_fds(server, seconds=10):
     return said.decode()
 
 
+def available(stream):
+    """What `stream` holds now, without waiting for more."""
+    got = b""
+    while select.select([stream], [], [], 0)[0]:
+        chunk = os.read(stream.fileno(), 4096)
+        if not chunk:
+            break
+        got += chunk
+    return got.decode()
+
+
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_a_server_out_of_fds_backs_off_says_so_once_and_serves_a_fresh_client_after(model):
     server = subprocess.Popen([sys.executable, "-m", "harness", "serve", "connections", "--model", model],
@@ -62,8 +73,11 @@ def test_a_server_out_of_fds_backs_off_says_so_once_and_serves_a_fresh_client_af
         for _ in range(CLIENTS):  # more than the server can hold: the kernel queues the rest
             clients.append(socket.create_connection(address, timeout=10))
         said = said_out_of_fds(server)  # the server has run out of fds meanwhile, and said so
-        time.sleep(OUT_OF_FDS_S)  # ...and must keep going
+        time.sleep(OUT_OF_FDS_S)  # ...and must keep going, its accepts failing every ACCEPT_RETRY_S
         assert server.poll() is None, "the server died when it ran out of fds"
+        said += available(server.stderr)
+        shortage = [line for line in said.splitlines() if "file descriptors" in line]
+        assert len(shortage) == 1, said  # one line for the one episode, not one per failed accept
         for client in clients:
             client.close()
         clients.clear()
@@ -79,5 +93,6 @@ def test_a_server_out_of_fds_backs_off_says_so_once_and_serves_a_fresh_client_af
             server.wait()
     assert server.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
-    shortage = [line for line in stderr.splitlines() if "file descriptors" in line]
-    assert len(shortage) == 1, stderr  # one line for the one episode, not one per failed accept
+    # Once the clients close, the queued connections flood in, each holding an fd until its handler
+    # sees EOF: the server may run short again for a moment, a second episode and a second line.
+    assert [line for line in stderr.splitlines() if "file descriptors" in line], stderr
