@@ -10,8 +10,9 @@ Building: with $CXX (default g++), `-O2 -std=c++20`, into build/native/
 (git-ignored), one binary per (scenario, model). A binary is rebuilt when
 the hash of its sources, compiler and flags changes (mtimes lie after a git
 checkout), and built once even when several harness processes ask at the
-same moment: an flock on build/native/.lock serialises the builds, and each
-binary is written beside its place and renamed in.
+same moment: an flock per binary (build/native/.<scenario>-<model>.lock) serialises
+the builds of that binary, and each binary is written beside its place and renamed
+in; two different binaries build at once (a fresh clone's tests build nine).
 
 The job goes in as arguments (`OUT_FD PASS name=value ...`), the outcome comes
 back in the file the binary inherits as OUT_FD (harness/pipeline.run_worker's
@@ -106,8 +107,8 @@ def binary(model, scenario):
     target = BUILD / f"{scenario}-{model.id}"
     stamp = target.with_suffix(".sha256")
     fingerprint = _fingerprint(model, scenario)
-    with open(BUILD / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time; a waiter finds the binary fresh
+    with open(BUILD / f".{target.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build of this binary at a time; a waiter finds it fresh
         if target.exists() and stamp.exists() and stamp.read_text() == fingerprint:
             return target
         partial = target.with_name(f".{target.name}.{os.getpid()}")

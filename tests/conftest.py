@@ -1,11 +1,15 @@
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+import scenarios
 from harness import cli as harness_cli
+from harness import native
+from harness.models import all_models
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -41,3 +45,18 @@ def harness(capsys, monkeypatch):
         return subprocess.CompletedProcess(["python", "-m", "harness", *args], code, out, err)
 
     return call
+
+
+@pytest.fixture(scope="session")
+def native_binaries():
+    """The native binaries the tests run, built before the first test that runs one: two at a
+    time (harness/native.py locks per binary), so a fresh clone's nine compiles take about half
+    the wall time they take one by one on demand. None without a compiler."""
+    if native.unavailable() is not None:
+        return None
+    # What the tests run (tests/test_native.py CASES): each floor everywhere, swapcontext on pingpong alone.
+    pairs = [(model, name) for model in all_models().values() if model.native
+             for name in scenarios.names() if model.has_file(name) and (model.floor or name == "pingpong")]
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        return dict(zip([(model.id, name) for model, name in pairs],
+                        pool.map(lambda pair: native.binary(*pair), pairs)))

@@ -13,7 +13,7 @@ SMALL = ["--param", "rounds=200", "--param", "pairs=2", "--repeat", "1"]
 
 
 @pytest.fixture(scope="module")
-def pingpong_result(tmp_path_factory):
+def pingpong_result(tmp_path_factory, native_binaries):  # every default model runs, the native ones too
     path = tmp_path_factory.mktemp("result") / "out.json"
     proc = run_cli("run", "pingpong", *SMALL, "--json", str(path))
     assert proc.returncode == 0, proc.stdout + proc.stderr

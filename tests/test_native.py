@@ -24,6 +24,7 @@ NATIVE_MODELS = [model_id for model_id, model in all_models().items() if model.n
 CASES = [(name, model_id) for name in NATIVE_SCENARIOS for model_id in NATIVE_MODELS
          if all_models()[model_id].floor or name == "pingpong"]
 needs_compiler = pytest.mark.skipif(native.unavailable() is not None, reason=f"{native.unavailable()}")
+pytestmark = pytest.mark.usefixtures("native_binaries")  # built two at a time, first (tests/conftest.py)
 
 
 class Quiet:
