@@ -1,3 +1,5 @@
+import itertools
+import json
 import os
 import subprocess
 import sys
@@ -43,6 +45,20 @@ def harness(capsys, monkeypatch):
         code = harness_cli.main(list(args))
         out, err = capsys.readouterr()
         return subprocess.CompletedProcess(["python", "-m", "harness", *args], code, out, err)
+
+    return call
+
+
+@pytest.fixture
+def harness_json(harness, tmp_path):
+    """harness(*args, "--json", PATH) with PATH a fresh file under tmp_path: (the CompletedProcess,
+    the JSON the run wrote there, or None where it wrote none)."""
+    numbers = itertools.count(1)
+
+    def call(*args, extra_models=False):
+        path = tmp_path / f"out-{next(numbers)}.json"
+        proc = harness(*args, "--json", str(path), extra_models=extra_models)
+        return proc, json.loads(path.read_text()) if path.exists() else None
 
     return call
 

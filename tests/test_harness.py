@@ -76,23 +76,20 @@ def test_table_names_every_model_and_says_all_matched(pingpong_result):
     assert "every model matched the reference" in proc.stdout
 
 
-def test_a_model_that_returns_a_wrong_result_is_a_mismatch_and_exit_1(tmp_path, harness):
-    path = tmp_path / "out.json"
-    proc = harness("run", "generator", "--param", "items=50", "--repeat", "1",
-                   "--models", "greenlet,fake-wrong", "--json", str(path), extra_models=True)
+def test_a_model_that_returns_a_wrong_result_is_a_mismatch_and_exit_1(harness_json):
+    proc, result = harness_json("run", "generator", "--param", "items=50", "--repeat", "1",
+                                "--models", "greenlet,fake-wrong", extra_models=True)
     assert proc.returncode == 1
-    result = json.loads(path.read_text())
     assert result["models"]["fake-wrong"]["status"] == "mismatch"
     assert result["models"]["greenlet"]["status"] == "ok"
     assert result["match"] is False
 
 
-def test_a_crash_and_a_hang_are_reported_while_the_other_models_still_run(tmp_path, harness):
-    path = tmp_path / "out.json"
-    proc = harness("run", "generator", "--param", "items=50", "--repeat", "1", "--timeout", "3",
-                   "--models", "fake-crash,fake-hang,fake-raise,asyncio", "--json", str(path), extra_models=True)
+def test_a_crash_and_a_hang_are_reported_while_the_other_models_still_run(harness_json):
+    proc, result = harness_json("run", "generator", "--param", "items=50", "--repeat", "1", "--timeout", "3",
+                                "--models", "fake-crash,fake-hang,fake-raise,asyncio", extra_models=True)
     assert proc.returncode == 1
-    models = json.loads(path.read_text())["models"]
+    models = result["models"]
     assert models["fake-crash"]["status"] == "crashed" and "SIGSEGV" in models["fake-crash"]["error"]
     assert models["fake-hang"]["status"] == "timeout"
     assert models["fake-raise"]["status"] == "error" and "this model always fails" in models["fake-raise"]["error"]

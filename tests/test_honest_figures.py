@@ -279,23 +279,19 @@ def test_gc_off_disables_collections_in_the_worker_and_on_counts_them():
     assert off["gc_collections"] == 0 and off["gc_s"] == 0
 
 
-def test_run_records_the_gc_mode_and_time_and_the_table_shows_gc_share(tmp_path, harness):
-    out = tmp_path / "out.json"
-    proc = harness("run", "generator", "--param", "items=200", "--repeat", "1", "--models", "greenlet",
-                   "--gc", "off", "--json", str(out))
+def test_run_records_the_gc_mode_and_time_and_the_table_shows_gc_share(harness_json):
+    proc, result = harness_json("run", "generator", "--param", "items=200", "--repeat", "1", "--models", "greenlet",
+                                "--gc", "off")
     assert proc.returncode == 0, proc.stderr
-    result = json.loads(out.read_text())
     assert result["gc"] == "off"
     assert result["models"]["greenlet"]["gc_s"] == 0 and result["models"]["greenlet"]["gc_share"] == 0
     assert "gc share" in proc.stdout and "gc off" in proc.stdout
 
 
-def test_sweep_takes_gc_off_and_records_it(tmp_path, harness):
-    out = tmp_path / "sweep.json"
-    proc = harness("sweep", "generator", "--param", "items=20,40", "--repeat", "1", "--models", "asyncio",
-                   "--gc", "off", "--json", str(out))
+def test_sweep_takes_gc_off_and_records_it(harness_json):
+    proc, sweep = harness_json("sweep", "generator", "--param", "items=20,40", "--repeat", "1", "--models", "asyncio",
+                               "--gc", "off")
     assert proc.returncode == 0, proc.stderr
-    sweep = json.loads(out.read_text())
     assert sweep["gc"] == "off" and all(point["gc"] == "off" for point in sweep["points"])
 
 

@@ -58,12 +58,10 @@ def test_sweep_prints_one_row_per_value_and_one_column_per_model(deep_chain_swee
     assert "point 2/2 depth=5" in proc.stderr  # progress says which point of how many
 
 
-def test_a_model_failing_at_every_point_is_recorded_and_the_sweep_goes_on(tmp_path, harness):
-    path = tmp_path / "sweep.json"
-    proc = harness("sweep", "generator", "--param", "items=10,20", "--repeat", "1",
-                   "--models", "fake-raise,greenlet", "--json", str(path), extra_models=True)
+def test_a_model_failing_at_every_point_is_recorded_and_the_sweep_goes_on(harness_json):
+    proc, sweep = harness_json("sweep", "generator", "--param", "items=10,20", "--repeat", "1",
+                               "--models", "fake-raise,greenlet", extra_models=True)
     assert proc.returncode == 1
-    sweep = json.loads(path.read_text())
     assert sweep["values"] == [10, 20] and len(sweep["points"]) == 2
     for point in sweep["points"]:
         assert point["models"]["fake-raise"]["status"] == "error"
