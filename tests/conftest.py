@@ -28,11 +28,6 @@ def run_cli(*args, extra_models=False, timeout=120):
 
 
 @pytest.fixture
-def cli():
-    return run_cli
-
-
-@pytest.fixture
 def harness(capsys, monkeypatch):
     """Call the CLI in this process: harness("run", ...) -> a CompletedProcess (returncode,
     stdout, stderr) of harness.cli.main, as `python -m harness` would exit and print.
