@@ -20,11 +20,6 @@ from scenarios.spec import resolve
 SPEC = scenarios.load("connections")
 # Every Python model; the native ones have no connections file (test_native.py checks theirs).
 MODEL_IDS = [model.id for model in MODELS.values() if not model.native and model.has_file("connections")]
-# A known bug, reported as xfail (never as a pass) until scenarios/connections/threads.py fixes it: serve()
-# appends a handler to `handlers` only after os_threads.spawn() has started it, so the last handler can
-# arrive at the barrier first, and the probe then looks at the list one handler short (199 of 200).
-HANDLER_RACE = pytest.mark.xfail(reason="threads: serve() lists a handler after starting it (see above)", strict=False)
-COUNTING_HANDLERS = [pytest.param(model, marks=HANDLER_RACE) if model == "threads" else model for model in MODEL_IDS]
 
 
 def params_for(**overrides):
@@ -67,7 +62,7 @@ def test_a_run_leaves_no_file_descriptor_open(model):
     assert outcome["status"] == "ok" and outcome["error"] is None
 
 
-@pytest.mark.parametrize("model", COUNTING_HANDLERS)
+@pytest.mark.parametrize("model", MODEL_IDS)
 def test_the_probe_looks_once_at_every_server_handler_parked(model):
     stack = run(model, MANY)["stack"]  # the probe's picture: every unit it was given, described
     assert stack["tasks"] == 200  # the handlers, one per connection: not the clients, not the acceptor
@@ -83,7 +78,7 @@ def test_latencies_and_connect_time_are_recorded_beside_the_result(model):
     assert records["connect_s"] > 0
 
 
-@pytest.mark.parametrize("model", COUNTING_HANDLERS)
+@pytest.mark.parametrize("model", MODEL_IDS)
 def test_clients_split_into_a_child_process_give_the_same_result(model):
     outcome = run(model, SPLIT)
     assert outcome["digest"] == digest(SPEC.reference(SPLIT))

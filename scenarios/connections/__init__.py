@@ -166,6 +166,12 @@ def listen(socket_class, connections, port=0):
     return listener
 
 
+def threads_needed(params):
+    """Threads the threads model has alive at once in its busiest process: a handler (and,
+    unless split, a client) per connection, the server, the probe (os_threads.require_threads)."""
+    return (1 if params["split"] else 2) * params["connections"] + 2
+
+
 def no_delay(sock):
     """Send small writes at once, as asyncio's transports do on their own:
     with Nagle on, one-byte echoes would wait for delayed ACKs."""
