@@ -18,4 +18,5 @@ def __getattr__(name):
         raise AttributeError(f"module 'coroutines' has no attribute {name!r}")
     from coroutines import runner
 
-    return {"run": runner.run, "snapshot": runner.RUNTIME.snapshot}[name]
+    globals().update(run=runner.run, snapshot=runner.RUNTIME.snapshot)  # once: later lookups find them here
+    return globals()[name]

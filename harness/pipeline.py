@@ -155,19 +155,27 @@ def values_per_process(plan, run_s):
     return max(1, min(plan.values, int(PROCESS_VALUES_S / run_s)))
 
 
-def warmup_params(spec, params, run_s, plan):
-    """Where a timed process warms up: at the timed size (None), or, for a sized plan timing a
-    long run at the requested size (run_s as in values_per_process: a spawn of 100,000 leaves,
-    1,000 connections, 10,000 idle threads), at a tenth of its task count. A warm-up loads the
-    code, fills the caches and the allocator's pools; a run of a tenth does all that in a tenth
-    of the time. Checked on an idle machine (README, "Timing"): values after either warm-up
-    agree within their noise. The warm-up's result is checked against the reference too."""
-    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S or spec.TASK_COUNT is None:
+def tenth(spec, params):
+    """The requested parameters at a tenth of the spec's task count (not below its minimum),
+    or None where the spec has no task count or a tenth would be no smaller."""
+    if spec.TASK_COUNT is None:
         return None
     name, _units = spec.TASK_COUNT
     param = next(param for param in spec.PARAMS if param.name == name)
     smaller = max(param.minimum, params[name] // WARMUP_SHARE)
     return dict(params, **{name: smaller}) if smaller < params[name] else None
+
+
+def warmup_params(spec, params, run_s, plan):
+    """Where a timed process warms up: at the timed size (None), or, for a sized plan timing a
+    long run at the requested size (run_s as in values_per_process: a spawn of 100,000 leaves,
+    1,000 connections, 10,000 idle threads), at a tenth of its task count. A warm-up loads the
+    code, fills the caches and the allocator's pools; a run of a tenth does all that in a tenth
+    of the time (measured: README, "Timing"). The warm-up's result is checked against the
+    reference too, and the worker scales its time to the timed size to decide the loop count."""
+    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S:
+        return None
+    return tenth(spec, params)
 
 
 def plan_for_sweep(plan):
@@ -191,25 +199,31 @@ def timed_params(spec, params, run_s, plan):
     return dict(params, **{name: value}) if value < params[name] else params
 
 
-def traced_params(spec, params, timing_params, smaller=None):
-    """Where the tracemalloc run goes: at the timed size when the spec's TIME_BY only repeats a
-    step (TIME_BY_REPEATS: what is alive at once does not change; pingpong at 2,000 and 100,000
-    rounds trace the same peak to the byte); for a long run timed at its requested size, at
-    `smaller` (warmup_params: a tenth of its task count), since tracemalloc makes a run 2-3x
-    slower (spawn's 100,000 leaves took 7-10 s per model under it) and its peak is a figure of
-    its own, said with its size (memory.traced_params); else at the requested size."""
+TRACED_TASKS_MAX = 10_000  # a tracemalloc run of more tasks alive goes at a tenth (traced_params)
+
+
+def traced_params(spec, params, timing_params, plan):
+    """Where the tracemalloc run goes, the same for every model of one run: at the timed size
+    when the spec's TIME_BY only repeats a step (TIME_BY_REPEATS: what is alive at once does not
+    change; pingpong at 2,000 and 100,000 rounds trace the same peak to the byte); under a sized
+    plan, at a tenth of the task count when TRACED_TASKS_MAX tasks or more are alive (spawn's
+    100,000 leaves, idle's 10,000 tasks), since tracemalloc makes a run 2-3x slower (spawn took
+    7-10 s per model under it) and its peak is a figure of its own, said with its size
+    (memory.traced_params); else at the requested size."""
     if spec.TIME_BY_REPEATS:
         return timing_params
-    return smaller or params
+    if plan.size_values and spec.TASK_COUNT is not None and tasks_alive(spec, params) >= TRACED_TASKS_MAX:
+        return tenth(spec, params) or params
+    return params
 
 
-def memory_jobs(spec, params, timing_params, memory_passes=True, slope_runs=True, smaller=None):
+def memory_jobs(spec, params, timing_params, plan, memory_passes=True, slope_runs=True):
     """(label, pass, params) of one model's untimed memory runs: (memory_passes) the tracemalloc
     run (traced_params) and (slope_runs) the memory-slope runs. None of these gives a timing, so
     they run side by side (MEMORY_JOBS at once); each is a fresh process whose memory figures are its own."""
     if not memory_passes:
         return []
-    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params, smaller))]
+    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params, plan))]
     if slope_runs:
         runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
     return runs
@@ -347,9 +361,8 @@ class Runner:
         # A native run is short, and its binary warms up at the timed size.
         chain.warmup_params = None if model_id in self.binaries else warmup_params(self.spec, params, long_run_s,
                                                                                    options.plan)
-        for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params,
-                                                    options.memory_passes and not options.trace, options.slope_runs,
-                                                    chain.warmup_params):
+        for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params, options.plan,
+                                                    options.memory_passes and not options.trace, options.slope_runs):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
             if outcome["status"] not in ("ok", UNSUPPORTED) and pass_ == "memory":
                 # A run the user did not ask for (more tasks than the timed runs, perhaps more than

@@ -250,7 +250,11 @@ def timed_values(scenario, job):
     digests = set() if warmup_params else {digest(result)}
     loops = job.get("loops")
     if loops is None and warmup_params:
-        loops = 1  # a long run: one run is a value (the pipeline took it for one, from the check's time)
+        # A long run (the pipeline judged it so from the check run, which may have been slowed by
+        # the runs beside it): a run at the timed size lasts about the warm-up's time scaled by the
+        # sizes, and if that is short after all, the batches below time runs at the timed size.
+        warm_s *= max((params[name] / value for name, value in warmup_params.items()
+                       if type(value) is int and value and params[name] != value), default=1)
     if loops is None:
         loops = 1
         while warm_s < VALUE_MIN_S and loops < MAX_LOOPS:

@@ -126,6 +126,7 @@ struct Probe {
     double spent_s = 0;          // time inside snapshot(); main subtracts it from the wall time
     double spent_cpu_s = 0;      // ...and the CPU time it took, from the CPU time
     bool taken = false;
+    bool read_memory = true;     // false in the timed pass, as harness/worker.py's Probe: no /proc walk there
     value rss_at = 0, uss_at = 0;
     std::string stack = "null";  // the summary of the units, as JSON
     std::vector<std::pair<std::string, std::string>> records;
@@ -160,8 +161,10 @@ struct Probe {
         };
         fields.insert(fields.end(), extra.begin(), extra.end());
         stack = json::object(fields);
-        rss_at = rss_bytes();
-        uss_at = uss_bytes();
+        if (read_memory) {
+            rss_at = rss_bytes();
+            uss_at = uss_bytes();
+        }
     }
     void record(const std::string& name, value v) { records.emplace_back(name, json::num(v)); }
     void record(const std::string& name, double v) { records.emplace_back(name, json::num(v)); }

@@ -34,6 +34,7 @@ MODELS = {
     "fake-hungry": _model("fake-hungry", "hungry"),
     "fake-drift": _model("fake-drift", "drift"),
     "fake-small-wrong": _model("fake-small-wrong", "small_wrong"),
+    "fake-slow-first": _model("fake-slow-first", "slow_first"),
 }
 
 # Everything a leaking model leaves behind stays referenced here, so the garbage
@@ -148,6 +149,21 @@ def run_small_wrong(params, probe):
     if params["tasks"] < 50:
         return {"not": "the reference"}
     time.sleep(0.2)
+    import scenarios
+
+    return scenarios.load("idle").reference(params)
+
+
+FIRST = []  # one entry once fake-slow-first has run in this process
+
+
+def run_slow_first(params, probe):
+    """Slow when its first run in a process is at 50 tasks or more (the check: the pipeline takes
+    it for a long run), 1 ms per 100 tasks otherwise (a timed process warms up at a tenth first):
+    a timed process must still make every value last VALUE_MIN_S."""
+    snapshot_self(probe)
+    time.sleep(0.3 if not FIRST and params["tasks"] >= 50 else params["tasks"] / 100 * 0.001)
+    FIRST.append(1)
     import scenarios
 
     return scenarios.load("idle").reference(params)

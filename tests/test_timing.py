@@ -83,8 +83,7 @@ def test_every_other_run_warms_up_at_its_timed_size():
 
 def test_a_model_wrong_only_in_its_smaller_warm_up_is_a_mismatch(monkeypatch):
     """fake-small-wrong is right at 100 tasks, slow enough to count as a long run, and wrong below
-    50: its timed process warms up at 10 tasks, and that warm-up's result is checked too. (With
-    the memory passes on, the tracemalloc run at 10 tasks would catch it first.)"""
+    50: its timed process warms up at 10 tasks, and that warm-up's result is checked too."""
     monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.fake_models")
     spec = scenarios.load("idle")
     options = pipeline.Options(plan=pipeline.PLANS["fast"], timeout_s=60, memory_passes=False)
@@ -93,14 +92,36 @@ def test_a_model_wrong_only_in_its_smaller_warm_up_is_a_mismatch(monkeypatch):
     assert entry["status"] == "mismatch" and entry["error"].startswith("timing 1/1 warm-up"), entry["error"]
 
 
+def test_a_run_taken_for_long_from_a_slow_check_still_gets_values_of_50_ms(monkeypatch):
+    """fake-slow-first's check lasts 0.3 s, so its timed processes warm up at a tenth of its tasks;
+    its warm runs last 1 ms: the worker scales the warm-up's time to the timed size, finds it
+    short, and calibrates a loop count, so a value still lasts VALUE_MIN_S."""
+    from harness import worker
+
+    monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.fake_models")
+    spec = scenarios.load("idle")
+    options = pipeline.Options(plan=pipeline.PLANS["fast"], timeout_s=60, memory_passes=False)
+    result = pipeline.run_scenario("idle", spec, {"tasks": 100}, ["fake-slow-first"], options, lambda _text: None)
+    entry = result["models"]["fake-slow-first"]
+    assert entry["status"] == "ok", entry["error"]
+    assert entry["timing"]["warmup_params"] == {"tasks": 10}
+    assert entry["timing"]["loops"] > 1
+    assert min(entry["wall_s"]["values"]) * entry["timing"]["loops"] >= worker.VALUE_MIN_S
+
+
 def test_the_tracemalloc_run_follows_the_timed_size_only_where_time_by_only_repeats():
     pingpong, spawn = scenarios.load("pingpong"), scenarios.load("spawn")
-    assert pipeline.traced_params(pingpong, {"rounds": 100_000}, {"rounds": 2_000}) == {"rounds": 2_000}
-    assert pipeline.traced_params(spawn, {"leaves": 100_000}, {"leaves": 10_000}) == {"leaves": 100_000}  # no TIME_BY
-    # A long run timed at its requested size traces where it warms up: a tenth of its task count.
-    assert pipeline.traced_params(spawn, {"leaves": 100_000}, {"leaves": 100_000}, {"leaves": 10_000}) == {
-        "leaves": 10_000}
-    assert pipeline.traced_params(pingpong, {"rounds": 100_000}, {"rounds": 2_000}, {"rounds": 9}) == {"rounds": 2_000}
+    assert pipeline.traced_params(pingpong, {"rounds": 100_000}, {"rounds": 2_000}, DEFAULT) == {"rounds": 2_000}
+    assert pipeline.traced_params(spawn, {"leaves": 1_000}, {"leaves": 1_000}, DEFAULT) == {"leaves": 1_000}
+
+
+def test_a_tracemalloc_run_of_many_tasks_goes_at_a_tenth_for_every_model_alike():
+    spawn, connections = scenarios.load("spawn"), scenarios.load("connections")
+    many = {"leaves": 100_000}  # 111,111 tasks alive
+    assert pipeline.traced_params(spawn, many, many, DEFAULT) == {"leaves": 10_000}
+    assert pipeline.traced_params(spawn, many, many, RIGOROUS) is many  # rigorous: the requested size
+    params = dict({param.name: param.default for param in connections.PARAMS}, connections=1_000)  # 2,000 tasks
+    assert pipeline.traced_params(connections, params, params, DEFAULT) is params
 
 
 def test_a_sweep_times_every_point_at_its_own_size():

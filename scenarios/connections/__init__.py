@@ -198,10 +198,11 @@ class Transcript:
     made the message; connected() and received() stop them first thing, so a
     clock spans the I/O and the calls around it, nothing else."""
 
-    __slots__ = ("connection", "sha256", "messages", "received_bytes", "lost", "samples", "started")
+    __slots__ = ("connection", "sha256", "messages", "received_bytes", "lost", "samples", "started", "expected")
 
-    def __init__(self, connection, samples=None):
+    def __init__(self, connection, samples=None, expected=None):
         self.connection = connection
+        self.expected = expected  # echoes the client will ask for, or None (the reference)
         self.sha256 = hashlib.sha256()
         self.messages = 0  # echoes received in full and checked
         self.received_bytes = 0
@@ -225,6 +226,11 @@ class Transcript:
         self.check(index, sent, echo)
 
     def lose(self):
+        """The connection broke. A drop (dropped()) always comes before the last echo, so a break
+        after it (a reset where the server should have closed) is an error, said as one."""
+        if self.expected is not None and self.messages == self.expected:
+            raise ConnectionError(f"connection {self.connection}: reset after its last echo, where the server "
+                                  f"should have closed it")
         self.lost = True
 
     def check(self, index, sent, echo):

@@ -93,7 +93,7 @@ class Rendezvous(Barrier):
 
     def transcript(self, connection):
         """A client's transcript, its connect clock started."""
-        return spec.Transcript(connection, self.samples)
+        return spec.Transcript(connection, self.samples, self.params["messages"])
 
     def open(self):
         """Let the clients go (in split mode's parent: tell the child to)."""
