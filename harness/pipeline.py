@@ -382,8 +382,10 @@ class Runner:
         """{model_id: Untimed}: every model's chain, MEMORY_JOBS chains at once (one under --trace).
         A chain starts as soon as a pool thread is free, so no model waits for the slowest check."""
         pool = ThreadPoolExecutor(max_workers=1 if self.options.trace else MEMORY_JOBS)
-        futures = {model_id: pool.submit(self.untimed, model_id) for model_id in model_ids}
-        try:
+        futures = {}
+        try:  # a stop may come during a submit(), whose thread may have started a worker already
+            for model_id in model_ids:
+                futures[model_id] = pool.submit(self.untimed, model_id)
             return {model_id: future.result() for model_id, future in futures.items()}
         except BaseException:
             for future in futures.values():
