@@ -7,6 +7,7 @@ import pytest
 
 from scenarios import connections as spec
 from scenarios.connections import rendezvous as rendezvous_module
+from scenarios.connections.barrier import Barrier
 from scenarios.connections import split
 
 PARAMS = {"connections": 5, "messages": 2, "size": 16, "server_chunk": 0, "split": False, "drop": 0.0, "delay_ms": 0}
@@ -80,7 +81,7 @@ def test_split_modes_parent_connects_nobody_but_waits_the_same_waves_and_takes_t
 
 @pytest.mark.parametrize("arrived_first", [True, False], ids=["already-in", "not-yet"])
 def test_a_wait_for_connections_already_in_is_set_at_once_and_one_not_yet_in_when_the_last_arrives(arrived_first):
-    barrier = rendezvous_module.Barrier(2, threading.Event)
+    barrier = Barrier(2, threading.Event)
     if arrived_first:
         for _ in range(4):
             barrier.arrive()

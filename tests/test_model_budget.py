@@ -27,6 +27,15 @@ def model_files():
             if (SCENARIOS / scenario / source).is_file()]
 
 
+def helper_files():
+    """Every other Python file under a scenario folder but its spec (__init__.py): the helpers
+    model files share (rendezvous.py, samples.py, split.py, servers/, the floors), read beside them."""
+    models = {SCENARIOS / scenario / source for scenario, source in model_files()}
+    return sorted(str(path.relative_to(SCENARIOS)) for scenario in scenarios.names()
+                  for path in (SCENARIOS / scenario).rglob("*.py")
+                  if path.name != "__init__.py" and path not in models)
+
+
 def lines_of(path):
     return len(path.read_text(encoding="utf-8").splitlines())
 
@@ -55,3 +64,14 @@ def test_a_file_over_the_budget_is_counted_as_over(tmp_path):
     path = tmp_path / "long.py"
     path.write_text("\n".join(["# a comment", "", "x = 1"] * 27) + "\n", encoding="utf-8")
     assert lines_of(path) == 81 > BUDGET[".py"]
+
+
+@pytest.mark.parametrize("relative", helper_files())
+def test_every_helper_file_in_a_scenario_folder_fits_the_same_budget(relative):
+    path = SCENARIOS / relative
+    assert lines_of(path) <= BUDGET[".py"], (f"scenarios/{relative} has {lines_of(path)} lines, over the budget of "
+                                             f"{BUDGET['.py']}: split it by job, or move it to the runtime layer or the spec")
+
+
+def test_the_helper_files_include_connections_rendezvous_and_its_servers():
+    assert {"connections/rendezvous.py", "connections/barrier.py", "connections/servers/threads.py"} <= set(helper_files())
