@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run-scenario: $(STAMP)
-	$(PY) -m harness run $(SCENARIO) $(ARGS)
+	$(PY) -m fiberlab run $(SCENARIO) $(ARGS)
 
 # ruff first: it takes a second, and a lint error fails CI (.ci/run) as a failing test does.
 test: $(STAMP)
@@ -33,23 +33,23 @@ test: $(STAMP)
 COMPARE_SCENARIOS ?= generator pingpong deep_chain connections
 PYTHONS_OUT ?= results/pythons
 compare-pythons: $(STAMP)
-	@pythons=$$($(PY) -m harness pythons --usable 3.10 3.11 3.12 3.13) || exit $$?; worst=0; \
+	@pythons=$$($(PY) -m fiberlab pythons --usable 3.10 3.11 3.12 3.13) || exit $$?; worst=0; \
 	mkdir -p $(PYTHONS_OUT); \
 	for scenario in $(COMPARE_SCENARIOS); do \
 	  [ -d scenarios/$$scenario ] || continue; \
-	  $(PY) -m harness run $$scenario --python $$pythons --repeat 3 --json $(PYTHONS_OUT)/$$scenario.json $(ARGS) \
+	  $(PY) -m fiberlab run $$scenario --python $$pythons --repeat 3 --json $(PYTHONS_OUT)/$$scenario.json $(ARGS) \
 	    || { code=$$?; [ $$code -gt $$worst ] && worst=$$code; }; \
 	done; exit $$worst
 
 # The standard sweeps into results/ (JSON), then the static report from them.
-# SWEEPS=name,name runs only those (names: python -m harness.lab.sweeps --help).
+# SWEEPS=name,name runs only those (names: python -m fiberlab.lab.standard_sweeps --help).
 # A signal to make reaches the sweep too (FIBERLAB_STOP_WITH_PARENT: it asks for SIGTERM when make dies).
 SWEEPS ?=
 sweep: $(STAMP)
-	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m harness.lab.sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
+	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m fiberlab.lab.standard_sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
 
 report: $(STAMP)
-	$(PY) -m harness.lab.report --results results
+	$(PY) -m fiberlab.lab.report --results results
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

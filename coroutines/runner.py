@@ -42,7 +42,7 @@ class Asyncio:
         self.loop_factory = factory
 
     def use_uvloop(self):
-        """The uvloop model's setup (harness.models): the asyncio scenario files, unchanged, on libuv's loop."""
+        """The uvloop model's setup (fiberlab.models): the asyncio scenario files, unchanged, on libuv's loop."""
         import uvloop
 
         # libuv opens a process-wide pipe with the first loop and keeps it for the

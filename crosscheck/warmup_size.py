@@ -4,8 +4,8 @@
     e.g. python crosscheck/warmup_size.py spawn greenlet '{"leaves": 100000}' leaves 4
 
 PROCESSES rounds (default 3), each three fresh processes, one per kind: a warm-up at the requested
-size, one at a tenth of TASK_PARAM, none; then two values at the requested size (harness.worker's
-Scenario.run, timed as the timed pass times a run). harness/pipeline.py's warmup_params relies on
+size, one at a tenth of TASK_PARAM, none; then two values at the requested size (fiberlab.worker's
+Scenario.run, timed as the timed pass times a run). fiberlab/pipeline.py's warmup_params relies on
 the first two agreeing; README, "Timing", gives what this printed.
 """
 import json
@@ -15,7 +15,7 @@ import sys
 # One fresh process: load the scenario as the worker does, warm up (or not), time two values.
 CHILD = r'''
 import json, sys
-from harness import worker
+from fiberlab import worker
 scenario, model, params, warm = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
 job = {"scenario": scenario, "model": model, "params": params, "pass": "time"}
 sc = worker.Scenario(job)

@@ -5,7 +5,7 @@ coroutines.bare.RUNTIME, coroutines.runner.RUNTIME, os_threads.RUNTIME) that
 holds all of its state; its package's module-level functions (spawn, join,
 sleep, yield_, park, ready, ...), which scenario files call, are that
 object's bound methods or thin wrappers of them. A Model names its runtime
-("module:object", harness/models.py), and the worker, the probe and --trace
+("module:object", fiberlab/models.py), and the worker, the probe and --trace
 reach the runtime only through the methods below: no private registries, no
 patching, no branching on the kind of model.
 

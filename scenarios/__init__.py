@@ -1,7 +1,7 @@
 """The scenario registry: every folder here with a spec is a scenario.
 
 Each scenario folder holds its spec (__init__.py, which builds a scenarios.spec.Spec
-as SPEC) and the file each model runs (harness/models.py names it): five Python
+as SPEC) and the file each model runs (fiberlab/models.py names it): five Python
 files, greenlet_fibers.py, gevent_hub.py, asyncio_tasks.py (asyncio, and uvloop
 too), coroutines_bare.py and threads.py, and in four scenarios two C++ ones for the
 native models, cpp_coroutines.cpp and cpp_fibers.cpp. Read them side by side: they

@@ -101,7 +101,7 @@ class Spec:
     TASK_COUNT: tuple | None = None
     IDLE: dict | None = None  # parameter overrides that make the memory-slope runs cheap
     # slope_counts(params) -> (small, large): the two task counts of the memory-slope runs,
-    # where the default (500, 2,500; harness/pipeline.py SLOPE_COUNTS) would be too heavy
+    # where the default (500, 2,500; fiberlab/pipeline.py SLOPE_COUNTS) would be too heavy
     slope_counts: Callable | None = None
 
     # --- timing
@@ -113,7 +113,7 @@ class Spec:
     # longer than a value needs: only a pure repetition count of the same step (rounds, items,
     # suspensions, ticks), never a scale or concurrency parameter (connections, leaves, tasks,
     # pairs, depth), which is timed at the requested size; the result is still checked at the
-    # requested size (harness/pipeline.py timed_params), and the JSON's timing.params says what was timed
+    # requested size (fiberlab/pipeline.py timed_params), and the JSON's timing.params says what was timed
     TIME_BY: str | None = None
     # timed_size(value, params) -> int: a smaller TIME_BY value made large enough to time the same thing
     timed_size: Callable | None = None
@@ -130,21 +130,21 @@ class Spec:
 
     # --- limits checked before a run
     # fds_needed(params): file descriptors the busiest process holds; the harness checks it
-    # against the open-file limit before a run (harness/fd_budget.py) and, if the spec has a
+    # against the open-file limit before a run (fiberlab/fd_budget.py) and, if the spec has a
     # bool param `split`, turns it on when needed
     fds_needed: Callable | None = None
     # What a live task costs per model, {model id: bytes} (or memory_per_task(params) -> the same,
     # when it grows with a parameter), and tasks_alive(params): how many are alive at the peak;
-    # the harness refuses a size that cannot fit (harness/memory_guard.py)
+    # the harness refuses a size that cannot fit (fiberlab/memory_guard.py)
     MEMORY_PER_TASK: dict | None = None
     memory_per_task: Callable | None = None
     tasks_alive: Callable | None = None
 
     # --- elsewhere
     # A package with a module per model file, each with `serve_forever(port, ready, stop)`: the
-    # model's server alone, for `python -m harness serve` (apart from the measured files)
+    # model's server alone, for `python -m fiberlab serve` (apart from the measured files)
     SERVER: str | None = None
-    MEASURED_LIMITS: tuple = ()  # lines `harness list` prints under the scenario (measured limits)
+    MEASURED_LIMITS: tuple = ()  # lines `fiberlab list` prints under the scenario (measured limits)
 
     def __post_init__(self):
         problem = self.problem()

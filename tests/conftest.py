@@ -9,20 +9,20 @@ from pathlib import Path
 import pytest
 
 import scenarios
-from harness import cli as harness_cli
-from harness import native
-from harness.models import all_models
+from fiberlab import cli as harness_cli
+from fiberlab import native
+from fiberlab.models import all_models
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args, extra_models=False, timeout=120):
-    """Run `python -m harness ARGS` in a subprocess; return the CompletedProcess."""
+    """Run `python -m fiberlab ARGS` in a subprocess; return the CompletedProcess."""
     env = dict(os.environ)
     if extra_models:
         env["FIBERLAB_EXTRA_MODELS"] = "tests.fake_models"
     return subprocess.run(
-        [sys.executable, "-m", "harness", *args],
+        [sys.executable, "-m", "fiberlab", *args],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout,
     )
 
@@ -30,8 +30,8 @@ def run_cli(*args, extra_models=False, timeout=120):
 @pytest.fixture
 def harness(capsys, monkeypatch):
     """Call the CLI in this process: harness("run", ...) -> a CompletedProcess (returncode,
-    stdout, stderr) of harness.cli.main, as `python -m harness` would exit and print.
-    For what a process is not the point of; run_cli keeps the real `python -m harness` path."""
+    stdout, stderr) of fiberlab.cli.main, as `python -m fiberlab` would exit and print.
+    For what a process is not the point of; run_cli keeps the real `python -m fiberlab` path."""
 
     def call(*args, extra_models=False):
         if extra_models:
@@ -39,7 +39,7 @@ def harness(capsys, monkeypatch):
         capsys.readouterr()  # what came before is not this call's
         code = harness_cli.main(list(args))
         out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(["python", "-m", "harness", *args], code, out, err)
+        return subprocess.CompletedProcess(["python", "-m", "fiberlab", *args], code, out, err)
 
     return call
 
@@ -61,7 +61,7 @@ def harness_json(harness, tmp_path):
 @pytest.fixture(scope="session")
 def native_binaries():
     """The native binaries the tests run, built before the first test that runs one: two at a
-    time (harness/native.py locks per binary), so a fresh clone's nine compiles take about half
+    time (fiberlab/native.py locks per binary), so a fresh clone's nine compiles take about half
     the wall time they take one by one on demand. None without a compiler."""
     if native.unavailable() is not None:
         return None

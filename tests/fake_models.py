@@ -15,7 +15,7 @@ import time
 import gevent.event
 from greenlet import getcurrent
 
-from harness.models import Model
+from fiberlab.models import Model
 
 
 def _model(model_id, function, engine="fibers.scheduler:RUNTIME"):

@@ -1,6 +1,6 @@
 """Test-only models for the cancel scenario, enabled with FIBERLAB_EXTRA_MODELS=tests.fake_models_cancel."""
 
-from harness.models import Model
+from fiberlab.models import Model
 
 MODELS = {
     # greenlet fibers, but one level of every chain has no finally: the reference must catch it.

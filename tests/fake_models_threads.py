@@ -4,7 +4,7 @@ the right result, but a thread left blocked when run() returns."""
 import threading
 
 import os_threads
-from harness.models import Model
+from fiberlab.models import Model
 from tests.fake_models import reference_result
 
 MODELS = {"fake-leak-threads": Model("fake-leak-threads", "tests.fake_models_threads", "os_threads:RUNTIME",

@@ -1,6 +1,6 @@
 """Run a scenario on a model of the registry in this process, loaded as the worker loads it.
 
-harness/worker.py's Scenario does the loading: the registry's model file, its setup
+fiberlab/worker.py's Scenario does the loading: the registry's model file, its setup
 (uvloop's loop), the spec's recursion limit, the model's describe for the probe, and the
 hygiene check after the run (an fd, a thread or a task left behind raises Leaked). A
 test uses this where a process of its own is not the point: a run here costs
@@ -15,7 +15,7 @@ import asyncio
 import sys
 
 from coroutines import runner
-from harness import worker
+from fiberlab import worker
 
 
 class Run:

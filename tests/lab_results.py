@@ -1,4 +1,4 @@
-"""A small synthetic results/ folder, shaped like harness/lab/sweeps.py's output, for the report's tests.
+"""A small synthetic results/ folder, shaped like fiberlab/lab/standard_sweeps.py's output, for the report's tests.
 
 The numbers are made up but chosen so each finding and paragraph has something
 definite to say (asyncio's resume cost grows with depth, greenlet's does not;
@@ -8,7 +8,7 @@ so the report's structure is tested without running a sweep.
 
 import json
 
-from harness.models import MODELS
+from fiberlab.models import MODELS
 
 ENVIRONMENT = {"python": "3.11.7", "implementation": "CPython", "greenlet": "3", "gevent": "24", "gevent_loop": "libev",
                "psutil": "6", "platform": "Linux", "cpu": "test", "cores": 2}
@@ -21,7 +21,7 @@ def entry(model, ns, tasks=2, frames=3.0, stack_bytes=2_000, uss=200_000, traced
     if status != "ok":
         return {"status": status, "error": "worker killed by SIGKILL (out of memory?)", "digest": None, "ops": ops,
                 "wall_s": None, "ns_per_op": None, "memory": None, "stack": None,
-                "kind": {"stack": MODELS[model].stack, "runtime": MODELS[model].runtime}}
+                "kind": {"stack": MODELS[model].stack, "scheduler": MODELS[model].scheduler}}
     wall = ns * ops / 1e9
     wall_s = {"median": wall, "min": wall * 0.95, "max": wall * 1.05, "runs": [wall]}
     if ci95 is not None:
@@ -36,14 +36,14 @@ def entry(model, ns, tasks=2, frames=3.0, stack_bytes=2_000, uss=200_000, traced
                   "frame_bytes_per_task": None if model in STACKFUL else stack_bytes},
         "records": {"latency_s": {"p50": p99 / 2, "p99": p99}} if p99 else {},
         "notes": [], "result_summary": None,
-        "kind": {"stack": MODELS[model].stack, "runtime": MODELS[model].runtime},
+        "kind": {"stack": MODELS[model].stack, "scheduler": MODELS[model].scheduler},
     }
 
 
 def unsupported(model):
     return {"status": "unsupported", "error": "RuntimeError: this event loop is already running", "digest": None,
             "ops": 0, "wall_s": None, "ns_per_op": None, "memory": None, "stack": None,
-            "kind": {"stack": MODELS[model].stack, "runtime": MODELS[model].runtime}}
+            "kind": {"stack": MODELS[model].stack, "scheduler": MODELS[model].scheduler}}
 
 
 def point(value, params, models):

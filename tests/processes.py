@@ -1,7 +1,7 @@
 """A harness (or sweep, or make) process stopped from outside, and the workers it leaves, or not.
 
 Shared by test_fault_isolation.py and test_sweep_signals.py: every entry point must stop the
-same way (harness/stopping.py), so they are stopped and checked the same way.
+same way (fiberlab/stopping.py), so they are stopped and checked the same way.
 """
 
 import signal
@@ -9,17 +9,17 @@ import time
 
 import psutil
 
-STOP_SIGNALS = [signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM]  # harness/stopping.py catches each
+STOP_SIGNALS = [signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM]  # fiberlab/stopping.py catches each
 
 
 def wait_for_workers(parent, seconds=30, started=True):
-    """The parent's children once one exists; started=True waits until one runs harness.worker
+    """The parent's children once one exists; started=True waits until one runs fiberlab.worker
     (not just forked), started=False returns the first child seen, however early."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         workers = psutil.Process(parent.pid).children(recursive=True)
         try:
-            if workers and (not started or any("harness.worker" in worker.cmdline() for worker in workers)):
+            if workers and (not started or any("fiberlab.worker" in worker.cmdline() for worker in workers)):
                 return workers
         except psutil.NoSuchProcess:
             pass

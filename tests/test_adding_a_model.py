@@ -22,7 +22,7 @@ def test_the_tiny_runtime_is_a_runtime_of_the_contract():
 def test_a_model_added_as_the_readme_says_runs_a_scenario_through_the_cli(tmp_path):
     path = tmp_path / "out.json"
     env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.tiny_model")
-    done = subprocess.run([sys.executable, "-m", "harness", "run", "pingpong", "--param", "rounds=50",
+    done = subprocess.run([sys.executable, "-m", "fiberlab", "run", "pingpong", "--param", "rounds=50",
                            "--param", "pairs=3", "--models", "tiny", "--repeat", "1", "--trace", "--json", str(path)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

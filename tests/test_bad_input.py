@@ -1,7 +1,7 @@
 """Every verb refuses malformed input with one line on stderr and exit 2, never a traceback.
 
-The cases call the CLI in this process (harness.cli.main, the `harness` fixture); a few run
-the real `python -m harness` in a process of its own, so the path from the shell is checked too.
+The cases call the CLI in this process (fiberlab.cli.main, the `harness` fixture); a few run
+the real `python -m fiberlab` in a process of its own, so the path from the shell is checked too.
 """
 
 import pytest
@@ -83,7 +83,7 @@ TOO_LARGE = {
     "5,000-digit repeat": (["run", "pingpong", "--repeat", HUGE], "--repeat must be between"),
 }
 
-# `sweep` and `serve` (harness/sweep.py, harness/serve.py) were not in the tree
+# `sweep` and `serve` (fiberlab/sweep.py, fiberlab/serve.py) were not in the tree
 # when this was written: add their cases here as they land.
 
 
@@ -91,7 +91,7 @@ def refused_in_one_line(done, stdout=""):
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stdout.startswith(stdout) if stdout else done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
-    assert done.stderr.startswith("harness: ") and done.stderr.endswith("\n")
+    assert done.stderr.startswith("fiberlab: ") and done.stderr.endswith("\n")
     assert "Traceback" not in done.stderr
     return done.stderr
 
@@ -121,7 +121,7 @@ def test_a_huge_number_is_called_out_of_range_not_a_non_integer(args, message, h
                          ids=["run", "list", "serve"])
 def test_a_bad_extra_models_module_is_one_line_and_exit_2(verb, harness, monkeypatch):
     monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.no_such_module")
-    # `list` prints the scenarios before it reaches the models (harness/cli.py cmd_list): the refusal comes after them
+    # `list` prints the scenarios before it reaches the models (fiberlab/cli.py cmd_list): the refusal comes after them
     stderr = refused_in_one_line(harness(*verb), stdout=f"{scenarios.names()[0]} — " if verb == ["list"] else "")
     assert "FIBERLAB_EXTRA_MODELS='tests.no_such_module'" in stderr
 
@@ -134,6 +134,6 @@ def test_a_bad_extra_models_module_through_python_m_harness():
     from tests.conftest import REPO
 
     env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.no_such_module")
-    proc = subprocess.run([sys.executable, "-m", "harness", "run", "generator"], cwd=REPO, env=env,
+    proc = subprocess.run([sys.executable, "-m", "fiberlab", "run", "generator"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=30)
     assert refused_in_one_line(proc).count("FIBERLAB_EXTRA_MODELS='tests.no_such_module'") == 1

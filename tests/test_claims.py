@@ -6,8 +6,8 @@ verdict follows the figures: change the figure and the verdict changes.
 
 import pytest
 
-from harness.lab import claims
-from harness.lab.claims import ALL_RECURSION, CONFIRMED, PARTLY, REFUTED, UNDECIDED, WITHIN_NOISE
+from fiberlab.lab import claims
+from fiberlab.lab.claims import ALL_RECURSION, CONFIRMED, PARTLY, REFUTED, UNDECIDED, WITHIN_NOISE
 
 OPS = 1_000
 
@@ -25,7 +25,7 @@ def entry(ns=1_000.0, spread=0.0, ci95=None, status="ok", mechanism=None, runtim
     if mechanism:
         found["mechanism"] = mechanism
     if runtime:
-        found["kind"] = {"runtime": runtime}
+        found["kind"] = {"scheduler": runtime}
     return found
 
 
@@ -74,7 +74,7 @@ def test_claim_1_is_undecided_without_the_measure():
 
 
 def test_claim_1_measured_here_says_asyncio_frames_are_off_the_stack_and_greenlets_keep_one():
-    from harness.lab import measures as lab_measures
+    from fiberlab.lab import measures as lab_measures
 
     placed = lab_measures.frame_placement(chains=5, depth=10)
     assert placed["greenlet"]["linked_depth"] >= 10 and placed["asyncio"]["linked_depth"] == 1
@@ -161,7 +161,7 @@ def test_claim_4_is_undecided_without_the_measure():
 
 
 def test_claim_4_measured_here_every_stackful_model_suspends_inside_sorted_and_asyncio_cannot():
-    from harness.lab import measures as lab_measures
+    from fiberlab.lab import measures as lab_measures
 
     tried = lab_measures.suspend_inside()
     for model in ("greenlet", "gevent", "threads"):

@@ -15,7 +15,7 @@ import pytest
 
 import scenarios
 from scenarios import connections as scenario  # the module: helpers the model files share
-from harness.models import MODELS
+from fiberlab.models import MODELS
 from scenarios.common import digest
 from scenarios.spec import resolve
 from tests.conftest import run_cli
@@ -26,7 +26,7 @@ MODEL_IDS = [model.id for model in MODELS.values() if model.has_file("connection
 
 CHILD = r"""
 import importlib, json, sys
-from harness.models import MODELS, load_function
+from fiberlab.models import MODELS, load_function
 from scenarios.common import digest
 
 class Probe:
@@ -113,7 +113,7 @@ def test_without_faults_no_connection_is_lost():
 
 @pytest.fixture(scope="module")
 def dropping_run(tmp_path_factory):
-    """One `harness run` with drop=0.2 on two models, for the tests of what the harness makes of it."""
+    """One `fiberlab run` with drop=0.2 on two models, for the tests of what the harness makes of it."""
     path = tmp_path_factory.mktemp("faults") / "faults.json"
     proc = run_cli("run", "connections", "--param", "connections=60", "--param", "messages=2",
                    "--param", "drop=0.2", "--repeat", "1", "--models", "greenlet,asyncio", "--json", str(path))

@@ -1,7 +1,7 @@
 """connections: every model echoes every byte, the probe sees every handler parked, nothing leaks.
 
-Each model of the registry (harness/models.py) that has a connections file runs in a worker
-of its own, as `harness run` runs it (gevent's hub and asyncio's loop never share a process,
+Each model of the registry (fiberlab/models.py) that has a connections file runs in a worker
+of its own, as `fiberlab run` runs it (gevent's hub and asyncio's loop never share a process,
 and the worker's hygiene check fails a run that leaves an fd, a thread or a task behind).
 """
 
@@ -11,8 +11,8 @@ from functools import lru_cache
 import pytest
 
 import scenarios
-from harness.models import MODELS
-from harness.pipeline import run_worker
+from fiberlab.models import MODELS
+from fiberlab.pipeline import run_worker
 from scenarios import connections as scenario  # the module: helpers the model files share
 from scenarios.common import digest
 from scenarios.spec import resolve
@@ -113,7 +113,7 @@ def test_the_reference_sorts_by_connection_and_counts_every_byte():
 
 def test_the_split_params_help_names_where_one_process_stops_fitting_under_a_20000_fd_limit():
     # The help says "needed above ~9,900 connections": the knee under a soft limit of 20,000, a common
-    # one. A property of the text, not of this machine: the harness reads the limit (harness/fd_budget.py),
+    # one. A property of the text, not of this machine: the harness reads the limit (fiberlab/fd_budget.py),
     # and test_fd_budget.py and test_sweep.py check its decisions at a limit they set.
     assert "~9,900" in SPEC.param("split").help
     fd_limit = 20_000

@@ -11,14 +11,14 @@ import socket
 
 import pytest
 
-from harness.models import MODELS
+from fiberlab.models import MODELS
 from runtime.contract import Instrument, Runtime
 
-ENGINES = sorted({model.engine for model in MODELS.values() if model.engine})
+ENGINES = sorted({model.runtime for model in MODELS.values() if model.runtime})
 
 
 def load(engine):
-    return next(model for model in MODELS.values() if model.engine == engine).load_engine()
+    return next(model for model in MODELS.values() if model.runtime == engine).load_runtime()
 
 
 class Recorder:

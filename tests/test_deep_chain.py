@@ -10,7 +10,7 @@ import inspect
 
 import pytest
 
-from harness.models import MODELS
+from fiberlab.models import MODELS
 from scenarios import deep_chain
 from scenarios.common import digest
 from tests import in_process

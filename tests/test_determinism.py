@@ -8,8 +8,8 @@ import pytest
 
 import scenarios
 from coroutines import runner
-from harness.models import MODELS, load_function
-from harness.probe import Probe
+from fiberlab.models import MODELS, load_function
+from fiberlab.probe import Probe
 from scenarios.common import digest
 from scenarios.spec import resolve
 

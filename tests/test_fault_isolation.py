@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from harness.options import write_json
+from fiberlab.options import write_json
 from tests.conftest import REPO
 from tests.processes import STOP_SIGNALS, all_gone_within, stop, wait_for_workers
 
@@ -46,7 +46,7 @@ def test_a_model_that_leaks_is_reported_as_that_models_error(tmp_path, harness):
 def start_hanging_run(json_path, tmpdir):
     env = dict(os.environ, FIBERLAB_EXTRA_MODELS="tests.fake_models", TMPDIR=str(tmpdir))
     return subprocess.Popen(
-        [sys.executable, "-m", "harness", *GENERATOR_SMALL, "--models", "fake-hang", "--json", str(json_path)],
+        [sys.executable, "-m", "fiberlab", *GENERATOR_SMALL, "--models", "fake-hang", "--json", str(json_path)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
@@ -97,7 +97,7 @@ def test_a_sigkilled_harness_takes_its_workers_with_it(tmp_path):
 
 def test_start_kills_a_worker_whose_stop_came_during_the_fork(monkeypatch):
     """In-process: the signal arrives inside Popen, before the worker is registered."""
-    from harness import stopping
+    from fiberlab import stopping
 
     monkeypatch.setattr(stopping, "_stopped_by", [])
     real_popen = subprocess.Popen
@@ -121,7 +121,7 @@ def test_the_main_thread_is_stopped_once_however_many_times_the_handler_runs(mon
     """Raising a second Stopped would cut the first one's clean-up short: the handler raises
     only if nothing has raised in the main thread yet, check() included (the watcher may
     have killed the worker, so check() raised, before the main thread ran the handler)."""
-    from harness import stopping
+    from fiberlab import stopping
 
     for name in ("_stopped_by", "_raised"):
         monkeypatch.setattr(stopping, name, [])
@@ -144,7 +144,7 @@ def test_a_stop_the_sleeping_main_thread_misses_still_kills_the_worker_it_waits_
     which sleeps on a lock waiting for a pool thread's worker. Python runs the handler only
     in the main thread and only once it wakes, as when the signal comes just before it goes
     to sleep; the worker must die anyway, so the main thread wakes and raises."""
-    from harness import stopping
+    from fiberlab import stopping
 
     for name in ("_stopped_by", "_raised"):
         monkeypatch.setattr(stopping, name, [])

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 import scenarios
-from harness import fd_budget, pipeline, report
+from fiberlab import fd_budget, pipeline, table
 from scenarios.spec import resolve
 
 CONNECTIONS = scenarios.load("connections")
@@ -68,11 +68,11 @@ def test_the_table_shows_memory_per_connection_and_p99_latency_per_model():
              "records": {"latency_s": latency, "connect_s": 0.25, "connects_per_s": 4_000.0}}
     result = {"scenario": "connections", "params": {"connections": 100}, "match": True, "environment": {},
               "task_count": ["connections", 2], "models": {"greenlet": entry}}
-    text = report.render(result)
+    text = table.render(result)
     assert "memory per connection" in text and "latency_s p99" in text
     row = next(line for line in text.splitlines() if line.startswith("greenlet") and "10.0 KiB" in line)
     assert "4.0 ms" in row and "2,000" in row and "4,000/s" in row and "250.0 ms" in row
 
 
 def test_the_table_adds_no_block_for_a_scenario_without_recorded_distributions():
-    assert report.records_table({"models": {}}) is None
+    assert table.records_table({"models": {}}) is None

@@ -1,11 +1,11 @@
-"""The harness: result format, failure isolation, exit codes (bad input: test_bad_input.py)."""
+"""The fiberlab: result format, failure isolation, exit codes (bad input: test_bad_input.py)."""
 
 import json
 
 import pytest
 
-from harness import native, report
-from harness.models import MODELS
+from fiberlab import native, table
+from fiberlab.models import MODELS
 
 from tests.conftest import run_cli
 
@@ -130,4 +130,4 @@ def test_the_table_groups_models_as_the_2x2_of_stack_model_and_runtime(pingpong_
 
     assert rows(proc.stdout) == two_by_two
     given = ("asyncio", "greenlet", "coroutines", "gevent")  # whatever order the models ran in
-    assert rows(report.render(dict(result, models={model: result["models"][model] for model in given}))) == two_by_two
+    assert rows(table.render(dict(result, models={model: result["models"][model] for model in given}))) == two_by_two

@@ -12,13 +12,13 @@ import psutil
 import pytest
 
 import os_threads
-from harness.lab import report as lab_report
-from harness.lab import sweeps as lab_sweeps
-from harness.gc_clock import GcClock
-from harness.models import MODELS
-from harness.pipeline import run_worker
-from harness.probe import Probe
-from harness.worker import without_probe
+from fiberlab.lab import report as lab_report
+from fiberlab.lab import standard_sweeps
+from fiberlab.gc_clock import GcClock
+from fiberlab.models import MODELS
+from fiberlab.pipeline import run_worker
+from fiberlab.probe import Probe
+from fiberlab.worker import without_probe
 from scenarios.common import digest
 from tests.conftest import REPO
 
@@ -52,7 +52,7 @@ PARENT_HOLDING_400_MIB = textwrap.dedent("""
     held = bytearray(400 * 2**20)
     for index in range(0, len(held), 4096):
         held[index] = 1  # touched: resident, so the parent's high-water mark is 400 MiB and more
-    sys.exit(subprocess.run([sys.executable, "-m", "harness", *sys.argv[1:]]).returncode)
+    sys.exit(subprocess.run([sys.executable, "-m", "fiberlab", *sys.argv[1:]]).returncode)
 """)
 
 
@@ -141,7 +141,7 @@ def test_the_parts_add_up_to_the_whole_and_are_labelled_as_parts():
 
 
 def test_the_depth_sweep_measures_bytes_per_task_at_every_depth():
-    sweep = next(sweep for sweep in lab_sweeps.SWEEPS if sweep.name == "deep_chain_depth")
+    sweep = next(sweep for sweep in standard_sweeps.SWEEPS if sweep.name == "deep_chain_depth")
     assert sweep.memory_slope
 
 
@@ -189,7 +189,7 @@ class RecordingProbe:
 
 RUN_SEVERAL_TIMES = textwrap.dedent("""
     import json, sys
-    from harness.models import MODELS, load_function
+    from fiberlab.models import MODELS, load_function
     from tests.test_honest_figures import RecordingProbe
     runs = {}
     for model_id in sys.argv[1:]:  # uvloop last: its setup makes every later loop a uvloop
@@ -249,7 +249,7 @@ def test_the_switch_chart_plots_round_trips_only_and_says_so():
 
 
 def test_the_bare_coroutine_measure_is_named_a_round_trip():
-    proc = subprocess.run([sys.executable, "-m", "harness.lab.measures", "--tiny"], cwd=REPO, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "fiberlab.lab.measures", "--tiny"], cwd=REPO, capture_output=True,
                           text=True, timeout=60, check=True)
     bare = json.loads(proc.stdout)["bare_coroutine"]
     assert bare["round_trips"] > 0 and bare["ns_per_round_trip"] > 0

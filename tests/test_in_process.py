@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from harness import worker
+from fiberlab import worker
 from scenarios import deep_chain
 from scenarios.common import digest
 from tests import in_process

@@ -17,7 +17,7 @@ SMALL = ["run", "generator", "--param", "items=50", "--repeat", "1", "--models",
 
 
 def start_cli(*args, **popen_options):
-    return subprocess.Popen([sys.executable, "-m", "harness", *args], cwd=REPO, text=True, **popen_options)
+    return subprocess.Popen([sys.executable, "-m", "fiberlab", *args], cwd=REPO, text=True, **popen_options)
 
 
 def test_json_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path, harness):
@@ -56,7 +56,7 @@ def test_json_to_a_fifo_writes_through_it(tmp_path, harness):
 
 
 def test_dev_stdout_and_its_kin_are_written_through_the_open_fd():
-    from harness.output import json_target
+    from fiberlab.output import json_target
 
     assert json_target("/dev/stdout") == ("through", 1)
     assert json_target("/dev/stderr") == ("through", 2)
@@ -91,7 +91,7 @@ def test_a_json_write_that_fails_after_the_run_is_one_line_and_exit_2(tmp_path, 
     proc = harness(*SMALL, "--json", str(full))
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
-    assert lines[-1].startswith(f"harness: could not write the JSON to {full}"), proc.stderr
+    assert lines[-1].startswith(f"fiberlab: could not write the JSON to {full}"), proc.stderr
     assert stat.S_ISCHR(os.stat(full).st_mode)
     assert "Traceback" not in proc.stderr
 
@@ -110,7 +110,7 @@ def test_a_closed_stdout_costs_no_measurement(tmp_path):
 def test_a_stdout_that_cannot_encode_the_table_costs_no_measurement(tmp_path):
     path = tmp_path / "out.json"
     env = dict(os.environ, PYTHONIOENCODING="ascii")
-    proc = subprocess.run([sys.executable, "-m", "harness", *SMALL, "--json", str(path)], cwd=REPO, env=env,
+    proc = subprocess.run([sys.executable, "-m", "fiberlab", *SMALL, "--json", str(path)], cwd=REPO, env=env,
                           capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert b"Traceback" not in proc.stderr

@@ -5,9 +5,9 @@ import re
 import matplotlib.image
 import pytest
 
-from harness.lab import claims as lab_claims
-from harness.lab import report as lab_report
-from harness.lab import sweeps as lab_sweeps
+from fiberlab.lab import claims as lab_claims
+from fiberlab.lab import report as lab_report
+from fiberlab.lab import standard_sweeps
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 VERDICTS = ("confirmed", "refuted", "partly", "undecided", "undecided: within noise", "true of all recursion")
@@ -17,7 +17,7 @@ VERDICTS = ("confirmed", "refuted", "partly", "undecided", "undecided: within no
 def tiny_report(tmp_path_factory):
     results = tmp_path_factory.mktemp("results")
     # Two models and two points at once keep this near 20 s; the report copes with any model set.
-    status = lab_sweeps.main(["--tiny", "--jobs", "2", "--models", "greenlet,asyncio", "--out", str(results)])
+    status = standard_sweeps.main(["--tiny", "--jobs", "2", "--models", "greenlet,asyncio", "--out", str(results)])
     assert status == 0
     page = lab_report.build(results, results / "report")
     return results, page, page.read_text()
@@ -27,14 +27,14 @@ def tiny_report(tmp_path_factory):
 def test_every_sweep_and_the_measures_are_written_as_json(tiny_report):
     results, _page, _text = tiny_report
     written = {path.stem for path in results.glob("*.json")}
-    assert written == set(lab_sweeps.SWEEP_NAMES) | set(lab_sweeps.EXTRAS)
+    assert written == set(standard_sweeps.SWEEP_NAMES) | set(standard_sweeps.EXTRAS)
 
 
 @pytest.mark.slow
 def test_report_has_environment_claims_and_a_section_per_scenario(tiny_report):
     _results, _page, text = tiny_report
     assert "id='environment'" in text and "id='claims'" in text
-    for sweep in lab_sweeps.SWEEPS:
+    for sweep in standard_sweeps.SWEEPS:
         assert f"id='scenario-{sweep.scenario}'" in text
         assert f"Sweep {sweep.name}:" in text
 
@@ -42,7 +42,7 @@ def test_report_has_environment_claims_and_a_section_per_scenario(tiny_report):
 @pytest.mark.slow
 def test_every_point_has_a_comparison_table(tiny_report):
     results, _page, text = tiny_report
-    points = sum(len(sweep.tiny_points) for sweep in lab_sweeps.SWEEPS)
+    points = sum(len(sweep.tiny_points) for sweep in standard_sweeps.SWEEPS)
     assert text.count("<th>ns/op [95% CI]</th>") == points
     assert text.count("<th>mechanism</th>") == points  # every table says how each row hands over
     assert "<td>direct switch</td>" in text
@@ -79,7 +79,7 @@ def test_the_report_shows_a_switch_timeline_per_scene_and_model(tiny_report):
 def test_every_chart_is_a_png_file_beside_the_page_that_matplotlib_reads(tiny_report):
     _results, page, text = tiny_report
     charts = re.findall(r"<img src='([^']+)'", text)
-    assert len(charts) >= len(lab_sweeps.SWEEPS)
+    assert len(charts) >= len(standard_sweeps.SWEEPS)
     for chart in charts:
         path = page.parent / chart
         assert path.read_bytes()[:8] == PNG_SIGNATURE
@@ -92,7 +92,7 @@ def test_page_works_offline_and_marks_suspension_points_in_every_scenarios_sourc
     _results, _page, text = tiny_report
     assert "<script" not in text.lower()
     assert not re.search(r"(src|href)=['\"]https?:", text)
-    for scenario in {sweep.scenario for sweep in lab_sweeps.SWEEPS}:
+    for scenario in {sweep.scenario for sweep in standard_sweeps.SWEEPS}:
         assert f"<code>scenarios/{scenario}/asyncio_tasks.py</code>" in text
     assert "class='code suspend'" in text or "class='code changed suspend'" in text  # the `# ->` lines
 
@@ -122,7 +122,7 @@ def test_event_loop_claim_verdict_follows_the_ratio():
 
 
 def test_sweep_refuses_an_unknown_sweep_name_in_one_line(capsys):
-    assert lab_sweeps.main(["--only", "nonesuch"]) == 2
+    assert standard_sweeps.main(["--only", "nonesuch"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown sweep 'nonesuch'" in err
 
@@ -148,7 +148,7 @@ def test_report_skips_each_file_it_cannot_use_in_one_line_naming_it(tiny_report,
     assert set(skipped) == {str(folder / name) for name in
                             ("truncated.json", "run_output.json", "pingpong_switch.json", "list.json")}, lines
     assert "not valid JSON" in skipped[str(folder / "truncated.json")]
-    assert "harness run --json" in skipped[str(folder / "run_output.json")]
+    assert "fiberlab run --json" in skipped[str(folder / "run_output.json")]
     assert "no axis" in skipped[str(folder / "pingpong_switch.json")]
     assert "Traceback" not in "\n".join(lines)
     assert (tmp_path / "report" / "index.html").exists()

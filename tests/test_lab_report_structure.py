@@ -11,11 +11,11 @@ import shutil
 import matplotlib.image
 import pytest
 
-from harness.lab import charts as lab_charts
-from harness.lab import page_check as lab_page_check
-from harness.lab import report as lab_report
-from harness.lab import source as lab_source
-from harness.models import MODELS
+from fiberlab.lab import charts as lab_charts
+from fiberlab.lab import page_check as lab_page_check
+from fiberlab.lab import report as lab_report
+from fiberlab.lab import source as lab_source
+from fiberlab.models import MODELS
 from tests import lab_results
 
 PAIR_IDS = ("greenlet-coroutines", "greenlet-gevent", "asyncio-coroutines", "greenlet-threads")
@@ -200,7 +200,7 @@ def test_in_chromium_at_1400_px_the_page_does_not_scroll_sideways_and_a_wide_pag
 
 
 def test_the_by_interpreter_charts_have_their_paragraph_too(tmp_path):
-    from tests.test_lab_pythons import two_interpreter_result, write_result
+    from tests.test_report_by_python import two_interpreter_result, write_result
 
     write_result(tmp_path, two_interpreter_result(broken=("asyncio", "3.12")))
     text = lab_report.build(tmp_path, tmp_path / "report").read_text()

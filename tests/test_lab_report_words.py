@@ -1,10 +1,10 @@
 """The report's words follow the data: findings, chart paragraphs, and each row's mechanism."""
 
 
-from harness import models
-from harness.lab import findings as lab_findings
-from harness.lab import report as lab_report
-from harness.lab.charts import Point
+from fiberlab import models
+from fiberlab.lab import findings as lab_findings
+from fiberlab.lab import report as lab_report
+from fiberlab.lab.charts import Point
 from tests import lab_results
 
 
@@ -100,13 +100,13 @@ def test_an_entrys_own_mechanism_wins_and_an_unknown_model_has_none():
 
 
 def test_the_by_interpreter_paragraph_ranks_interpreters_only_when_they_differ():
-    from harness.lab import pythons as lab_pythons
+    from fiberlab.lab import by_python
 
-    words = lab_pythons.across_pythons({"greenlet": {"3.11": 300, "3.12": 450}, "asyncio": {"3.11": 2_000,
+    words = by_python.across_pythons({"greenlet": {"3.11": 300, "3.12": 450}, "asyncio": {"3.11": 2_000,
                                                                                           "3.12": 2_040}}, "ns")
     assert "<b>greenlet</b> lowest on 3.11 (300 ns), 1.50x that on 3.12" in words
     assert "<b>asyncio</b> within 5% on every interpreter (2,000 ns)" in words
-    assert "No model ran ok" in lab_pythons.across_pythons({"greenlet": {}}, "ns")
+    assert "No model ran ok" in by_python.across_pythons({"greenlet": {}}, "ns")
 
 
 def test_unsupported_is_said_as_by_design_and_is_not_counted_as_a_failure():

@@ -6,8 +6,8 @@ import pytest
 
 import scenarios
 from coroutines import bare
-from harness import pipeline, report
-from harness.models import MODELS, declared_mechanism
+from fiberlab import pipeline, table
+from fiberlab.models import MODELS, declared_mechanism
 
 SCENARIO_FILES = [(name, model_id) for name in scenarios.names() for model_id, model in MODELS.items()
                   if model.has_file(name)]
@@ -91,10 +91,10 @@ def test_without_a_floor_there_is_no_ratio():
 
 def fake_result(column):
     entry = summarized([1e-6], [500])
-    entry.update(kind={"stack": "stackful", "runtime": "own scheduler"}, mechanism="direct switch",
+    entry.update(kind={"stack": "stackful", "scheduler": "own scheduler"}, mechanism="direct switch",
                  memory={"peak_rss_bytes": 1, "bytes_per_task": None},
                  stack={"frames_per_task": None, "c_stack_bytes_per_task": None, "frame_bytes_per_task": None})
-    failed = dict(pipeline.failed("crashed", "boom", 1), kind={"stack": "stackless", "runtime": "own scheduler"},
+    failed = dict(pipeline.failed("crashed", "boom", 1), kind={"stack": "stackless", "scheduler": "own scheduler"},
                   mechanism="direct send")
     result = {"scenario": "x", "params": {}, "match": False, "models": {"greenlet": entry, "coroutines": failed},
               "baseline": "a floor"}
@@ -104,7 +104,7 @@ def fake_result(column):
 
 
 def test_the_table_names_the_floor_column_as_the_spec_does_and_shows_each_mechanism():
-    text = report.render(fake_result("vs gen"))
+    text = table.render(fake_result("vs gen"))
     header = text.splitlines()[1]
     assert "mechanism" in header and "vs gen" in header and "vs floor" not in header
     assert "direct switch" in text and "direct send" in text  # a failed row still says how it hands over
@@ -113,4 +113,4 @@ def test_the_table_names_the_floor_column_as_the_spec_does_and_shows_each_mechan
 
 
 def test_a_result_without_a_floor_column_name_falls_back_to_vs_floor():
-    assert "vs floor" in report.render(fake_result(None)).splitlines()[1]
+    assert "vs floor" in table.render(fake_result(None)).splitlines()[1]

@@ -3,8 +3,8 @@
 import pytest
 
 import scenarios
-from harness import memory_guard
-from harness.options import UsageError, refuse_what_cannot_fit_in_memory
+from fiberlab import memory_guard
+from fiberlab.options import UsageError, refuse_what_cannot_fit_in_memory
 
 GIB = 2**30
 

@@ -1,7 +1,7 @@
-"""The line budget of scenario model files (STYLE.md: "a scenario model file fits on one screen").
+"""The line budget of scenario model files (docs/design.md: a scenario model file fits on one screen).
 
 Every file a registered model runs in a scenario folder, read from the
-registry (harness/models.py), not from a hand-made list: a new model or a new
+registry (fiberlab/models.py), not from a hand-made list: a new model or a new
 scenario is checked without touching this test. Python model files have 80
 lines; C++ files (the native models) have their own budget of 100, since a
 C++ file spends lines a Python one does not (includes, closing braces, the
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import scenarios
-from harness.models import EXTRA_MODELS, MODELS
+from fiberlab.models import EXTRA_MODELS, MODELS
 
 SCENARIOS = Path(scenarios.__file__).resolve().parent
 BUDGET = {".py": 80, ".cpp": 100}  # lines per model file, by its language

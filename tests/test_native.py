@@ -12,8 +12,8 @@ import threading
 import pytest
 
 import scenarios
-from harness import options, native, pipeline
-from harness.models import EXTRA_MODELS, MODELS, all_models
+from fiberlab import options, native, pipeline
+from fiberlab.models import EXTRA_MODELS, MODELS, all_models
 from tests.conftest import REPO
 
 FAST = pipeline.PLANS["fast"]  # one timed process: a native binary gives the plan's 3 values in it
@@ -99,7 +99,7 @@ def test_a_binary_is_built_once_under_concurrent_asks_and_again_when_its_source_
     """The build logic (lock, fingerprint) with a stand-in compiler that only writes its -o file,
     slowly, so three threads asking at once really overlap."""
     (tmp_path / "scenarios" / "generator").mkdir(parents=True)
-    shutil.copytree(REPO / "native", tmp_path / "native")
+    shutil.copytree(REPO / "fiberlab" / "cpp", tmp_path / "native")
     source = tmp_path / "scenarios" / "generator" / "cpp_fibers.cpp"
     shutil.copy(REPO / "scenarios" / "generator" / "cpp_fibers.cpp", source)
     compiles = tmp_path / "compiles.log"
@@ -179,11 +179,11 @@ def test_without_a_compiler_native_models_are_left_out_by_default_and_refused_wh
 
 def test_naming_a_native_model_without_a_compiler_is_one_line_and_exit_2():
     env = dict(os.environ, CXX="/nonexistent")
-    proc = subprocess.run([sys.executable, "-m", "harness", "run", "pingpong", "--models", "greenlet,cpp_fibers"],
+    proc = subprocess.run([sys.executable, "-m", "fiberlab", "run", "pingpong", "--models", "greenlet,cpp_fibers"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.splitlines() == [
-        "harness: cpp_fibers: no C++ compiler: /nonexistent not found (set CXX to g++ >= 11 or clang++ >= 14)"]
+        "fiberlab: cpp_fibers: no C++ compiler: /nonexistent not found (set CXX to g++ >= 11 or clang++ >= 14)"]
 
 
 def entry(ns_per_op, status="ok"):
@@ -212,7 +212,7 @@ def test_the_floor_is_the_fastest_ok_native_row(case):
 @needs_compiler
 def test_the_table_shows_the_ratio_to_the_native_floor(tmp_path):
     path = tmp_path / "out.json"
-    proc = subprocess.run([sys.executable, "-m", "harness", "run", "generator", "--param", "items=2000", "--repeat", "1",
+    proc = subprocess.run([sys.executable, "-m", "fiberlab", "run", "generator", "--param", "items=2000", "--repeat", "1",
                            "--models", "coroutines,cpp_coroutines", "--json", str(path)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import fibers
-from harness import pipeline, report
-from harness.models import MODELS
-from harness.pipeline import run_worker
-from harness.probe import Probe
+from fiberlab import pipeline, table
+from fiberlab.models import MODELS
+from fiberlab.pipeline import run_worker
+from fiberlab.probe import Probe
 from scenarios import cancel, deep_chain, fairness
 from scenarios.common import digest
 from scenarios.spec import ParamError, Unsupported
@@ -27,7 +27,7 @@ ENGINES = {name: MODELS[model] for name, model in zip(FILES, ("greenlet", "geven
 
 
 def probe_for(model_file):
-    return Probe(ENGINES[model_file].load_engine().describe, read_memory=False)
+    return Probe(ENGINES[model_file].load_runtime().describe, read_memory=False)
 
 
 def small(spec, **overrides):
@@ -110,7 +110,7 @@ def test_cli_exits_0_with_unsupported_models_and_names_them(harness):
 def test_report_says_when_no_model_could_run():
     result = {"scenario": "deep_chain", "params": {}, "match": False,
               "models": {"asyncio": pipeline.failed("unsupported", "RuntimeError: x", 1)}}
-    assert report.render(result).splitlines()[-1] == "no model could run this: every one is unsupported (asyncio)"
+    assert table.render(result).splitlines()[-1] == "no model could run this: every one is unsupported (asyncio)"
 
 
 # -- cancel ---------------------------------------------------------------------
@@ -222,7 +222,7 @@ def late(max_s):
     (25_000, 20_000, "refuted"),
 ])
 def test_depth_claim_follows_the_resume_costs(c_cost, python_cost, verdict):
-    from harness.lab import questions as lab_questions
+    from fiberlab.lab import questions as lab_questions
 
     results = {"deep_chain_via_c": sweep([(1, {"greenlet": resume(400)}), (1_000, {"greenlet": resume(c_cost, 5e5)})]),
                "deep_chain_depth": sweep([(1, {"greenlet": resume(400)}), (1_000, {"greenlet": resume(python_cost)})])}
@@ -230,7 +230,7 @@ def test_depth_claim_follows_the_resume_costs(c_cost, python_cost, verdict):
 
 
 def test_cancel_claim_is_partly_when_a_model_missed_a_finally():
-    from harness.lab import questions as lab_questions
+    from fiberlab.lab import questions as lab_questions
 
     ok, bad = {"status": "ok"}, {"status": "mismatch"}
     assert lab_questions.verdicts({"cancel_depth": sweep([(5, {"a": ok, "b": ok})])}, 9)[1].verdict == "confirmed"
@@ -241,7 +241,7 @@ def test_cancel_claim_is_partly_when_a_model_missed_a_finally():
 @pytest.mark.parametrize("lateness,verdict", [((0.030, 0.040), "confirmed"), ((0.030, 0.001), "partly"),
                                               ((0.001, 0.001), "refuted")])
 def test_fairness_claim_follows_the_worst_lateness_against_the_slice(lateness, verdict):
-    from harness.lab import questions as lab_questions
+    from fiberlab.lab import questions as lab_questions
 
     results = {"fairness_slice": sweep([(50.0, {"greenlet": late(lateness[0]), "asyncio": late(lateness[1])})])}
     assert lab_questions.verdicts(results, 9)[2].verdict == verdict

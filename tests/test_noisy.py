@@ -1,6 +1,6 @@
 """Trust in figures: the statistics of a timing, and the rule that flags it as noisy.
 
-The rule (harness/stats.py, stated in the README): noisy when fewer than 3
+The rule (fiberlab/stats.py, stated in the README): noisy when fewer than 3
 values, a stdev above 10% of the mean, or a 95% interval half-width above 5%
 of the mean. Each way in and the way out is tested, at several value counts.
 """
@@ -10,7 +10,7 @@ import statistics
 
 import pytest
 
-from harness import pipeline, report, stats
+from fiberlab import pipeline, table, stats
 
 
 def check(stack=None):
@@ -83,6 +83,6 @@ def test_overlapping_intervals_are_within_noise_and_apart_ones_are_not():
 def test_the_table_says_noisy_only_for_the_noisy_model():
     result = {"scenario": "s", "params": {"n": 10}, "match": True,
               "models": {"steady": summarize([1.0, 1.01, 0.99]), "shaky": summarize([1.0, 1.5, 0.6])}}
-    lines = report.render(result).splitlines()
+    lines = table.render(result).splitlines()
     assert "noisy" in next(line for line in lines if line.startswith("shaky "))
     assert "noisy" not in next(line for line in lines if line.startswith("steady "))

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from harness import options, interpreters, report
+from fiberlab import options, interpreters, table
 
 THIS_VERSION = "%d.%d" % sys.version_info[:2]
 CANDIDATES = ("3.10", "3.11", "3.12", "3.13")
@@ -44,7 +44,7 @@ def test_a_failing_shim_on_path_is_passed_over_for_pyenvs_installed_version(tmp_
 def test_a_missing_version_is_a_usage_error_naming_what_was_tried(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(options.UsageError, match=r"--python 3\.99: no working Python 3\.99 \(tried python3\.99 on PATH"):
-        options.parse_pythons(["3.99"], report.Progress(io.StringIO()))
+        options.parse_pythons(["3.99"], table.Progress(io.StringIO()))
 
 
 def test_a_missing_version_on_the_command_line_is_one_line_and_exit_2(harness):
@@ -62,7 +62,7 @@ def test_a_path_to_an_interpreter_is_accepted_and_a_path_to_nothing_is_refused()
 
 def test_one_version_named_twice_is_refused():
     with pytest.raises(options.UsageError, match=f"names Python {THIS_VERSION} twice"):
-        options.parse_pythons([f"{THIS_VERSION},{sys.executable}"], report.Progress(io.StringIO()))
+        options.parse_pythons([f"{THIS_VERSION},{sys.executable}"], table.Progress(io.StringIO()))
 
 
 def second_interpreter():

@@ -4,8 +4,8 @@
 import pytest
 
 import scenarios
-from harness.models import MODELS
-from harness.pipeline import run_worker
+from fiberlab.models import MODELS
+from fiberlab.pipeline import run_worker
 from scenarios.common import digest
 from scenarios.spec import resolve
 
@@ -39,7 +39,7 @@ def test_a_model_without_its_file_is_refused_in_one_line_when_named(harness, mon
     named = harness("run", "generator", "--models", "greenlet,nofile")
     assert named.returncode == 2
     assert named.stderr.strip().splitlines() == [
-        "harness: scenario generator has no file for model nofile "
+        "fiberlab: scenario generator has no file for model nofile "
         "(scenarios/generator/no_such_model_file.py); leave nofile out of --models"
     ]
 

@@ -1,4 +1,4 @@
-"""`python -m harness serve`: every model's echo server, alone, driven from outside."""
+"""`python -m fiberlab serve`: every model's echo server, alone, driven from outside."""
 
 import signal
 import socket
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from harness.models import MODELS
+from fiberlab.models import MODELS
 from tests.conftest import REPO
 
 # Every model with a connections file (the native ones have none): each has the server the spec names.
@@ -16,7 +16,7 @@ MODEL_IDS = [model.id for model in MODELS.values() if not model.native and model
 
 
 def start_server(model):
-    return subprocess.Popen([sys.executable, "-m", "harness", "serve", "connections", "--model", model],
+    return subprocess.Popen([sys.executable, "-m", "fiberlab", "serve", "connections", "--model", model],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

@@ -1,4 +1,4 @@
-"""`harness serve` out of file descriptors: it backs off, says so once, and serves again."""
+"""`fiberlab serve` out of file descriptors: it backs off, says so once, and serves again."""
 
 import os
 import resource
@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from harness.models import MODELS
+from fiberlab.models import MODELS
 from tests.conftest import REPO
 
 # Every model with a connections file (the native ones have none), as test_serve.py.
@@ -63,7 +63,7 @@ def available(stream):
 
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_a_server_out_of_fds_backs_off_says_so_once_and_serves_a_fresh_client_after(model):
-    server = subprocess.Popen([sys.executable, "-m", "harness", "serve", "connections", "--model", model],
+    server = subprocess.Popen([sys.executable, "-m", "fiberlab", "serve", "connections", "--model", model],
                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               preexec_fn=low_fd_limit)
     clients = []

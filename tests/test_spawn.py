@@ -33,4 +33,4 @@ def test_leaf_counts_that_are_not_a_power_of_ten_are_refused(text):
 def test_cli_refuses_a_leaf_count_that_is_not_a_power_of_ten_in_one_line(harness):
     completed = harness("run", "spawn", "--param", "leaves=5000", "--repeat", "1")
     assert completed.returncode == 2
-    assert completed.stderr.strip().splitlines() == ["harness: leaves must be a power of 10 (10, 100, ..., 10,000,000), got 5,000"]
+    assert completed.stderr.strip().splitlines() == ["fiberlab: leaves must be a power of 10 (10, 100, ..., 10,000,000), got 5,000"]

@@ -1,4 +1,4 @@
-"""`harness sweep`: one JSON with every point's full result, one table, slopes, refusals."""
+"""`fiberlab sweep`: one JSON with every point's full result, one table, slopes, refusals."""
 
 import json
 
@@ -89,14 +89,14 @@ def test_a_bad_sweep_is_refused_with_one_line_and_exit_2(args, harness):
     proc = harness("sweep", "generator", *args)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert proc.stdout == "" and len(proc.stderr.strip().splitlines()) == 1
-    assert proc.stderr.startswith("harness: ") and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("fiberlab: ") and "Traceback" not in proc.stderr
 
 
 @pytest.fixture
 def fd_limit_between_100_and_10000_connections(monkeypatch):
     """An open-file limit that holds 100 connections in one process, and 10,000 only split,
-    whatever this machine's limit is (harness/fd_budget.py reads it)."""
-    from harness import fd_budget
+    whatever this machine's limit is (fiberlab/fd_budget.py reads it)."""
+    from fiberlab import fd_budget
 
     spec = scenarios.load("connections")
     limit = spec.fds_needed({"connections": 10_000, "split": True})
@@ -105,7 +105,7 @@ def fd_limit_between_100_and_10000_connections(monkeypatch):
 
 
 def test_a_sweep_whose_largest_point_must_split_runs_every_point_split(capsys, fd_limit_between_100_and_10000_connections):
-    from harness.sweep import plan_points
+    from fiberlab.sweep import plan_points
 
     spec = scenarios.load("connections")
     _name, points = plan_points("connections", spec, ["connections=100,10000"])
@@ -114,7 +114,7 @@ def test_a_sweep_whose_largest_point_must_split_runs_every_point_split(capsys, f
 
 
 def test_a_sweep_that_fits_in_one_process_stays_unsplit(fd_limit_between_100_and_10000_connections):
-    from harness.sweep import plan_points
+    from fiberlab.sweep import plan_points
 
     _name, points = plan_points("connections", scenarios.load("connections"), ["connections=10,100"])
     assert [point["split"] for point in points] == [False, False]
@@ -122,10 +122,10 @@ def test_a_sweep_that_fits_in_one_process_stays_unsplit(fd_limit_between_100_and
 
 def test_the_lab_sweep_of_connections_runs_every_point_in_the_layout_of_its_largest(
         fd_limit_between_100_and_10000_connections):
-    from harness.lab import sweeps as lab_sweeps
+    from fiberlab.lab import standard_sweeps
 
-    sweep = next(sweep for sweep in lab_sweeps.SWEEPS if sweep.name == "connections")
-    planned = lab_sweeps.sweep_points(sweep, scenarios.load("connections"), tiny=False)
+    sweep = next(sweep for sweep in standard_sweeps.SWEEPS if sweep.name == "connections")
+    planned = standard_sweeps.sweep_points(sweep, scenarios.load("connections"), tiny=False)
     assert list(planned) == list(sweep.points) and planned[max(planned)]["split"]
     assert all(params["split"] for params in planned.values())
 

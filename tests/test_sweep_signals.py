@@ -1,4 +1,4 @@
-"""`make sweep` (harness.lab.sweeps) stops on every stop signal: workers killed, no temporary
+"""`make sweep` (fiberlab.lab.standard_sweeps) stops on every stop signal: workers killed, no temporary
 file, no traceback, exit 128 + N; and it refuses an --out that is a file."""
 
 import os
@@ -21,7 +21,7 @@ def sweep_env(tmp_path):
 @pytest.mark.parametrize("signum", STOP_SIGNALS, ids=[sig.name for sig in STOP_SIGNALS])
 def test_a_stopped_lab_sweep_kills_its_workers_and_exits_128_plus_n(tmp_path, signum):
     env, tmpdir = sweep_env(tmp_path)
-    sweep = subprocess.Popen([sys.executable, "-m", "harness.lab.sweeps", "--tiny", "--only", "generator",
+    sweep = subprocess.Popen([sys.executable, "-m", "fiberlab.lab.standard_sweeps", "--tiny", "--only", "generator",
                               "--models", "fake-hang", "--out", str(tmp_path / "results")],
                              cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stopped = stop(sweep, signum)
@@ -52,7 +52,7 @@ def test_a_signal_to_make_sweep_stops_the_sweep_and_its_workers(tmp_path):
 def test_lab_sweeps_refuses_an_out_that_is_a_file_in_one_line(tmp_path):
     taken = tmp_path / "results"
     taken.write_text("mine\n")
-    done = subprocess.run([sys.executable, "-m", "harness.lab.sweeps", "--tiny", "--only", "generator",
+    done = subprocess.run([sys.executable, "-m", "fiberlab.lab.standard_sweeps", "--tiny", "--only", "generator",
                            "--out", str(taken)], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "is a file, not a folder" in done.stderr

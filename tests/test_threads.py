@@ -4,8 +4,8 @@ import threading
 import time
 
 import os_threads
-from harness.options import models_within_limits
-from harness.probe import Probe
+from fiberlab.options import models_within_limits
+from fiberlab.probe import Probe
 
 
 def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(harness):
@@ -13,7 +13,7 @@ def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(h
     assert proc.returncode == 2
     assert proc.stdout == ""  # nothing ran, not even greenlet
     assert proc.stderr.strip().splitlines() == [
-        "harness: spawn: the threads model would have 111,112 threads alive at once, beyond its limit of 10,000 "
+        "fiberlab: spawn: the threads model would have 111,112 threads alive at once, beyond its limit of 10,000 "
         f"(os_threads.THREAD_LIMIT; each reserves {os_threads.stack_reserved_bytes() / 2**20:g} MiB of stack); "
         "lower the size or leave threads out of --models"
     ]

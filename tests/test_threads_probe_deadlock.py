@@ -15,7 +15,7 @@ import threading
 import weakref
 
 import os_threads
-from harness.probe import Probe
+from fiberlab.probe import Probe
 
 LOOKS = 30
 

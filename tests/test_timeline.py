@@ -5,8 +5,8 @@ import sys
 
 import matplotlib.image
 
-from harness.lab import timeline as lab_timeline
-from harness.pipeline import REPO_ROOT
+from fiberlab.lab import timeline as lab_timeline
+from fiberlab.pipeline import REPO_ROOT
 
 GREENLET_PINGPONG = [["root", "main"], ["main", "root"], ["root", "ping-0"], ["ping-0", "pong-0"],
                      ["pong-0", "ping-0"], ["ping-0", "root"]]
@@ -40,7 +40,7 @@ def test_the_section_draws_every_model_that_ran_and_names_one_that_did_not(tmp_p
 
 
 def test_trace_prints_the_switches_of_threads_too():
-    done = subprocess.run([sys.executable, "-m", "harness", "run", "pingpong", "--param", "rounds=3",
+    done = subprocess.run([sys.executable, "-m", "fiberlab", "run", "pingpong", "--param", "rounds=3",
                            "--models", "threads", "--trace"], capture_output=True, text=True, cwd=REPO_ROOT,
                           timeout=120)
     assert done.returncode == 0, done.stderr

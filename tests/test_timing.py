@@ -10,7 +10,7 @@ import pyperf
 import pytest
 
 import scenarios
-from harness import pipeline
+from fiberlab import pipeline
 from tests.conftest import run_cli
 
 DEFAULT, RIGOROUS = pipeline.PLANS["default"], pipeline.PLANS["rigorous"]
@@ -96,7 +96,7 @@ def test_a_run_taken_for_long_from_a_slow_check_still_gets_values_of_50_ms(monke
     """fake-slow-first's check lasts 0.3 s, so its timed processes warm up at a tenth of its tasks;
     its warm runs last 1 ms: the worker scales the warm-up's time to the timed size, finds it
     short, and calibrates a loop count, so a value still lasts VALUE_MIN_S."""
-    from harness import worker
+    from fiberlab import worker
 
     monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.fake_models")
     spec = scenarios.load("idle")

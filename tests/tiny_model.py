@@ -1,6 +1,6 @@
 """The tiny generator model, registered as README's "Adding a model" says, with
 FIBERLAB_EXTRA_MODELS=tests.tiny_model (so the CLI does not offer it to users)."""
 
-from harness.models import Model
+from fiberlab.models import Model
 
 MODELS = {"tiny": Model("tiny", "tests.tiny_pingpong", "tests.tiny_runtime:RUNTIME", "stackless", "test only")}

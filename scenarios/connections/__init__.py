@@ -68,7 +68,7 @@ SMALL = {"connections": 50, "messages": 3, "size": 512}  # quick correctness che
 # Memory-slope runs need open connections, not traffic; unsplit, so the worker
 # holds both tasks of each connection, as TASK_COUNT says.
 IDLE = {"messages": 1, "size": 16, "split": False}
-SERVER = "scenarios.connections.servers"  # `harness serve`: a module per model file, each with serve_forever()
+SERVER = "scenarios.connections.servers"  # `fiberlab serve`: a module per model file, each with serve_forever()
 
 HOST = "127.0.0.1"  # the only interface a server binds
 READ_MAX = 65_536  # what server_chunk=0 means: take up to this much per read

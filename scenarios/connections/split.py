@@ -70,7 +70,7 @@ def main(module_name, port, params_json):
 
 
 if __name__ == "__main__":
-    from harness.stopping import die_with_parent
+    from fiberlab.stopping import die_with_parent
 
     die_with_parent()  # the worker's clients: they go if the worker is SIGKILLed
     main(*sys.argv[1:])

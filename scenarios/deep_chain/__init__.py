@@ -95,8 +95,8 @@ def recursion_limit(params):
     return max(1000, params["depth"] * per_level + RECURSION_MARGIN)  # 1000: CPython's default
 
 
-# What one chain holds per level, per model, for the memory guard (harness/memory_guard.py): the
-# memory slope at depth 100 (`python -m harness run deep_chain --param tasks=100 --param depth=100
+# What one chain holds per level, per model, for the memory guard (fiberlab/memory_guard.py): the
+# memory slope at depth 100 (`python -m fiberlab run deep_chain --param tasks=100 --param depth=100
 # --param suspensions=10 --repeat 1`, Python 3.11: per chain greenlet 40.4 KiB, gevent 44.1,
 # coroutines 25.0, asyncio 31.9, uvloop 31.9, threads 59.3), divided by the depth and rounded up by
 # about a quarter; plus CHAIN_BYTES for what a chain holds whatever its depth.
@@ -113,13 +113,13 @@ def tasks_alive(params):
 
 
 # The deepest chain each model ran, and the shallowest it crashed at, bisected to within 250 levels by
-# `python -m harness.deep_chain_limits` (Python 3.11, 8 MiB main-thread stack, tasks=1, suspensions=2).
+# `python -m fiberlab.deep_chain_limits` (Python 3.11, 8 MiB main-thread stack, tasks=1, suspensions=2).
 # The stackless models resume by re-entering every level's coroutine in C, one C frame per level, so
 # the C stack runs out (SIGSEGV); the stackful ones keep the chain as Python frames and ran the
 # parameter's maximum. Another interpreter or stack size moves these figures.
 MAX_DEPTH = {"greenlet": (100_000, None), "gevent": (100_000, None), "threads": (100_000, None),
              "asyncio": (19_948, 20_141), "uvloop": (19_948, 20_141), "coroutines": (19_948, 20_141)}
-MEASURED_LIMITS = ("deepest depth run (python -m harness.deep_chain_limits; Python 3.11, 8 MiB stack): "
+MEASURED_LIMITS = ("deepest depth run (python -m fiberlab.deep_chain_limits; Python 3.11, 8 MiB stack): "
                    + ", ".join(f"{model} {ran:,}" + (f" (crashed at {crashed:,})" if crashed else " (the maximum)")
                                for model, (ran, crashed) in MAX_DEPTH.items()),)
 

@@ -51,8 +51,8 @@ def snapshot_round(rounds):
     return max(1, rounds // 2)
 
 
-# What one live player holds, per model, for the memory guard (harness/memory_guard.py): the
-# memory slope at pairs=1,000 (`python -m harness run pingpong --param pairs=1000 --param rounds=10
+# What one live player holds, per model, for the memory guard (fiberlab/memory_guard.py): the
+# memory slope at pairs=1,000 (`python -m fiberlab run pingpong --param pairs=1000 --param rounds=10
 # --repeat 1`, Python 3.11: greenlet 8.2 KiB, gevent 10.5, coroutines 1.6, asyncio 5.3, uvloop 5.3,
 # threads 22.8), rounded up by about a quarter.
 MEMORY_PER_TASK = {"greenlet": 10_500, "gevent": 13_500, "coroutines": 2_100, "asyncio": 6_800, "uvloop": 6_800,

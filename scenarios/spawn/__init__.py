@@ -55,8 +55,8 @@ def tasks(leaves):
     return (FANOUT * leaves - 1) // (FANOUT - 1)
 
 
-# What one live task of the tree holds, per model, for the memory guard (harness/memory_guard.py):
-# USS delta / tasks at leaves=100,000 (`python -m harness run spawn --param leaves=100000 --repeat 1`,
+# What one live task of the tree holds, per model, for the memory guard (fiberlab/memory_guard.py):
+# USS delta / tasks at leaves=100,000 (`python -m fiberlab run spawn --param leaves=100000 --repeat 1`,
 # Python 3.11: greenlet 1,648 B, gevent 1,873, asyncio 1,208, uvloop 1,260, coroutines 937),
 # rounded up by about a quarter; threads: an OS thread's touched stack and state, generously.
 # C++: peak RSS / tasks at leaves=1,000,000 (cpp_coroutines 376 B, cpp_fibers 655 B; cpp_ucontext adds

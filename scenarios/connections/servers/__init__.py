@@ -1,4 +1,4 @@
-"""The standalone echo servers of `python -m harness serve connections --model M`: never measured.
+"""The standalone echo servers of `python -m fiberlab serve connections --model M`: never measured.
 
 One module per model file of the scenario, same names, each with
 serve_forever(port, ready, stop): listen on 127.0.0.1:port, call
@@ -41,7 +41,7 @@ class FdShortage:
             raise exc
         if not self.ongoing:
             self.ongoing = True
-            print(f"harness serve: out of file descriptors ({exc.strerror}); accepting again as connections close",
+            print(f"fiberlab serve: out of file descriptors ({exc.strerror}); accepting again as connections close",
                   file=sys.stderr, flush=True)
 
     def ends(self):

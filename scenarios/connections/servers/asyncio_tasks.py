@@ -1,4 +1,4 @@
-"""The standalone echo server on asyncio or uvloop (`python -m harness serve connections`): never measured."""
+"""The standalone echo server on asyncio or uvloop (`python -m fiberlab serve connections`): never measured."""
 
 import asyncio
 import socket
@@ -51,7 +51,7 @@ async def accept_until_stopped(listener, stop):
 
 
 def serve_forever(port, ready, stop):
-    """The echo server alone (`python -m harness serve`): ready(address) once it
+    """The echo server alone (`python -m fiberlab serve`): ready(address) once it
     listens; returns when `stop` (a socket) turns readable, on SIGINT or SIGTERM."""
     with listen_on(socket.socket, port) as listener:
         ready(listener.getsockname())

@@ -1,4 +1,4 @@
-"""The standalone echo server on the gevent hub (`python -m harness serve connections`): never measured."""
+"""The standalone echo server on the gevent hub (`python -m fiberlab serve connections`): never measured."""
 
 import gevent
 
@@ -22,7 +22,7 @@ def accept_until_stopped(listener, stop):
 
 
 def serve_forever(port, ready, stop):
-    """The echo server alone (`python -m harness serve`): ready(address) once it
+    """The echo server alone (`python -m fiberlab serve`): ready(address) once it
     listens; returns when `stop` (a socket) turns readable, on SIGINT or SIGTERM."""
     with listen_on(Socket, port) as listener:
         ready(listener.getsockname())

@@ -1,0 +1,5 @@
+import sys
+
+from fiberlab.cli import main
+
+sys.exit(main())

@@ -1,0 +1,126 @@
+"""The command line: `python -m fiberlab VERB ...`.
+
+Every refusal is one line on stderr and exit status 2 (raise UsageError); a
+run exits 0 when every model is ok and matches the reference, 1 otherwise;
+a model whose status is "unsupported" (it cannot express the run: a stackless
+model suspending through a C frame) does not fail the run, but at least one
+model must have run ok.
+`list` and `run` live here; another verb is a module that defines
+`add_parser(verbs)` and `main(args)`, listed in VERB_MODULES.
+"""
+
+import importlib
+import importlib.metadata
+import sys
+
+import scenarios
+from fiberlab import output, pipeline, pyperf_file, table, stopping
+
+from fiberlab.options import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_run_options, all_models_public,
+                             fit_fd_budget, known_models, models_with_compiler, models_with_file,
+                             models_within_limits, parse_memory_limit, parse_params, parse_pythons, parse_run_options,
+                             parse_scenarios, refuse_models_beyond_limits, refuse_models_without_file,
+                             refuse_native_without_compiler, refuse_what_cannot_fit_in_memory, write_json)
+
+
+VERB_MODULES = ["fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
+
+
+def build_parser():
+    parser = Parser(prog="fiberlab", description="fiberlab: fibers and coroutines, measured side by side")
+    parser.add_argument("--version", action="version", version=f"fiberlab {version()}")
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser)
+    verbs.required = True
+    verbs.add_parser("list", help="scenarios with their parameters, and the models").set_defaults(handler=cmd_list)
+    run = verbs.add_parser("run", help="run a scenario (or all) on every model and compare")
+    run.add_argument("scenario", help="scenario name, or 'all'")
+    add_run_options(run)
+    run.set_defaults(handler=cmd_run)
+    for name in VERB_MODULES:
+        module = importlib.import_module(name)
+        module.add_parser(verbs).set_defaults(handler=module.main)
+    return parser
+
+
+def cmd_list(_args):
+    for name in scenarios.names():
+        spec = scenarios.load(name)
+        output.emit(f"{name} — {spec.SUMMARY}")
+        for param in spec.PARAMS:
+            output.emit(f"  {param.name:<12} default {param.default!s:<10} {param.describe_limits():<22} {param.help}")
+        for line in spec.MEASURED_LIMITS:
+            output.emit(f"  {line}")
+    output.emit("models, as a 2x2 (stack model x runtime):")
+    models = list(known_models().values())
+    for stack in ("stackful", "stackless"):
+        for scheduler in ("own scheduler", "production runtime"):
+            ids = [model.id for model in models if (model.stack, model.scheduler) == (stack, scheduler)]
+            output.emit(f"  {stack:<10} {scheduler:<19} {', '.join(ids) or '-'}")
+    others = [model for model in models if model.stack not in ("stackful", "stackless")
+              or model.scheduler not in ("own scheduler", "production runtime")]
+    for model in others:
+        output.emit(f"  {model.id:<10} {model.stack}, {model.scheduler}")
+    return EXIT_OK
+
+
+def cmd_run(args):
+    names = parse_scenarios(args.scenario)
+    model_ids, plan, timeout = parse_run_options(args)
+    memory_limit_bytes = parse_memory_limit(args.memory_limit)
+    plans = [(name, scenarios.load(name)) for name in names]
+    plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
+    plans = [(name, spec, fit_fd_budget(name, spec, params, args.param)) for name, spec, params in plans]
+    explicit_models = args.models != ",".join(all_models_public())
+    refuse_native_without_compiler(model_ids, explicit_models)
+    refuse_models_without_file(names, model_ids, explicit_models)
+    refuse_models_beyond_limits(plans, model_ids, explicit_models)
+    refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes)
+    progress = table.Progress()
+    pythons = parse_pythons(args.python, progress)
+    model_ids = models_with_compiler(model_ids)
+    options = pipeline.Options(plan=plan, timeout_s=timeout, trace=args.trace, memory_limit_bytes=memory_limit_bytes,
+                               interpreters=tuple(pythons or ()), gc_mode=args.gc)
+    results = []
+    for index, (name, spec, params) in enumerate(plans, 1):
+        runnable = models_within_limits(name, params, models_with_file(name, model_ids))
+        result = pipeline.run_scenario(name, spec, params, runnable, options, progress)
+        progress.clear()
+        results.append(result)
+        if index == len(plans) and args.json_target:
+            # Before the last table: whatever happens to stdout now, the measurements are on disk.
+            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+        if index == len(plans) and args.pyperf:
+            pyperf_file.write(args.pyperf, [(one, None) for one in results])
+        output.emit(table.render(result))  # a closed stdout silences it; the run goes on
+    return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+
+
+def version():
+    """The installed distribution's version (pyproject.toml), or "unknown" when run from a bare tree."""
+    try:
+        return importlib.metadata.version("fiberlab")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def main_exit():
+    """The `fiberlab` console script (pyproject.toml [project.scripts])."""
+    sys.exit(main())
+
+
+def main(argv=None):
+    """Exit status: 0 all ok, 1 a model failed, 2 bad input or the JSON could not be written,
+    128 + N after stop signal N (SIGHUP, SIGINT, SIGQUIT, SIGTERM), its workers killed."""
+    output.protect_streams()
+    previous = stopping.install()
+    try:
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+    except UsageError as exc:
+        output.say(f"fiberlab: {exc}")
+        return EXIT_USAGE
+    except stopping.Stopped as exc:
+        output.say(f"fiberlab: {exc.message()}")
+        return exc.exit_status
+    finally:
+        stopping.restore(previous)

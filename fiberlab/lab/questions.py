@@ -1,0 +1,264 @@
+"""The report's part for issue 17's three questions: C frames, cancellation, fairness.
+
+For the sweeps deep_chain_via_c, cancel_depth and fairness_slice (fiberlab/lab/standard_sweeps.py):
+charts(name, data, results, out_dir, line_chart) draws each sweep's charts,
+paragraph(name, data, results) says in one paragraph what they show (every
+figure in it computed from results/), and verdicts(results, first) decides
+the claims these sweeps answer. report.py calls the three; nothing here
+reads anything but the loaded results.
+"""
+
+import html
+from dataclasses import dataclass
+
+SWEEPS = ("deep_chain_via_c", "cancel_depth", "fairness_slice")
+STACKFUL_SWITCHERS = ("greenlet", "gevent")  # models whose C stack is copied on a switch (threads' is reserved)
+COOPERATIVE = ("greenlet", "gevent", "asyncio", "uvloop", "coroutines")
+GROWS = 3.0  # claim: a cost this many times its value at the shallowest point "grows with depth"
+
+
+@dataclass
+class Verdict:  # the fields of fiberlab.lab.claims.Verdict, which the claims table reads
+    number: int
+    claim: str
+    verdict: str
+    figure: str
+    command: str
+    control: str = ""
+
+
+def ok_points(data, model):
+    """[(axis value, entry)] where `model` ran ok."""
+    out = []
+    for point in (data or {}).get("points", []):
+        entry = point["result"]["models"].get(model)
+        if entry and entry["status"] == "ok":
+            out.append((point["value"], entry))
+    return out
+
+
+def statuses(data, model):
+    return {point["result"]["models"][model]["status"] for point in (data or {}).get("points", [])
+            if model in point["result"]["models"]}
+
+
+def models(data):
+    seen = []
+    for point in (data or {}).get("points", []):
+        seen += [model for model in point["result"]["models"] if model not in seen]
+    return seen
+
+
+def record(entry, name, part=None):
+    value = (entry.get("records") or {}).get(name)
+    if part is not None:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def scaled(value, factor):
+    return value * factor if value is not None else None
+
+
+def unsupported_error(data, model):
+    for point in (data or {}).get("points", []):
+        entry = point["result"]["models"].get(model)
+        if entry and entry["status"] == "unsupported":
+            return entry["error"]
+    return None
+
+
+def charts(name, data, results, out_dir, line_chart):
+    if name == "deep_chain_via_c":
+        python = results.get("deep_chain_depth")
+        resume, copied = {}, {}
+        for model in models(data):
+            for via, source in (("c", data), ("python", python)):
+                points = ok_points(source, model)
+                if points:
+                    resume[f"{model} via={via}"] = [(depth, entry["ns_per_op"]) for depth, entry in points]
+                if points and model in STACKFUL_SWITCHERS:
+                    copied[f"{model} via={via}"] = [(depth, entry["stack"]["c_stack_bytes_per_task"])
+                                                    for depth, entry in points]
+        return [
+            line_chart(out_dir, f"{name}_ns_per_resume.png", "deep_chain: cost of one resume, by how levels call",
+                       "depth", "ns per resume", resume),
+            line_chart(out_dir, f"{name}_c_stack_copied.png", "C stack greenlet saves per switch (a part)",
+                       "depth", "bytes copied per switch", copied),
+        ]
+    if name == "cancel_depth":
+        return [
+            line_chart(out_dir, f"{name}_ns_per_level.png", "cancel: unwinding cost per level", "depth",
+                       "ns per cancelled level", {m: [(d, record(e, "cancel_ns_per_level")) for d, e in ok_points(data, m)]
+                                                  for m in models(data)}),
+            line_chart(out_dir, f"{name}_cancel_to_end_p99.png", "cancel: cancel call to the chain's end, p99",
+                       "depth", "µs", {m: [(d, scaled(record(e, "cancel_to_end_s", "p99"), 1e6))
+                                           for d, e in ok_points(data, m)] for m in models(data)}),
+        ]
+    if name == "fairness_slice":
+        worst = {m: [(w, scaled(record(e, "lateness_s", "max"), 1e3)) for w, e in ok_points(data, m)]
+                 for m in models(data)}
+        worst["one slice (W)"] = [(point["value"], point["value"]) for point in data["points"]]
+        return [
+            line_chart(out_dir, f"{name}_lateness_max.png", "fairness: worst wake-up lateness", "slice W (ms)",
+                       "ms late", worst),
+            line_chart(out_dir, f"{name}_lateness_p99.png", "fairness: wake-up lateness, p99", "slice W (ms)",
+                       "ms late", {m: [(w, scaled(record(e, "lateness_s", "p99"), 1e3)) for w, e in ok_points(data, m)]
+                                   for m in models(data)}),
+        ]
+    return []
+
+
+def _at(points, value):
+    return dict(points).get(value)
+
+
+def paragraph(name, data, results):
+    """One paragraph, as HTML, of what the sweep's figures show; '' for another sweep."""
+    text = {"deep_chain_via_c": _via_c_text, "cancel_depth": _cancel_text, "fairness_slice": _fairness_text}.get(name)
+    return f"<p class='finding'>{html.escape(text(data, results))}</p>" if text else ""
+
+
+def _via_c_text(data, results):
+    parts = []
+    for model in STACKFUL_SWITCHERS:
+        c_points, py_points = ok_points(data, model), ok_points(results.get("deep_chain_depth"), model)
+        if not c_points:
+            continue
+        (shallow, first), (deep, last) = c_points[0], c_points[-1]
+        line = (f"{model} through C frames: {first['ns_per_op']:,.0f} ns per resume at depth {shallow:,}, "
+                f"{last['ns_per_op']:,.0f} ns at {deep:,}, copying {last['stack']['c_stack_bytes_per_task'] / 1024:,.1f} KiB "
+                f"of C stack per switch")
+        python_deep = _at(py_points, deep)
+        if python_deep:
+            line += (f" (with Python calls at that depth: {python_deep['ns_per_op']:,.0f} ns, "
+                     f"{(python_deep['stack']['c_stack_bytes_per_task'] or 0) / 1024:,.1f} KiB)")
+        parts.append(line)
+    for model in ("asyncio", "coroutines"):
+        error = unsupported_error(data, model)
+        if error:
+            parts.append(f"{model} cannot suspend through a C frame at all (unsupported: {error})")
+    if not parts:
+        return "No point of this sweep ran ok yet."
+    return ("On Python 3.11+ a Python-to-Python call leaves the C stack alone, so greenlet copies little per switch "
+            "whatever the depth; a call through C (here map()) puts C frames on the stack, and greenlet copies them "
+            "on every switch. " + "; ".join(parts) + ".")
+
+
+def _cancel_text(data, results):
+    deepest = data["points"][-1]
+    depth, result = deepest["value"], deepest["result"]
+    rows = []
+    for model, entry in result["models"].items():
+        if entry["status"] != "ok":
+            rows.append(f"{model} {entry['status']}")
+            continue
+        rows.append(f"{model} {record(entry, 'cancel_ns_per_level'):,} ns per level, cancel-to-end p50 "
+                    f"{record(entry, 'cancel_to_end_s', 'p50') * 1e6:,.0f} µs / p99 "
+                    f"{record(entry, 'cancel_to_end_s', 'p99') * 1e6:,.0f} µs"
+                    + (f" ({entry['mechanism']})" if entry.get("mechanism") else ""))
+    matched = sum(point["result"]["match"] for point in data["points"])
+    return (f"Every model must run every level's finally, bottom first, for the digest to match: {matched} of "
+            f"{len(data['points'])} points matched on every model. At depth {depth:,}: " + "; ".join(rows) + ". "
+            "Threads cannot be cancelled from outside; their row is a cooperative flag (an Event the bottom waits on, with its timeout).")
+
+
+def _fairness_text(data, results):
+    narrow, wide = data["points"][0], data["points"][-1]
+    width = wide["value"]
+    coop, rows, beyond = [], [], []
+    for model, entry in wide["result"]["models"].items():
+        if entry["status"] != "ok":
+            rows.append(f"{model} {entry['status']}")
+            continue
+        worst = record(entry, "lateness_s", "max")
+        inside = sum(record(e, "wakeups_inside_slices") or 0 for _w, e in ok_points(data, model))
+        rows.append(f"{model} {worst * 1e3:,.1f} ms (x{worst * 1e3 / width:,.1f} W), "
+                    f"{inside:,} wake-ups inside a slice over the sweep")
+        if model in COOPERATIVE:
+            coop.append(model)
+            if worst * 1e3 > 2 * width:
+                beyond.append(model)
+    text = (f"Worst wake-up lateness at W = {width:g} ms: " + "; ".join(rows) + ". "
+            "A cooperative runtime can run a ticker only when the hog yields, so no wake-up of "
+            f"{', '.join(coop) or 'a cooperative model'} can fall inside a slice; threads are preempted mid-slice "
+            "(the interpreter's switch interval, recorded as switch_interval_s), and each ticker waiting "
+            "for the GIL waits its turn.")
+    threads = dict(ok_points(data, "threads"))
+    if narrow["value"] in threads and width in threads:
+        text += (f" Threads' worst: {record(threads[narrow['value']], 'lateness_s', 'max') * 1e3:,.1f} ms at "
+                 f"W = {narrow['value']:g} ms, {record(threads[width], 'lateness_s', 'max') * 1e3:,.1f} ms at {width:g} ms.")
+    if beyond:
+        text += (f" Beyond two slices at W = {width:g} ms: {', '.join(beyond)} (a due timer waits behind tasks "
+                 "already ready: asyncio queues it after the hog's own wake-up, and gevent's hub may not run "
+                 "timers between sleep(0) calls at all).")
+    return text + " Timings are from one shared 2-core machine: compare within a run."
+
+
+def verdicts(results, first):
+    """The claims these sweeps decide, numbered from `first`."""
+    return [_claim_depth(results, first), _claim_cancel(results, first + 1), _claim_fairness(results, first + 2)]
+
+
+def _rerun(*sweeps):
+    return "make sweep SWEEPS=" + ",".join(sweeps) + " && make report"
+
+
+def _claim_depth(results, number):
+    claim = "A greenlet switch costs the same however deep the suspended call chain is."
+    data = results.get("deep_chain_via_c")
+    points = ok_points(data, "greenlet")
+    if len(points) < 2:
+        return Verdict(number, claim, "undecided", "no deep_chain_via_c sweep with two greenlet points yet",
+                       _rerun("deep_chain_via_c", "deep_chain_depth"))
+    (shallow, first), (deep, last) = points[0], points[-1]
+    c_growth = last["ns_per_op"] / first["ns_per_op"]
+    python = ok_points(results.get("deep_chain_depth"), "greenlet")
+    py_first, py_last = _at(python, shallow), _at(python, deep)
+    py_growth = py_last["ns_per_op"] / py_first["ns_per_op"] if py_first and py_last else None
+    if c_growth >= GROWS:
+        verdict = "partly" if py_growth is not None and py_growth < GROWS else "refuted"
+    else:
+        verdict = "confirmed"
+    figure = (f"greenlet resume, depth {shallow:,} -> {deep:,}: through C frames x{c_growth:,.1f} "
+              f"({last['stack']['c_stack_bytes_per_task'] / 1024:,.0f} KiB copied per switch)")
+    if py_growth is not None:
+        figure += f", through Python calls x{py_growth:,.1f}"
+    error = unsupported_error(data, "asyncio")
+    if error:
+        figure += f"; asyncio cannot suspend through C at all ({error})"
+    return Verdict(number, claim, verdict, figure + f" (grows: x{GROWS:g} or more)",
+                   _rerun("deep_chain_via_c", "deep_chain_depth"))
+
+
+def _claim_cancel(results, number):
+    claim = "Cancelling a suspended task runs every finally on its call chain, in order, in every runtime."
+    data = results.get("cancel_depth")
+    if not data:
+        return Verdict(number, claim, "undecided", "no cancel_depth sweep yet", _rerun("cancel_depth"))
+    failed = sorted({f"{model} ({entry['status']} at depth {point['value']:,})" for point in data["points"]
+                     for model, entry in point["result"]["models"].items() if entry["status"] != "ok"})
+    verdict = "confirmed" if not failed else "partly"
+    figure = (f"{len(data['points'])} depths up to {data['points'][-1]['value']:,}, {len(models(data))} models: "
+              + (f"not matched: {', '.join(failed)}" if failed else "every finally ran, bottom first, on every model")
+              + "; threads only through a cooperative flag")
+    return Verdict(number, claim, verdict, figure, _rerun("cancel_depth"))
+
+
+def _claim_fairness(results, number):
+    claim = "Under cooperative scheduling, one task that does not yield delays every other by up to its whole slice."
+    data = results.get("fairness_slice")
+    if not data:
+        return Verdict(number, claim, "undecided", "no fairness_slice sweep yet", _rerun("fairness_slice"))
+    width, result = data["points"][-1]["value"], data["points"][-1]["result"]
+    worst = {model: record(entry, "lateness_s", "max") for model, entry in result["models"].items()
+             if entry["status"] == "ok" and model in COOPERATIVE}
+    if not worst:
+        return Verdict(number, claim, "undecided", "no cooperative model ran ok", _rerun("fairness_slice"))
+    delayed = [model for model, late in worst.items() if late * 1e3 >= width / 2]
+    verdict = "confirmed" if len(delayed) == len(worst) else "partly" if delayed else "refuted"
+    threads = result["models"].get("threads", {})
+    figure = f"at W = {width:g} ms, worst lateness: " + ", ".join(f"{m} {late * 1e3:,.1f} ms" for m, late in worst.items())
+    if threads.get("status") == "ok":
+        figure += f"; threads {record(threads, 'lateness_s', 'max') * 1e3:,.1f} ms (preempted)"
+    return Verdict(number, claim, verdict, figure + " (delayed: at least W/2)", _rerun("fairness_slice"))

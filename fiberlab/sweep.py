@@ -1,0 +1,244 @@
+"""`python -m fiberlab sweep SCENARIO --param NAME=V1,V2,...`: one scenario, one parameter varied.
+
+Every point is a whole `run` (fiberlab.pipeline.run_scenario: the same fresh
+workers, the same comparison with the reference); a model that fails at one
+point is recorded there with its reason and the sweep goes on. The table has
+one row per value and one column per model: ns per op, Python frame bytes
+per task (sys.getsizeof of each frame: a fiber's, a thread's or the
+coroutines on a task's cr_await chain; one part of what a task holds, the
+same for every model) and Python frames per task. For an integer parameter it also prints
+each model's least-squares slope of ns/op and of stack bytes against the
+parameter, over the points that succeeded (deep_chain depth: the cost of one
+more frame). The JSON,
+  {"scenario", "swept", "values", "points": [run result, ...], "slopes"},
+is rewritten (atomically) after every point, so an interrupted sweep keeps
+the points it finished.
+"""
+
+import scenarios
+from fiberlab import fd_budget, output, pipeline, pyperf_file, table, stats
+from fiberlab.options import add_gc_option, add_plan_options, add_python_option, parse_pythons
+from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_compiler,
+                         models_with_file, models_within_limits, parse_memory_limit, parse_params, parse_run_options,
+                         refuse_models_beyond_limits, refuse_models_without_file, refuse_native_without_compiler,
+                         refuse_what_cannot_fit_in_memory, write_json)
+
+# A sweep is many runs, and the fit across points smooths noise: one timed process per point unless asked.
+# Its values are always timed at the point's own size (pipeline.plan_for_sweep).
+DEFAULT_PLAN = "fast"
+
+
+def add_parser(verbs):
+    sweep = verbs.add_parser("sweep", help="run a scenario at several values of one parameter; table and slopes")
+    sweep.add_argument("scenario", help="scenario name")
+    sweep.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="set a parameter; exactly one carries the swept values: NAME=V1,V2,...")
+    sweep.add_argument("--models", default=",".join(all_models_public()), help="comma-separated model ids")
+    add_plan_options(sweep, DEFAULT_PLAN)
+    sweep.add_argument("--timeout", default="300", help="seconds one worker run may take (default 300)")
+    sweep.add_argument("--memory-limit", metavar="MIB",
+                       help="cap each worker's address space; a model that exceeds it fails with MemoryError")
+    sweep.add_argument("--memory", action="store_true",
+                       help="also run the tracemalloc and memory-slope passes at every point (off by default: "
+                            "the sweep reports time and stack, and those passes cost minutes at large sizes)")
+    sweep.add_argument("--json", metavar="PATH", help="write every point's full result as JSON to PATH")
+    sweep.add_argument("--pyperf", metavar="PATH",
+                       help="also write the timings as a pyperf BenchmarkSuite to PATH, a benchmark per point and model")
+    add_gc_option(sweep)
+    add_python_option(sweep)  # columns become model@X.Y, one per model and interpreter
+    return sweep
+
+
+def split_swept(assignments):
+    """(name, value texts, the other assignments); refuses anything but exactly one comma list."""
+    swept = [assignment for assignment in assignments if "," in assignment]
+    if not swept:
+        raise UsageError("sweep needs one --param NAME=V1,V2,... naming the values to sweep")
+    if len(swept) > 1:
+        raise UsageError(f"sweep varies one parameter, but {len(swept)} --param carry lists: {' '.join(swept)}")
+    name, sep, text = swept[0].partition("=")
+    if not sep or not name:
+        raise UsageError(f"--param needs NAME=V1,V2,..., got {swept[0]!r}")
+    texts = [item.strip() for item in text.split(",")]
+    if not all(texts):
+        raise UsageError(f"--param {name}: the list {text!r} has an empty item")
+    fixed = [assignment for assignment in assignments if assignment is not swept[0]]
+    if any(assignment.partition("=")[0] == name for assignment in fixed):
+        raise UsageError(f"--param {name} is both swept and set to one value")
+    return name, texts, fixed
+
+
+def plan_points(scenario, spec, assignments):
+    """(swept name, [checked params per point]); every value is checked before anything runs."""
+    name, texts, fixed = split_swept(assignments)
+    # As in `run`, each point must fit the open-file limit: split chosen, or refused, before anything runs.
+    points = [fit_fd_budget(scenario, spec, parse_params(spec, scenario, fixed + [f"{name}={text}"]),
+                            fixed + [f"{name}={text}"]) for text in texts]
+    split = [params.get(fd_budget.SPLIT) for params in points]
+    if any(split) and not all(split):
+        output.emit(f"{scenario}: split=true at every point, so that the points compare one layout")
+    points = fd_budget.one_layout(points)
+    values = [params[name] for params in points]
+    if len(set(values)) != len(values):
+        raise UsageError(f"--param {name}: the list names a value twice: {','.join(texts)}")
+    return name, points
+
+
+def show(value):
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+class PointProgress:
+    """The pipeline's progress interface, each line prefixed with which point of how many."""
+
+    def __init__(self, progress, prefix):
+        self.progress, self.prefix = progress, prefix
+
+    def __call__(self, text):
+        self.progress(f"{self.prefix} · {text}")
+
+    def print(self, text):
+        self.progress.print(text)
+
+    def clear(self):
+        self.progress.clear()
+
+
+def stack_bytes(entry):
+    """(bytes, kind): the Python frames one suspended task holds (sys.getsizeof of each), the one
+    stack part every model reports the same way; a part of bytes per task, not the whole. (The C
+    stack greenlet copies exists for fibers only, and a thread's reservation is not memory used.)"""
+    stack = entry["stack"] or {}
+    if stack.get("frame_bytes_per_task") is not None:
+        return stack["frame_bytes_per_task"], "frame"
+    return None, ""
+
+
+def cell(entry):
+    if entry is None:
+        return "-"
+    if entry["status"] != "ok":
+        return entry["status"]
+    size, kind = stack_bytes(entry)
+    frames = entry["stack"]["frames_per_task"]
+    stack = f"{kind} {table.human_bytes(size)}" if size is not None else "-"
+    frames = f"{frames:,.0f} fr" if frames is not None else "- fr"
+    per_op = f"{entry['ns_per_op']:,.0f} ns" if entry["ns_per_op"] is not None else "- ns"
+    return f"{per_op} · {stack} · {frames}"
+
+
+def model_ids(points):
+    ids = []
+    for result in points:
+        ids += [model_id for model_id in result["models"] if model_id not in ids]
+    return ids
+
+
+def sweep_table(name, points):
+    models = model_ids(points)
+    body = [[name] + models]
+    for result in points:
+        body.append([show(result["params"][name])] + [cell(result["models"].get(m)) for m in models])
+    widths = [max(len(row[col]) for row in body) for col in range(len(body[0]))]
+    lines = ["  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip() for row in body]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def slopes(name, points):
+    """Per model: least-squares slopes against the swept value over the points where it succeeded."""
+    fits = {}
+    for model_id in model_ids(points):
+        ok = [(result["params"][name], result["models"][model_id]) for result in points
+              if result["models"].get(model_id, {}).get("status") == "ok"]
+        sizes = [(value, stack_bytes(entry)[0]) for value, entry in ok if stack_bytes(entry)[0] is not None]
+        fits[model_id] = {
+            "points": len(ok),
+            "ns_per_op": stats.slope([(value, entry["ns_per_op"]) for value, entry in ok
+                                      if entry["ns_per_op"] is not None]),
+            "stack_bytes_per_task": stats.slope(sizes),
+            "stack_kind": stack_bytes(ok[0][1])[1] if ok else None,
+        }
+    return fits
+
+
+def describe_slopes(name, fits, total):
+    lines = [f"slopes against {name} (least squares over the points that succeeded):"]
+    for model_id, fit in fits.items():
+        if fit["ns_per_op"] is None:
+            lines.append(f"  {model_id}: fewer than two points succeeded ({fit['points']} of {total})")
+            continue
+        size = fit["stack_bytes_per_task"]
+        size = f"{size:,.1f} {fit['stack_kind']} stack bytes" if size is not None else "no stack bytes"
+        lines.append(f"  {model_id}: {fit['ns_per_op']:,.2f} ns/op and {size} per extra {name}"
+                     f" ({fit['points']} of {total} points)")
+    return lines
+
+
+def footnotes(name, points):
+    """Each failing point with its reason, and each note (recursion limit raised...) once per point."""
+    failures, notes = [], []
+    for result in points:
+        where = f"{name}={show(result['params'][name])}"
+        by_note = {}
+        for model_id, entry in result["models"].items():
+            if entry["status"] != "ok":
+                failures.append(f"  {where} {model_id}: {entry['status']}: {entry['error']}")
+            for note in entry.get("notes") or []:
+                by_note.setdefault(note, []).append(model_id)
+        notes += [f"  {where}: {note} ({', '.join(ids)})" for note, ids in by_note.items()]
+    out = (["failures:"] + failures if failures else []) + (["notes:"] + notes if notes else [])
+    return out
+
+
+def render(scenario, name, points, fits):
+    fixed = ", ".join(f"{key}={show(value)}" for key, value in points[0]["params"].items() if key != name)
+    out = [f"{scenario} sweep over {name}  ({fixed})" if fixed else f"{scenario} sweep over {name}",
+           "each cell: ns per op · Python frame bytes per task (a part of what a task holds) · frames per task",
+           sweep_table(name, points)]
+    out += footnotes(name, points)
+    if fits is not None:
+        out += describe_slopes(name, fits, len(points))
+    matched = sum(result["match"] for result in points)
+    out.append(f"{matched} of {len(points)} points: every model matched the reference")
+    return "\n".join(out)
+
+
+def main(args):
+    if args.scenario not in scenarios.names():
+        raise UsageError(f"unknown scenario {args.scenario!r} (known: {', '.join(scenarios.names())})")
+    spec = scenarios.load(args.scenario)
+    models, plan, timeout = parse_run_options(args)
+    memory_limit_bytes = parse_memory_limit(args.memory_limit)
+    name, plans = plan_points(args.scenario, spec, args.param)
+    plan = pipeline.plan_for_sweep(plan)
+    # As in `run`: a model named in --models must have its file here; by default one without is left out.
+    explicit = args.models != ",".join(all_models_public())
+    refuse_native_without_compiler(models, explicit)
+    refuse_models_without_file([args.scenario], models, explicit)
+    models = models_with_file(args.scenario, models)
+    # As in `run`: a model named in --models that will not take a point's size is refused before
+    # anything runs; by default it is left out of the points it will not take, with a note.
+    refuse_models_beyond_limits([(args.scenario, spec, params) for params in plans], models, explicit)
+    refuse_what_cannot_fit_in_memory([(args.scenario, spec, params) for params in plans], models, memory_limit_bytes)
+    numeric = next(param for param in spec.PARAMS if param.name == name).kind in (int, float)
+    progress = table.Progress()
+    pythons = parse_pythons(args.python, progress)
+    models = models_with_compiler(models)
+    options = pipeline.Options(plan=plan, timeout_s=timeout, memory_limit_bytes=memory_limit_bytes,
+                               interpreters=tuple(pythons or ()), memory_passes=args.memory, gc_mode=args.gc)
+    points, fits = [], None
+    sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points,
+             "gc": args.gc}
+    for index, params in enumerate(plans, 1):
+        where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
+        runnable = models_within_limits(args.scenario, params, models)
+        points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, options, where))
+        fits = slopes(name, points) if numeric else None
+        if args.json_target:
+            write_json(args.json_target, dict(sweep, slopes=fits))
+        if args.pyperf:
+            pyperf_file.write(args.pyperf, [(point, f"{name}={point['params'][name]}") for point in points])
+    progress.clear()
+    output.emit(render(args.scenario, name, points, fits))
+    return EXIT_OK if all(result["match"] for result in points) else EXIT_FAILED

@@ -1,0 +1,334 @@
+"""One worker process: runs one scenario on one model once, and measures it.
+
+Pipeline position: spec -> **worker** -> probe -> compare -> report.
+The harness starts `python -m fiberlab.worker`, writes a job (JSON) to its
+stdin, and reads the outcome from the job's `out` file. Everything the
+worker knows comes from the job; it never reaches back into the harness.
+
+Passes (job["pass"]):
+  "check"   one run at the requested parameters in this fresh process: the
+            result the harness checks against the reference, and the memory
+            and stack picture (peak RSS, RSS/USS deltas at the probe)
+  "time"    timed values: one run as an in-process warm-up (at job["warmup_params"]
+            if given: a long run warms up at a tenth of its tasks), then job["values"]
+            values, each the mean of `loops` back-to-back runs (job["loops"],
+            or calibrated here from the warm-up so that a value lasts at least
+            VALUE_MIN_S); per value wall and CPU time of run() minus the time
+            spent in the probe; every run's result digest is returned; then
+            the spec's BASELINE (the floor) at the same parameters, in this
+            process, for a per-worker ratio
+  "traced"  one run under tracemalloc (slower: its timing is not used)
+  "memory"  a run at reduced work, for the bytes-per-task slope
+Every run gets a fresh Probe; the worker checks for leaks after every run
+(in the timed pass: after every value, so the check is not a cost per run).
+A worker that dies (signal, hard exit) leaves no out file; the harness
+reports that as the model's crash.
+
+Memory is this process's own: peak RSS is VmHWM (fiberlab/memory_status.py;
+getrusage's ru_maxrss would be the harness's), and the peak above the RSS
+the worker had just before run(). What the probe created while describing
+(frame objects, alive until their frames return) is taken out of the peak and
+of tracemalloc's peak, and the USS/RSS deltas are read before it existed.
+
+The garbage collector: job["gc"] "on" (default, as users run) or "off"
+(gc.disable() before the run; in the timed pass, before the warm-up); the
+check, traced and memory passes report the time spent in collections during
+run() as gc_s (fiberlab/gc_clock.py).
+
+Hygiene: after the scenario returns, the worker checks that it left nothing
+behind: an open fd or a thread of the process's, and whatever the model's
+runtime names in its leftovers() (a fiber or gevent greenlet still suspended,
+an asyncio task still pending, a thread still running); a leak is that
+model's error, since a scenario that leaks has not finished the work it is
+timed for. The worker knows a model's runtime only through the runtime
+contract (runtime/contract.py), and imports no other model's runtime.
+If the job sets "memory_limit_bytes", the worker caps its address space
+first, so a model that runs away fails with MemoryError instead of
+swamping the machine.
+"""
+
+from fiberlab.stopping import die_with_parent
+
+die_with_parent()  # first of all: if the harness is SIGKILLed before we have even started, we go too
+
+import gc
+import json
+import math
+import os
+import resource
+import sys
+import threading
+import time
+import tracemalloc
+
+import psutil
+
+import scenarios
+from fiberlab import memory_status
+from fiberlab.gc_clock import GcClock
+from fiberlab.models import all_models, load_function
+from fiberlab.probe import Probe
+from fiberlab.trace import Tracer
+from scenarios.common import canonical_json, digest
+from scenarios.spec import Unsupported
+
+
+def one_line(exc):
+    text = (f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
+def open_fds():
+    """The fds open now. The one os.listdir used is closed again by the time
+    we fstat it, so it drops out."""
+    fds = set()
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            os.fstat(int(name))
+        except OSError:
+            continue
+        fds.add(int(name))
+    return fds
+
+
+def plural(count, word):
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def leaks(runtime, fds_before, threads_before=()):
+    """One line naming what the scenario left behind, or None if nothing: the process's
+    fds and threads, then what the model's runtime says the run left (leftovers())."""
+    gc.collect()  # an unreachable socket closes here: only a kept one is a leak
+    found = []
+    fds = len(open_fds() - fds_before)
+    if fds:
+        found.append(f"{plural(fds, 'fd')} left open")
+    leftovers = runtime.leftovers()
+    named = {id(unit) for leftover in leftovers for unit in leftover.units}  # the runtime's own threads, told once
+    threads = len([thread for thread in threading.enumerate()
+                   if thread not in threads_before and id(thread) not in named])
+    if threads:
+        found.append(f"{plural(threads, 'thread')} still running")
+    for leftover in leftovers:
+        found.append(f"{plural(len(leftover.units), leftover.noun)} {leftover.state}")
+    return "leak: " + ", ".join(found) if found else None
+
+
+def limit_memory(limit_bytes):
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, hard))
+
+
+VALUE_MIN_S = 0.05  # a timed value lasts at least this long: perf_counter and the scheduler tick stay small beside it
+MAX_LOOPS = 1_000  # runs per value at most: a run of a few microseconds is mostly the harness's own set-up
+
+
+class Scenario:
+    """One scenario on one model, loaded in this process and ready to run again and again."""
+
+    def __init__(self, job):
+        self.model = all_models()[job["model"]]
+        self.spec = scenarios.load(job["scenario"])
+        self.notes = []
+        if self.spec.recursion_limit is not None:
+            limit = self.spec.recursion_limit(job["params"])
+            if limit > sys.getrecursionlimit():
+                sys.setrecursionlimit(limit)
+                self.notes.append(f"recursion limit raised to {limit:,}")
+        self.runtime = self.model.load_runtime()
+        if self.model.setup:
+            load_function(self.model.setup)()
+        self.module = __import__(self.model.module_name(job["scenario"]), fromlist=["run"])
+        # The memory-slope runs need only the memory read, not the stack picture.
+        self.describe = None if job["pass"] == "memory" else self.runtime.describe
+        # --trace: a process of its own, so the instrument is in no other run.
+        self.tracer = Tracer(self.model.id) if job.get("trace") else None
+        if self.tracer:
+            self.runtime.add_instrument(self.tracer)
+        self.runtime.prepare()
+        gc.collect()
+        self.fds_before = open_fds()
+        self.threads_before = set(threading.enumerate())  # the main thread, and any a runtime keeps for good
+
+    def run(self, params, timed=False, check_leaks=True):
+        """One run with a fresh probe: (result, probe, wall_s, cpu_s), the probe's time taken out.
+        Raises Leaked if the run left something behind. timed=True: a run of the timed pass,
+        whose memory figures are not used, so the probe does not read them, and the leak check
+        waits for check_leaks() after the value (a leak still shows there: nothing ends it).
+        check_leaks=False: the caller checks, later (one_run: after the gc clock has stopped, since
+        the check collects)."""
+        probe = Probe(self.describe, read_memory=not timed)
+        started, cpu_started = time.perf_counter(), time.process_time()
+        result = self.module.run(params, probe)
+        wall_s = time.perf_counter() - started - probe.spent_s
+        cpu_s = time.process_time() - cpu_started - probe.spent_cpu_s
+        if probe.stack is None:
+            raise RuntimeError("the scenario never called probe.snapshot()")
+        if check_leaks and not timed:
+            self.check_leaks()
+        return result, probe, wall_s, cpu_s
+
+    def check_leaks(self):
+        leak = leaks(self.runtime, self.fds_before, self.threads_before)
+        if leak:
+            raise Leaked(leak)
+
+
+class Leaked(Exception):
+    """A run left an fd, a thread or a task behind; the message is the one line."""
+
+
+def run_job(job):
+    if job.get("memory_limit_bytes"):
+        limit_memory(job["memory_limit_bytes"])
+    try:
+        scenario = Scenario(job)
+        if job["pass"] == "time":
+            return timed_values(scenario, job)
+        return one_run(scenario, job)
+    except Leaked as exc:
+        return {"status": "error", "error": str(exc)}
+
+
+def one_run(scenario, job):
+    """The check, traced and memory passes: one run in this fresh process, its memory and stack picture."""
+    params = job["params"]
+    before = psutil.Process().memory_full_info()
+    start_rss = memory_status.rss()
+    if job.get("gc", "on") == "off":
+        gc.disable()
+    if job["pass"] == "traced":
+        tracemalloc.start()
+    with GcClock() as gc_clock:
+        result, probe, wall_s, cpu_s = scenario.run(params, check_leaks=False)
+    traced_peak = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else None
+    tracemalloc.stop()
+    gc.enable()
+    peak_rss = without_probe(probe, memory_status.peak_rss(), "hwm_bytes", "rss_bytes")
+    traced_peak = without_probe(probe, traced_peak, "traced_peak_bytes", "traced_bytes")
+    scenario.check_leaks()
+    outcome = {
+        "status": "ok",
+        "error": None,
+        "digest": digest(result),
+        "result_preview": canonical_json(result)[:200],
+        "wall_s": wall_s,
+        "cpu_s": cpu_s,
+        "gc": job.get("gc", "on"),
+        "gc_s": gc_clock.total_s,
+        "gc_collections": gc_clock.collections,
+        "peak_rss_bytes": peak_rss,
+        "start_rss_bytes": start_rss,
+        "peak_rss_above_start_bytes": peak_rss - start_rss if peak_rss is not None and start_rss else None,
+        "rss_delta_bytes": probe.memory["rss_bytes"] - before.rss,
+        "uss_delta_bytes": probe.memory["uss_bytes"] - before.uss,
+        "traced_peak_bytes": traced_peak,
+        "stack": probe.stack,
+        "records": probe.records,
+        "notes": scenario.notes,
+        # What of the canonical result a reader wants to see, not only its digest.
+        "result_summary": scenario.spec.summarize(result) if scenario.spec.summarize is not None else None,
+    }
+    if job.get("trace"):
+        outcome["switches"] = scenario.tracer.switches()  # the same events --trace printed, for the switch timeline
+    return outcome
+
+
+def timed_values(scenario, job):
+    """The timed pass: warm-up, calibration (unless job["loops"] is given), then the values.
+
+    Each value is the mean wall (and CPU) time of `loops` back-to-back runs; the
+    digests of all runs, warm-up included, come back for the harness to check."""
+    params = job["params"]
+    if job.get("gc", "on") == "off":
+        gc.disable()  # for the whole pass, warm-up included (the leak checks still collect explicitly)
+    warmup_params = job.get("warmup_params")
+    # The in-process warm-up: imports, caches, allocator; for a long run at a tenth of its
+    # tasks (job["warmup_params"]; pipeline.warmup_params), its digest returned on its own.
+    result, warm_probe, warm_s, _cpu = scenario.run(warmup_params or params)
+    warmup_digest = digest(result) if warmup_params else None
+    digests = set() if warmup_params else {digest(result)}
+    loops = job.get("loops")
+    if loops is None and warmup_params:
+        # A long run (the pipeline judged it so from the check run, which may have been slowed by
+        # the runs beside it): a run at the timed size lasts about the warm-up's time scaled by the
+        # sizes, and if that is short after all, the batches below time runs at the timed size.
+        warm_s *= max((params[name] / value for name, value in warmup_params.items()
+                       if type(value) is int and value and params[name] != value), default=1)
+    if loops is None:
+        loops = 1
+        while warm_s < VALUE_MIN_S and loops < MAX_LOOPS:
+            # Too short for a value: grow the loop count (at most 10x a step) and time a batch of that
+            # many, warm, until a batch lasts VALUE_MIN_S; these runs are warm-up too, and checked.
+            loops = min(MAX_LOOPS, math.ceil(loops * min(10.0, 1.2 * VALUE_MIN_S / max(warm_s, 1e-6))))
+            warm_s = 0.0
+            for _ in range(loops):
+                result, _probe, wall_s, _cpu = scenario.run(params, timed=True)
+                warm_s += wall_s
+                digests.add(digest(result))
+            scenario.check_leaks()
+    walls, cpus = [], []
+    for _ in range(job["values"]):
+        wall = cpu = 0.0
+        for _ in range(loops):
+            result, _probe, wall_s, cpu_s = scenario.run(params, timed=True)
+            wall, cpu = wall + wall_s, cpu + cpu_s
+            digests.add(digest(result))
+        scenario.check_leaks()
+        walls.append(wall / loops)
+        cpus.append(cpu / loops)
+    outcome = {"status": "ok", "error": None, "digests": sorted(digests), "result_preview": canonical_json(result)[:200],
+               "wall_values": walls, "cpu_values": cpus, "loops": loops, "notes": scenario.notes,
+               "warmup_digest": warmup_digest,
+               "stack": warm_probe.stack}  # the warm-up's, for a test that a timed pass sees what the check saw
+    baseline = scenario.spec.BASELINE
+    if baseline and not job.get("trace"):
+        # The floor, timed in this worker after its values (one machine state): the harness takes
+        # the ratio per worker, then the median over workers.
+        try:
+            outcome["baseline_ns_per_op"] = load_function(baseline[0])(params)
+        except Exception as exc:  # noqa: BLE001 - the floor failing does not undo the model's run
+            scenario.notes.append(f"floor not measured: {one_line(exc)}")
+    return outcome
+
+
+def without_probe(probe, peak_at_end, peak_field, created_field):
+    """A peak read at the end of the run, less what the probe created (still alive then).
+
+    The probe read the peak so far before it described anything; after that,
+    the objects describing made live until their frames return, so any later
+    peak holds them: take them out. If the peak came after they died, this
+    understates it by at most what they weigh."""
+    if peak_at_end is None or not probe.memory or probe.memory.get(peak_field) is None:
+        return peak_at_end
+    return max(probe.memory[peak_field], peak_at_end - probe.created[created_field])
+
+
+def out_of_memory(job, exc):
+    limit = job.get("memory_limit_bytes")
+    where = f" (address-space limit {limit / 2**20:,.0f} MiB)" if limit else ""
+    return f"out of memory{where}: {one_line(exc)}"
+
+
+def main():
+    job = json.loads(sys.stdin.read())
+    try:
+        outcome = run_job(job)
+    except Unsupported as exc:
+        # The model cannot express this run (e.g. a stackless one suspending through a
+        # C frame): a result of its own, with the runtime's exception as the message.
+        outcome = {"status": "unsupported", "error": str(exc)[:300]}
+    except MemoryError as exc:
+        # The frames holding the model's allocations die with `exc` at the end
+        # of this block, so there is memory again to write the outcome.
+        outcome = {"status": "error", "error": out_of_memory(job, exc)}
+    except BaseException as exc:  # noqa: BLE001 - any failure is this model's result
+        outcome = {"status": "error", "error": one_line(exc)}
+    sys.stdout.flush()
+    # The harness reads this unlinked file once we have exited with status 0; a
+    # write cut short leaves JSON it cannot parse, which it reports as no result.
+    with os.fdopen(job["out_fd"], "w") as handle:
+        json.dump(outcome, handle)
+
+if __name__ == "__main__":
+    main()
