@@ -1,0 +1,348 @@
+"""Every command README.md and docs/*.md show works, so none can go stale silently.
+
+Each command (tests/doc_commands.py finds them: the lines of the pages' shell blocks) is
+checked twice:
+- accepted: what it runs is given, in this process, to the real entry point
+  (fiberlab.cli.main, fiberlab.lab.standard_sweeps.main) with the run itself replaced by
+  a stub, so every option, scenario, parameter name and value, model and sweep name goes
+  through the real parsers and refusals, whatever the size; a file it names must exist;
+  and its launcher must work from a fresh clone (.venv/bin/..., make), not only inside an
+  activated venv;
+- run: from the repository, as a user would, with what it writes sent to a fresh folder
+  (--json, --pyperf, --out, --results, *.json), at a tiny size for `fiberlab run` and
+  `fiberlab sweep` (doc_commands.tiny). Not run, and said why: every scenario on every
+  model (`all`), other interpreters (`--python`, `pythons`: a venv per version), the
+  standard sweeps (the report's tests run them at --tiny) and the test suite itself; `serve` is started, must print its
+  address, and must stop with exit 0 on SIGTERM.
+The commands of one code block run in order in one folder (a pyperf file, then pyperf
+reading it); the blocks run two at a time.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import scenarios
+from fiberlab import cli, interpreters, pipeline, serve, stopping
+from fiberlab.lab import standard_sweeps
+from fiberlab.models import MODELS
+from tests import doc_commands, lab_results
+from tests.doc_commands import REPO, Command, Invocation
+
+PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+DEFAULT_MODEL = doc_commands.first_model(",".join(MODELS), None)
+OUTPUT_OPTIONS = ("--json", "--pyperf", "--out", "--results")
+STREAMS = re.compile(r"^(-|/dev/.*|/proc/self/fd/\d+)$")
+RUN_TIMEOUT_S = 120
+
+
+def page_commands():
+    commands, problems = [], []
+    for page in PAGES:
+        found, wrong = doc_commands.find(page.read_text(), doc_commands.relative(page))
+        commands += found
+        problems += wrong
+    return commands, problems
+
+
+COMMANDS, UNKNOWN_LINES = page_commands()
+
+
+class Reached(Exception):
+    """The command passed every check of its entry point and got to the work itself."""
+
+
+def reached(*_args, **_kwargs):
+    raise Reached
+
+
+def fake_find(spec, real=interpreters.find):
+    """A well-formed version is taken as found (the test machine need not have every Python
+    the pages name); a path, or anything else, goes to the real finder."""
+    if interpreters.VERSION_SPEC.match(spec.strip()):
+        return interpreters.Interpreter(spec, f"python{spec}", spec.strip())
+    return real(spec)
+
+
+def fake_prepare(interpreter, progress=None):
+    interpreter.python = interpreter.base
+    interpreter.environment = {"python": interpreter.version, "greenlet": "-", "gevent": "-"}
+    return interpreter
+
+
+def real_server_then_stop(scenario, model_id, real=serve.find_server):
+    model, _serve_forever = real(scenario, model_id)
+    return model, reached
+
+
+@pytest.fixture
+def stubbed(monkeypatch, tmp_path):
+    """The entry points with their work replaced by `reached`, in a fresh working folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(pipeline, "run_scenario", reached)
+    monkeypatch.setattr(interpreters, "find", fake_find)
+    monkeypatch.setattr(interpreters, "prepare", fake_prepare)
+    monkeypatch.setattr(serve, "find_server", real_server_then_stop)
+    monkeypatch.setattr(standard_sweeps, "run_measures", lambda out_dir, tiny: None)
+    monkeypatch.setattr(standard_sweeps.lab_timeline, "record", lambda models: {})
+    monkeypatch.setattr(standard_sweeps, "run_sweep", lambda *args: None)
+    return monkeypatch
+
+
+def launcher_problem(inv):
+    launcher = inv.argv[0]
+    if launcher in ("fiberlab", "python", "python3"):
+        return f"`{launcher}` works only inside an activated venv; a fresh clone has .venv/bin/{launcher}"
+    if launcher.startswith(".venv/bin/") and not (REPO / launcher).exists() and not local_bin(launcher).exists():
+        return f"{launcher} is not made by make's set-up"
+    return None
+
+
+def local_bin(launcher):
+    """.venv/bin/NAME of the repository, or NAME beside this interpreter (a venv made elsewhere)."""
+    made = REPO / launcher
+    return made if made.exists() else Path(sys.executable).parent / Path(launcher).name
+
+
+def accepted(inv, stubbed, capsys):
+    """None if the entry point INV reaches accepts it, else why not (its one line)."""
+    problem = launcher_problem(inv)
+    if problem:
+        return problem
+    for key, value in inv.env.items():
+        if key != stopping.STOP_WITH_PARENT_ENV:  # it would tie this test process to make's life
+            stubbed.setenv(key, value)
+    capsys.readouterr()
+    args = inv.fiberlab_args
+    try:
+        if args is not None:
+            code = cli.main(list(args))
+        elif inv.module == "fiberlab.lab.standard_sweeps":
+            code = standard_sweeps.main(list(inv.argv[3:]))
+        elif inv.argv[0] == "mkdir":
+            os.makedirs(inv.argv[2], exist_ok=True)
+            return None
+        elif inv.argv[0] == "diff" or (inv.module is None and inv.argv[1].endswith(".py")):
+            files = inv.argv[1:3] if inv.argv[0] == "diff" else inv.argv[1:2]
+            missing = [name for name in files if not (REPO / name).is_file()]
+            return f"no such file: {', '.join(missing)}" if missing else None
+        else:
+            return None  # pyperf, the report, ruff, pytest: the run says whether they work
+    except Reached:
+        return None
+    except SystemExit as exc:  # --version, --help
+        code = exc.code
+    if code != 0:
+        lines = capsys.readouterr().err.strip().splitlines()
+        return f"exit {code}: {lines[-1] if lines else 'no message'}"
+    return None
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[command.where for command in COMMANDS])
+def test_documented_command_is_accepted_by_the_real_command_line(command, stubbed, capsys):
+    invocations, problems = doc_commands.resolve(command)
+    problems += [problem for inv in invocations if (problem := accepted(inv, stubbed, capsys))]
+    assert not problems, f"{command.where}: {command.text}\n" + "\n".join(problems)
+
+
+def not_run(inv):
+    """Why INV is only checked, never run here; None when it runs."""
+    args = inv.fiberlab_args
+    if args is not None:
+        words = [arg for arg in args if not arg.startswith("-")]
+        if words[:1] == ["pythons"]:
+            return "pythons prepares a venv per Python version"
+        if words[:1] in (["run"], ["sweep"]) and words[1:2] == ["all"]:
+            return "every scenario on every model"
+        if any(arg.partition("=")[0] == "--python" for arg in args):
+            return "other interpreters, each with a venv of its own"
+        return None
+    if inv.module == "fiberlab.lab.standard_sweeps":
+        return "the standard sweeps (tests/test_lab_report.py runs them at --tiny)"
+    if inv.module in ("ruff", "pytest"):
+        return "the test suite itself"
+    if inv.argv[0] == "diff":
+        return "a diff of two files, which exist"
+    if inv.argv[0] == "mkdir":
+        return "a folder for what the commands after it write"
+    return None
+
+
+def sized(inv):
+    args = inv.fiberlab_args
+    words = [arg for arg in args or () if not arg.startswith("-")]
+    if words[:1] in (["run"], ["sweep"]):
+        return doc_commands.tiny(inv, scenarios.load, DEFAULT_MODEL)
+    return inv
+
+
+def redirected(argv, folder):
+    """argv with what it writes (and the files those writes are read back from) under FOLDER."""
+    out, follows_option = [], False
+    for token in argv:
+        name, equals, value = token.partition("=")
+        if equals and name in OUTPUT_OPTIONS and not STREAMS.match(value):
+            token = f"{name}={folder / value}"
+        elif (follows_option and not STREAMS.match(token)) or (token.endswith(".json") and not (REPO / token).exists()):
+            token = str(folder / token)
+        follows_option = token in OUTPUT_OPTIONS
+        out.append(token)
+    return out
+
+
+def execute(inv, folder):
+    """(exit status, stdout, stderr) of INV run from the repository, its writes under FOLDER."""
+    argv = redirected(list(inv.argv), folder)
+    if argv[0].startswith(".venv/bin/"):
+        argv[0] = str(local_bin(argv[0]))
+    if inv.module == "fiberlab.lab.report":
+        results = Path(argv[argv.index("--results") + 1]) if "--results" in argv else folder / "results"
+        results.mkdir(parents=True, exist_ok=True)
+        lab_results.write(results)
+    env = dict(os.environ, **inv.env)
+    if inv.fiberlab_args is not None and "serve" in inv.fiberlab_args:
+        return serve_and_stop(argv, env)
+    try:
+        done = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, "", f"{type(exc).__name__}: {exc}"
+    return done.returncode, done.stdout, done.stderr
+
+
+def serve_and_stop(argv, env):
+    """A server must say where it listens, then stop on SIGTERM with exit 0."""
+    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = []
+    reader = threading.Thread(target=lambda: first.append(proc.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(30)
+    if not first or not re.match(r"^127\.0\.0\.1:\d+$", first[0].strip()):
+        proc.kill()
+        _out, err = proc.communicate()
+        return None, "".join(first), f"no address line within 30 s: {err.strip()[-300:]}"
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    return proc.returncode, first[0] + out, err
+
+
+def steps(command):
+    """What running the line takes: [(the tiny invocation, None) or (None, why it is not run)],
+    or a problem resolving it as [(None, the problem)] (a failure)."""
+    invocations, problems = doc_commands.resolve(command)
+    if problems:
+        return [(None, "; ".join(problems))]
+    return [(None, f"not run: {reason}") if (reason := not_run(inv)) else (sized(inv), None) for inv in invocations]
+
+
+def writes_nothing(inv):
+    return not any(token.partition("=")[0] in OUTPUT_OPTIONS or token.endswith(".json") for token in inv.argv)
+
+
+def run_block(planned, folder):
+    """{where: [(what ran, exit status, output)]} for a block's lines, in order, in FOLDER.
+    A step marked ("same", where) ran at that line already."""
+    outcomes = {}
+    for where, plan in planned:
+        outcomes[where] = []
+        for inv, why in plan:
+            if inv is None:
+                outcomes[where].append((None, 0 if why.startswith("not run") else None, why))
+            elif inv != "same":
+                code, out, err = execute(inv, folder)
+                outcomes[where].append((inv, code, (out + err)[-2000:]))
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """{where: [(what ran, exit status, output)]} for every documented line: the blocks two at
+    a time; a tiny command already run elsewhere with nothing to write runs once."""
+    blocks, first, same = {}, {}, {}
+    for command in COMMANDS:
+        plan = steps(command)
+        for index, (inv, _why) in enumerate(plan):
+            if inv is not None and writes_nothing(inv):
+                key = (inv.argv, tuple(sorted(inv.env.items())))
+                if key in first:
+                    plan[index], same[command.where] = ("same", None), first[key]
+                first.setdefault(key, command.where)
+        blocks.setdefault(command.block, []).append((command.where, plan))
+    folders = {block: tmp_path_factory.mktemp("block") for block in blocks}
+    outcomes = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in pool.map(lambda block: run_block(blocks[block], folders[block]), blocks):
+            outcomes.update(done)
+    for where, earlier in same.items():
+        outcomes[where] += outcomes[earlier]
+    return outcomes
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[command.where for command in COMMANDS])
+def test_documented_command_runs_at_a_tiny_size(command, runs):
+    failed = [(inv, code, output) for inv, code, output in runs[command.where] if code != 0]
+    assert not failed, f"{command.where}: {command.text}\n" + "\n".join(
+        f"ran {' '.join(inv.argv) if inv else '-'} -> exit {code}\n{output}" for inv, code, output in failed)
+
+
+def test_every_line_of_a_shell_block_is_a_command_this_test_checks():
+    assert not UNKNOWN_LINES, "\n".join(UNKNOWN_LINES)
+
+
+def test_the_readme_shows_the_two_commands_on_its_first_screen():
+    first_screen = [command.text for command in COMMANDS
+                    if command.where.startswith("README.md:") and int(command.where.split(":")[1]) <= 40]
+    assert {"make run-scenario", "make test"} <= set(first_screen)
+
+
+def test_the_scenarios_page_names_every_parameter_of_every_scenario():
+    page = (REPO / "docs" / "scenarios.md").read_text()
+    missing = [f"{name}: {param.name}" for name in scenarios.names()
+               for param in scenarios.load(name).PARAMS
+               if f"## {name}" not in page or f"`{param.name}`" not in page.split(f"## {name}")[1].split("\n## ")[0]]
+    assert not missing, "docs/scenarios.md does not describe: " + ", ".join(missing)
+
+
+BROKEN = {
+    "a misspelt option": ".venv/bin/fiberlab run pingpong --modles greenlet",
+    "a parameter that does not exist": ".venv/bin/fiberlab run pingpong --param round=3",
+    "a value beyond its limit": ".venv/bin/fiberlab run spawn --param leaves=1234",
+    "an unknown model": ".venv/bin/fiberlab run pingpong --models greenlet,fibers",
+    "an unknown scenario through make": "make run-scenario SCENARIO=ping_pong",
+    "an unknown make target": "make run-scenarios",
+    "an unknown standard sweep": "make sweep SWEEPS=pingpong_taks",
+    "a launcher that needs an activated venv": "python -m fiberlab list",
+}
+
+
+@pytest.mark.parametrize("text", BROKEN.values(), ids=BROKEN.keys())
+def test_the_check_fails_a_broken_command(text, stubbed, capsys):
+    commands, unknown = doc_commands.find(f"```sh\n{text}\n```\n", "made-up.md")
+    assert commands and not unknown
+    invocations, problems = doc_commands.resolve(commands[0])
+    problems += [problem for inv in invocations if (problem := accepted(inv, stubbed, capsys))]
+    assert problems
+
+
+def test_the_finder_refuses_a_line_it_cannot_check():
+    _commands, unknown = doc_commands.find("```sh\npython3 crosscheck/idle_uss.py asyncio\n```\n", "made-up.md")
+    assert unknown and "made-up.md:2" in unknown[0]
+
+
+def test_a_command_that_parses_but_cannot_run_from_a_clone_fails_when_run(tmp_path):
+    """The console script does not put the working folder on sys.path, so a test model
+    named through $FIBERLAB_EXTRA_MODELS imports only under `python -m fiberlab`."""
+    command = Command("made-up.md:2", "made-up.md:1",
+                      "FIBERLAB_EXTRA_MODELS=tests.tiny_model .venv/bin/fiberlab run pingpong --models tiny")
+    outcome = run_block([(command.where, steps(command))], tmp_path)[command.where]
+    assert [code for _inv, code, _output in outcome] == [2]
+    assert "tests.tiny_model" in outcome[0][2]
+    working = Invocation((".venv/bin/python", "-m", "fiberlab", "run", "pingpong", "--models", "tiny"),
+                         {"FIBERLAB_EXTRA_MODELS": "tests.tiny_model"})
+    assert execute(sized(working), tmp_path)[0] == 0
