@@ -309,25 +309,25 @@ def test_the_scenarios_page_names_every_parameter_of_every_scenario():
     assert not missing, "docs/scenarios.md does not describe: " + ", ".join(missing)
 
 
-BROKEN = {
-    "a misspelt option": ".venv/bin/fiberlab run pingpong --modles greenlet",
-    "a parameter that does not exist": ".venv/bin/fiberlab run pingpong --param round=3",
-    "a value beyond its limit": ".venv/bin/fiberlab run spawn --param leaves=1234",
-    "an unknown model": ".venv/bin/fiberlab run pingpong --models greenlet,fibers",
-    "an unknown scenario through make": "make run-scenario SCENARIO=ping_pong",
-    "an unknown make target": "make run-scenarios",
-    "an unknown standard sweep": "make sweep SWEEPS=pingpong_taks",
-    "a launcher that needs an activated venv": "python -m fiberlab list",
+BROKEN = {  # a made-up documented line, and what the check must say about it
+    "a misspelt option": (".venv/bin/fiberlab run pingpong --modles greenlet", "--modles"),
+    "a parameter that does not exist": (".venv/bin/fiberlab run pingpong --param round=3", "'round'"),
+    "a value the parameter refuses": (".venv/bin/fiberlab run spawn --param leaves=1234", "power of 10"),
+    "an unknown model": (".venv/bin/fiberlab run pingpong --models greenlet,fibers", "'fibers'"),
+    "an unknown scenario through make": ("make run-scenario SCENARIO=ping_pong", "'ping_pong'"),
+    "an unknown make target": ("make run-scenarios", "run-scenarios"),
+    "an unknown standard sweep": ("make sweep SWEEPS=pingpong_taks", "'pingpong_taks'"),
+    "a launcher that needs an activated venv": ("python -m fiberlab list", "activated venv"),
 }
 
 
-@pytest.mark.parametrize("text", BROKEN.values(), ids=BROKEN.keys())
-def test_the_check_fails_a_broken_command(text, stubbed, capsys):
+@pytest.mark.parametrize("text, said", BROKEN.values(), ids=BROKEN.keys())
+def test_the_check_fails_a_broken_command_and_says_why(text, said, stubbed, capsys):
     commands, unknown = doc_commands.find(f"```sh\n{text}\n```\n", "made-up.md")
-    assert commands and not unknown
+    assert len(commands) == 1 and not unknown
     invocations, problems = doc_commands.resolve(commands[0])
     problems += [problem for inv in invocations if (problem := accepted(inv, stubbed, capsys))]
-    assert problems
+    assert len(problems) == 1 and said in problems[0]
 
 
 def test_the_finder_refuses_a_line_it_cannot_check():
