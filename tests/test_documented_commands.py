@@ -12,8 +12,9 @@ checked twice:
   (--json, --pyperf, --out, --results, *.json), at a tiny size for `fiberlab run` and
   `fiberlab sweep` (doc_commands.tiny). Not run, and said why: every scenario on every
   model (`all`), other interpreters (`--python`, `pythons`: a venv per version), the
-  standard sweeps (the report's tests run them at --tiny) and the test suite itself; `serve` is started, must print its
-  address, and must stop with exit 0 on SIGTERM.
+  standard sweeps (the report's tests run them at --tiny) and the test suite itself.
+  `serve` is started, must print its address, and must stop with exit 0 on SIGTERM;
+  `make report` reads a small synthetic results folder (tests/lab_results.py).
 The commands of one code block run in order in one folder (a pyperf file, then pyperf
 reading it); the blocks run two at a time.
 """
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -100,7 +102,7 @@ def launcher_problem(inv):
     launcher = inv.argv[0]
     if launcher in ("fiberlab", "python", "python3"):
         return f"`{launcher}` works only inside an activated venv; a fresh clone has .venv/bin/{launcher}"
-    if launcher.startswith(".venv/bin/") and not (REPO / launcher).exists() and not local_bin(launcher).exists():
+    if launcher.startswith(".venv/bin/") and not local_bin(launcher).exists():
         return f"{launcher} is not made by make's set-up"
     return None
 
@@ -228,17 +230,41 @@ def serve_and_stop(argv, env):
         _out, err = proc.communicate()
         return None, "".join(first), f"no address line within 30 s: {err.strip()[-300:]}"
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        return None, first[0] + out, f"still serving 30 s after SIGTERM: {err.strip()[-300:]}"
     return proc.returncode, first[0] + out, err
 
 
+@dataclass
+class Step:
+    """One process a documented line starts, as this test takes it: run (`inv`, at its tiny
+    size), not run (`skipped`: why), failed before it could run (`problem`), or run already
+    for an earlier line (`same_as`: that line)."""
+    inv: Invocation | None = None
+    skipped: str = ""
+    problem: str = ""
+    same_as: str = ""
+
+
 def steps(command):
-    """What running the line takes: [(the tiny invocation, None) or (None, why it is not run)],
-    or a problem resolving it as [(None, the problem)] (a failure)."""
     invocations, problems = doc_commands.resolve(command)
     if problems:
-        return [(None, "; ".join(problems))]
-    return [(None, f"not run: {reason}") if (reason := not_run(inv)) else (sized(inv), None) for inv in invocations]
+        return [Step(problem="; ".join(problems))]
+    return [Step(skipped=reason) if (reason := not_run(inv)) else Step(inv=sized(inv)) for inv in invocations]
+
+
+def same_work(inv):
+    """What an invocation does, whichever of the two launchers of fiberlab starts it (each is run
+    by other lines: `list` through the console script, every make target through python -m).
+    Not with an environment: $FIBERLAB_EXTRA_MODELS=tests... imports under one launcher only."""
+    args = inv.fiberlab_args
+    if args is None or inv.env:
+        return inv.argv, tuple(sorted(inv.env.items()))
+    return ("fiberlab", *args), ()
 
 
 def writes_nothing(inv):
@@ -246,41 +272,45 @@ def writes_nothing(inv):
 
 
 def run_block(planned, folder):
-    """{where: [(what ran, exit status, output)]} for a block's lines, in order, in FOLDER.
-    A step marked ("same", where) ran at that line already."""
+    """{where: [(what ran, exit status, output)]} for a block's lines, in order, in FOLDER."""
     outcomes = {}
     for where, plan in planned:
         outcomes[where] = []
-        for inv, why in plan:
-            if inv is None:
-                outcomes[where].append((None, 0 if why.startswith("not run") else None, why))
-            elif inv != "same":
-                code, out, err = execute(inv, folder)
-                outcomes[where].append((inv, code, (out + err)[-2000:]))
+        for step in plan:
+            if step.inv is not None and not step.same_as:
+                code, out, err = execute(step.inv, folder)
+                outcomes[where].append((step.inv, code, (out + err)[-2000:]))
+            elif step.problem:
+                outcomes[where].append((None, None, step.problem))
     return outcomes
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     """{where: [(what ran, exit status, output)]} for every documented line: the blocks two at
-    a time; a tiny command already run elsewhere with nothing to write runs once."""
-    blocks, first, same = {}, {}, {}
+    a time; a tiny command that writes nothing and ran for an earlier line is not run again."""
+    blocks, first = {}, {}
     for command in COMMANDS:
         plan = steps(command)
-        for index, (inv, _why) in enumerate(plan):
-            if inv is not None and writes_nothing(inv):
-                key = (inv.argv, tuple(sorted(inv.env.items())))
+        for step in plan:
+            if step.inv is not None and writes_nothing(step.inv):
+                key = same_work(step.inv)
                 if key in first:
-                    plan[index], same[command.where] = ("same", None), first[key]
-                first.setdefault(key, command.where)
+                    step.same_as = first[key]
+                else:
+                    first[key] = command.where
         blocks.setdefault(command.block, []).append((command.where, plan))
     folders = {block: tmp_path_factory.mktemp("block") for block in blocks}
+    # The blocks with the most to run first, so the last one to finish is a short one.
+    order = sorted(blocks, key=lambda block: -sum(bool(step.inv and not step.same_as)
+                                                  for _where, plan in blocks[block] for step in plan))
     outcomes = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for done in pool.map(lambda block: run_block(blocks[block], folders[block]), blocks):
+        for done in pool.map(lambda block: run_block(blocks[block], folders[block]), order):
             outcomes.update(done)
-    for where, earlier in same.items():
-        outcomes[where] += outcomes[earlier]
+    for planned in blocks.values():
+        for where, plan in planned:
+            outcomes[where] += [outcome for step in plan if step.same_as for outcome in outcomes[step.same_as]]
     return outcomes
 
 
