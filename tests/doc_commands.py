@@ -6,10 +6,8 @@ Contract:
   optional NAME=value assignments, with one of LAUNCHERS; anything else in such a block is
   a problem, so no command can hide from the test. Comments and blank lines are skipped.
 - resolve(command) -> ([Invocation], [problem]): what the line runs. `make TARGET ...` is
-  resolved by `make -n` in the repository (the Makefile's own recipe, set-up lines left
-  out); the shell loop of `make compare-pythons` is expanded over its `for` list,
-  `$pythons` is the versions its `pythons --usable` line names, and its `mkdir -p` kept
-  (the runs after it write there).
+  resolved by `make -n` in the repository: the Makefile's own recipe (from_recipe), its
+  set-up lines left out.
 - tiny(invocation, spec_of) -> Invocation: a `fiberlab run` or `fiberlab sweep` at a tiny
   size: the spec's SMALL parameters (a sweep keeps its two smallest swept values), one model
   (the first named that is not threads, whose slope runs start thousands of threads), one
@@ -121,23 +119,24 @@ def resolve(command):
 
 
 def from_recipe(recipe):
-    """The commands a `make -n` recipe runs, the compare-pythons loop expanded."""
-    loops = dict(re.findall(r"for (\w+) in ([^;]+); do", recipe))
-    captured = {var: versions for var, versions in re.findall(r"(\w+)=\$\([^)]*pythons --usable ([^)]*)\)", recipe)}
+    """The commands a `make -n` recipe runs: its shell commands (continued lines joined), a
+    `for VAR in ...; do` loop expanded, a variable captured from `pythons --usable VERSIONS`
+    replaced by those versions, and `mkdir -p` kept."""
+    joined = recipe.replace("\\\n", " ")
+    loops = dict(re.findall(r"for (\w+) in ([^;]+); do", joined))
+    captured = dict(re.findall(r"(\w+)=\$\([^)]*pythons --usable ([^)]*)\)", joined))
     found = []
-    for line in recipe.replace("\\\n", "\n").splitlines():
-        found += [Invocation(("mkdir", "-p", folder)) for folder in re.findall(r"mkdir -p (\S+);", line)]
-        for text in re.findall(r"((?:[A-Z_]+=\S+ )*\S*python(?: -m [\w.]+)[^;|)]*)", line):
+    for piece in re.split(r"[;\n]", joined):
+        if piece.strip().startswith("mkdir -p "):
+            found.append(Invocation(("mkdir", "-p", piece.split()[2])))
+        for text in re.findall(r"(?<![^\s(])((?:[A-Z_]+=\S+ )*[\w./]*python3? -m [\w.]+[^|)]*)", piece):
             text = text.strip()
             if MAKE_SETUP.match(text):
                 continue
-            variables = re.findall(r"\$(\w+)", text)
-            for var in variables:
-                if var in captured:
-                    text = text.replace(f"${var}", ",".join(captured[var].split()))
-            loop_var = next((var for var in variables if var in loops), None)
-            values = loops[loop_var].split() if loop_var else [None]
-            for value in values:
+            for var, versions in captured.items():
+                text = text.replace(f"${var}", ",".join(versions.split()))
+            loop_var = next((var for var in re.findall(r"\$(\w+)", text) if var in loops), None)
+            for value in loops[loop_var].split() if loop_var else [None]:
                 found.append(invocation(split(text.replace(f"${loop_var}", value) if value else text)))
     return found
 

@@ -3,8 +3,8 @@
 Each command (tests/doc_commands.py finds them: the lines of the pages' shell blocks) is
 checked twice:
 - accepted: what it runs is given, in this process, to the real entry point
-  (fiberlab.cli.main, fiberlab.lab.standard_sweeps.main) with the run itself replaced by
-  a stub, so every option, scenario, parameter name and value, model and sweep name goes
+  (fiberlab.cli.main, or the main(argv) of a lab module such as the standard sweeps) with
+  the work itself replaced by stubs, so every option, scenario, parameter name and value, model and sweep name goes
   through the real parsers and refusals, whatever the size; a file it names must exist;
   and its launcher must work from a fresh clone (.venv/bin/..., make), not only inside an
   activated venv;
@@ -12,13 +12,16 @@ checked twice:
   (--json, --pyperf, --out, --results, *.json), at a tiny size for `fiberlab run` and
   `fiberlab sweep` (doc_commands.tiny). Not run, and said why: every scenario on every
   model (`all`), other interpreters (`--python`, `pythons`: a venv per version), the
-  standard sweeps (the report's tests run them at --tiny) and the test suite itself.
+  lab's long runs (the standard sweeps: the report's tests run them at --tiny) and the
+  test suite itself.
   `serve` is started, must print its address, and must stop with exit 0 on SIGTERM;
-  `make report` reads a small synthetic results folder (tests/lab_results.py).
+  `make report` reads a synthetic results folder holding only the measures
+  (tests/lab_results.py): the report's own tests read the whole of it.
 The commands of one code block run in order in one folder (a pyperf file, then pyperf
 reading it); the blocks run two at a time.
 """
 
+import importlib
 import os
 import re
 import signal
@@ -43,6 +46,7 @@ DEFAULT_MODEL = doc_commands.first_model(",".join(MODELS), None)
 OUTPUT_OPTIONS = ("--json", "--pyperf", "--out", "--results")
 STREAMS = re.compile(r"^(-|/dev/.*|/proc/self/fd/\d+)$")
 RUN_TIMEOUT_S = 120
+REPORT = "fiberlab.lab.report"
 
 
 def page_commands():
@@ -113,6 +117,12 @@ def local_bin(launcher):
     return made if made.exists() else Path(sys.executable).parent / Path(launcher).name
 
 
+def entry_point(inv):
+    """Whether INV is `python -m` a module of the lab with a main(argv) to check it by (the
+    standard sweeps, say); the report is run instead, on a results folder of its own."""
+    return (inv.module or "").startswith("fiberlab.") and inv.module != REPORT
+
+
 def accepted(inv, stubbed, capsys):
     """None if the entry point INV reaches accepts it, else why not (its one line)."""
     problem = launcher_problem(inv)
@@ -126,8 +136,8 @@ def accepted(inv, stubbed, capsys):
     try:
         if args is not None:
             code = cli.main(list(args))
-        elif inv.module == "fiberlab.lab.standard_sweeps":
-            code = standard_sweeps.main(list(inv.argv[3:]))
+        elif entry_point(inv):
+            code = importlib.import_module(inv.module).main(list(inv.argv[3:]))
         elif inv.argv[0] == "mkdir":
             os.makedirs(inv.argv[2], exist_ok=True)
             return None
@@ -136,7 +146,7 @@ def accepted(inv, stubbed, capsys):
             missing = [name for name in files if not (REPO / name).is_file()]
             return f"no such file: {', '.join(missing)}" if missing else None
         else:
-            return None  # pyperf, the report, ruff, pytest: the run says whether they work
+            return None  # pyperf, the report, ruff, pytest: running them says whether they work
     except Reached:
         return None
     except SystemExit as exc:  # --version, --help
@@ -166,8 +176,9 @@ def not_run(inv):
         if any(arg.partition("=")[0] == "--python" for arg in args):
             return "other interpreters, each with a venv of its own"
         return None
-    if inv.module == "fiberlab.lab.standard_sweeps":
-        return "the standard sweeps (tests/test_lab_report.py runs them at --tiny)"
+    if entry_point(inv):
+        return "a long run of the lab, checked by its own parser and refusals (tests/test_lab_report.py " \
+               "runs the standard sweeps at --tiny)"
     if inv.module in ("ruff", "pytest"):
         return "the test suite itself"
     if inv.argv[0] == "diff":
@@ -204,10 +215,10 @@ def execute(inv, folder):
     argv = redirected(list(inv.argv), folder)
     if argv[0].startswith(".venv/bin/"):
         argv[0] = str(local_bin(argv[0]))
-    if inv.module == "fiberlab.lab.report":
+    if inv.module == REPORT:
         results = Path(argv[argv.index("--results") + 1]) if "--results" in argv else folder / "results"
         results.mkdir(parents=True, exist_ok=True)
-        lab_results.write(results)
+        lab_results.write(results, {"measures": lab_results.results()["measures"]})  # the least it draws a page of
     env = dict(os.environ, **inv.env)
     if inv.fiberlab_args is not None and "serve" in inv.fiberlab_args:
         return serve_and_stop(argv, env)
