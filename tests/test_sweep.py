@@ -23,6 +23,7 @@ def deep_chain_sweep(tmp_path_factory):
 def test_sweep_json_holds_one_full_run_result_per_value(deep_chain_sweep):
     sweep, _ = deep_chain_sweep
     assert sweep["scenario"] == "deep_chain" and sweep["swept"] == "depth" and sweep["values"] == [1, 5]
+    assert sweep["complete"] is True  # an interrupted sweep's file says false: only some points are in
     assert [point["params"] for point in sweep["points"]] == [
         {"depth": 1, "suspensions": 3, "tasks": 1, "via": "python"}, {"depth": 5, "suspensions": 3, "tasks": 1, "via": "python"}]
     for point in sweep["points"]:
