@@ -218,7 +218,7 @@ def run_measures(out_dir, tiny):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.standard_sweeps", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.standard_sweeps", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--out", default="results", help="folder for the JSON results (default results)")
     parser.add_argument("--only", default="", help="comma-separated sweeps (" + ", ".join(SWEEP_NAMES + EXTRAS) + ")")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated model ids")
