@@ -75,9 +75,10 @@ def plan_points(scenario, spec, assignments):
     points = [fit_fd_budget(scenario, spec, parse_params(spec, scenario, fixed + [f"{name}={text}"]),
                             fixed + [f"{name}={text}"]) for text in texts]
     split = [params.get(fd_budget.SPLIT) for params in points]
-    if any(split) and not all(split):
-        output.emit(f"{scenario}: split=true at every point, so that the points compare one layout")
-    points = fd_budget.one_layout(points)
+    if name != fd_budget.SPLIT:  # a sweep of the layout itself compares layouts: nothing to unify
+        if any(split) and not all(split):
+            output.emit(f"{scenario}: split=true at every point, so that the points compare one layout")
+        points = fd_budget.one_layout(points)
     values = [params[name] for params in points]
     if len(set(values)) != len(values):
         raise UsageError(f"--param {name}: the list names a value twice: {','.join(texts)}")

@@ -130,3 +130,14 @@ def test_a_signal_to_make_compare_pythons_stops_the_runs_and_their_workers(tmp_p
         if make.poll() is None:
             make.kill()
     assert not (tmp_path / "out" / "pingpong.json").exists()
+
+
+def test_an_interpreter_older_than_the_lab_supports_is_refused_before_any_venv_is_built(tmp_path, harness):
+    old = tmp_path / "python3.9"
+    old.write_text(f"#!/bin/sh\necho 3.9 {old}\n")  # answers the version question as a Python 3.9 would
+    old.chmod(0o755)
+    proc = harness("run", "pingpong", "--python", str(old))
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        f"fiberlab: --python {old}: Python 3.9 is older than the lab supports "
+        "(3.10 or newer, pyproject.toml's requires-python)"]
+    assert not (interpreters.VENVS / "3.9").exists()

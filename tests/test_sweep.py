@@ -121,6 +121,13 @@ def test_a_sweep_that_fits_in_one_process_stays_unsplit(fd_limit_between_100_and
     assert [point["split"] for point in points] == [False, False]
 
 
+def test_a_sweep_of_the_layout_itself_keeps_each_point_in_its_own_layout(fd_limit_between_100_and_10000_connections):
+    from fiberlab.sweep import plan_points
+
+    name, points = plan_points("connections", scenarios.load("connections"), ["connections=100", "split=true,false"])
+    assert name == "split" and [point["split"] for point in points] == [True, False]
+
+
 def test_the_lab_sweep_of_connections_runs_every_point_in_the_layout_of_its_largest(
         fd_limit_between_100_and_10000_connections):
     from fiberlab.lab import standard_sweeps
