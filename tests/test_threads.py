@@ -5,8 +5,8 @@ import time
 
 import os_threads
 import scenarios
-from fiberlab.selection import select_models
 from fiberlab.probe import Probe
+from fiberlab.selection import select_models
 
 
 def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(harness):
