@@ -81,15 +81,7 @@ def counts(switches):
 
 
 def draw(path, scenario, model, params, switches, kernel_scheduled=False):
-    """One timeline PNG at `path` (see plot); returns its file name."""
-    figure = plot(scenario, model, params, switches, kernel_scheduled)
-    figure.savefig(path, format="png")
-    plt.close(figure)
-    return path.name
-
-
-def plot(scenario, model, params, switches, kernel_scheduled=False):
-    """One timeline figure. x: the n-th switch; y: a lane per task, scheduler lanes at the bottom."""
+    """One timeline PNG at `path`. x: the n-th switch; y: a lane per task, scheduler lanes at the bottom."""
     names = lanes(switches)
     row = {name: index for index, name in enumerate(names)}
     figure, axes = plt.subplots(figsize=(max(6.4, 1.5 + 0.16 * len(switches)), 1.4 + 0.42 * len(names)), dpi=100)
@@ -118,7 +110,9 @@ def plot(scenario, model, params, switches, kernel_scheduled=False):
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     axes.grid(True, axis="x", alpha=0.2)
     figure.tight_layout()
-    return figure
+    figure.savefig(path, format="png")
+    plt.close(figure)
+    return path.name
 
 
 def section(timelines, out_dir):
