@@ -3,6 +3,7 @@ stderr, exit 2) and the parsing and checking of the options several verbs take.
 
 The verbs (cli.py's `list` and `run`, pythons.py, serve.py, sweep.py, lab/sweeps.py)
 import from here and never from each other, so none reaches back into the front door.
+Which of the models asked for a run takes is fiberlab/selection.py's job, not this module's.
 """
 
 import argparse

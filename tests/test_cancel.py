@@ -11,7 +11,7 @@ MODEL_IDS = [model.id for model in MODELS.values() if not model.native and model
 
 
 def small(**overrides):
-    return {param.name: param.default for param in cancel.PARAMS} | cancel.SMALL | overrides
+    return in_process.params(cancel, cancel.SMALL, **overrides)
 
 
 @pytest.mark.parametrize("model_id", MODEL_IDS)

@@ -14,7 +14,7 @@ from tests import in_process
 
 
 def small(**overrides):
-    return {param.name: param.default for param in deep_chain.PARAMS} | deep_chain.SMALL | overrides
+    return in_process.params(deep_chain, deep_chain.SMALL, **overrides)
 
 
 def test_via_accepts_python_or_c_and_refuses_anything_else():

@@ -15,7 +15,7 @@ COOPERATIVE = [model_id for model_id in MODEL_IDS if MODELS[model_id].scheduler 
 
 
 def small(**overrides):
-    return {param.name: param.default for param in fairness.PARAMS} | fairness.SMALL | overrides
+    return in_process.params(fairness, fairness.SMALL, **overrides)
 
 
 @pytest.mark.parametrize("model_id", MODEL_IDS)

@@ -9,6 +9,7 @@ import textwrap
 import os_threads
 from fiberlab.models import MODELS
 from scenarios.common import digest
+from tests import in_process
 from tests.conftest import REPO
 
 
@@ -59,6 +60,6 @@ def test_idle_runs_several_times_in_one_process_and_records_creation_time():
 def test_the_threads_model_takes_idle_at_its_default_size():
     threads = importlib.import_module("scenarios.idle.threads")
     spec = importlib.import_module("scenarios.idle")
-    default = {param.name: param.default for param in spec.PARAMS}
-    assert default["tasks"] == 10_000 == threads.threads_needed(default) <= os_threads.THREAD_LIMIT
+    default = in_process.params(spec)
+    assert default["tasks"] == threads.threads_needed(default) <= os_threads.THREAD_LIMIT  # a thread a task
     assert os_threads.refusal(threads, default) is None

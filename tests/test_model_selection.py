@@ -6,6 +6,7 @@ import scenarios
 from fiberlab.models import MODELS
 from fiberlab.options import UsageError
 from fiberlab.selection import select_models
+from tests import in_process
 
 NATIVE = [model_id for model_id, model in MODELS.items() if model.native]
 PYTHON = [model_id for model_id, model in MODELS.items() if not model.native]
@@ -13,8 +14,7 @@ PYTHON = [model_id for model_id, model in MODELS.items() if not model.native]
 
 def plans(scenario, *sizes):
     spec = scenarios.load(scenario)
-    defaults = {param.name: param.default for param in spec.PARAMS}
-    return [(scenario, spec, defaults | size) for size in sizes or ({},)]
+    return [(scenario, spec, in_process.params(spec, size)) for size in sizes or ({},)]
 
 
 def without_file(scenario):

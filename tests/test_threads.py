@@ -7,6 +7,7 @@ import os_threads
 import scenarios
 from fiberlab.probe import Probe
 from fiberlab.selection import select_models
+from tests import in_process
 
 
 def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(harness):
@@ -22,7 +23,7 @@ def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(h
 
 def kept_and_notes(scenario, params, model_ids):
     spec = scenarios.load(scenario)
-    plans = [(scenario, spec, {param.name: param.default for param in spec.PARAMS} | params)]
+    plans = [(scenario, spec, in_process.params(spec, params))]
     choice = select_models(plans, model_ids, explicit=False, memory_limit_bytes=None).choices[0]
     return choice.kept, choice.notes()
 

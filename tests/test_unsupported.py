@@ -5,10 +5,11 @@ import pytest
 from fiberlab import pipeline, table
 from fiberlab.pipeline import run_worker
 from scenarios import deep_chain
+from tests import in_process
 
 
 def through_c(**overrides):
-    return {param.name: param.default for param in deep_chain.PARAMS} | deep_chain.SMALL | {"via": "c"} | overrides
+    return in_process.params(deep_chain, deep_chain.SMALL, via="c", **overrides)
 
 
 def test_the_worker_reports_unsupported_as_a_status_of_its_own():
