@@ -21,6 +21,7 @@ from fiberlab.options import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageErr
                              models_within_limits, parse_memory_limit, parse_params, parse_pythons, parse_run_options,
                              parse_scenarios, refuse_models_beyond_limits, refuse_models_without_file,
                              refuse_native_without_compiler, refuse_what_cannot_fit_in_memory, write_json)
+from fiberlab.result import Runs
 
 
 VERB_MODULES = ["fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
@@ -88,11 +89,11 @@ def cmd_run(args):
         results.append(result)
         if index == len(plans) and args.json_target:
             # Before the last table: whatever happens to stdout now, the measurements are on disk.
-            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+            write_json(args.json_target, results[0].to_json() if len(results) == 1 else Runs(runs=results).to_json())
         if index == len(plans) and args.pyperf:
             pyperf_file.write(args.pyperf, [(one, None) for one in results])
         output.emit(table.render(result))  # a closed stdout silences it; the run goes on
-    return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+    return EXIT_OK if all(result.match for result in results) else EXIT_FAILED
 
 
 def version():
