@@ -1,7 +1,7 @@
 """The harness pipeline for one scenario: spec -> worker -> probe -> compare -> report.
 
 run_scenario() takes a spec, checked parameters and the run's Options, runs every
-model in fresh worker processes and returns the result in the result schema (docs/design.md).
+model in fresh worker processes and returns a Result (fiberlab/result.py; docs/result-schema.md).
 Per model:
 - its untimed runs, each a fresh process, one after the other as a chain, with
   MEMORY_JOBS models' chains side by side: first the check (one run at the

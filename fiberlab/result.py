@@ -81,7 +81,7 @@ class Schema:
         except TypeError:
             missing = [one.name for one in known.values() if one.name not in values
                        and one.default is dataclasses.MISSING and one.default_factory is dataclasses.MISSING]
-            raise SchemaError(f"{cls.__name__}: no {missing[0]!r}") from None
+            raise SchemaError(f"no {missing[0]} in {cls.__name__}") from None
 
 
 def _kind(one):
@@ -249,6 +249,7 @@ class Environment(Schema):
     date: str | None = None  # UTC, ISO 8601, when the run started
     load_start: list | None = None  # os.getloadavg() when the run started: [1, 5, 15 min]
     load_end: list | None = None  # and when it ended
+    executable: str | None = None  # in interpreters: the interpreter that made that venv (fiberlab/interpreters.py)
     interpreters: dict | None = nested("Environment", dict)  # with --python: {"X.Y": Environment}
 
 

@@ -31,8 +31,8 @@ def slope_of(scenario, model, params, name, counts):
     for count in counts:
         outcome = run_worker({"scenario": scenario, "model": model, "params": dict(params, **{name: count}),
                               "pass": "memory"}, timeout=120)
-        assert outcome["status"] == "ok", outcome.get("error")
-        points.append((count, outcome["uss_delta_bytes"]))
+        assert outcome.status == "ok", outcome.error
+        points.append((count, outcome.uss_delta_bytes))
     (small, small_uss), (large, large_uss) = points
     return (large_uss - small_uss) / (large - small)
 
@@ -158,10 +158,10 @@ def test_a_thread_reservation_is_not_reported_as_c_stack_held():
 def test_with_one_pair_ping_and_pong_copied_c_stacks_agree_within_ten_percent(model):
     outcome = run_worker({"scenario": "pingpong", "model": model, "params": {"rounds": 50, "pairs": 1},
                           "pass": "check"}, timeout=60)
-    assert outcome["status"] == "ok", outcome.get("error")
-    stack = outcome["stack"]
-    assert stack["c_stack_bytes_min"] > 0
-    assert stack["c_stack_bytes_max"] <= 1.10 * stack["c_stack_bytes_min"], stack
+    assert outcome.status == "ok", outcome.error
+    stack = outcome.stack
+    assert stack.c_stack_bytes_min > 0
+    assert stack.c_stack_bytes_max <= 1.10 * stack.c_stack_bytes_min, stack
 
 
 # -- 5. idle: a suspended task with nothing else ------------------------------------------------
@@ -274,9 +274,9 @@ def test_the_gc_clock_sums_the_time_of_collections_and_only_while_it_runs():
 def test_gc_off_disables_collections_in_the_worker_and_on_counts_them():
     job = {"scenario": "spawn", "model": "asyncio", "params": {"leaves": 10_000}, "pass": "check"}
     on, off = run_worker(dict(job, gc="on"), timeout=60), run_worker(dict(job, gc="off"), timeout=60)
-    assert on["status"] == off["status"] == "ok"
-    assert on["gc_collections"] > 0 and on["gc_s"] > 0
-    assert off["gc_collections"] == 0 and off["gc_s"] == 0
+    assert on.status == off.status == "ok"
+    assert on.gc_collections > 0 and on.gc_s > 0
+    assert off.gc_collections == 0 and off.gc_s == 0
 
 
 def test_run_records_the_gc_mode_and_time_and_the_table_shows_gc_share(harness_json):
