@@ -288,6 +288,7 @@ class Sweep(Versioned):
     points: list = nested(Result, list, default_factory=list)  # the points finished so far
     gc: str = "on"
     slopes: dict | None = None  # {model: fit} (fiberlab/sweep.py slopes), None for a non-numeric parameter
+    complete: bool = False  # false until the last point is in: the file of an interrupted sweep is partial
 
 
 @dataclass(kw_only=True)

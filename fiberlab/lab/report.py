@@ -363,11 +363,6 @@ def draw(chart, data, results, out_dir, scenario):
     return filename, words
 
 
-def charts_for(name, data, results, out_dir):
-    """The PNG files of one sweep's charts (the paragraphs are made with them in sweep_charts)."""
-    return [drawn[0] for drawn in _drawn(name, data, results, out_dir)]
-
-
 class Recorder:
     """A line_chart that remembers what it drew, for a module that draws its own charts
     (lab_questions): each of its charts then gets its paragraph like a registered one."""
@@ -609,7 +604,7 @@ def build(results_dir, out_dir, results=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.report", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.report", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--results", default="results", help="folder the sweep wrote (default results)")
     parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
     args = parser.parse_args(argv)
