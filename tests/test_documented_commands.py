@@ -296,10 +296,10 @@ def run_block(planned, folder):
     return outcomes
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """{where: [(what ran, exit status, output)]} for every documented line: the blocks two at
-    a time; a tiny command that writes nothing and ran for an earlier line is not run again."""
+def run_all(new_folder):
+    """{where: [(what ran, exit status, output)]} for every documented line, each block in a
+    folder of new_folder()'s: the blocks two at a time; a tiny command that writes nothing and
+    ran for an earlier line is not run again."""
     blocks, first = {}, {}
     for command in COMMANDS:
         plan = steps(command)
@@ -311,10 +311,10 @@ def runs(tmp_path_factory):
                 else:
                     first[key] = command.where
         blocks.setdefault(command.block, []).append((command.where, plan))
-    folders = {block: tmp_path_factory.mktemp("block") for block in blocks}
     # The blocks with the most to run first, so the last one to finish is a short one.
     order = sorted(blocks, key=lambda block: -sum(bool(step.inv and not step.same_as)
                                                   for _where, plan in blocks[block] for step in plan))
+    folders = {block: new_folder() for block in order}
     outcomes = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
         for done in pool.map(lambda block: run_block(blocks[block], folders[block]), order):
@@ -325,11 +325,14 @@ def runs(tmp_path_factory):
     return outcomes
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=[command.where for command in COMMANDS])
-def test_documented_command_runs_at_a_tiny_size(command, runs):
-    failed = [(inv, code, output) for inv, code, output in runs[command.where] if code != 0]
-    assert not failed, f"{command.where}: {command.text}\n" + "\n".join(
-        f"ran {' '.join(inv.argv) if inv else '-'} -> exit {code}\n{output}" for inv, code, output in failed)
+def test_every_documented_command_runs_at_a_tiny_size(tmp_path_factory):
+    """One test, not one per line: the runs share work and run side by side, and pytest-xdist
+    must not split them between its workers (each would run them all)."""
+    outcomes = run_all(lambda: tmp_path_factory.mktemp("block"))
+    assert set(outcomes) == {command.where for command in COMMANDS}
+    failed = [f"{command.where}: {command.text}\n  ran {' '.join(inv.argv) if inv else '-'} -> exit {code}\n{output}"
+              for command in COMMANDS for inv, code, output in outcomes[command.where] if code != 0]
+    assert not failed, "\n".join(failed)
 
 
 def test_every_line_of_a_shell_block_is_a_command_this_test_checks():
