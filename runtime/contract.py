@@ -1,7 +1,7 @@
 """The runtime contract: what every model's runtime offers, and all the harness may use.
 
 A runtime is one object (fibers.scheduler.RUNTIME, fibers.gevent_glue.RUNTIME,
-coroutines.bare.RUNTIME, coroutines.runner.RUNTIME, os_threads.RUNTIME) that
+coroutines.bare.RUNTIME, coroutines.runner.RUNTIME, os_threads.kernel.RUNTIME) that
 holds all of its state; its package's module-level functions (spawn, join,
 sleep, yield_, park, ready, ...), which scenario files call, are that
 object's bound methods or thin wrappers of them. A Model names its runtime

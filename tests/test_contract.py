@@ -131,7 +131,7 @@ def test_leftovers_name_the_unit_a_run_left_parked(engine):
     rt.run(main)
     leftovers = rt.leftovers()
     assert len(leftovers) == 1 and len(leftovers[0].units) == 1 and leftovers[0].noun and leftovers[0].state
-    if engine == "os_threads:RUNTIME":  # a parked thread would block for ever: release it
+    if engine == "os_threads.kernel:RUNTIME":  # a parked thread would block for ever: release it
         rt.ready(forgotten[0], None)
         forgotten[0].join()
         assert rt.leftovers() == []

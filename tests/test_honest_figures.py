@@ -146,7 +146,7 @@ def test_the_depth_sweep_measures_bytes_per_task_at_every_depth():
 
 
 def test_a_thread_reservation_is_not_reported_as_c_stack_held():
-    picture = os_threads.describe(os_threads.Stopped(None, sys._getframe()))
+    picture = os_threads.kernel.describe(os_threads.kernel.Stopped(None, sys._getframe()))
     assert picture["c_stack_bytes"] is None and picture["c_stack_reserved_bytes"] == os_threads.stack_reserved_bytes()
     assert picture["frame_bytes"] > 0
 
