@@ -13,7 +13,7 @@ from gevent.queue import Channel
 from gevent.socket import wait_read, wait_write
 
 from fibers import introspect, tracing
-from runtime.contract import Leftover
+from runtime.contract import Leftover, class_name
 
 
 class Gevent:
@@ -93,6 +93,9 @@ class Gevent:
 
     def describe(self, greenlet):
         return introspect.describe(greenlet)
+
+    def scheduler_name(self):
+        return class_name(gevent.get_hub().loop)  # libev's or libuv's, as gevent was built and configured
 
     def prepare(self):
         """Start the hub now: its loop's fds (epoll, eventfd) live as long as the

@@ -33,7 +33,7 @@ import threading
 import time
 
 from runtime import frames
-from runtime.contract import Leftover
+from runtime.contract import Leftover, class_name
 
 # Threads alive at once, at most. Each reserves a stack of stack_reserved_bytes()
 # (8 MiB here) of address space and touches a few tens of KiB of it; the kernel
@@ -217,6 +217,9 @@ class Threads:
 
     def describe(self, stopped):
         return describe(stopped)
+
+    def scheduler_name(self):
+        return class_name(self)  # this object is the scheduler
 
     def prepare(self):
         pass  # no thread outlives a run

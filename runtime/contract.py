@@ -66,6 +66,11 @@ class Instrument(Protocol):
         """A unit ended (returned or raised); it will not run again."""
 
 
+def class_name(obj) -> str:
+    """"module.Class" of `obj`, as scheduler_name() gives it."""
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
 @runtime_checkable
 class Runtime(Protocol):
     """One runtime: a scheduler (or the kernel's) and everything it knows."""
@@ -120,6 +125,12 @@ class Runtime(Protocol):
         """The stack picture of one suspended unit, in the probe's vocabulary:
         {"frames", "c_stack_bytes" (None if nothing is copied), "frame_bytes"}
         and, for a thread, "c_stack_reserved_bytes"."""
+
+    def scheduler_name(self) -> str:
+        """What schedules this process's units in the current run (or the last),
+        as "module.Class": the runtime itself (our schedulers, the kernel's
+        threads) or the event loop it drives (gevent's libev loop, asyncio's or
+        uvloop's loop). The result says it per process (runtime/process.py)."""
 
     def prepare(self) -> None:
         """Open whatever the runtime keeps for the life of the process (gevent's

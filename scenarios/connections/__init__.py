@@ -22,12 +22,13 @@ result lists the lost connection ids. delay_ms=N: each client sleeps N ms
 
 The model files are one program each, written so that a diff of two shows
 only how each model suspends: handle (one connection on the server), serve
-(the accept loop), client, and main (listen, serve, connect the clients in
-waves, let the probe look, open the barrier, join). Each imports its
-runtime's I/O layer (fibers/io.py, fibers/gevent_io.py, coroutines/bare_io.py,
+(the accept loop), client, and main, which hands serve and client to the
+rendezvous and plays it (rendezvous.py: serve, connect the clients in waves,
+let the probe look, open the barrier, join). Each imports its runtime's I/O
+layer (fibers/io.py, fibers/gevent_io.py, coroutines/bare_io.py,
 coroutines/streams.py, os_threads/io.py) and this spec as `spec`; what of a
-run is not a suspension is in rendezvous.py (the barrier, the connect waves,
-the clients' timings, split mode's other process). The servers of `harness
+run is not a suspension is in rendezvous.py and beside it (the barrier, the
+sides of a run, the clients' timings, split mode's other process). The servers of `harness
 serve` are in servers/, apart from what a run measures. The probe sees the
 server handlers only, each parked in its first read of a message: the
 per-connection cost of a server in this model. (The clients are parked at
@@ -287,6 +288,6 @@ SPEC = Spec(name="connections", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, referen
 
 # What the model files use beyond this spec, under one name (`spec.Rendezvous`). Imported
 # last: rendezvous.py reads the names above through this module at run time.
-from scenarios.connections.rendezvous import Rendezvous, ThreadRendezvous  # noqa: E402
+from scenarios.connections.rendezvous import AsyncRendezvous, Rendezvous, ThreadRendezvous  # noqa: E402
 
-__all__ = ["Rendezvous", "ThreadRendezvous"]
+__all__ = ["AsyncRendezvous", "Rendezvous", "ThreadRendezvous"]
