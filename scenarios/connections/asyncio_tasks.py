@@ -1,6 +1,6 @@
 """connections on asyncio: streams (start_server, open_connection), a task per connection.
 
-The streams: coroutines/streams.py. The run around this program (waves, probe, joins): rendezvous.py.
+The streams: coroutines/streams.py. Around them (waves, probe, joins): rendezvous.py.
 """
 
 import asyncio
@@ -9,24 +9,24 @@ import coroutines
 from coroutines.streams import close, connection as open_stream
 from scenarios import connections as spec
 
-MECHANISM = "stream via loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "stream via loop"  # how control moves (the table's mechanism column)
 
 
 async def handle(reader, writer, chunk, params, rendezvous):
     try:  # the server hangs up first: see echo_bytes() in the spec
-        hello = await reader.readexactly(spec.HELLO_BYTES)  # -> loop; back with the client's hello
+        hello = await reader.readexactly(spec.HELLO_BYTES)  # -> loop; back with its hello
         connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = await reader.read(min(chunk, left))  # -> loop; back with bytes, or b"" at EOF
+            data = await reader.read(min(chunk, left))  # -> loop; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             writer.write(data)
             await writer.drain()  # -> loop while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            await reader.read(1)  # -> loop; back when the client is in the middle of its next message
+            await reader.read(1)  # -> loop; back midway through the client's next message
             spec.reset_on_close(writer.get_extra_info("socket"))  # the close below sends RST
     finally:
         await close(writer)  # -> loop; back when the transport has closed the socket
@@ -36,9 +36,9 @@ async def serve(listener, params, rendezvous):
     chunk, handlers = params["server_chunk"] or spec.READ_MAX, rendezvous.handlers
     everyone_in, backlog = asyncio.Event(), spec.listen_backlog(params["connections"])
 
-    def accepted(reader, writer):  # start_server calls this per connection; the task is ours to name
-        name = f"handler-{len(handlers)}"
-        handlers.append(asyncio.create_task(handle(reader, writer, chunk, params, rendezvous), name=name))
+    def accepted(reader, writer):  # start_server calls it per connection; we name the task
+        handling = handle(reader, writer, chunk, params, rendezvous)
+        handlers.append(asyncio.create_task(handling, name=f"handler-{len(handlers)}"))
         if len(handlers) == params["connections"]:
             everyone_in.set()
     async with await asyncio.start_server(accepted, sock=listener, backlog=backlog):
@@ -58,10 +58,10 @@ async def client(connection, params, rendezvous):
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    await asyncio.sleep(params["delay_ms"] / 1000)  # -> loop; back after delay_ms
+                    await asyncio.sleep(params["delay_ms"] / 1000)  # -> loop for delay_ms
                 writer.write(sent := transcript.send(index, params["size"]))  # its clock starts
                 await writer.drain()  # -> loop while the send buffer is full
-                echo = await reader.readexactly(len(sent))  # -> loop; back with the whole echo
+                echo = await reader.readexactly(len(sent))  # -> loop; back with its echo
                 transcript.received(index, sent, echo)
             end = await reader.read(1)  # -> loop; back at EOF, when the server has hung up
             transcript.check_end(end)
@@ -72,7 +72,7 @@ async def client(connection, params, rendezvous):
 
 async def main(params, probe):
     rendezvous = spec.AsyncRendezvous(params, probe, coroutines.RUNTIME, asyncio.Event)
-    return await rendezvous.play(serve, client)  # -> loop, server, clients, probe; back with the result
+    return await rendezvous.play(serve, client)  # -> loop, clients, server, probe
 
 
 def run(params, probe):

@@ -1,29 +1,29 @@
 """connections on bare coroutines: non-blocking sockets parked on our own loop's selector.
 
-The sockets: coroutines/bare_io.py. The run around this program (waves, probe, joins): rendezvous.py.
+The sockets: coroutines/bare_io.py. Around them (waves, probe, joins): rendezvous.py.
 """
 
 from coroutines import bare
 from coroutines.bare_io import Event, Socket, receive_exactly
 from scenarios import connections as spec
 
-MECHANISM = "selector via own loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "selector via own loop"  # how control moves (the table's mechanism column)
 
 
 async def handle(conn, chunk, params, rendezvous):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
-        hello = await receive_exactly(conn, spec.HELLO_BYTES)  # -> other tasks; back with the client's hello
+        hello = await receive_exactly(conn, spec.HELLO_BYTES)  # -> other tasks; back with its hello
         connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = await conn.recv(min(chunk, left))  # -> other tasks; back with bytes, or b"" at EOF
+            data = await conn.recv(min(chunk, left))  # -> other tasks; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             await conn.sendall(data)  # -> other tasks while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            await conn.recv(1)  # -> other tasks; back when the client is in the middle of its next message
+            await conn.recv(1)  # -> other tasks; back midway through the client's next message
             spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
@@ -51,10 +51,10 @@ async def client(connection, params, rendezvous):
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    await bare.sleep(params["delay_ms"] / 1000)  # -> other tasks; back after delay_ms
+                    await bare.sleep(params["delay_ms"] / 1000)  # -> other tasks for delay_ms
                 sent = transcript.send(index, params["size"])  # its round trip's clock starts
                 await sock.sendall(sent)  # -> other tasks while the send buffer is full
-                echo = await receive_exactly(sock, len(sent))  # -> other tasks; back with the whole echo
+                echo = await receive_exactly(sock, len(sent))  # -> other tasks; back with its echo
                 transcript.received(index, sent, echo)
             end = await sock.recv(1)  # -> other tasks; back at EOF, when the server has hung up
             transcript.check_end(end)
@@ -65,7 +65,7 @@ async def client(connection, params, rendezvous):
 
 async def main(params, probe):
     rendezvous = spec.AsyncRendezvous(params, probe, bare.RUNTIME, Event, Socket)
-    return await rendezvous.play(serve, client)  # -> server, clients, probe; back with the result
+    return await rendezvous.play(serve, client)  # -> clients, server, probe
 
 
 def run(params, probe):

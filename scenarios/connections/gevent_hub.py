@@ -1,6 +1,6 @@
 """connections on the gevent hub: gevent.socket, no monkey-patching, no gevent.server.
 
-The sockets: fibers/gevent_io.py. The run around this program (waves, probe, joins): rendezvous.py.
+The sockets: fibers/gevent_io.py. Around them (waves, probe, joins): rendezvous.py.
 """
 
 import gevent
@@ -9,23 +9,23 @@ from fibers import gevent_glue
 from fibers.gevent_io import Event, Socket, receive_exactly
 from scenarios import connections as spec
 
-MECHANISM = "libev watcher via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "libev watcher via hub"  # how control moves (the table's mechanism column)
 
 
 def handle(conn, chunk, params, rendezvous):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
-        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> hub; back with the client's hello
+        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> hub; back with its hello
         connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = conn.recv(min(chunk, left))  # -> hub; back with bytes, or b"" at EOF
+            data = conn.recv(min(chunk, left))  # -> hub; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             conn.sendall(data)  # -> hub while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            conn.recv(1)  # -> hub; back when the client is in the middle of its next message
+            conn.recv(1)  # -> hub; back midway through the client's next message
             spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
@@ -53,10 +53,10 @@ def client(connection, params, rendezvous):
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    gevent.sleep(params["delay_ms"] / 1000)  # -> hub; back after delay_ms
+                    gevent.sleep(params["delay_ms"] / 1000)  # -> hub for delay_ms
                 sent = transcript.send(index, params["size"])  # its round trip's clock starts
                 sock.sendall(sent)  # -> hub while the send buffer is full
-                echo = receive_exactly(sock, len(sent))  # -> hub; back with the whole echo
+                echo = receive_exactly(sock, len(sent))  # -> hub; back with its echo
                 transcript.received(index, sent, echo)
             end = sock.recv(1)  # -> hub; back at EOF, when the server has hung up
             transcript.check_end(end)
@@ -67,7 +67,7 @@ def client(connection, params, rendezvous):
 
 def main(params, probe):
     rendezvous = spec.Rendezvous(params, probe, gevent_glue.RUNTIME, Event, Socket)
-    return rendezvous.play(serve, client)  # -> hub, server, clients, probe; back with the result
+    return rendezvous.play(serve, client)  # -> hub, clients, server, probe
 
 
 def run(params, probe):

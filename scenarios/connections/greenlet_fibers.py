@@ -1,29 +1,29 @@
 """connections on greenlet fibers: non-blocking sockets parked on our scheduler's selector.
 
-The sockets: fibers/io.py. The run around this program (waves, probe, joins): rendezvous.py.
+The sockets: fibers/io.py. Around them (waves, probe, joins): rendezvous.py.
 """
 
 import fibers
 from fibers.io import Event, Socket, receive_exactly
 from scenarios import connections as spec
 
-MECHANISM = "selector via own loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "selector via own loop"  # how control moves (the table's mechanism column)
 
 
 def handle(conn, chunk, params, rendezvous):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
-        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> other fibers; back with the client's hello
+        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> other fibers; back with its hello
         connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = conn.recv(min(chunk, left))  # -> other fibers; back with bytes, or b"" at EOF
+            data = conn.recv(min(chunk, left))  # -> other fibers; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             conn.sendall(data)  # -> other fibers while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            conn.recv(1)  # -> other fibers; back when the client is in the middle of its next message
+            conn.recv(1)  # -> other fibers; back midway through the client's next message
             spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
@@ -51,10 +51,10 @@ def client(connection, params, rendezvous):
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    fibers.sleep(params["delay_ms"] / 1000)  # -> other fibers; back after delay_ms
+                    fibers.sleep(params["delay_ms"] / 1000)  # -> other fibers for delay_ms
                 sent = transcript.send(index, params["size"])  # its round trip's clock starts
                 sock.sendall(sent)  # -> other fibers while the send buffer is full
-                echo = receive_exactly(sock, len(sent))  # -> other fibers; back with the whole echo
+                echo = receive_exactly(sock, len(sent))  # -> other fibers; back with its echo
                 transcript.received(index, sent, echo)
             end = sock.recv(1)  # -> other fibers; back at EOF, when the server has hung up
             transcript.check_end(end)
@@ -65,7 +65,7 @@ def client(connection, params, rendezvous):
 
 def main(params, probe):
     rendezvous = spec.Rendezvous(params, probe, fibers.RUNTIME, Event, Socket)
-    return rendezvous.play(serve, client)  # -> server, clients, probe; back with the result
+    return rendezvous.play(serve, client)  # -> clients, server, probe
 
 
 def run(params, probe):

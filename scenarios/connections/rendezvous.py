@@ -1,12 +1,11 @@
 """A connections run's choreography, around the barrier where its connections meet.
 
-A model file hands its serve() and client() to a rendezvous and plays it:
-start the server, connect the clients in waves (waiting at the barrier after
-each, barrier.py), let the probe look at the handlers, open the barrier, join
-the clients, then the server, hand in the result. The model file holds only
-its model's program: how a handler and a client suspend. The rendezvous calls
-the runtime through its contract alone (spawn, join, snapshot). Which side runs
-in this process, and split mode's child process: sides.py, split.py.
+A model file hands its serve() and client() to a rendezvous and plays it: start the
+server, connect the clients in waves (waiting at the barrier after each, barrier.py),
+let the probe look at the handlers, open the barrier, join the clients, then the server,
+hand in the result. The model file holds only how a handler and a client suspend; the
+rendezvous calls the runtime through its contract alone (spawn, join, snapshot).
+Which side runs in this process, and split mode's child: sides.py, split.py.
 """
 
 import socket
@@ -30,11 +29,11 @@ class Rendezvous(Sides, Barrier):
         """The run (see the module's docstring); its result."""
         servers, clients = self.start(serve, client), []
         for wave, end in self.waves():
-            clients += [self.spawn_client(client, each) for each in wave]
+            clients += [self.spawn(client, each, f"client-{each}") for each in wave]
             self.wait_for(end)  # -> clients, server; back when this wave is in
         self.runtime.snapshot(self.probe, self.handlers)  # -> probe; back when it has looked
         self.open()
-        transcripts = [self.runtime.join(each) for each in clients]  # -> clients; back as each ends
+        transcripts = [self.runtime.join(each) for each in clients]  # -> clients, till ended
         for server in servers:
             self.runtime.join(server)  # -> handlers; back when every connection has closed
         return self.result(transcripts, self.probe, self.runtime)
@@ -44,10 +43,10 @@ class Rendezvous(Sides, Barrier):
         parent, the child process, which connects at once."""
         if self.samples is None:
             self.child = split.start(client.__module__, self.address[1], self.params)
-        return [self.runtime.spawn(serve, each, self.params, self, name="server") for each in self.listeners]
+        return [self.spawn(serve, each, "server") for each in self.listeners]
 
-    def spawn_client(self, client, connection):
-        return self.runtime.spawn(client, connection, self.params, self, name=f"client-{connection}")
+    def spawn(self, func, first, name):
+        return self.runtime.spawn(func, first, self.params, self, name=name)
 
     def open(self):
         """Let the clients go (in split mode's parent: tell the child to)."""
@@ -62,11 +61,11 @@ class AsyncRendezvous(Rendezvous):
     async def play(self, serve, client):
         servers, clients = self.start(serve, client), []
         for wave, end in self.waves():
-            clients += [self.spawn_client(client, each) for each in wave]
+            clients += [self.spawn(client, each, f"client-{each}") for each in wave]
             await self.wait_for(end)  # -> clients, server; back when this wave is in
         await self.runtime.snapshot(self.probe, self.handlers)  # -> probe; back when it has looked
         self.open()
-        transcripts = [await self.runtime.join(each) for each in clients]  # -> clients; back as each ends
+        transcripts = [await self.runtime.join(each) for each in clients]  # -> clients, till ended
         for server in servers:
             await self.runtime.join(server)  # -> handlers; back when every connection has closed
         return self.result(transcripts, self.probe, self.runtime)

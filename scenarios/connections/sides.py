@@ -43,8 +43,8 @@ class Sides:
         return spec.Transcript(connection, self.samples, self.params["messages"])
 
     def result(self, transcripts, probe, runtime):
-        """The run's result from the clients' transcripts; their timings and both sides
-        to the probe (split mode: the child's, once it has ended; in the child: all to the parent)."""
+        """The run's result from the clients' transcripts; their timings and both sides to
+        the probe (split mode: the child's, once it has ended; in the child: all to the parent)."""
         here = process.side(runtime)
         if self.child:
             transcripts, summary, clients = split.finish(self.child)

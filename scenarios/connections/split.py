@@ -37,7 +37,8 @@ def start(module_name, port, params):
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     gc_mode = "on" if gc.isenabled() else "off"
     command = [sys.executable, "-m", __name__, module_name, str(port), gc_mode, json.dumps(params)]
-    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True)
+    pipe = subprocess.PIPE
+    return subprocess.Popen(command, stdin=pipe, stdout=pipe, env=env, text=True)
 
 
 def go(child):
@@ -70,7 +71,7 @@ def main(module_name, port, gc_mode, params_json):
     process.inherit(gc_enabled=gc_mode == "on")  # before the model file is imported, as the worker
     model = importlib.import_module(module_name)
     params = dict(json.loads(params_json), **{SERVER_PORT: int(port)})
-    print(json.dumps(model.run(params, Go())))  # {"transcripts", "samples", "side"}: see Sides.result
+    print(json.dumps(model.run(params, Go())))  # {"transcripts", "samples", "side"}: Sides.result
 
 
 if __name__ == "__main__":

@@ -1,29 +1,29 @@
 """connections on OS threads: blocking sockets, a thread per server handler and per client.
 
-The sockets: os_threads/io.py. The run around this program (waves, probe, joins): rendezvous.py.
+The sockets: os_threads/io.py. Around them (waves, probe, joins): rendezvous.py.
 """
 
 import os_threads
 from os_threads.io import Event, Socket, receive_exactly
 from scenarios import connections as spec
 
-MECHANISM = "blocking syscall"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "blocking syscall"  # how control moves (the table's mechanism column)
 
 
 def handle(conn, chunk, params, rendezvous):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
-        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> kernel; back with the client's hello
+        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> kernel; back with its hello
         connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = conn.recv(min(chunk, left))  # -> kernel; back with bytes, or b"" at EOF
+            data = conn.recv(min(chunk, left))  # -> kernel; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             conn.sendall(data)  # -> kernel while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            conn.recv(1)  # -> kernel; back when the client is in the middle of its next message
+            conn.recv(1)  # -> kernel; back midway through the client's next message
             spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
@@ -52,10 +52,10 @@ def client(connection, params, rendezvous):
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    os_threads.sleep(params["delay_ms"] / 1000)  # -> kernel; back after delay_ms
+                    os_threads.sleep(params["delay_ms"] / 1000)  # -> kernel for delay_ms
                 sent = transcript.send(index, params["size"])  # its round trip's clock starts
                 sock.sendall(sent)  # -> kernel while the send buffer is full
-                echo = receive_exactly(sock, len(sent))  # -> kernel; back with the whole echo
+                echo = receive_exactly(sock, len(sent))  # -> kernel; back with its echo
                 transcript.received(index, sent, echo)
             end = sock.recv(1)  # -> kernel; back at EOF, when the server has hung up
             transcript.check_end(end)
@@ -66,7 +66,7 @@ def client(connection, params, rendezvous):
 
 def main(params, probe):
     rendezvous = spec.ThreadRendezvous(params, probe, os_threads.RUNTIME, Event, Socket)
-    return rendezvous.play(serve, client)  # -> kernel; back with the result
+    return rendezvous.play(serve, client)  # -> kernel
 
 
 threads_needed = spec.threads_needed  # os_threads.refusal asks the model file

@@ -10,7 +10,7 @@ import coroutines
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 from scenarios.spec import Unsupported
 
-MECHANISM = "queue via loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "queue via loop"  # how control moves (the table's mechanism column)
 
 
 class Link:

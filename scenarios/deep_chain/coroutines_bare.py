@@ -8,7 +8,7 @@ from coroutines import bare
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 from scenarios.spec import Unsupported
 
-MECHANISM = "direct send"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct send"  # how control moves (the table's mechanism column)
 
 
 class Link:

@@ -11,7 +11,7 @@ from gevent.queue import Channel
 from fibers import gevent_glue
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 
-MECHANISM = "channel via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "channel via hub"  # how control moves (the table's mechanism column)
 
 
 class Link:

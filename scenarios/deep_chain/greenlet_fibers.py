@@ -12,7 +12,7 @@ switch), beside the slice of the C stack greenlet copies to the heap.
 import fibers
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 
-MECHANISM = "direct switch"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct switch"  # how control moves (the table's mechanism column)
 
 
 class Link:

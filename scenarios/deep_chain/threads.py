@@ -12,7 +12,7 @@ import queue
 import os_threads
 from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
 
-MECHANISM = "OS queue"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "OS queue"  # how control moves (the table's mechanism column)
 
 
 def threads_needed(params):

@@ -16,7 +16,7 @@ import coroutines
 from scenarios.common import Tally
 from scenarios.generator import item, snapshot_at
 
-MECHANISM = "async generator + loop pass"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "async generator + loop pass"  # how control moves (the table's mechanism column)
 
 
 async def produce(items):

@@ -9,7 +9,7 @@ from coroutines import bare
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
-MECHANISM = "direct send"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct send"  # how control moves (the table's mechanism column)
 
 
 async def produce(items, consumer):

@@ -11,7 +11,7 @@ from fibers import gevent_glue
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
-MECHANISM = "channel via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "channel via hub"  # how control moves (the table's mechanism column)
 
 
 def produce(items, channel):

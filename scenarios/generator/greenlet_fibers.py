@@ -9,7 +9,7 @@ import fibers
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
-MECHANISM = "direct switch"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct switch"  # how control moves (the table's mechanism column)
 
 
 def produce(items, consumer):

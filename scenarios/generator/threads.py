@@ -12,7 +12,7 @@ import os_threads
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
-MECHANISM = "OS queue"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "OS queue"  # how control moves (the table's mechanism column)
 
 
 def threads_needed(_params):

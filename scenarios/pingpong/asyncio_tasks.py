@@ -12,7 +12,7 @@ import asyncio
 import coroutines
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "queue via loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "queue via loop"  # how control moves (the table's mechanism column)
 
 
 class Court:

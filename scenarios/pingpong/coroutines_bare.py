@@ -9,7 +9,7 @@ partner's coroutine — no queue, no future, no callback in between.
 from coroutines import bare
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "direct send"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct send"  # how control moves (the table's mechanism column)
 
 
 class Court:

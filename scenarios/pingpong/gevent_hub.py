@@ -11,7 +11,7 @@ from gevent.queue import Channel
 from fibers import gevent_glue
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "channel via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "channel via hub"  # how control moves (the table's mechanism column)
 
 
 class Court:

@@ -9,7 +9,7 @@ switch, no queue, no scheduler pass in between. Ping's first serve starts pong
 import fibers
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "direct switch"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct switch"  # how control moves (the table's mechanism column)
 
 
 class Court:

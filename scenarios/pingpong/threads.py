@@ -14,7 +14,7 @@ import threading
 import os_threads
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "OS queue"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "OS queue"  # how control moves (the table's mechanism column)
 
 
 def threads_needed(params):

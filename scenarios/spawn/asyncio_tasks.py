@@ -12,7 +12,7 @@ import asyncio
 import coroutines
 from scenarios.spawn import FANOUT, Watch, child_range
 
-MECHANISM = "done callback via loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "done callback via loop"  # how control moves (the table's mechanism column)
 
 
 async def node(base, size, leaves, watch):

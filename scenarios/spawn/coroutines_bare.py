@@ -9,7 +9,7 @@ loop, which parks the parent in the child's joiner list until the child ends.
 from coroutines import bare
 from scenarios.spawn import FANOUT, Watch, child_range
 
-MECHANISM = "join via run queue"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "join via run queue"  # how control moves (the table's mechanism column)
 
 
 async def node(base, size, leaves, watch):

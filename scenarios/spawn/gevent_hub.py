@@ -12,7 +12,7 @@ import gevent
 from fibers import gevent_glue
 from scenarios.spawn import FANOUT, Watch, child_range
 
-MECHANISM = "link callback via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "link callback via hub"  # how control moves (the table's mechanism column)
 
 
 def node(base, size, leaves, watch):

@@ -10,7 +10,7 @@ and (CPython 3.11+) its Python frames, in data-stack chunks the fiber owns.
 import fibers
 from scenarios.spawn import FANOUT, Watch, child_range
 
-MECHANISM = "join via run queue"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "join via run queue"  # how control moves (the table's mechanism column)
 
 
 def node(base, size, leaves, watch):

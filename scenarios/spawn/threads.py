@@ -16,7 +16,7 @@ import threading
 import os_threads
 from scenarios.spawn import FANOUT, Watch, child_range, tasks
 
-MECHANISM = "OS thread join"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "OS thread join"  # how control moves (the table's mechanism column)
 
 
 def threads_needed(params):
