@@ -41,7 +41,7 @@ async def serve(listener, params, rendezvous):
         handlers.append(asyncio.create_task(handling, name=f"handler-{len(handlers)}"))
         if len(handlers) == params["connections"]:
             everyone_in.set()
-    async with await asyncio.start_server(accepted, sock=listener, backlog=backlog):
+    async with await asyncio.start_server(accepted, sock=listener, backlog=backlog):  # -> loop
         await everyone_in.wait()  # -> loop, which accepts; back with the last connection in
     for handler in handlers:
         await handler  # -> loop, handlers; back when this one has ended

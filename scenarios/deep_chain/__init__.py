@@ -153,6 +153,17 @@ def chain_result(task, returned, driver_seen):
     return {"task": task, "returned": returned, "driver_seen": driver_seen}
 
 
+def chain_results(links, returned, driver_seen):
+    """The result: per chain (in `links` order) what it returned and what its driver saw."""
+    return [chain_result(link.task, value, driver_seen[link.task])
+            for link, value in zip(links, returned)]
+
+
+def chain_args(params):
+    """run_chains' arguments but the probe: depth, suspensions, tasks, via."""
+    return params["depth"], params["suspensions"], params["tasks"], params["via"]
+
+
 def reference(params):
     chains = []
     for task in range(params["tasks"]):

@@ -36,7 +36,7 @@ async def run_fair(params, probe):
     tickers = [asyncio.create_task(ticker(timeline, go, index, params), name=f"ticker-{index}")
                for index in range(params["tickers"])]
     await asyncio.sleep(0)  # -> loop, which starts the tickers, each to its wait; back after them
-    await coroutines.snapshot(probe, tickers)  # -> loop, probe task; back when it has looked
+    await coroutines.snapshot(probe, tickers)  # -> loop, probe
     go.set()
     hogging = asyncio.create_task(hog(timeline, slices(params)), name="hog")
     checksum = await hogging  # -> loop, tickers, hog; back at its end

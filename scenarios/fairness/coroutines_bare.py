@@ -34,7 +34,7 @@ async def run_fair(params, probe):
     tickers = [bare.spawn(ticker, timeline, index, params, name=f"ticker-{index}")
                for index in range(params["tickers"])]
     await bare.yield_()  # -> tickers, each to its park; back after them
-    await bare.snapshot(probe, tickers)  # -> probe task; back when it has looked
+    await bare.snapshot(probe, tickers)  # -> probe
     for unit in tickers:
         bare.ready(unit)
     hogging = bare.spawn(hog, timeline, slices(params), name="hog")

@@ -37,7 +37,7 @@ def run_fair(params, probe):
     tickers = [gevent_glue.spawn(ticker, timeline, go, index, params, name=f"ticker-{index}")
                for index in range(params["tickers"])]
     gevent_glue.yield_()  # -> hub, which starts the tickers, each to its wait; back after them
-    gevent_glue.snapshot(probe, tickers)  # -> hub, probe greenlet; back when it has looked
+    gevent_glue.snapshot(probe, tickers)  # -> hub, probe
     go.set()
     hogging = gevent_glue.spawn(hog, timeline, slices(params), name="hog")
     checksum = hogging.get()  # -> hub, tickers, hog; back at its end

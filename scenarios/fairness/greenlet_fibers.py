@@ -34,7 +34,7 @@ def run_fair(params, probe):
     tickers = [fibers.spawn(ticker, timeline, index, params, name=f"ticker-{index}")
                for index in range(params["tickers"])]
     fibers.yield_()  # -> tickers, each to its park; back after them
-    fibers.snapshot(probe, tickers)  # -> probe fiber; back when it has looked
+    fibers.snapshot(probe, tickers)  # -> probe
     for unit in tickers:
         fibers.ready(unit)
     hogging = fibers.spawn(hog, timeline, slices(params), name="hog")

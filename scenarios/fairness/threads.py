@@ -42,7 +42,7 @@ def run_fair(params, probe):
     timeline, go = Timeline(params), threading.Event()
     tickers = [os_threads.spawn(ticker, timeline, go, index, params, name=f"ticker-{index}")
                for index in range(params["tickers"])]
-    os_threads.snapshot(probe, tickers)  # -> kernel; back once all wait and the probe has looked
+    os_threads.snapshot(probe, tickers)  # -> kernel, probe
     go.set()
     hogging = os_threads.spawn(hog, timeline, slices(params), name="hog")
     checksum = os_threads.join(hogging)  # -> kernel; back at its end

@@ -31,7 +31,7 @@ async def consume(items, probe):
     async for value in producer:  # -> producer; back with the next item
         tally.add(value)
         if tally.count == snapshot_at(items):
-            await coroutines.snapshot(probe, [producer, asyncio.current_task()])
+            await coroutines.snapshot(probe, [producer, asyncio.current_task()])  # -> loop, probe
     return tally.as_dict()
 
 

@@ -25,7 +25,7 @@ async def consume(items, probe):
     while value is not END:
         tally.add(value)
         if tally.count == snapshot_at(items):
-            await bare.snapshot(probe, [producer, bare.current()])
+            await bare.snapshot(probe, [producer, bare.current()])  # -> probe
         value = await bare.switch_to(producer)  # -> producer; back with the next item
     return tally.as_dict()
 

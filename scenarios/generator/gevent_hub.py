@@ -28,7 +28,7 @@ def consume(items, probe):
     while value is not END:
         tally.add(value)
         if tally.count == snapshot_at(items):
-            gevent_glue.snapshot(probe, [producer, gevent_glue.current()])
+            gevent_glue.snapshot(probe, [producer, gevent_glue.current()])  # -> hub, probe
         value = channel.get()  # -> hub; back with the next item
     producer.join()  # -> hub; back when the producer has ended
     return tally.as_dict()

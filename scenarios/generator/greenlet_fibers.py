@@ -25,7 +25,7 @@ def consume(items, probe):
     while value is not END:
         tally.add(value)
         if tally.count == snapshot_at(items):
-            fibers.snapshot(probe, [producer, fibers.current()])
+            fibers.snapshot(probe, [producer, fibers.current()])  # -> probe
         value = fibers.switch_to(producer)  # -> producer; back with the next item
     return tally.as_dict()
 

@@ -60,6 +60,12 @@ MEMORY_PER_TASK = {"greenlet": 10_500, "gevent": 13_500, "coroutines": 2_100, "a
                    "uvloop": 6_800, "threads": 29_500}
 
 
+def threads_needed(params):
+    """Threads the threads model has alive at once (os_threads.refusal asks its file):
+    ping and pong per pair, and the probe's own."""
+    return 2 * params["pairs"] + 1
+
+
 def tasks_alive(params):
     return 2 * params["pairs"]
 

@@ -19,7 +19,7 @@ def node(base, size, leaves, watch):
     if size == 1:
         if watch:
             watch.at_first_leaf(leaves)
-            fibers.snapshot(watch.probe, watch.path)
+            fibers.snapshot(watch.probe, watch.path)  # -> probe
         return base
     children = [
         fibers.spawn(node, *child_range(base, size, child), leaves, watch if child == 0 else None)
