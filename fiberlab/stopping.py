@@ -29,7 +29,9 @@ import subprocess
 import sys
 import threading
 
-from runtime.lifeline import PR_SET_PDEATHSIG, child_env
+# die_with_parent lives with the runtimes (a scenario's own child calls it too); it is
+# importable from here as before, for the entry points that think of it as stopping's.
+from runtime.lifeline import PR_SET_PDEATHSIG, child_env, die_with_parent  # noqa: F401
 
 STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
 # Set by the Makefile: `make` passes no signal on to the command it runs, so a
