@@ -20,6 +20,14 @@ from fiberlab import worker
 from runtime import process
 
 
+def params(spec, *overlays, **overrides):
+    """The spec's default parameters, with each overlay (spec.SMALL, a size) and then `overrides` on top."""
+    merged = {param.name: param.default for param in spec.PARAMS}
+    for overlay in overlays:
+        merged |= overlay
+    return merged | overrides
+
+
 class Run:
     """One run's result, its probe, and each unit the probe described (in the order given)."""
 
