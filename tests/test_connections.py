@@ -96,7 +96,7 @@ SCHEDULERS = {"asyncio": "asyncio.unix_events._UnixSelectorEventLoop", "uvloop":
 def test_split_modes_child_runs_the_same_runtime_loop_and_gc_as_the_parent(model):
     """The result says per side what ran it; split, the two sides are two processes
     that differ in nothing else (uvloop's clients on uvloop, not asyncio's loop)."""
-    sides = run(model, SPLIT)["records"]["sides"]
+    sides = run(model, SPLIT).records["sides"]
     server, clients = dict(sides["server"]), dict(sides["clients"])
     assert server.pop("pid") != clients.pop("pid")  # the clients did run in a process of their own
     assert server == clients
@@ -106,15 +106,15 @@ def test_split_modes_child_runs_the_same_runtime_loop_and_gc_as_the_parent(model
 def test_split_modes_child_runs_with_the_garbage_collector_off_when_the_parent_does():
     job = {"scenario": "connections", "model": "uvloop", "params": SPLIT, "pass": "check", "gc": "off"}
     outcome = run_worker(job, timeout=120)
-    assert outcome["status"] == "ok", outcome.get("error")
-    sides = outcome["records"]["sides"]
+    assert outcome.status == "ok", outcome.error
+    sides = outcome.records["sides"]
     assert sides["server"]["gc"] is False and sides["clients"]["gc"] is False
     assert sides["clients"]["scheduler"] == "uvloop.Loop"
 
 
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_unsplit_both_sides_are_this_process_on_the_models_own_loop(model):
-    sides = run(model, MANY)["records"]["sides"]
+    sides = run(model, MANY).records["sides"]
     assert sides["server"] == sides["clients"] and sides["server"]["scheduler"] == SCHEDULERS[model]
 
 
