@@ -23,7 +23,7 @@ def test_a_direct_switch_is_told_apart_from_a_trip_through_the_loop():
 
 
 def test_a_timeline_is_a_png_with_a_lane_per_task(tmp_path):
-    name = lab_timeline.draw(tmp_path / "t.png", "pingpong", "greenlet", {"rounds": 5}, GREENLET_PINGPONG)
+    name = lab_timeline.draw(tmp_path / "t.png", "pingpong", "greenlet", GREENLET_PINGPONG)
     assert matplotlib.image.imread(tmp_path / name).shape[0] > 100
 
 
