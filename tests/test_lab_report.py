@@ -51,7 +51,7 @@ def test_a_report_from_tiny_data_says_so_in_a_banner(tiny_report):
 def test_every_point_has_a_comparison_table(tiny_report):
     results, _page, text = tiny_report
     points = sum(len(sweep.tiny_points) for sweep in standard_sweeps.SWEEPS)
-    assert text.count("<th>ns per op</th>") == points
+    assert text.count("<th>ns per op [interval] n</th>") == points
     assert text.count("<th>mechanism</th>") == points  # every table says how each row hands over
     assert "<td>direct switch</td>" in text
 

@@ -162,7 +162,8 @@ def deepest_chain(results):
                 deepest.setdefault(model, None)
     entries = {model: {"status": "ok", "depth": depth} if depth else {"status": "failed"}
                for model, depth in deepest.items()}
-    return _row("Deepest chain completed", "frames", "higher", "depth stepped up until it fails",
+    tried = max(point["value"] for point in data["points"])
+    return _row("Deepest chain completed", "frames", "higher", f"depth stepped up to {tried:,} or a failure",
                 "sweep-deep_chain_limit", entries, lambda entry: Figure(entry["depth"]))
 
 

@@ -137,6 +137,14 @@ def interval_text(figure, unit=""):
     return f"[{', '.join(parts)}]" if parts else ""
 
 
+def compact(figure):
+    """'9,887 [9,500–10,200] n=15' for a table cell whose header names the unit; a min-max range says so."""
+    text = number(figure.value)
+    if figure.low is not None and figure.high is not None:
+        text += f" [{number(figure.low)}–{number(figure.high)}{' min-max' if figure.kind == RANGE else ''}]"
+    return text + (f" n={figure.n}" if figure.n else "")
+
+
 def with_interval(figure, unit=""):
     """'9,887 ns [9,500–10,200 ns, 95% CI, n=15]': the figure as findings and captions quote it."""
     text = f"{number(figure.value)}{' ' + unit if unit else ''}"

@@ -26,6 +26,7 @@ from fiberlab.lab import findings as lab_findings
 from fiberlab.lab import questions as lab_questions
 from fiberlab.lab import source as lab_source
 from fiberlab.lab import timeline as lab_timeline
+from fiberlab.lab.claims import DECIDERS, decide_all
 from fiberlab.lab.results_folder import tiny
 from fiberlab.lab.template import esc, fold, figure, table as html_table
 
@@ -66,7 +67,7 @@ def environment_line(results):
 
 def _time_cell(entry):
     timing = figures.timing(entry)
-    return figures.with_interval(timing, "ns") if timing else "-"
+    return figures.compact(timing) if timing else "-"
 
 
 def point_table(data, point, scenario):
@@ -76,7 +77,7 @@ def point_table(data, point, scenario):
     records = []
     for entry in models.values():
         records += [name for name in terminal_table.distributions(entry) if name not in records]
-    header = ["model", "mechanism", "ns per op", "bytes per task", "peak RSS"] + [f"{name} p99" for name in records]
+    header = ["model", "mechanism", "ns per op [interval] n", "bytes per task", "peak RSS"] + [f"{name} p99" for name in records]
     rows = []
     for model, entry in models.items():
         ok = entry.get("status") == "ok"
@@ -182,8 +183,28 @@ def findings_section(ctx):
     return lab_findings.findings_section(ctx.results, ctx.has)
 
 
+def claim_target(verdict, ctx):
+    """The section of the first sweep a claim's rerun command names, if it is on the page."""
+    named = re.search(r"SWEEPS=([\w,]+)", verdict.command or "")
+    for sweep in (named.group(1).split(",") if named else []):
+        for anchor in (f"sweep-{sweep}", sweep):
+            if ctx.has(anchor):
+                return anchor
+    return None
+
+
 def claims_section(ctx):
-    return lab_claims_html.section(ctx.results)
+    """One line per claim (its verdict, linked to the chart that decides it), then fiberlab/lab/claims_html.py's
+    full table (figures, controls, rules) folded: the lines fit a screen, the table does not."""
+    verdicts = decide_all(ctx.results) + lab_questions.verdicts(ctx.results, first=len(DECIDERS) + 1)
+    items = []
+    for verdict in verdicts:
+        target = claim_target(verdict, ctx)
+        link = f" <a href='#{esc(target)}'>chart</a>" if target else ""
+        items.append(f"<li><b>{esc(verdict.verdict)}</b>: &ldquo;{esc(verdict.claim)}&rdquo;{link}</li>")
+    table = lab_claims_html.section(ctx.results).replace("<h2 id='claims'>Claims</h2>", "", 1)
+    return (f"<section id='claims'><h2>Claims</h2><ol class='claims-list'>{''.join(items)}</ol>"
+            + fold("Each claim's measured figure, control and rerun command", table) + "</section>")
 
 
 def timelines_section(ctx):

@@ -32,11 +32,15 @@ table.choosing { display: table; width: 100%; }
 table.choosing td { font-size: 0.85em; }
 .legend { font-size: 0.85em; color: #555; margin: 0 0 0.3em; }
 .advice li, .findings li { margin: 0.15em 0; }
+.claims-list { columns: 2; column-gap: 2em; font-size: 0.9em; margin: 0.3em 0; }
+.claims-list li { break-inside: avoid; margin: 0 0 0.2em; }
+table.claims code { overflow-wrap: normal; }
 .confirmed { background: #d9f2d9; } .refuted { background: #f7d4d4; }
 .partly { background: #fbf0c8; } .undecided { background: #e4e4e4; }
 .headline { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
 .chart { flex: 0 1 720px; max-width: 720px; margin: 0; }
-.headline .points { flex: 1 1 520px; min-width: 0; }
+.headline .chart { flex-basis: 620px; max-width: 620px; }
+.headline .points { flex: 1 1 560px; min-width: 0; }
 .charts { display: flex; flex-wrap: wrap; gap: 1em; }
 .chart img, .charts img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 .chart figcaption { font-size: 0.9em; margin: 0.2em 0 0; }
