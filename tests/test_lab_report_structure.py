@@ -20,6 +20,7 @@ from fiberlab.lab import charts as lab_charts
 from fiberlab.lab import figures as lab_figures
 from fiberlab.lab import page as lab_page
 from fiberlab.lab import page_check as lab_page_check
+from fiberlab.lab import questions as lab_questions
 from fiberlab.lab import report as lab_report
 from fiberlab.lab import source as lab_source
 from fiberlab.models import MODELS
@@ -300,3 +301,22 @@ def test_lab_questions_charts_each_get_a_caption_and_the_sweep_keeps_its_paragra
         figure = re.search(rf"<img src='{chart}'.*?<figcaption>(.*?)</figcaption>", text)
         assert figure.group(1).startswith("At depth 1,000, ") and re.search(r"\(\d[\d,]* ", figure.group(1))
     assert "<p class='finding'>On Python 3.11+" in text  # lab_questions' paragraph on the sweep
+
+
+def test_every_timed_series_carries_its_interval_the_questions_charts_too(tmp_path):
+    data = lab_results.results(ci95=0.1)
+    for point in data["deep_chain_via_c"]["points"]:
+        for model, entry in point["result"]["models"].items():
+            if entry["status"] == "ok":
+                point["result"]["models"][model] = lab_results.entry(model, entry["ns_per_op"], ci95=0.1)
+    drawn = chart_registry.drawn_charts("deep_chain_via_c", data["deep_chain_via_c"], data, tmp_path)
+    assert drawn[0].chart.slug == "ns_per_resume"
+    recorder = chart_registry.Recorder("deep_chain_via_c")
+    lab_questions.charts("deep_chain_via_c", data["deep_chain_via_c"], data, tmp_path, recorder)
+    _chart, series = recorder.drawn[0]
+    points = [point for label, points in series.items() if label.endswith("via=c") for point in points]
+    assert points and all(0 < point.low < point.y < point.high for point in points)
+    for chart in chart_registry.CHARTS:
+        if chart.kind == "line" and chart.unit in ("ns", "ns per item", "messages/s") and chart.sweep in data:
+            for points in chart.series(data[chart.sweep], data).values():
+                assert all(point.low is not None for point in points), chart.slug

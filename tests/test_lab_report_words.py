@@ -128,3 +128,12 @@ def test_unsupported_is_not_counted_as_a_failure():
     assert lab_findings.unsupported(via_c)["asyncio"].startswith("RuntimeError")
     assert lab_findings.failures(via_c) == []
     assert "asyncio" not in lab_findings.finding_failures(data).text
+
+
+def test_a_caption_ranks_the_python_models_not_cpp_against_threads():
+    c = chart("generator", "ns_per_item")
+    series = {"cpp_fibers": [Point(1, 10)], "greenlet": [Point(1, 300)], "threads": [Point(1, 9_000)]}
+    words = lab_findings.line_caption(c, series, {"axis": "items", "points": []})
+    assert words.startswith("At items 1, greenlet is lowest (300 ns per item)") and "cpp" not in words
+    bars = {"bare coro.send()": 100, "asyncio": 3_000, "gevent": 2_000}
+    assert "bare" not in lab_findings.bar_caption(chart("pingpong_switch", "ns_per_round_trip"), bars)

@@ -89,8 +89,16 @@ def _sentence(order, values, unit, lower_is_better, where=""):
     return text + "."
 
 
+def python_models(values):
+    """The values of the Python models only: a caption ranks like with like, and the C++ rows and bare
+    floors have a section of their own (the native floor). All of them when no Python model is there."""
+    kept = {label: value for label, value in values.items()
+            if not model_of(label).startswith("cpp_") and not label.startswith("bare ")}
+    return kept or values
+
+
 def line_caption(chart, series, data):
-    """The caption under a line chart, one sentence: who is best and worst at the largest shared x."""
+    """The caption under a line chart, one sentence: which Python model is best and worst at the largest x."""
     last = {}
     for label, points in series.items():
         points = [p for p in points if p.y is not None]
@@ -99,7 +107,8 @@ def line_caption(chart, series, data):
     if not last:
         return esc(f"No model ran ok in sweep {data.get('sweep', '')}.")
     top_x = max(p.x for p in last.values())
-    at_top = {label.removesuffix(", split"): p.y for label, p in last.items() if p.x == top_x and p.y and p.y > 0}
+    at_top = python_models({label.removesuffix(", split"): p.y for label, p in last.items()
+                            if p.x == top_x and p.y and p.y > 0})
     if not at_top:
         return esc(chart.says)
     order = sorted(at_top, key=at_top.get, reverse=not chart.lower_is_better)
@@ -109,7 +118,7 @@ def line_caption(chart, series, data):
 
 def bar_caption(chart, bars):
     """The caption under a bar chart, one sentence: who is best and worst."""
-    positive = {label: value for label, value in bars.items() if value and value > 0}
+    positive = python_models({label: value for label, value in bars.items() if value and value > 0})
     if not positive:
         return esc(chart.says)
     order = sorted(positive, key=positive.get, reverse=not chart.lower_is_better)
