@@ -30,19 +30,11 @@ class Figure:
     n: Optional[int] = None  # values it rests on (timed values, points of a fit, samples of a distribution)
     kind: str = ""  # CI, RANGE, or "" for no interval
 
-    def scaled(self, factor):
-        """The same figure in another unit (factor > 0)."""
-        return Figure(self.value * factor, _times(self.low, factor), _times(self.high, factor), self.n, self.kind)
-
     def inverted(self, numerator=1.0):
         """numerator / figure: a time per op as a rate; the bounds swap."""
         low = numerator / self.high if self.high else None
         high = numerator / self.low if self.low else None
         return Figure(numerator / self.value, low, high, self.n, self.kind if low is not None else "")
-
-
-def _times(value, factor):
-    return value * factor if value is not None else None
 
 
 def timing(entry):

@@ -55,12 +55,11 @@ def esc(value):
     return html.escape(str(value))
 
 
-def table(header, rows, css_class=""):
-    """A table of text cells (escaped); css_class names it for the stylesheet."""
+def table(header, rows):
+    """A table of text cells (escaped), scrolling sideways inside its own box if it must."""
     head = "".join(f"<th>{esc(cell)}</th>" for cell in header)
     body = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in rows)
-    named = f" class='{esc(css_class)}'" if css_class else ""
-    return f"<div class='wide'><table{named}><tr>{head}</tr>{body}</table></div>"
+    return f"<div class='wide'><table><tr>{head}</tr>{body}</table></div>"
 
 
 def figure(filename, alt, caption, anchor, width=720, height=400):
