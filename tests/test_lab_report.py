@@ -184,3 +184,17 @@ def test_chart_series_are_named_by_model_alone_so_a_legend_stays_short():
     series = chart_registry.per_model(sweep_of([(1, True, "a mechanism with a long name")]), ops)
     assert list(series) == ["greenlet, split"]
     assert list(chart_registry.per_model(sweep_of([(1, False, None)]), ops)) == ["greenlet"]
+
+
+@pytest.mark.slow
+def test_a_page_from_a_real_sweep_has_lang_alt_text_the_answer_table_and_no_negative_interval(tiny_report):
+    _results, _page, text = tiny_report
+    assert "<html lang='en'>" in text
+    images = re.findall(r"<img src='([^']+)' alt='([^']*)'", text)
+    assert images and text.count("<img ") == len(images)
+    assert all(len(alt) > len(name) for name, alt in images)
+    table = re.search(r"<table class='choosing'>(.*?)</table>", text).group(1)
+    assert re.findall(r"<th>(.*?)</th>", table) == ["question", "asyncio", "greenlet"]
+    assert table.count("<td>1.0<br>") >= 5  # asyncio is the baseline wherever it has a figure
+    shown = re.sub("<[^>]+>", " ", text)
+    assert not re.search(r"\[\s*-\d", shown) and not re.search(r"–\s*-\d", shown)
