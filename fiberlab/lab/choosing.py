@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from fiberlab import output
 from fiberlab.lab import figures
 from fiberlab.lab.figures import Figure
 from fiberlab.lab.results_folder import load_results
@@ -317,7 +318,7 @@ def html_section(found, anchor_exists=lambda anchor: True):
     said = "".join(f"<li>{esc(sentence)} <a href='#{esc(anchor)}'>chart</a></li>"
                    for sentence, anchor in advice(found) if anchor_exists(anchor))
     return ("<section id='choosing'><h2>Choosing a model</h2>"
-            f"<table class='choosing'><tr>{head}</tr>{body}</table>"
+            f"<div class='wide'><table class='choosing'><tr>{head}</tr>{body}</table></div>"
             f"<p class='legend'>{esc(LEGEND)}</p><ul class='advice'>{said}</ul></section>")
 
 
@@ -333,7 +334,7 @@ def main(argv=None):
     if not found:
         print(f"choosing: no sweep in {args.results}/ answers a question: run make sweep first", file=sys.stderr)
         return 2
-    print({"md": markdown, "text": text, "html": html_section}[args.format](found))
+    output.emit({"md": markdown, "text": text, "html": html_section}[args.format](found))
     return 0
 
 

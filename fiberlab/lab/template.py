@@ -34,6 +34,7 @@ table.choosing td { font-size: 0.85em; }
 .advice li, .findings li { margin: 0.15em 0; }
 .claims-list { columns: 2; column-gap: 2em; font-size: 0.9em; margin: 0.3em 0; }
 .claims-list li { break-inside: avoid; margin: 0 0 0.2em; }
+@media (max-width: 800px) { .claims-list { columns: 1; } body { padding: 0.5em 0.8em; } }
 table.claims code { overflow-wrap: normal; }
 .confirmed { background: #d9f2d9; } .refuted { background: #f7d4d4; }
 .partly { background: #fbf0c8; } .undecided { background: #e4e4e4; }
