@@ -9,7 +9,10 @@ nothing wider than the window, at most ten screens or so, the answer within
 the first 1,000 px, the pair view's code at 12 px or more.
 """
 
+import os
 import re
+import subprocess
+import sys
 import shutil
 
 import matplotlib.image
@@ -190,6 +193,27 @@ def test_the_headline_table_is_the_largest_point_and_the_others_fold_out(built):
     assert re.search(r"<details><summary>The other 2 point\(s\) of connections</summary>", folded)
 
 
+def declarations_for(style, selector):
+    """Every declaration of the page's <style> whose rule names `selector` among its selectors."""
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", style, flags=re.S))
+    return " ".join(body for selectors, body in rules if selector in [one.strip() for one in selectors.split(",")])
+
+
+def test_nothing_is_laid_out_wider_than_its_box(built):
+    _folder, _page, text = built
+    style = re.search(r"<style>(.*?)</style>", text, re.S).group(1)
+    # every image on the page is a chart's, and a chart's image shrinks to its box
+    assert text.count("<img") > 0 and len(re.findall(r"<figure class='chart'[^>]*><img", text)) == text.count("<img")
+    assert "max-width: 100%" in declarations_for(style, ".chart img")
+    # every code cell wraps its lines instead of widening the page; no code is in an unbreakable <pre>
+    assert all(cls.split()[0] in ("code", "ln") for cls in re.findall(r"<td class='([^']*)'", text))
+    assert "white-space: pre-wrap" in declarations_for(style, "td.code")
+    assert "overflow-wrap: anywhere" in declarations_for(style, "td.code")
+    assert "<pre" not in text
+    # every other table scrolls inside its own box
+    assert "overflow-x: auto" in declarations_for(style, "table")
+
+
 def test_split_runs_are_a_series_of_their_own_in_the_models_colour():
     data = lab_results.results()["connections"]
     series = chart_registry.per_model(data, lab_figures.timing)
@@ -203,7 +227,16 @@ def test_every_model_has_its_own_fixed_colour():
     colours = [lab_charts.colour_for(model) for model in MODELS]
     assert len(set(colours)) == len(colours)
     assert all(lab_charts.PALETTE[model] == lab_charts.colour_for(model) for model in MODELS)
-    assert lab_charts.colour_for("some_new_model") == lab_charts.colour_for("some_new_model")
+
+
+def test_a_model_without_a_palette_colour_gets_a_spare_one_that_is_the_same_in_every_process():
+    colour = lab_charts.colour_for("some_new_model")
+    assert colour in lab_charts.SPARE_COLOURS and colour not in lab_charts.PALETTE.values()
+    script = "from fiberlab.lab import charts; print(charts.colour_for('some_new_model'))"
+    for seed in ("1", "2"):  # hash() of a str differs between these two processes
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, PYTHONHASHSEED=seed), check=True)
+        assert done.stdout.strip() == colour
 
 
 def test_timings_get_an_interval_when_the_result_has_ci95_and_none_without():
