@@ -22,6 +22,7 @@ from fiberlab import output
 from fiberlab.lab import figures
 from fiberlab.lab.figures import Figure
 from fiberlab.lab.results_folder import load_results
+from fiberlab.result import SchemaVersionError
 
 BASELINE = "asyncio"
 MODELS = ("asyncio", "uvloop", "gevent", "threads", "greenlet", "coroutines")  # the Python models, baseline first
@@ -330,7 +331,11 @@ def main(argv=None):
     if not Path(args.results).is_dir():
         print(f"choosing: no folder {args.results!r}: run make sweep first", file=sys.stderr)
         return 2
-    found = rows(load_results(args.results, "choosing"))
+    try:
+        found = rows(load_results(args.results, "choosing"))
+    except SchemaVersionError as exc:
+        print(f"choosing: refused {exc}; run the sweeps again (make sweep)", file=sys.stderr)
+        return 2
     if not found:
         print(f"choosing: no sweep in {args.results}/ answers a question: run make sweep first", file=sys.stderr)
         return 2

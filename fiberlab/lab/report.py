@@ -1,8 +1,9 @@
 """The lab report: `python -m fiberlab.lab.report` (make report) turns results/ into HTML.
 
 Reads only results/*.json (written by fiberlab/lab/standard_sweeps.py, checked
-by fiberlab/lab/results_folder.py) and results/pythons/*.json (written by make
-compare-pythons, if run), and writes results/report/index.html plus one PNG per
+by fiberlab/lab/results_folder.py against the result schema, fiberlab/result.py:
+a file of another schema version is refused, one line, exit 2, no page) and
+results/pythons/*.json (written by make compare-pythons, if run), and writes results/report/index.html plus one PNG per
 chart beside it, atomically (a reader never sees half a page). What the page
 says is fiberlab/lab/page.py; which charts it draws, fiberlab/lab/chart_registry.py;
 how it looks, fiberlab/lab/template.py.
@@ -12,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from fiberlab import result
 from fiberlab.lab import by_python, page, source, template
 from fiberlab.lab.results_folder import load_results
 
@@ -36,7 +38,13 @@ def main(argv=None):
     parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
     args = parser.parse_args(argv)
     results_dir = Path(args.results)
-    results = load_results(results_dir)
+    try:
+        results = load_results(results_dir)
+        by_python.load(results_dir)  # the same refusal for results/pythons/
+    except result.SchemaVersionError as exc:
+        print(f"lab_report: refused {exc}; run the sweeps again (make sweep) to write the current one",
+              file=sys.stderr)
+        return 2
     if not results and not list((results_dir / by_python.FOLDER).glob("*.json")):
         print(f"lab_report: no results in {results_dir}/ it can use: run make sweep first", file=sys.stderr)
         return 2
