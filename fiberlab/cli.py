@@ -80,19 +80,33 @@ def cmd_run(args):
     model_ids = models_with_compiler(model_ids)
     options = pipeline.Options(plan=plan, timeout_s=timeout, trace=args.trace, memory_limit_bytes=memory_limit_bytes,
                                interpreters=tuple(pythons or ()), gc_mode=args.gc)
+    plans = [(name, spec, params, models_within_limits(name, params, models_with_file(name, model_ids)))
+             for name, spec, params in plans]
+    for name, spec, params, runnable in plans:  # the progress bar's total: every run of the command
+        progress.expect(pipeline.planned_steps(name, spec, params, runnable, options))
     results = []
-    for index, (name, spec, params) in enumerate(plans, 1):
-        runnable = models_within_limits(name, params, models_with_file(name, model_ids))
-        result = pipeline.run_scenario(name, spec, params, runnable, options, progress)
-        progress.clear()
-        results.append(result)
-        if index == len(plans) and args.json_target:
-            # Before the last table: whatever happens to stdout now, the measurements are on disk.
-            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
-        if index == len(plans) and args.pyperf:
-            pyperf_file.write(args.pyperf, [(one, None) for one in results])
-        output.emit(table.render(result))  # a closed stdout silences it; the run goes on
+    try:
+        for index, (name, spec, params, runnable) in enumerate(plans, 1):
+            result = pipeline.run_scenario(name, spec, params, runnable, options, progress)
+            progress.clear()
+            results.append(result)
+            if index == len(plans) and args.json_target:
+                # Before the last table: whatever happens to stdout now, the measurements are on disk.
+                write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+            if index == len(plans) and args.pyperf:
+                pyperf_file.write(args.pyperf, [(one, None) for one in results])
+            show(result, args, first=index == 1)  # a closed stdout silences it; the run goes on
+    finally:
+        progress.close()
     return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+
+
+def show(result, args, first):
+    """One scenario's table as --format and --wide ask (fiberlab/table.py), on stdout."""
+    if args.format == "text":
+        output.emit(("" if first else "\n") + table.render(result, wide=args.wide, load=table.load_now()))
+    else:
+        output.emit(("" if first else "\n") + table.export([result], args.format, wide=args.wide))
 
 
 def version():

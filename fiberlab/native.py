@@ -101,15 +101,30 @@ def _fingerprint(model, scenario):
     return digest_.hexdigest()
 
 
+def _target(model, scenario):
+    return BUILD / f"{scenario}-{model.id}"
+
+
+def _built(target, fingerprint):
+    stamp = target.with_suffix(".sha256")
+    return target.exists() and stamp.exists() and stamp.read_text() == fingerprint
+
+
+def fresh(model, scenario):
+    """True when the model's binary for `scenario` is built from its sources as they are now:
+    binary() will not compile (unless another process changes them meanwhile)."""
+    return _built(_target(model, scenario), _fingerprint(model, scenario))
+
+
 def binary(model, scenario):
     """The path of the model's binary for `scenario`, built first if missing or stale."""
     BUILD.mkdir(parents=True, exist_ok=True)
-    target = BUILD / f"{scenario}-{model.id}"
+    target = _target(model, scenario)
     stamp = target.with_suffix(".sha256")
     fingerprint = _fingerprint(model, scenario)
     with open(BUILD / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build of this binary at a time; a waiter finds it fresh
-        if target.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        if _built(target, fingerprint):
             return target
         partial = target.with_name(f".{target.name}.{os.getpid()}")
         try:
