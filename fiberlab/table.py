@@ -331,13 +331,13 @@ def seconds_with_interval(value, interval):
 
 
 def compact_bytes(value):
-    """Bytes at 3 significant figures: 399 B, 7.54 KiB, 21.8 MiB."""
+    """Bytes at 3 significant figures (whole bytes below 1 KiB): 399 B, 1000 B, 7.54 KiB, 21.8 MiB."""
     if value is None:
         return "-"
     for unit in ("B", "KiB", "MiB", "GiB"):
+        if unit == "B" and abs(value) < 1024:
+            return f"{value:.0f} B"
         if abs(value) < 999.5 or unit == "GiB":
-            if unit == "B":
-                return f"{value:.0f} B"
             digits = 0 if abs(value) >= 99.95 else 1 if abs(value) >= 9.995 else 2
             return f"{value:.{digits}f} {unit}"
         value /= 1024

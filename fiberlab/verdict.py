@@ -4,7 +4,7 @@ Contract: verdict(result) -> Verdict, computed from the result alone (a run just
 back from JSON), never printed here (fiberlab/table.py says it).
 
 - Time: each ok model's figure is its time per op (the mean of its timed values over the ops one
-  value timed). The quickest is the lowest; every other model gets the ratio of its time to the
+  value timed), with its 95% interval taken on the log scale as below (never negative). The quickest is the lowest; every other model gets the ratio of its time to the
   quickest's with a 95% interval. The interval is taken on the log of the ratio (the delta method:
   the variance of log(mean) is about sd² / (n mean²); Welch's degrees of freedom), so it is the
   exponential of a symmetric interval: it can never reach zero or go negative, as an interval on
@@ -60,11 +60,13 @@ def per_op_values(entry):
 
 
 def mean_interval(values):
-    """The 95% interval of the mean (Student's t), or None for fewer than two values."""
+    """The 95% interval of the mean on the log scale (Student's t; the variance of log(mean) is about
+    sd² / (n mean²)), so it stays above zero however the values spread; None for fewer than two values."""
     if len(values) < 2:
         return None
-    summary = stats.summary(values)
-    return tuple(summary["ci95"])
+    mean = statistics.fmean(values)
+    half = stats.t_975(len(values) - 1) * statistics.stdev(values) / (mean * math.sqrt(len(values)))
+    return (mean * math.exp(-half), mean * math.exp(half))
 
 
 def ratio_interval(slow, fast):
@@ -108,8 +110,8 @@ def verdict(result):
                   for figure, model in ranked[1:]]
     return Verdict(label=headline["label"] if headline else "time per op", intervals=not headline,
                    others=tuple(others), least_memory=least_memory(ok), **quickest,
-                   not_compared=tuple((model, entry.get("status")) for model, entry in models.items()
-                                      if model not in compared))
+                   not_compared=tuple((model, "no figure" if entry.get("status") == "ok" else entry.get("status"))
+                                      for model, entry in models.items() if model not in compared))
 
 
 def least_memory(ok):
