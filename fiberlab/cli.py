@@ -84,20 +84,20 @@ def cmd_run(args):
              for name, spec, params in plans]
     for name, spec, params, runnable in plans:  # the progress bar's total: every run of the command
         progress.expect(pipeline.planned_steps(name, spec, params, runnable, options))
-    results = []
+    results, write_failed = [], None
     try:
         for index, (name, spec, params, runnable) in enumerate(plans, 1):
             result = pipeline.run_scenario(name, spec, params, runnable, options, progress)
             progress.clear()
             results.append(result)
-            if index == len(plans) and args.json_target:
+            if index == len(plans):
                 # Before the last table: whatever happens to stdout now, the measurements are on disk.
-                write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
-            if index == len(plans) and args.pyperf:
-                pyperf_file.write(args.pyperf, [(one, None) for one in results])
+                write_failed = save_files(args, results)
             show(result, args, first=index == 1)  # a closed stdout silences it; the run goes on
     finally:
         progress.close()
+    if write_failed:  # the table is out; now the one line and exit 2 that a failed write earns
+        raise UsageError(write_failed)
     return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
 
 
@@ -107,6 +107,23 @@ def show(result, args, first):
         output.emit(("" if first else "\n") + table.render(result, wide=args.wide, load=table.load_now()))
     else:
         output.emit(("" if first else "\n") + table.export([result], args.format, wide=args.wide))
+
+
+def save_files(args, results):
+    """Write --json and --pyperf; None, or the first failure's one line (a full disk, say), so
+    the caller still prints the table before it reports it."""
+    failed = []
+    if args.json_target:
+        try:
+            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+        except UsageError as exc:
+            failed.append(str(exc))
+    if args.pyperf:
+        try:
+            pyperf_file.write(args.pyperf, [(one, None) for one in results])
+        except output.WriteFailed as exc:
+            failed.append(str(exc))
+    return "; ".join(failed) or None
 
 
 def version():

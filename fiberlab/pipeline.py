@@ -292,7 +292,7 @@ def native_binaries(scenario, model_ids, progress):
         return {}, {model_id: native.unavailable() for model_id in natives}
 
     def build(model_id):
-        if not native.fresh(all_models()[model_id], scenario):  # said only when something compiles
+        if native.needs_build(all_models()[model_id], scenario):  # said only when something compiles
             progress(f"{scenario} · {model_id} · compiling")
         try:
             return native.binary(all_models()[model_id], scenario), None
@@ -312,7 +312,7 @@ def planned_steps(scenario, spec, params, model_ids, options):
     known = all_models()
     natives = [model_id for model_id in model_ids if known[model_id].native]
     compiles = 0 if natives and native.unavailable() else sum(
-        not native.fresh(known[model_id], scenario) for model_id in natives)
+        native.needs_build(known[model_id], scenario) for model_id in natives)
     memory = len(memory_jobs(spec, params, params, options.plan, options.memory_passes and not options.trace,
                              options.slope_runs))
     timed = 0 if options.trace else options.plan.processes

@@ -240,7 +240,7 @@ def test_compiling_is_said_only_when_a_binary_is_built(monkeypatch):
     said = []
     monkeypatch.setattr(native, "unavailable", lambda: None)
     monkeypatch.setattr(native, "binary", lambda model, scenario: f"/built/{model.id}")
-    monkeypatch.setattr(native, "fresh", lambda model, scenario: model.id == "cpp_fibers")
+    monkeypatch.setattr(native, "needs_build", lambda model, scenario: model.id != "cpp_fibers")
     built, failed = pipeline.native_binaries("pingpong", ["cpp_fibers", "cpp_coroutines", "greenlet"], said.append)
     assert set(built) == {"cpp_fibers", "cpp_coroutines"} and not failed
     assert said == ["pingpong · cpp_coroutines · compiling"]
