@@ -19,6 +19,7 @@ from fiberlab.options import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageErr
                               fit_fd_budget, known_models, parse_memory_limit, parse_params, parse_pythons,
                               parse_run_options, parse_scenarios, write_json)
 from fiberlab.selection import select_models
+from fiberlab.result import Runs
 
 
 VERB_MODULES = ["fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
@@ -94,13 +95,13 @@ def cmd_run(args):
         progress.close()
     if write_failed:  # the table is out; now the one line and exit 2 that a failed write earns
         raise UsageError(write_failed)
-    return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+    return EXIT_OK if all(result.match for result in results) else EXIT_FAILED
 
 
 def show(result, args, first):
     """One scenario's table as --format and --wide ask (fiberlab/table.py), on stdout."""
     if args.format == "text":
-        output.emit(("" if first else "\n") + table.render(result, wide=args.wide, load=table.load_now()))
+        output.emit(("" if first else "\n") + table.render(result, wide=args.wide))
     else:
         output.emit(("" if first else "\n") + table.export([result], args.format, wide=args.wide))
 
@@ -111,7 +112,7 @@ def save_files(args, results):
     failed = []
     if args.json_target:
         try:
-            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+            write_json(args.json_target, results[0].to_json() if len(results) == 1 else Runs(runs=results).to_json())
         except UsageError as exc:
             failed.append(str(exc))
     if args.pyperf:

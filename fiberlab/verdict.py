@@ -1,7 +1,7 @@
 """The answer first: which model was quickest in one result, by how much, and which held least memory.
 
-Contract: verdict(result) -> Verdict, computed from the result alone (a run just made or one read
-back from JSON), never printed here (fiberlab/table.py says it).
+Contract: verdict(result) -> Verdict, computed from a Result (fiberlab/result.py) alone (a run just
+made or one read back from JSON), never printed here (fiberlab/table.py says it).
 
 - Time: each ok model's figure is its time per op (the mean of its timed values over the ops one
   value timed), with its 95% interval taken on the log scale as below (never negative). The quickest is the lowest; every other model gets the ratio of its time to the
@@ -10,7 +10,7 @@ back from JSON), never printed here (fiberlab/table.py says it).
   exponential of a symmetric interval: it can never reach zero or go negative, as an interval on
   the difference of two means can. An interval that holds 1 is "same within noise", a verdict of
   its own; a model with fewer than two values gets a ratio and no interval.
-- Where the spec says ns per op means little (result["headline"]: fairness, whose wall time is
+- Where the spec says ns per op means little (Result.headline: fairness, whose wall time is
   mostly sleeping), the figure is that record's quantile from the check run (p99 lateness), lower
   is better, and there is no interval (one run's distribution).
 - Memory: the ok model with the least bytes per task (the USS slope); slopes of 0 or less (noise
@@ -53,9 +53,8 @@ class Verdict:
 
 def per_op_values(entry):
     """The model's timed values as seconds per op, or [] (no timing, or no op)."""
-    wall = entry.get("wall_s") or {}
-    values = wall.get("values") or wall.get("runs") or []
-    ops = (entry.get("timing") or {}).get("ops", entry.get("ops"))
+    values = entry.wall_s.values if entry.wall_s else []
+    ops = entry.timing.ops if entry.timing and entry.timing.ops is not None else entry.ops
     return [value / ops for value in values] if ops else []
 
 
@@ -84,14 +83,13 @@ def ratio_interval(slow, fast):
 
 
 def headline_figure(entry, headline):
-    record = (entry.get("records") or {}).get(headline["record"])
+    record = (entry.records or {}).get(headline["record"])
     return record.get(headline["quantile"]) if isinstance(record, dict) else None
 
 
 def verdict(result):
-    models = result.get("models") or {}
-    headline = result.get("headline")
-    ok = {model: entry for model, entry in models.items() if entry.get("status") == "ok"}
+    models, headline = result.models, result.headline
+    ok = {model: entry for model, entry in models.items() if entry.ok}
     if headline:
         values = {}
         figures = {model: headline_figure(entry, headline) for model, entry in ok.items()}
@@ -110,14 +108,14 @@ def verdict(result):
                   for figure, model in ranked[1:]]
     return Verdict(label=headline["label"] if headline else "time per op", intervals=not headline,
                    others=tuple(others), least_memory=least_memory(ok), **quickest,
-                   not_compared=tuple((model, "no figure" if entry.get("status") == "ok" else entry.get("status"))
+                   not_compared=tuple((model, "no figure" if entry.ok else entry.status)
                                       for model, entry in models.items() if model not in compared))
 
 
 def least_memory(ok):
     """(model, bytes per task, next model, its bytes) of the ok models with a positive slope, or None."""
-    memory = sorted((entry["memory"]["bytes_per_task"], model) for model, entry in ok.items()
-                    if ((entry.get("memory") or {}).get("bytes_per_task") or 0) > 0)
+    memory = sorted((entry.memory.bytes_per_task, model) for model, entry in ok.items()
+                    if entry.memory and (entry.memory.bytes_per_task or 0) > 0)
     if not memory:
         return None
     runner_up = memory[1] if len(memory) > 1 else (None, None)

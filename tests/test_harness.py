@@ -6,6 +6,7 @@ import pytest
 
 from fiberlab import native, table
 from fiberlab.models import MODELS
+from fiberlab.result import Result
 
 from tests.conftest import run_cli
 
@@ -73,7 +74,7 @@ def test_table_names_every_model_and_says_all_matched(pingpong_result):
     for model_id in result["models"]:  # every model of the registry that ran (test_result_json_... says which)
         assert f"\n{model_id} " in proc.stdout
     assert "mechanism" in proc.stdout and "verdict: " in proc.stdout
-    assert "vs bare" in table.render(result, wide=True)  # the floor column is one of every column
+    assert "vs bare" in table.render(Result.from_json(result), wide=True)  # the floor column is one of every column
     assert "every model matched the reference" in proc.stdout
 
 
@@ -132,5 +133,5 @@ def test_the_table_groups_models_as_the_2x2_of_stack_model_and_runtime(pingpong_
     # The compact table keeps the order; --wide names each row's place in the 2x2.
     assert [row[0] for row in rows(proc.stdout)][:4] == [model for model, _kind in two_by_two]
     given = ("asyncio", "greenlet", "coroutines", "gevent")  # whatever order the models ran in
-    scrambled = dict(result, models={model: result["models"][model] for model in given})
-    assert rows(table.render(scrambled, wide=True))[:4] == two_by_two
+    chosen = Result.from_json(dict(result, models={model: result["models"][model] for model in given}))
+    assert rows(table.render(chosen, wide=True))[:4] == two_by_two

@@ -6,6 +6,7 @@ import pytest
 
 import scenarios
 from fiberlab import sweep as sweep_verb
+from fiberlab.result import Sweep
 
 from tests.conftest import run_cli
 
@@ -64,7 +65,8 @@ def test_sweep_prints_one_row_per_model_and_one_column_per_value(deep_chain_swee
 
 def test_a_wide_sweep_prints_one_row_per_value_with_every_figure_and_each_point_s_verdict(deep_chain_sweep):
     data, _ = deep_chain_sweep
-    lines = sweep_verb.render("deep_chain", "depth", data["points"], data["slopes"], wide=True).splitlines()
+    loaded = Sweep.from_json(data)
+    lines = sweep_verb.render("deep_chain", "depth", loaded.points, loaded.slopes, wide=True).splitlines()
     header = next(line for line in lines if line.startswith("depth "))
     assert header.split() == ["depth", "greenlet", "gevent", "asyncio"]
     rows = [line for line in lines if line.split()[0] in ("1", "5")]

@@ -12,29 +12,34 @@ import pytest
 import scenarios
 from fiberlab import native, pipeline, stats, table, verdict
 from fiberlab.models import all_models
-
-PLAN = pipeline.Plan("test", 1, 5, True)
-
+from fiberlab.result import Environment, Kind, ModelEntry, Result
 
 def entry(values, bytes_per_task=1_000.0, ops=10, model="greenlet", scenario="pingpong", peak=30 << 20):
-    """A model's entry as the pipeline makes it: values are seconds per run of `ops` ops."""
-    check = {"digest": "d", "peak_rss_bytes": peak, "rss_delta_bytes": 1, "uss_delta_bytes": 1, "wall_s": 1.0,
-             "stack": {"tasks": 1, "frames_per_task": 1.0, "c_stack_bytes_per_task": None, "frame_bytes_per_task": 1},
-             "records": {"lateness_s": {"p99": sum(values) / len(values)}}, "notes": []}
-    slope = [(200, 200 * bytes_per_task), (1_000, 1_000 * bytes_per_task)]
-    made = pipeline.summarize_model(check, None, slope, ops, {"n": ops}, values, values, 1, 1, PLAN)
+    """A model's entry as a run writes it: values are seconds per run of `ops` ops."""
+    wall = stats.summary(values)
     known = all_models()[model]
-    made.update(kind={"stack": known.stack, "scheduler": known.scheduler}, mechanism=known.mechanism(scenario))
-    return made
+    return ModelEntry.from_json({
+        "status": "ok", "ops": ops, "wall_s": wall, "ns_per_op": wall["mean"] / ops * 1e9, "noisy": stats.noisy(wall),
+        "timing": {"plan": "test", "processes": 1, "values_per_process": len(values), "loops": 1, "ops": ops},
+        "memory": {"peak_rss_bytes": peak, "bytes_per_task": bytes_per_task},
+        "stack": {"tasks": 1, "frames_per_task": 1.0, "frame_bytes_per_task": 1},
+        "records": {"lateness_s": {"p99": sum(values) / len(values)}},
+        "kind": {"stack": known.stack, "scheduler": known.scheduler}, "mechanism": known.mechanism(scenario)})
+
+
+def failed(status, error, model, scenario):
+    known = all_models()[model]
+    return ModelEntry(status=status, error=error, kind=Kind(stack=known.stack, scheduler=known.scheduler),
+                      mechanism=known.mechanism(scenario))
 
 
 def result(models, scenario="pingpong"):
     spec = scenarios.load(scenario)
-    out = {"scenario": scenario, "params": {param.name: param.default for param in spec.PARAMS}, "gc": "on",
-           "match": True, "models": models}
+    out = Result(scenario=scenario, params={param.name: param.default for param in spec.PARAMS}, match=True,
+                 models=models)
     if spec.HEADLINE:
         record, quantile, label = spec.HEADLINE
-        out["headline"] = {"record": record, "quantile": quantile, "label": label}
+        out.headline = {"record": record, "quantile": quantile, "label": label}
     return out
 
 
@@ -50,17 +55,15 @@ def every_model(scenario, scale):
     models = {model_id: entry(spread(1e-4 * scale * (index + 1), 0.2 * (index % 2)), 900.0 * scale,
                               model=model_id, scenario=scenario, peak=(20 << 20) * scale)
               for index, model_id in enumerate(ids)}
-    models[ids[0]] = dict(pipeline.failed("crashed", "worker killed by SIGKILL " * 10, 10), **{
-        key: models[ids[0]][key] for key in ("kind", "mechanism")})
-    models[ids[1]] = dict(pipeline.failed("unsupported", "RuntimeError: this event loop is already running", 0),
-                          **{key: models[ids[1]][key] for key in ("kind", "mechanism")})
+    models[ids[0]] = failed("crashed", "worker killed by SIGKILL " * 10, ids[0], scenario)
+    models[ids[1]] = failed("unsupported", "RuntimeError: this event loop is already running", ids[1], scenario)
     return result(models, scenario)
 
 
 @pytest.mark.parametrize("scenario", scenarios.names())
 @pytest.mark.parametrize("scale", [1, 10_000])
 def test_every_scenario_s_default_output_fits_100_columns_at_any_size(scenario, scale):
-    text = table.render(every_model(scenario, scale), load=(3.5, 2))
+    text = table.render(every_model(scenario, scale))
     too_long = [line for line in text.splitlines() if len(line) > 100]
     assert not too_long, too_long
     assert any(line.startswith("model ") and "mechanism" in line for line in text.splitlines())
@@ -126,12 +129,14 @@ def test_fairness_shows_p99_lateness_instead_of_time_per_op():
 def test_noisy_rows_are_explained_once_under_the_table_with_what_to_do():
     models = {"greenlet": entry([1.0, 1.5, 0.6]), "asyncio": entry([1.0, 1.6, 0.5], model="asyncio"),
               "gevent": entry(spread(1.0), model="gevent")}
-    text = table.render(result(models), load=(1.8, 2))
+    loaded = result(models)
+    loaded.environment = Environment(cores=2, load_start=[1.8, 1.0, 0.5], load_end=[1.2, 1.0, 0.5])
+    text = table.render(loaded)
     notes = [line for line in text.splitlines() if line.startswith("noisy: ")]
     assert len(notes) == 1 and notes[0].startswith("noisy: greenlet, asyncio: ")
     unwrapped = " ".join(line.strip() for line in text.splitlines())
     assert "rerun with --rigorous on a quiet machine" in unwrapped
-    assert "load average is 1.80 on 2 cores (busy)" in unwrapped
+    assert "load average was 1.80 on 2 cores (busy)" in unwrapped
     assert "noisy" not in next(line for line in text.splitlines() if line.startswith("gevent "))
 
 
