@@ -2,17 +2,17 @@
 
 run_scenario() takes a spec, checked parameters and the run's Options, runs every
 model in fresh worker processes and returns the result in the result schema (docs/design.md).
-Per model:
-- its untimed runs, each a fresh process, one after the other as a chain, with
-  MEMORY_JOBS models' chains side by side: first the check (one run at the
-  requested size: the result compared with the reference, memory and stack),
-  then, if it passed, one tracemalloc run and small runs at two task counts for
-  the memory slope (the check's wall time decides the timed size, which the
-  tracemalloc run may use: traced_params);
-- then, alone on the machine, the timed processes of the Plan: each warms up
-  in-process and takes several values (fiberlab/worker.py), every run's result
-  compared with the reference too. Values from all processes are pooled
-  (fiberlab/stats.py).
+- Per model, its untimed runs, each a fresh process, one after the other as a chain, with
+  MEMORY_JOBS models' chains side by side: first the check (one run at the requested size:
+  the result compared with the reference, memory and stack), then, if it passed, one
+  tracemalloc run and small runs at two task counts for the memory slope.
+- Then, alone on the machine, the timed processes of every model, round-robin across the
+  models (fiberlab/timing_plan.py: what is timed, how many values, in what order, on which
+  clock): each warms up in-process and takes several values, a floor value after each
+  where the spec has a floor (fiberlab/worker.py); every run's result is compared with the
+  reference too. The values are summarized with the process as the unit where processes
+  differ (fiberlab/stats.py); comparisons between models pair values adjacent in time
+  (fiberlab/comparison.py).
 A model that fails is recorded as failed, and the next model still runs.
 """
 
@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from fiberlab import environment, fd_budget, native, stats, stopping
+from fiberlab import environment, fd_budget, native, stats, stopping, timing_plan
 from fiberlab.models import all_models
 from scenarios.common import canonical_json, digest
 
@@ -113,90 +113,7 @@ def tasks_alive(spec, run_params):
     return run_params[name] * units
 
 
-@dataclass(frozen=True)
-class Plan:
-    """How a timing is taken: `processes` fresh timed workers, each taking `values`
-    values after its in-process warm-up; with size_values, a value whose run at the
-    requested size would last longer than VALUE_MAX_S is timed at fewer repetitions of
-    the spec's TIME_BY parameter (a pure repetition count: rounds, items; the result is
-    still checked at the requested size), and a run that has no such parameter (its size
-    is what the scenario shows: connections, leaves, tasks) is timed at the requested
-    size with fewer values per process (values_per_process)."""
-    name: str
-    processes: int
-    values: int
-    size_values: bool
-
-
-PLANS = {
-    "fast": Plan("fast", 1, 3, True),
-    "default": Plan("default", 3, 3, True),
-    "rigorous": Plan("rigorous", 6, 5, False),  # and every value at the requested size
-    "check": Plan("check", 0, 0, False),  # no timed process: the check run's time is the one value (sweeps
-                                          # that ask only whether a size finishes: a million tasks)
-}
-# A value must last >= 50 ms (fiberlab/worker.py VALUE_MIN_S); much more only costs time: the default
-# plan runs 12 values and warm-ups per model, 29 models in `make run-scenario`.
-VALUE_MAX_S = 0.12  # a run longer than this is timed at a smaller size (if the plan and the spec allow)
-VALUE_TARGET_S = 0.06  # the run length such a smaller size aims at
 MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, tracemalloc, slope) run this many at once
-
-
-PROCESS_VALUES_S = 0.5  # a sized plan's timed process spends about this long on values of a long run
-WARMUP_SHARE = 10  # a long run's warm-up runs at 1/WARMUP_SHARE of its task count (warmup_params)
-
-
-def values_per_process(plan, run_s):
-    """Values per timed process: the plan's, or, for a sized plan timing a run at the requested
-    size (run_s: the check run's wall time; None when the run was made shorter by TIME_BY) that
-    lasts long, as many as fit in PROCESS_VALUES_S, at least one (so at least `processes` values)."""
-    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S:
-        return plan.values
-    return max(1, min(plan.values, int(PROCESS_VALUES_S / run_s)))
-
-
-def tenth(spec, params):
-    """The requested parameters at a tenth of the spec's task count (not below its minimum),
-    or None where the spec has no task count or a tenth would be no smaller."""
-    if spec.TASK_COUNT is None:
-        return None
-    name, _units = spec.TASK_COUNT
-    param = next(param for param in spec.PARAMS if param.name == name)
-    smaller = max(param.minimum, params[name] // WARMUP_SHARE)
-    return dict(params, **{name: smaller}) if smaller < params[name] else None
-
-
-def warmup_params(spec, params, run_s, plan):
-    """Where a timed process warms up: at the timed size (None), or, for a sized plan timing a
-    long run at the requested size (run_s as in values_per_process: a spawn of 100,000 leaves,
-    1,000 connections, 10,000 idle threads), at a tenth of its task count. A warm-up loads the
-    code, fills the caches and the allocator's pools; a run of a tenth does all that in a tenth
-    of the time (measured: README, "Timing"). The warm-up's result is checked against the
-    reference too, and the worker scales its time to the timed size to decide the loop count."""
-    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S:
-        return None
-    return tenth(spec, params)
-
-
-def plan_for_sweep(plan):
-    """A sweep's plan: every value at the point's own size. The sweep varies a size, and a smaller
-    TIME_BY would change what one point's ns per op holds (deep_chain: the chain walked down once
-    per run weighs more at fewer suspensions, and more at depth 10,000 than at 10)."""
-    return dataclasses.replace(plan, size_values=False)
-
-
-def timed_params(spec, params, run_s, plan):
-    """The parameters the timed values run at: the requested ones, or, when a run lasts
-    run_s > VALUE_MAX_S and the plan sizes values, the spec's TIME_BY parameter scaled so
-    that a run lasts about VALUE_TARGET_S (never below its minimum; spec.timed_size rounds)."""
-    name = spec.TIME_BY
-    if not plan.size_values or name is None or run_s <= VALUE_MAX_S:
-        return params
-    param = next(param for param in spec.PARAMS if param.name == name)
-    value = max(param.minimum, int(params[name] * VALUE_TARGET_S / run_s))
-    if spec.timed_size is not None:
-        value = spec.timed_size(value, params)
-    return dict(params, **{name: value}) if value < params[name] else params
 
 
 TRACED_TASKS_MAX = 10_000  # a tracemalloc run of more tasks alive goes at a tenth (traced_params)
@@ -213,7 +130,7 @@ def traced_params(spec, params, timing_params, plan):
     if spec.TIME_BY_REPEATS:
         return timing_params
     if plan.size_values and spec.TASK_COUNT is not None and tasks_alive(spec, params) >= TRACED_TASKS_MAX:
-        return tenth(spec, params) or params
+        return timing_plan.tenth(spec, params) or params
     return params
 
 
@@ -308,7 +225,7 @@ def native_binaries(scenario, model_ids, progress):
 class Options:
     """How a scenario is run (what runs: the scenario, its parameters and the models, are
     run_scenario's arguments). One object, built by the verb that parsed them."""
-    plan: Plan = PLANS["default"]
+    plan: timing_plan.Plan = timing_plan.PLANS["default"]
     timeout_s: float = 300.0  # one worker run at most; then it is killed and the model is "timeout"
     trace: bool = False  # print every switch (fiberlab/trace.py); untimed runs one at a time, no memory passes
     memory_limit_bytes: int | None = None  # each worker's address space, or None
@@ -355,15 +272,13 @@ class Runner:
         chain = Untimed(check, failure=checked(check, "check", self.expected, params, self.ops))
         if chain.failure:
             return chain
-        # The check's wall time: threads and fairness wait far longer than they compute, so CPU
-        # time would time them at their full size. On a busy machine the size comes out smaller
-        # (timing.params says which); values still last >= 50 ms (the worker's loop count).
-        chain.timing_params = timed_params(self.spec, params, check["wall_s"], options.plan)
-        long_run_s = check["wall_s"] if chain.timing_params is params else None  # timed at the requested size
-        chain.values = values_per_process(options.plan, long_run_s)
+        # The timed size follows the scenario and its parameters only (timing_plan.timed_params); the
+        # check's time decides only how many values a long run of a scale-bound scenario takes.
+        chain.timing_params = timing_plan.timed_params(self.spec, params, options.plan)
+        chain.values = timing_plan.values_per_process(self.spec, options.plan, check["wall_s"])
         # A native run is short, and its binary warms up at the timed size.
-        chain.warmup_params = None if model_id in self.binaries else warmup_params(self.spec, params, long_run_s,
-                                                                                   options.plan)
+        chain.warmup_params = None if model_id in self.binaries else timing_plan.warmup_params(
+            self.spec, params, check["wall_s"], options.plan)
         for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params, options.plan,
                                                     options.memory_passes and not options.trace, options.slope_runs):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
@@ -397,19 +312,27 @@ class Runner:
         finally:
             pool.shutdown(wait=True)
 
-    def timed(self, model_id, chain):
-        """The timed processes of one model, one after the other, chain.values values each:
-        [(label, outcome)]. The first calibrates the loop count; the others use it, so every
-        value times the same work."""
-        plan, runs, loops = self.options.plan, [], None
-        for index in range(1, plan.processes + 1):
-            label = f"timing {index}/{plan.processes}"
-            outcome = self.start(model_id, label, "time", chain.timing_params, values=chain.values, loops=loops,
-                                 warmup_params=chain.warmup_params)
-            runs.append((label, outcome))
-            if outcome["status"] != "ok":
-                break
-            loops = outcome["loops"]
+    def timed_all(self, chains):
+        """{model_id: [(label, outcome, process index)]}: the timed processes of every model whose
+        chain passed, round-robin across the models (timing_plan.order), one at a time, nothing
+        else of ours running. A model's first process calibrates its loop count, the others use it,
+        so every value of a model times the same work; a model stops at its first failure."""
+        plan = self.options.plan
+        ready = [model_id for model_id, chain in chains.items() if not chain.failure]
+        if self.options.trace or plan.processes == 0:
+            return {}
+        runs, loops, stopped = {model_id: [] for model_id in ready}, {}, set()
+        for index, model_id in timing_plan.order(ready, plan.processes):
+            if model_id in stopped:
+                continue
+            chain, label = chains[model_id], f"timing {index}/{plan.processes}"
+            outcome = self.start(model_id, label, "time", chain.timing_params, values=chain.values,
+                                 loops=loops.get(model_id), warmup_params=chain.warmup_params)
+            runs[model_id].append((label, outcome, index))
+            if outcome["status"] != "ok" or self.checked_timed(outcome, label, chain):
+                stopped.add(model_id)
+            else:
+                loops[model_id] = outcome["loops"]
         return runs
 
     def checked_timed(self, outcome, label, chain):
@@ -420,45 +343,80 @@ class Runner:
             failure = checked(warmup, f"{label} warm-up", self.expected, chain.warmup_params, self.ops)
         return failure
 
-    def entry(self, model_id, chain):
-        """The model's entry: from its chain and, unless the plan has no timed process, its timed values."""
+    def entry(self, model_id, chain, runs):
+        """The model's entry: from its chain and its timed processes' runs (timed_all), or, when
+        the plan has none, the check run's time as its one value."""
         check, plan, ops = chain.check, self.options.plan, self.ops
+        clock = timing_plan.clock(self.spec, all_models()[model_id])
         if chain.failure:
             return chain.failure
         if self.options.trace or plan.processes == 0:  # the check run alone: its time is one cold value, flagged noisy
-            entry = summarize_model(check, chain.traced, chain.slope_points, ops, self.params, [check["wall_s"]],
-                                    [check["cpu_s"]], 1, 1, None if self.options.trace else plan)
+            timed = Timed([check["wall_s"]], [check["cpu_s"]], [1], records=check["records"])
+            entry = summarize_model(check, chain.traced, chain.slope_points, ops, self.params, timed, clock,
+                                    None if self.options.trace else plan)
         else:
-            walls, cpus, baselines, loops, entry = [], [], [], None, None
-            for label, outcome in self.timed(model_id, chain):
+            timed, entry = Timed(), None
+            for label, outcome, index in runs:
                 entry = self.checked_timed(outcome, label, chain)
                 if entry:
                     break
-                walls += outcome["wall_values"]
-                cpus += outcome["cpu_values"]
-                loops = outcome["loops"]
-                if outcome.get("baseline_ns_per_op"):
-                    baselines.append((stats.summary(outcome["wall_values"])["mean"], outcome["baseline_ns_per_op"]))
-            entry = entry or summarize_model(check, chain.traced, chain.slope_points, ops, chain.timing_params, walls,
-                                             cpus, plan.processes, loops, plan, self.spec.ops(chain.timing_params),
-                                             baselines, chain.warmup_params)
+                timed.add(outcome, index)
+            if timed.records is None or chain.timing_params != self.params:
+                timed.records = check["records"]  # not timed at the requested size: the check's records
+            entry = entry or summarize_model(check, chain.traced, chain.slope_points, ops, chain.timing_params, timed,
+                                             clock, plan, self.spec.ops(chain.timing_params), chain.warmup_params)
         if chain.slope_note and entry["status"] == "ok":
             entry["notes"] = entry["notes"] + [chain.slope_note]
         return entry
 
 
+@dataclass
+class Timed:
+    """The values of one model's timed processes, in the order taken: per value its wall and CPU
+    seconds per run, the involuntary context switches it suffered (None: not counted) and the
+    process it came from; the floor's values beside them; the records of the first process."""
+    wall: list = dataclasses.field(default_factory=list)
+    cpu: list = dataclasses.field(default_factory=list)
+    process: list = dataclasses.field(default_factory=list)
+    switches: list | None = dataclasses.field(default_factory=list)
+    floor_wall: list = dataclasses.field(default_factory=list)  # ns per op, one after each value
+    floor_cpu: list = dataclasses.field(default_factory=list)
+    floor_switches: list = dataclasses.field(default_factory=list)
+    floor_notes: list = dataclasses.field(default_factory=list)
+    loops: int | None = None
+    records: dict | None = None
+
+    def add(self, outcome, index):
+        self.wall += outcome["wall_values"]
+        self.cpu += outcome["cpu_values"]
+        self.process += [index] * len(outcome["wall_values"])
+        if self.switches is not None and outcome.get("involuntary_switches") is not None:
+            self.switches += outcome["involuntary_switches"]
+        else:
+            self.switches = None
+        floor = outcome.get("floor")
+        if floor:
+            self.floor_wall += floor["wall_ns_per_op"]
+            self.floor_cpu += floor["cpu_ns_per_op"]
+            self.floor_switches += floor["involuntary_switches"]
+        self.loops = outcome["loops"]
+        if self.records is None:
+            self.records = outcome.get("records")
+
+
 def run_models(scenario, spec, params, reference_digest, model_ids, options, progress, interpreter=None):
     """{model_id: entry} for one interpreter (None: this one): the untimed chains of every
-    model side by side first, then each model's timed processes alone on the machine."""
+    model side by side first, then the timed processes of all of them, round-robin, alone on the machine."""
     runner = Runner(scenario, spec, params, reference_digest, options, progress, interpreter)
     runner.binaries, unbuilt = native_binaries(scenario, model_ids, progress)
     entries = {model_id: failed("error", error, runner.ops) for model_id, error in unbuilt.items()}
     model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
     chains = runner.untimed_all(model_ids)
+    runs = runner.timed_all(chains)
     for model_id in model_ids:
         if options.trace and chains[model_id].check.get("stdout"):
             progress.print(chains[model_id].check["stdout"].rstrip("\n"))
-        entries[model_id] = runner.entry(model_id, chains[model_id])
+        entries[model_id] = runner.entry(model_id, chains[model_id], runs.get(model_id, []))
     return entries
 
 
@@ -470,25 +428,39 @@ def explained(spec, model_id, run_params, outcome):
     return outcome
 
 
-def summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus, processes, loops, plan,
-                    ops_timed=None, baselines=(), warmup_params=None):
-    """One model's entry: the timing from the pooled values of every timed process; memory
-    and stack from the check run (the first run in its fresh process)."""
+def summarize_model(check, traced, slope_points, ops, timing_params, timed, clock, plan, ops_timed=None,
+                    warmup_params=None):
+    """One model's entry: the timing from the values of every timed process (timed: a Timed),
+    judged on `clock` ("cpu" or "wall": timing_plan.clock), with the process as the unit where
+    processes differ (fiberlab/stats.py); memory and stack from the check run (the first run in
+    its fresh process); the records (latencies) from the first timed process, which ran alone."""
     ops_timed = ops if ops_timed is None else ops_timed
-    wall = stats.summary(walls, processes)
+    processes = len(set(timed.process))
+    wall = stats.summary(timed.wall, processes, timed.process)
+    cpu = stats.summary(timed.cpu, processes, timed.process)
+    judged = cpu if clock == "cpu" else wall
+    loops = timed.loops or 1
     entry = {
         "status": "ok",
         "error": None,
         "digest": check["digest"],
         "ops": ops,
         "wall_s": wall,
-        "cpu_s": stats.summary(cpus, processes),
-        # No operation at all (every connection dropped before its first echo): no cost per one.
-        "ns_per_op": wall["mean"] / ops_timed * 1e9 if ops_timed else None,
-        "noisy": stats.noisy(wall),
+        "cpu_s": cpu,
+        # On the judged clock, from the central value (geometric mean); none with no operation at
+        # all (every connection dropped before its first echo).
+        "ns_per_op": judged["center"] / ops_timed * 1e9 if ops_timed else None,
+        "ns_per_op_ci95": [bound / ops_timed * 1e9 for bound in judged["ci95"]] if ops_timed and judged["ci95"]
+                          else None,
+        "noisy": stats.noisy(judged),
         "timing": {"plan": plan.name if plan else "trace", "processes": processes,
-                   "values_per_process": len(walls) // processes, "loops": loops,
+                   "values_per_process": len(timed.wall) // max(processes, 1), "loops": timed.loops,
                    "params": timing_params, "ops": ops_timed, "unit": "seconds per run at timing.params",
+                   "clock": clock,
+                   # The process (1, 2, ...) each value came from, and the kernel's preemptions during it.
+                   "value_process": timed.process,
+                   "involuntary_switches": timed.switches or None,
+                   "disturbed": timing_plan.disturbed(timed.switches, timed.wall, loops),
                    # Where each timed process warmed up, when not at timing.params (warmup_params).
                    "warmup_params": warmup_params},
         # Time in garbage collections during the check run, and its share of that run's wall time.
@@ -506,17 +478,30 @@ def summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus
             "bytes_per_task_points": [list(point) for point in slope_points],
         },
         "stack": check["stack"],
-        "records": check["records"],
+        "records": timed.records if timed.records is not None else check["records"],
         "notes": check["notes"] + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"]),
         "result_summary": check.get("result_summary"),
     }
-    if baselines and ops_timed:
-        # baselines: (the worker's mean wall per run, its floor in ns per op), one per timed worker.
-        entry["baseline_ns_per_op"] = stats.summary([floor for _wall, floor in baselines])["median"]
-        # The ratio is taken inside each worker (run and floor timed in one process, so
-        # one machine state), then the median: a ratio of medians would mix processes.
-        entry["vs_baseline"] = stats.summary([wall / ops_timed * 1e9 / floor for wall, floor in baselines])["median"]
+    if timed.floor_wall and ops_timed:
+        add_baseline(entry, timed, clock, ops_timed)
     return entry
+
+
+def add_baseline(entry, timed, clock, ops_timed):
+    """The floor (the spec's BASELINE), timed in the same workers as the values, one floor value
+    right after each of the model's: its ns per op on the judged clock, and vs_baseline, the ratio
+    of each value to the floor value beside it, with its interval from those pairs (stats.paired_ratio)."""
+    own = timed.cpu if clock == "cpu" else timed.wall
+    floor = timed.floor_cpu if clock == "cpu" else timed.floor_wall
+    count = min(len(own), len(floor))
+    pairs = [(value / ops_timed * 1e9, floor_ns) for value, floor_ns in zip(own[:count], floor[:count])]
+    ratio = stats.paired_ratio(pairs, timed.process[:count])
+    entry["baseline_ns_per_op"] = stats.summary(floor, len(set(timed.process)), timed.process[:len(floor)])["center"]
+    entry["baseline"] = {"wall_ns_per_op": timed.floor_wall, "cpu_ns_per_op": timed.floor_cpu,
+                         "involuntary_switches": timed.floor_switches}
+    if ratio:
+        entry["vs_baseline"], entry["vs_baseline_ci95"] = ratio["ratio"], ratio["ci95"]
+        entry["vs_baseline_noisy"] = ratio["noisy"]
 
 
 def add_floor(result):

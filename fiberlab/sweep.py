@@ -16,7 +16,7 @@ the points it finished.
 """
 
 import scenarios
-from fiberlab import fd_budget, output, pipeline, pyperf_file, table, stats
+from fiberlab import fd_budget, output, pipeline, pyperf_file, stats, table, timing_plan
 from fiberlab.options import add_gc_option, add_plan_options, add_python_option, parse_pythons
 from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_compiler,
                          models_with_file, models_within_limits, parse_memory_limit, parse_params, parse_run_options,
@@ -24,7 +24,7 @@ from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_publi
                          refuse_what_cannot_fit_in_memory, write_json)
 
 # A sweep is many runs, and the fit across points smooths noise: one timed process per point unless asked.
-# Its values are always timed at the point's own size (pipeline.plan_for_sweep).
+# Its values are always timed at the point's own size (timing_plan.plan_for_sweep).
 DEFAULT_PLAN = "fast"
 
 
@@ -211,7 +211,7 @@ def main(args):
     models, plan, timeout = parse_run_options(args)
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     name, plans = plan_points(args.scenario, spec, args.param)
-    plan = pipeline.plan_for_sweep(plan)
+    plan = timing_plan.plan_for_sweep(plan)
     # As in `run`: a model named in --models must have its file here; by default one without is left out.
     explicit = args.models != ",".join(all_models_public())
     refuse_native_without_compiler(models, explicit)

@@ -52,7 +52,7 @@ TIMED_SUSPENSIONS_MIN = 1_000  # a run walks down each chain once; over 1,000 re
 def timed_size(suspensions, params):
     """At least TIMED_SUSPENSIONS_MIN suspensions (or all there are) in a shorter timed value."""
     return max(suspensions, min(params["suspensions"], TIMED_SUSPENSIONS_MIN))
-BASELINE = ("scenarios.deep_chain.bare_greenlets:ns_per_exchange", "vs bare",
+BASELINE = ("scenarios.deep_chain.bare_greenlets:exchanges", "vs bare",
             "the same exchange on one bare greenlet at the same depth (deep_chain/bare_greenlets.py)")
 
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive

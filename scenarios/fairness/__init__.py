@@ -111,4 +111,5 @@ class Timeline:
 
 # What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
 SPEC = Spec(name="fairness", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
-            TIME_BY=TIME_BY, TIME_BY_REPEATS=TIME_BY_REPEATS, summarize=summarize)
+            TIME_BY=TIME_BY, TIME_BY_REPEATS=TIME_BY_REPEATS, summarize=summarize,
+            WAITS=True)  # tickers sleep between wake-ups: judged on wall time

@@ -34,7 +34,7 @@ SMALL = {"rounds": 50, "pairs": 3}  # quick correctness check in the tests
 IDLE = {"rounds": 4}  # memory-slope runs need live tasks, not long games
 TIME_BY = "rounds"  # a shorter timed value plays fewer rounds: the same round trip, repeated less
 TIME_BY_REPEATS = True  # ...and nothing more is alive at once, so the tracemalloc run may use that size too
-BASELINE = ("scenarios.pingpong.bare_greenlets:ns_per_round_trip", "vs bare",
+BASELINE = ("scenarios.pingpong.bare_greenlets:round_trips", "vs bare",
             "the same game on two bare greenlets (pingpong/bare_greenlets.py)")
 
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
