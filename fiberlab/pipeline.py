@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from fiberlab import environment, fd_budget, native, stats, stopping, timing_plan
+from fiberlab import comparison, environment, fd_budget, native, stats, stopping, timing_plan
 from fiberlab.models import all_models
 from scenarios.common import canonical_json, digest
 
@@ -335,6 +335,46 @@ class Runner:
                 loops[model_id] = outcome["loops"]
         return runs
 
+    def shared_all(self, chains, runs, pairs):
+        """[shared record]: for each (a, b) of `pairs` both of whose timed processes passed, the plan's
+        processes of the shared pass (fiberlab/worker.py shared_values), one at a time: the values of a
+        and b alternating in one process, each model's loop count as its own processes calibrated it.
+        A record: {"a", "b", "a_values": {"wall", "cpu"}, "b_values": ..., "process": [...]}, or
+        {"a", "b", "error"} when a shared process failed or a result differed from the reference."""
+        records = []
+        for a, b in pairs:
+            loops = {model_id: runs[model_id][-1][1].get("loops") for model_id in (a, b) if runs.get(model_id)}
+            if len(loops) < 2 or any(chains[model_id].failure for model_id in (a, b)):
+                continue
+            values = min(chains[a].values, chains[b].values)
+            record = {"a": a, "b": b, "process": [], **{f"{side}_values": {"wall": [], "cpu": []} for side in "ab"}}
+            for index in range(1, self.options.plan.processes + 1):
+                label = f"timing {a} and {b} in one process {index}/{self.options.plan.processes}"
+                outcome = self.start(f"{a}+{b}", label, "shared", chains[a].timing_params, models=[a, b],
+                                     values=values, loops=loops)
+                error = self.shared_failure(outcome, label, chains[a].timing_params)
+                if error:
+                    records.append({"a": a, "b": b, "error": error})
+                    break
+                for side, model_id in (("a", a), ("b", b)):
+                    record[f"{side}_values"]["wall"] += outcome["models"][model_id]["wall_values"]
+                    record[f"{side}_values"]["cpu"] += outcome["models"][model_id]["cpu_values"]
+                record["process"] += [index] * values
+            else:
+                records.append(record)
+        return records
+
+    def shared_failure(self, outcome, label, run_params):
+        """None, or one line: why a shared process gave no pairs."""
+        if outcome["status"] != "ok":
+            return f"{label}: {outcome['status']}: {outcome['error']}"
+        for model_id, mine in outcome["models"].items():
+            failure = checked(dict(mine, status="ok", result_preview=outcome["result_preview"]), label,
+                              self.expected, run_params, self.ops)
+            if failure:
+                return f"{model_id}: {failure['error']}"
+        return None
+
     def checked_timed(self, outcome, label, chain):
         """checked() for a timed process: its values' digests, and its warm-up's at warmup_params."""
         failure = checked(outcome, label, self.expected, chain.timing_params, self.ops)
@@ -417,7 +457,18 @@ def run_models(scenario, spec, params, reference_digest, model_ids, options, pro
         if options.trace and chains[model_id].check.get("stdout"):
             progress.print(chains[model_id].check["stdout"].rstrip("\n"))
         entries[model_id] = runner.entry(model_id, chains[model_id], runs.get(model_id, []))
-    return entries
+    timed_ok = {model_id: chain for model_id, chain in chains.items()
+                if entries[model_id]["status"] == "ok" and runs.get(model_id)}
+    pairs = timing_plan.shared_pairs(comparison.standard_pairs({"models": entries_with_kind(entries)}), options.plan)
+    shared = runner.shared_all(timed_ok, runs, [(a, b) for a, b in pairs if a in timed_ok and b in timed_ok])
+    return entries, shared
+
+
+def entries_with_kind(entries):
+    """The entries with their model's 2x2 kind, as run_scenario adds it (standard_pairs reads it)."""
+    known = all_models()
+    return {model_id: dict(entry, kind={"stack": known[model_id].stack, "scheduler": known[model_id].scheduler})
+            for model_id, entry in entries.items()}
 
 
 def explained(spec, model_id, run_params, outcome):
@@ -540,15 +591,16 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     # A native model does not run on an interpreter: one row, whatever --python says.
     native_ids = [model_id for model_id in model_ids if all_models()[model_id].native]
     python_ids = [model_id for model_id in model_ids if model_id not in native_ids]
-    by_interpreter = {}
+    by_interpreter, shared = {}, []
     for interpreter in interpreters or [None]:
         ids = model_ids if interpreter is None else python_ids
         key = interpreter.version if interpreter else None
-        by_interpreter[key] = run_models(scenario, spec, params, result["reference_digest"], ids, options, progress,
-                                         interpreter)
+        by_interpreter[key], pairs = run_models(scenario, spec, params, result["reference_digest"], ids, options,
+                                                progress, interpreter)
+        shared += [] if interpreter else pairs  # keyed by model id: only where the rows are too
     if interpreters and native_ids:
-        by_interpreter[None] = run_models(scenario, spec, params, result["reference_digest"], native_ids, options,
-                                          progress)
+        by_interpreter[None], _pairs = run_models(scenario, spec, params, result["reference_digest"], native_ids,
+                                                  options, progress)
     for model_id in model_ids:
         for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
             entry = by_interpreter[interpreter.version if interpreter else None][model_id]
@@ -561,6 +613,9 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
                 result["models"][f"{model_id}@{interpreter.version}"] = dict(entry, model=model_id,
                                                                           python=interpreter.version)
     result["match"] = matched(result["models"])
+    # Values of two models that took turns in one process (Runner.shared_all): the closest pairs
+    # there are, which fiberlab/comparison.py prefers for the ratio between those two.
+    result["shared"] = shared
     add_floor(result)
     baseline = spec.BASELINE
     if baseline:

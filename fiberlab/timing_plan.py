@@ -110,6 +110,18 @@ def clock(spec, model):
     return "wall" if spec.WAITS or model.scheduler == "kernel scheduler" else "cpu"
 
 
+# Models whose runtimes can share one process for the shared pass (fiberlab/worker.py): none patches
+# or replaces anything global (gevent's hub and uvloop's loop policy do; threads bring the kernel's
+# scheduler), so a value of one is the same whether the other is loaded or not.
+SHARED = frozenset({"greenlet", "coroutines", "asyncio"})
+
+
+def shared_pairs(pairs, plan):
+    """The (a, b) of `pairs` (fiberlab/comparison.py standard_pairs) that the shared pass times in
+    one process, `plan.processes` such processes a pair; none under a plan without timed processes."""
+    return [(a, b) for a, b in pairs if a in SHARED and b in SHARED] if plan.processes else []
+
+
 def order(model_ids, processes):
     """[(process index, model id)]: the timed processes round-robin across the models, each round
     starting one model later, so a slow minute of the machine hits every model alike and each

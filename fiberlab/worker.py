@@ -18,6 +18,8 @@ Passes (job["pass"]):
             result digest is returned; after each value, a value of the spec's
             BASELINE (the floor) at the same parameters, warmed up and timed the
             same way, so the harness pairs them (fiberlab/stats.py)
+  "shared"  two models that can share a process, values alternating between
+            them (shared_values): the closest pairs for a ratio between the two
   "traced"  one run under tracemalloc (slower: its timing is not used)
   "memory"  a run at reduced work, for the bytes-per-task slope
 Every run gets a fresh Probe; the worker checks for leaks after every run
@@ -42,7 +44,8 @@ runtime names in its leftovers() (a fiber or gevent greenlet still suspended,
 an asyncio task still pending, a thread still running); a leak is that
 model's error, since a scenario that leaks has not finished the work it is
 timed for. The worker knows a model's runtime only through the runtime
-contract (runtime/contract.py), and imports no other model's runtime.
+contract (runtime/contract.py), and imports no other model's runtime (the
+shared pass loads the two it was given, and nothing else).
 If the job sets "memory_limit_bytes", the worker caps its address space
 first, so a model that runs away fails with MemoryError instead of
 swamping the machine.
@@ -183,6 +186,8 @@ def run_job(job):
     if job.get("memory_limit_bytes"):
         limit_memory(job["memory_limit_bytes"])
     try:
+        if job["pass"] == "shared":
+            return shared_values(job)
         scenario = Scenario(job)
         if job["pass"] == "time":
             return timed_values(scenario, job)
@@ -357,6 +362,39 @@ def timed_values(scenario, job):
             "notes": scenario.notes, "warmup_digest": warmup_digest, "records": records,
             "floor": floor.outcome() if floor else None,
             "stack": warm_probe.stack}  # the warm-up's, for a test that a timed pass sees what the check saw
+
+
+def shared_values(job):
+    """The shared pass: two models (job["models"]) of one scenario in this one process, each warmed
+    up, then job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
+    as close in time as two values can be; each value `loops` runs (job["loops"][model], as the
+    model's own timed processes calibrated it). Only for runtimes that can share a process
+    (fiberlab/timing_plan.py SHARED). Returns per model its wall and CPU values and digests."""
+    params, ids = job["params"], job["models"]
+    if job.get("gc", "on") == "off":
+        gc.disable()
+    loaded = {model_id: Scenario(dict(job, model=model_id)) for model_id in ids}
+    fds, threads = open_fds(), set(threading.enumerate())
+    for scenario in loaded.values():  # each one's leak check starts from what both runtimes keep for good
+        scenario.fds_before, scenario.threads_before = fds, threads
+    out = {model_id: {"wall_values": [], "cpu_values": [], "digests": set()} for model_id in ids}
+    for model_id, scenario in loaded.items():
+        result, _probe, _wall, _cpu = scenario.run(params)  # the warm-up, checked for leaks
+        out[model_id]["digests"].add(digest(result))
+    for index in range(job["values"]):
+        for model_id in (ids if index % 2 == 0 else ids[::-1]):  # neither always goes first
+            scenario, mine, loops = loaded[model_id], out[model_id], job["loops"][model_id]
+            wall = cpu = 0.0
+            for _ in range(loops):
+                result, _probe, wall_s, cpu_s = scenario.run(params, timed=True)
+                wall, cpu = wall + wall_s, cpu + cpu_s
+                mine["digests"].add(digest(result))
+            scenario.check_leaks()
+            mine["wall_values"].append(wall / loops)
+            mine["cpu_values"].append(cpu / loops)
+    for mine in out.values():
+        mine["digests"] = sorted(mine["digests"])
+    return {"status": "ok", "error": None, "models": out, "result_preview": canonical_json(result)[:200]}
 
 
 def without_probe(probe, peak_at_end, peak_field, created_field):
