@@ -616,6 +616,7 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     # Values of two models that took turns in one process (Runner.shared_all): the closest pairs
     # there are, which fiberlab/comparison.py prefers for the ratio between those two.
     result["shared"] = shared
+    result["environment"]["load_average_end"] = environment.load_average()
     add_floor(result)
     baseline = spec.BASELINE
     if baseline:

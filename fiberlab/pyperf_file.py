@@ -37,6 +37,9 @@ def _metadata(result, entry, name):
         "fiberlab_params": ", ".join(f"{key}={value}" for key, value in timing["params"].items()),
         "fiberlab_greenlet": env.get("greenlet"),
         "fiberlab_gevent": env.get("gevent"),
+        "fiberlab_uvloop": env.get("uvloop"),
+        "fiberlab_commit": env.get("commit"),
+        "fiberlab_date": env.get("date"),
     }
     return {key: value for key, value in metadata.items() if value not in (None, "")}
 

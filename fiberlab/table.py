@@ -2,7 +2,7 @@
 
 import sys
 
-from fiberlab import comparison
+from fiberlab import comparison, environment
 
 
 class Progress:
@@ -260,6 +260,9 @@ def render(result):
                        else f"{name}={value}" for name, value in result["params"].items())
     gc_mode = f", gc {result['gc']}" if result.get("gc") else ""
     out = [f"{result['scenario']}  ({params}){gc_mode}", table(result), PARTS_LEGEND]
+    busy = environment.busy_warning(result.get("environment") or {})
+    if busy:
+        out.insert(1, busy)
     recorded = records_table(result)
     if recorded:
         out.append(recorded)
