@@ -23,7 +23,7 @@ from fiberlab.options import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageErr
                              refuse_native_without_compiler, refuse_what_cannot_fit_in_memory, write_json)
 
 
-VERB_MODULES = ["fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
+VERB_MODULES = ["fiberlab.compare", "fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
 
 
 def build_parser():

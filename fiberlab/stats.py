@@ -112,6 +112,23 @@ def paired_ratio(pairs, groups=None):
     return result
 
 
+def unpaired_ratio(new, old, new_groups=None, old_groups=None):
+    """The ratio of two timings' central values, new / old, from values not taken side by side (two
+    runs): Welch's t interval of the difference of mean logs (scipy.stats.ttest_ind), exp()'d, each
+    side's units as log_interval picks them, so unequal value counts are no problem.
+    {"ratio", "ci95", "verdict"}; ci95 None (and the verdict "same within noise") when a side has
+    fewer than two units."""
+    units = [_units([math.log(value) for value in values], groups)[0]
+             for values, groups in ((new, new_groups), (old, old_groups))]
+    ratio = math.exp(statistics.fmean(units[0]) - statistics.fmean(units[1]))
+    if min(len(side) for side in units) < 2:
+        return {"ratio": ratio, "ci95": None, "verdict": SAME}
+    test = scipy_stats.ttest_ind(units[0], units[1], equal_var=False)
+    low, high = test.confidence_interval(CONFIDENCE)
+    ci95 = [math.exp(low), math.exp(high)] if math.isfinite(low) and math.isfinite(high) else None
+    return {"ratio": ratio, "ci95": ci95, "verdict": judge(ci95)}
+
+
 SLOWER, FASTER, SAME = "slower", "faster", "same within noise"
 
 
