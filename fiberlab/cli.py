@@ -90,9 +90,23 @@ def cmd_run(args):
             # Before the last table: whatever happens to stdout now, the measurements are on disk.
             write_failed = save_files(args, results)
         output.emit(table.render(result))  # a closed stdout silences it; the run goes on
+    if len(results) > 1:
+        for line in phase_lines(results):
+            output.emit(line)
     if write_failed:  # the table is out; now the one line and exit 2 that a failed write earns
         raise UsageError(write_failed)
     return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+
+
+def phase_lines(results):
+    """Where the time of a run of several scenarios went: one line per phase, summed over them."""
+    phases = {}
+    for result in results:
+        for name, seconds in (result.get("phases_s") or {}).items():
+            phases[name] = phases.get(name, 0.0) + seconds
+    total = sum(phases.values())
+    return [f"time: {name}: {seconds:,.1f} s ({seconds / total:.0%})" for name, seconds in phases.items()
+            if total > 0]
 
 
 def save_files(args, results):

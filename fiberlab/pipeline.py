@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -445,15 +446,18 @@ class Timed:
             self.records = outcome.get("records")
 
 
-def run_models(scenario, spec, params, reference_digest, model_ids, options, progress, interpreter=None):
-    """{model_id: entry} for one interpreter (None: this one): the untimed chains of every
-    model side by side first, then the timed processes of all of them, round-robin, alone on the machine."""
+def run_models(scenario, spec, params, reference_digest, model_ids, options, progress, interpreter=None, phases=None):
+    """({model_id: entry}, [shared record]) for one interpreter (None: this one): the untimed chains
+    of every model side by side first, then the timed processes of all of them, round-robin, alone on
+    the machine, then the shared processes. phases: a dict to which each phase's seconds are added."""
+    phases = {} if phases is None else phases
+    clock = PhaseClock(phases)
     runner = Runner(scenario, spec, params, reference_digest, options, progress, interpreter)
-    runner.binaries, unbuilt = native_binaries(scenario, model_ids, progress)
+    runner.binaries, unbuilt = clock("native builds", native_binaries, scenario, model_ids, progress)
     entries = {model_id: failed("error", error, runner.ops) for model_id, error in unbuilt.items()}
     model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
-    chains = runner.untimed_all(model_ids)
-    runs = runner.timed_all(chains)
+    chains = clock("untimed runs (check, tracemalloc, memory slope)", runner.untimed_all, model_ids)
+    runs = clock("timed processes", runner.timed_all, chains)
     for model_id in model_ids:
         if options.trace and chains[model_id].check.get("stdout"):
             progress.print(chains[model_id].check["stdout"].rstrip("\n"))
@@ -461,8 +465,23 @@ def run_models(scenario, spec, params, reference_digest, model_ids, options, pro
     timed_ok = {model_id: chain for model_id, chain in chains.items()
                 if entries[model_id]["status"] == "ok" and runs.get(model_id)}
     pairs = timing_plan.shared_pairs(comparison.standard_pairs({"models": entries_with_kind(entries)}), options.plan)
-    shared = runner.shared_all(timed_ok, runs, [(a, b) for a, b in pairs if a in timed_ok and b in timed_ok])
+    shared = clock("shared processes", runner.shared_all, timed_ok, runs,
+                   [(a, b) for a, b in pairs if a in timed_ok and b in timed_ok])
     return entries, shared
+
+
+class PhaseClock:
+    """clock(name, function, *args): function(*args), its wall time added to phases[name]."""
+
+    def __init__(self, phases):
+        self.phases = phases
+
+    def __call__(self, name, function, *args):
+        started = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - started
 
 
 def entries_with_kind(entries):
@@ -592,16 +611,16 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     # A native model does not run on an interpreter: one row, whatever --python says.
     native_ids = [model_id for model_id in model_ids if all_models()[model_id].native]
     python_ids = [model_id for model_id in model_ids if model_id not in native_ids]
-    by_interpreter, shared = {}, []
+    by_interpreter, shared, phases = {}, [], {}
     for interpreter in interpreters or [None]:
         ids = model_ids if interpreter is None else python_ids
         key = interpreter.version if interpreter else None
         by_interpreter[key], pairs = run_models(scenario, spec, params, result["reference_digest"], ids, options,
-                                                progress, interpreter)
+                                                progress, interpreter, phases)
         shared += [] if interpreter else pairs  # keyed by model id: only where the rows are too
     if interpreters and native_ids:
         by_interpreter[None], _pairs = run_models(scenario, spec, params, result["reference_digest"], native_ids,
-                                                  options, progress)
+                                                  options, progress, phases=phases)
     for model_id in model_ids:
         for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
             entry = by_interpreter[interpreter.version if interpreter else None][model_id]
@@ -618,6 +637,7 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     # there are, which fiberlab/comparison.py prefers for the ratio between those two.
     result["shared"] = shared
     result["environment"]["load_average_end"] = environment.load_average()
+    result["phases_s"] = phases  # where this scenario's time went, by phase (seconds of wall time)
     add_floor(result)
     baseline = spec.BASELINE
     if baseline:

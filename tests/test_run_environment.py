@@ -2,7 +2,7 @@
 
 import datetime
 
-from fiberlab import environment, table
+from fiberlab import cli, environment, table
 
 
 def test_a_result_records_date_load_commit_versions_and_cpu():
@@ -21,3 +21,9 @@ def test_a_load_above_the_cores_at_the_start_is_one_warning_line_and_below_none(
     result = {"scenario": "s", "params": {}, "match": True, "models": {},
               "environment": {"load_average_start": [4.25, 3.0, 2.0], "cores": 2}}
     assert table.render(result).splitlines()[1] == line
+
+
+def test_a_run_of_several_scenarios_ends_with_one_line_per_phase_summed_over_them():
+    results = [{"phases_s": {"untimed runs": 3.0, "timed processes": 6.0}},
+               {"phases_s": {"untimed runs": 1.0, "timed processes": 10.0}}]
+    assert cli.phase_lines(results) == ["time: untimed runs: 4.0 s (20%)", "time: timed processes: 16.0 s (80%)"]

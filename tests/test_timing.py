@@ -199,12 +199,15 @@ def test_default_plan_gives_nine_values_from_three_processes_with_their_statisti
         assert len(entry["baseline"]["cpu_ns_per_op"]) == 9  # a floor value beside every value
         assert entry["ns_per_op_ci95"][0] < entry["ns_per_op"] < entry["ns_per_op_ci95"][1]
     assert all(entry["timing"]["loops"] >= 1 for entry in result["models"].values())
+    assert result["phases_s"]["timed processes"] > 0 and result["phases_s"]["shared processes"] > 0
 
 
 def test_a_run_names_the_ratio_between_its_models_with_an_interval_and_a_verdict(pingpong_default):
     result, _ = pingpong_default
     ratio = comparison.paired_ratio(result, "greenlet", "coroutines")
-    assert ratio["pairs"] == 9 and ratio["clock"] == "cpu"
+    assert ratio["pairs"] == 9 and ratio["clock"] == "cpu" and ratio["method"] == comparison.ONE_PROCESS
+    shared = result["shared"][0]
+    assert {shared["a"], shared["b"]} == {"greenlet", "coroutines"} and shared["process"] == [1, 1, 1, 2, 2, 2, 3, 3, 3]
     assert 0 < ratio["ci95"][0] <= ratio["ratio"] <= ratio["ci95"][1]
     assert ratio["verdict"] in ("faster", "slower", "same within noise")
     assert comparison.describe(ratio) in table.render(result)  # the row pair of the 2x2: a line under the table
