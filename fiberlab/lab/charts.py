@@ -90,7 +90,7 @@ def interval(summary, centre):
     if not isinstance(summary, dict) or centre is None:
         return None, None
     ci = summary.get("ci95")
-    middle = summary.get("mean") or summary.get("median")
+    middle = summary.get("center") or summary.get("mean") or summary.get("median")  # center: what ci95 is around
     if ci is None or not middle:
         return None, None
     if isinstance(ci, (list, tuple)) and len(ci) == 2:
