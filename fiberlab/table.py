@@ -289,7 +289,7 @@ def render(result):
         column = result.get("baseline_column") or COLUMNS[FLOOR_COLUMN]
         out.append(f"  {column}: ns/op over {result['baseline']}, a floor value timed in the same worker "
                    f"right after each value, on the row's clock (geometric mean of the pairs' ratios)")
-    out += [f"  {comparison.describe(ratio)}" for ratio in comparison.paired_ratios(result)]
+    out += [f"  ratio {comparison.describe(ratio)}" for ratio in comparison.paired_ratios(result)]
     if result.get("floor"):
         floor = result["floor"]
         out.append(f"  vs native: ns/op divided by {floor['model']}'s {floor['ns_per_op']:,.1f} ns/op, "
