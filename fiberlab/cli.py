@@ -15,12 +15,10 @@ import sys
 
 import scenarios
 from fiberlab import output, pipeline, pyperf_file, table, stopping
-
 from fiberlab.options import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_run_options, all_models_public,
-                             fit_fd_budget, known_models, models_with_compiler, models_with_file,
-                             models_within_limits, parse_memory_limit, parse_params, parse_pythons, parse_run_options,
-                             parse_scenarios, refuse_models_beyond_limits, refuse_models_without_file,
-                             refuse_native_without_compiler, refuse_what_cannot_fit_in_memory, write_json)
+                              fit_fd_budget, known_models, parse_memory_limit, parse_params, parse_pythons,
+                              parse_run_options, parse_scenarios, write_json)
+from fiberlab.selection import select_models
 
 
 VERB_MODULES = ["fiberlab.compare", "fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
@@ -71,19 +69,18 @@ def cmd_run(args):
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
     plans = [(name, spec, fit_fd_budget(name, spec, params, args.param)) for name, spec, params in plans]
     explicit_models = args.models != ",".join(all_models_public())
-    refuse_native_without_compiler(model_ids, explicit_models)
-    refuse_models_without_file(names, model_ids, explicit_models)
-    refuse_models_beyond_limits(plans, model_ids, explicit_models)
-    refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes)
+    selection = select_models(plans, model_ids, explicit_models, memory_limit_bytes)
     progress = table.Progress()
     pythons = parse_pythons(args.python, progress)
-    model_ids = models_with_compiler(model_ids)
+    for line in selection.notes():
+        output.emit(line)
     options = pipeline.Options(plan=plan, timeout_s=timeout, trace=args.trace, memory_limit_bytes=memory_limit_bytes,
                                interpreters=tuple(pythons or ()), gc_mode=args.gc)
     results, write_failed = [], None
-    for index, (name, spec, params) in enumerate(plans, 1):
-        runnable = models_within_limits(name, params, models_with_file(name, model_ids))
-        result = pipeline.run_scenario(name, spec, params, runnable, options, progress)
+    for index, ((name, spec, params), choice) in enumerate(zip(plans, selection.choices), 1):
+        for line in choice.notes():
+            output.emit(line)
+        result = pipeline.run_scenario(name, spec, params, list(choice.kept), options, progress)
         progress.clear()
         results.append(result)
         if index == len(plans):

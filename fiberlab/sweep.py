@@ -18,10 +18,9 @@ the points it finished.
 import scenarios
 from fiberlab import fd_budget, output, pipeline, pyperf_file, stats, table, timing_plan
 from fiberlab.options import add_gc_option, add_plan_options, add_python_option, parse_pythons
-from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_compiler,
-                         models_with_file, models_within_limits, parse_memory_limit, parse_params, parse_run_options,
-                         refuse_models_beyond_limits, refuse_models_without_file, refuse_native_without_compiler,
-                         refuse_what_cannot_fit_in_memory, write_json)
+from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, parse_memory_limit,
+                              parse_params, parse_run_options, write_json)
+from fiberlab.selection import select_models
 
 # A sweep is many runs, and the fit across points smooths noise: one timed process per point unless asked.
 # Its values are always timed at the point's own size (timing_plan.plan_for_sweep).
@@ -213,29 +212,27 @@ def main(args):
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     name, plans = plan_points(args.scenario, spec, args.param)
     plan = timing_plan.plan_for_sweep(plan)
-    # As in `run`: a model named in --models must have its file here; by default one without is left out.
+    # As in `run`: a model named in --models that cannot run a point is refused before anything runs;
+    # by default it is left out of the points it cannot run, with a note.
     explicit = args.models != ",".join(all_models_public())
-    refuse_native_without_compiler(models, explicit)
-    refuse_models_without_file([args.scenario], models, explicit)
-    models = models_with_file(args.scenario, models)
-    # As in `run`: a model named in --models that will not take a point's size is refused before
-    # anything runs; by default it is left out of the points it will not take, with a note.
-    refuse_models_beyond_limits([(args.scenario, spec, params) for params in plans], models, explicit)
-    refuse_what_cannot_fit_in_memory([(args.scenario, spec, params) for params in plans], models, memory_limit_bytes)
+    selection = select_models([(args.scenario, spec, params) for params in plans], models, explicit,
+                              memory_limit_bytes)
     numeric = next(param for param in spec.PARAMS if param.name == name).kind in (int, float)
     progress = table.Progress()
     pythons = parse_pythons(args.python, progress)
-    models = models_with_compiler(models)
+    for line in selection.notes():
+        output.emit(line)
     options = pipeline.Options(plan=plan, timeout_s=timeout, memory_limit_bytes=memory_limit_bytes,
                                interpreters=tuple(pythons or ()), memory_passes=args.memory, gc_mode=args.gc)
     points, fits = [], None
     # "complete" stays false until the last point is in: the file of an interrupted sweep says it is partial.
     sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points,
              "gc": args.gc, "complete": False}
-    for index, params in enumerate(plans, 1):
+    for index, (params, choice) in enumerate(zip(plans, selection.choices), 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
-        runnable = models_within_limits(args.scenario, params, models)
-        points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, options, where))
+        for line in choice.notes():
+            output.emit(line)
+        points.append(pipeline.run_scenario(args.scenario, spec, params, list(choice.kept), options, where))
         fits = slopes(name, points) if numeric else None
         sweep["complete"] = index == len(plans)
         if args.json_target:

@@ -79,7 +79,7 @@ def results(ci95=None):
                         frames=depth + 2, stack_bytes=200 * depth + 1_000, ci95=ci95)
                for m in MODEL_IDS})
         for depth in (1, 10, 100, 1_000)])
-    # issue 17's via=c sweep: stackless models cannot suspend through a C frame (status unsupported)
+    # the via=c sweep: stackless models cannot suspend through a C frame (status unsupported)
     out["deep_chain_via_c"] = sweep("deep_chain_via_c", "deep_chain", "depth", [
         point(depth, {"depth": depth, "suspensions": 2_000, "tasks": 1, "via": "c"},
               {m: (entry(m, speed[m] * depth, frames=depth + 2, stack_bytes=500 * depth)

@@ -9,6 +9,7 @@ from coroutines import bare
 from fiberlab import pipeline, table, timing_plan
 from fiberlab.models import MODELS, declared_mechanism
 
+SCENARIOS = Path(scenarios.__file__).resolve().parent
 SCENARIO_FILES = [(name, model_id) for name in scenarios.names() for model_id, model in MODELS.items()
                   if model.has_file(name)]
 
@@ -35,10 +36,19 @@ def test_a_file_without_a_mechanism_string_declares_none(tmp_path):
     assert declared_mechanism(not_a_string) is None
 
 
+def calls_switch_to(scenario, model_id):
+    return "switch_to(" in (SCENARIOS / scenario / MODELS[model_id].source_name).read_text()
+
+
+@pytest.mark.parametrize(("scenario", "model_id"), [(name, model_id) for name, model_id in SCENARIO_FILES
+                                                    if model_id in ("greenlet", "coroutines")])
+def test_an_own_scheduler_file_says_direct_exactly_when_it_hands_over_with_switch_to(scenario, model_id):
+    assert MODELS[model_id].mechanism(scenario).startswith("direct") == calls_switch_to(scenario, model_id)
+
+
 @pytest.mark.parametrize("scenario", ["pingpong", "generator", "deep_chain"])
 def test_the_own_scheduler_row_hands_over_directly_in_both_stack_models(scenario):
-    stackful, stackless = MODELS["greenlet"].mechanism(scenario), MODELS["coroutines"].mechanism(scenario)
-    assert stackful == "direct switch" and stackless == "direct send"
+    assert calls_switch_to(scenario, "greenlet") and calls_switch_to(scenario, "coroutines")
 
 
 def test_switch_to_resumes_the_named_task_without_a_run_queue_pass():

@@ -14,6 +14,7 @@ import pytest
 import scenarios
 from fiberlab import native, options, pipeline, timing_plan
 from fiberlab.models import EXTRA_MODELS, MODELS, all_models
+from fiberlab.selection import select_models
 from tests.conftest import REPO
 
 FAST = timing_plan.PLANS["fast"]  # one timed process: a native binary gives all the plan's values in it
@@ -165,17 +166,17 @@ def test_a_source_that_does_not_compile_is_that_models_error(tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("explicit", [False, True])
-def test_without_a_compiler_native_models_are_left_out_by_default_and_refused_when_named(explicit, monkeypatch,
-                                                                                          capsys):
+def test_without_a_compiler_native_models_are_left_out_by_default_and_refused_when_named(explicit, monkeypatch):
     monkeypatch.setenv("CXX", "/nonexistent")
     ids = ["greenlet", "cpp_coroutines", "cpp_fibers"]
+    plans = [("generator", scenarios.load("generator"), {"items": 10})]
     if explicit:
         with pytest.raises(options.UsageError, match="^cpp_coroutines, cpp_fibers: no C.. compiler: /nonexistent"):
-            options.refuse_native_without_compiler(ids, explicit=True)
+            select_models(plans, ids, explicit=True, memory_limit_bytes=None)
     else:
-        options.refuse_native_without_compiler(ids, explicit=False)
-        assert options.models_with_compiler(ids) == ["greenlet"]
-        assert capsys.readouterr().out.startswith("cpp_coroutines, cpp_fibers left out: no C++ compiler")
+        selection = select_models(plans, ids, explicit=False, memory_limit_bytes=None)
+        assert selection.choices[0].kept == ("greenlet",)
+        assert [line[:52] for line in selection.notes()] == ["cpp_coroutines, cpp_fibers left out: no C++ compiler"]
 
 
 def test_naming_a_native_model_without_a_compiler_is_one_line_and_exit_2():

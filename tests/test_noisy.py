@@ -99,12 +99,6 @@ def test_entry_has_the_design_fields_and_ns_per_op_from_the_central_value_of_its
     assert isinstance(entry["noisy"], bool)
 
 
-def test_overlapping_intervals_are_within_noise_and_apart_ones_are_not():
-    a, b = stats.summary([1.0, 1.01, 0.99]), stats.summary([1.005, 1.015, 0.995])
-    c = stats.summary([2.0, 2.01, 1.99])
-    assert stats.overlap(a, b) and not stats.overlap(a, c)
-
-
 def test_the_table_says_noisy_only_for_the_noisy_model():
     result = {"scenario": "s", "params": {"n": 10}, "match": True,
               "models": {"steady": summarize([1.0, 1.01, 0.99]), "shaky": summarize([1.0, 1.5, 0.6])}}

@@ -58,9 +58,15 @@ def test_a_scale_parameter_is_timed_at_the_requested_size_however_many_ops():
 
 
 def test_only_a_pure_repetition_count_may_make_a_timed_value_shorter():
-    time_by = {name: scenarios.load(name).TIME_BY for name in scenarios.names()}
-    assert {name: param for name, param in time_by.items() if param} == {
-        "pingpong": "rounds", "generator": "items", "deep_chain": "suspensions", "fairness": "ticks"}
+    """Doubling TIME_BY doubles the ops and leaves what is alive at once as it was."""
+    specs = [scenarios.load(name) for name in scenarios.names() if scenarios.load(name).TIME_BY]
+    assert specs
+    for spec in specs:
+        params = {param.name: param.default for param in spec.PARAMS}
+        doubled = dict(params, **{spec.TIME_BY: 2 * params[spec.TIME_BY]})
+        assert spec.ops(doubled) == 2 * spec.ops(params), spec.name
+        if spec.tasks_alive is not None:
+            assert spec.tasks_alive(doubled) == spec.tasks_alive(params), spec.name
 
 
 def test_fast_and_default_take_as_many_values_so_their_pyperf_files_compare():
@@ -235,3 +241,6 @@ def test_pyperf_stats_and_compare_to_work_on_lab_files(pingpong_default):
     compare = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", str(folder / "a.json"),
                               str(folder / "a.json")], capture_output=True, text=True)
     assert compare.returncode == 0, compare.stderr
+    # a file compared with itself: every benchmark named, none significantly faster or slower
+    assert "pingpong/greenlet" in compare.stdout and "pingpong/asyncio" in compare.stdout
+    assert "faster" not in compare.stdout and "slower" not in compare.stdout

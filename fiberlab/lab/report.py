@@ -371,11 +371,6 @@ def draw(chart, data, results, out_dir, scenario):
     return filename, words
 
 
-def charts_for(name, data, results, out_dir):
-    """The PNG files of one sweep's charts (the paragraphs are made with them in sweep_charts)."""
-    return [drawn[0] for drawn in _drawn(name, data, results, out_dir)]
-
-
 class Recorder:
     """A line_chart that remembers what it drew, for a module that draws its own charts
     (lab_questions): each of its charts then gets its paragraph like a registered one."""
