@@ -19,6 +19,7 @@ from fiberlab.options import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageErr
                               fit_fd_budget, known_models, parse_memory_limit, parse_params, parse_pythons,
                               parse_run_options, parse_scenarios, write_json)
 from fiberlab.selection import select_models
+from fiberlab.result import Runs
 
 
 VERB_MODULES = ["fiberlab.compare", "fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
@@ -92,7 +93,7 @@ def cmd_run(args):
             output.emit(line)
     if write_failed:  # the table is out; now the one line and exit 2 that a failed write earns
         raise UsageError(write_failed)
-    return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+    return EXIT_OK if all(result.match for result in results) else EXIT_FAILED
 
 
 def phase_lines(results):
@@ -112,7 +113,7 @@ def save_files(args, results):
     failed = []
     if args.json_target:
         try:
-            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+            write_json(args.json_target, results[0].to_json() if len(results) == 1 else Runs(runs=results).to_json())
         except UsageError as exc:
             failed.append(str(exc))
     if args.pyperf:

@@ -1,4 +1,4 @@
-"""What machine and software a result was measured on, and when."""
+"""What machine and software a result was measured on (fiberlab/result.py Environment)."""
 
 import datetime
 import os
@@ -37,52 +37,51 @@ def _gevent_loop():
     return f"{loop.__module__}.{loop.__name__}"
 
 
-def load_average():
-    """The 1, 5 and 15 minute load averages, or None where the system has none."""
+def _commit():
+    """The checkout's HEAD, or None (an installed copy, no git)."""
     try:
-        return list(os.getloadavg())
-    except OSError:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
         return None
-
-
-def git_commit():
-    """The commit the lab's code is at, with "+changes" when the work tree differs; None outside a repository."""
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
-                                timeout=10)
-        if commit.returncode != 0:
-            return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
+    if done.returncode != 0:
         return None
-    return commit.stdout.strip() + ("+changes" if dirty else "")
+    return done.stdout.strip() or None
 
 
-def busy_warning(environment):
-    """One line when the load average at the start exceeded the cores (the timed values then shared
-    the machine: wall time stretches, CPU time much less), else None."""
-    load, cores = environment.get("load_average_start"), environment.get("cores")
-    if not load or not cores or load[0] <= cores:
-        return None
-    return (f"warning: load average {load[0]:.2f} at the start exceeds the {cores} cores: wall times are "
-            f"stretched; rows judged on CPU time and the paired ratios hold better (docs/timing.md)")
+def load():
+    """The load average now: [1, 5, 15 minutes]."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def now():
+    """The date and time now, UTC, ISO 8601 to the second."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
 def describe():
-    """The environment at the start of a run; the caller adds load_average_end when it ends."""
+    """The interpreter, the packages, the machine and the commit (as a dict: another
+    interpreter reports its own through this, as JSON)."""
     return {
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "load_average_start": load_average(),
-        "commit": git_commit(),
-        "uvloop": _version("uvloop"),
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "greenlet": _version("greenlet"),
         "gevent": _version("gevent"),
         "gevent_loop": _gevent_loop(),
         "psutil": _version("psutil"),
+        "uvloop": _version("uvloop"),
         "platform": platform.platform(),
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
+        "commit": _commit(),
     }
+
+
+def busy_warning(environment):
+    """One line when the load average at the start (an Environment's load_start) exceeded the cores
+    (the timed values then shared the machine: wall time stretches, CPU time much less), else None."""
+    load, cores = environment.load_start, environment.cores
+    if not load or not cores or load[0] <= cores:
+        return None
+    return (f"warning: load average {load[0]:.2f} at the start exceeds the {cores} cores: wall times are "
+            f"stretched; rows judged on CPU time and the paired ratios hold better (docs/timing.md)")

@@ -1,7 +1,7 @@
 """The harness pipeline for one scenario: spec -> worker -> probe -> compare -> report.
 
 run_scenario() takes a spec, checked parameters and the run's Options, runs every
-model in fresh worker processes and returns the result in the result schema (docs/design.md).
+model in fresh worker processes and returns a Result (fiberlab/result.py; docs/result-schema.md).
 - Per model, its untimed runs, each a fresh process, one after the other as a chain, with
   MEMORY_JOBS models' chains side by side: first the check (one run at the requested size:
   the result compared with the reference, memory and stack), then, if it passed, one
@@ -30,6 +30,8 @@ from pathlib import Path
 
 from fiberlab import comparison, environment, fd_budget, native, stats, stopping, timing_plan
 from fiberlab.models import all_models
+from fiberlab.outcome import Outcome
+from fiberlab.result import Environment, Floor, Kind, Memory, ModelEntry, Result, Summary, Timing
 from scenarios.common import canonical_json, digest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +41,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SLOPE_COUNTS = (200, 1000)
 
 
-def run_worker(job, timeout, python=sys.executable, argv=None):
-    """Run one job in a fresh `PYTHON -m fiberlab.worker`; return its outcome dict.
+def run_worker(job, timeout, python=sys.executable, argv=None, spec=None):
+    """Run one job in a fresh `PYTHON -m fiberlab.worker`; return its Outcome.
 
     argv: None, or a function of the job (with its "out_fd") giving the command to
-    run instead: a native model's binary (fiberlab/native.py).
+    run instead: a native model's binary (fiberlab/native.py), whose output is read
+    in the worker's format through native.adapt(outcome, spec).
 
     The worker gets its own session (process group), so a timeout or a stop
     signal (fiberlab.stopping) kills it and anything it started. It writes its
@@ -64,7 +67,7 @@ def run_worker(job, timeout, python=sys.executable, argv=None):
             stdout, stderr = proc.communicate(json.dumps(job), timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            return {"status": "timeout", "error": f"no result within {timeout:g} s; worker killed"}
+            return Outcome(status="timeout", error=f"no result within {timeout:g} s; worker killed")
         except BaseException:
             _kill_group(proc)  # a stop signal in the fiberlab: leave no worker behind
             raise
@@ -75,7 +78,7 @@ def run_worker(job, timeout, python=sys.executable, argv=None):
             name = signal.Signals(-proc.returncode).name
             # Nobody here sends SIGKILL before the timeout, so it is most likely the kernel's OOM killer.
             hint = " (out of memory? the kernel's OOM killer sends it)" if name == "SIGKILL" else ""
-            return {"status": "crashed", "error": f"worker killed by {name}{hint}", "signal": name, "stdout": stdout}
+            return Outcome(status="crashed", error=f"worker killed by {name}{hint}", signal=name, stdout=stdout)
         out.seek(0)
         text = out.read()
         try:
@@ -84,8 +87,9 @@ def run_worker(job, timeout, python=sys.executable, argv=None):
             outcome = None  # cut short mid-write: no result, as if there were none
         if not isinstance(outcome, dict):
             last = (stderr.strip().splitlines() or ["no output"])[-1][:300]
-            return {"status": "crashed", "error": f"worker exited {proc.returncode} without a result: {last}"}
-        outcome["stdout"] = stdout
+            return Outcome(status="crashed", error=f"worker exited {proc.returncode} without a result: {last}")
+        outcome = Outcome.from_json(native.adapt(outcome, spec) if spec else outcome)
+        outcome.stdout = stdout
         return outcome
 
 
@@ -154,13 +158,12 @@ UNSUPPORTED = "unsupported"
 def matched(models):
     """A run matches when no model failed and at least one ran: every entry is ok or
     unsupported, and one is ok. An unsupported model is a finding, not a failure."""
-    statuses = [entry["status"] for entry in models.values()]
+    statuses = [entry.status for entry in models.values()]
     return all(status in ("ok", UNSUPPORTED) for status in statuses) and "ok" in statuses
 
 
-def failed(status, error, ops):
-    return {"status": status, "error": error, "digest": None, "ops": ops, "wall_s": None,
-            "ns_per_op": None, "memory": None, "stack": None}
+def failed(status, error, ops, digest=None):
+    return ModelEntry(status=status, error=error, digest=digest, ops=ops)
 
 
 class Expected:
@@ -178,17 +181,16 @@ class Expected:
 
 def checked(outcome, label, expected, run_params, ops):
     """None if the outcome is ok and every digest in it is the reference's, else the model's failure entry."""
-    if outcome["status"] == UNSUPPORTED:
-        return failed(UNSUPPORTED, outcome["error"], ops)  # the same on every pass: no label
-    if outcome["status"] != "ok":
-        return failed(outcome["status"], f"{label}: {outcome['error']}", ops)
+    if outcome.status == UNSUPPORTED:
+        return failed(UNSUPPORTED, outcome.error, ops)  # the same on every pass: no label
+    if not outcome.ok:
+        return failed(outcome.status, f"{label}: {outcome.error}", ops)
     wanted = expected(run_params)
-    got = outcome["digests"] if "digests" in outcome else [outcome["digest"]]
+    got = outcome.digests if outcome.digests is not None else [outcome.digest]
     wrong = [one for one in got if one != wanted]
     if wrong:
-        entry = failed("mismatch", f"{label}: result differs from the reference: {outcome['result_preview']}", ops)
-        entry["digest"] = wrong[0]
-        return entry
+        return failed("mismatch", f"{label}: result differs from the reference: {outcome.result_preview}", ops,
+                      digest=wrong[0])
     return None
 
 
@@ -198,7 +200,7 @@ def start(job, timeout, python, binaries, spec):
     binary = binaries.get(job["model"])
     if not binary:
         return run_worker(job, timeout, python)
-    return native.adapt(run_worker(job, timeout, argv=lambda job: native.argv(binary, job)), spec)
+    return run_worker(job, timeout, argv=lambda job: native.argv(binary, job), spec=spec)
 
 
 def native_binaries(scenario, model_ids, progress):
@@ -240,12 +242,13 @@ class Options:
 @dataclass
 class Untimed:
     """One model's untimed chain: its check, then, if the check passed, its memory runs."""
-    check: dict  # the check run's outcome (explained)
-    failure: dict | None = None  # the model's failure entry (check or a memory run), or None
+    check: Outcome  # the check run's outcome (explained)
+    failure: ModelEntry | None = None  # the model's failure entry (check or a memory run), or None
     timing_params: dict | None = None  # where its timed values run (timed_params)
     warmup_params: dict | None = None  # where its timed processes warm up (warmup_params)
     values: int = 0  # values per timed process
-    traced: dict | None = None  # the tracemalloc run's outcome, with its traced_params
+    traced: Outcome | None = None  # the tracemalloc run's outcome
+    traced_params: dict | None = None  # the parameters of that run
     slope_points: list = dataclasses.field(default_factory=list)  # (tasks alive, USS delta) per slope run
     slope_note: str | None = None  # why the slope is missing, when a slope run failed
 
@@ -277,25 +280,25 @@ class Runner:
         # The timed size follows the scenario and its parameters only (timing_plan.timed_params); the
         # check's time decides only how many values a long run of a scale-bound scenario takes.
         chain.timing_params = timing_plan.timed_params(self.spec, params, options.plan)
-        chain.values = timing_plan.values_per_process(self.spec, options.plan, check["wall_s"])
+        chain.values = timing_plan.values_per_process(self.spec, options.plan, check.wall_s)
         # A native run is short, and its binary warms up at the timed size.
         chain.warmup_params = None if model_id in self.binaries else timing_plan.warmup_params(
-            self.spec, params, check["wall_s"], options.plan)
+            self.spec, params, check.wall_s, options.plan)
         for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params, options.plan,
                                                     options.memory_passes and not options.trace, options.slope_runs):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
-            if outcome["status"] not in ("ok", UNSUPPORTED) and pass_ == "memory":
+            if outcome.status not in ("ok", UNSUPPORTED) and pass_ == "memory":
                 # A run the user did not ask for (more tasks than the timed runs, perhaps more than
                 # --memory-limit allows) costs the slope, never the model.
-                chain.slope_note, chain.slope_points = f"memory slope not measured: {label}: {outcome['error']}", []
+                chain.slope_note, chain.slope_points = f"memory slope not measured: {label}: {outcome.error}", []
                 break
             chain.failure = checked(outcome, label, self.expected, run_params, self.ops)
             if chain.failure:
                 break
             if pass_ == "traced":
-                chain.traced = dict(outcome, traced_params=run_params)
+                chain.traced, chain.traced_params = outcome, run_params
             else:
-                chain.slope_points.append((tasks_alive(self.spec, run_params), outcome["uss_delta_bytes"]))
+                chain.slope_points.append((tasks_alive(self.spec, run_params), outcome.uss_delta_bytes))
         return chain
 
     def untimed_all(self, model_ids):
@@ -331,10 +334,10 @@ class Runner:
             outcome = self.start(model_id, label, "time", chain.timing_params, values=chain.values,
                                  loops=loops.get(model_id), warmup_params=chain.warmup_params)
             runs[model_id].append((label, outcome, index))
-            if outcome["status"] != "ok" or self.checked_timed(outcome, label, chain):
+            if not outcome.ok or self.checked_timed(outcome, label, chain):
                 stopped.add(model_id)
             else:
-                loops[model_id] = outcome["loops"]
+                loops[model_id] = outcome.loops
         return runs
 
     def shared_all(self, chains, runs, pairs):
@@ -345,7 +348,7 @@ class Runner:
         {"a", "b", "error"} when a shared process failed or a result differed from the reference."""
         records = []
         for a, b in pairs:
-            loops = {model_id: runs[model_id][-1][1].get("loops") for model_id in (a, b) if runs.get(model_id)}
+            loops = {model_id: runs[model_id][-1][1].loops for model_id in (a, b) if runs.get(model_id)}
             if len(loops) < 2 or any(chains[model_id].failure for model_id in (a, b)):
                 continue
             values = min(chains[a].values, chains[b].values)
@@ -359,8 +362,8 @@ class Runner:
                     records.append({"a": a, "b": b, "error": error})
                     break
                 for side, model_id in (("a", a), ("b", b)):
-                    record[f"{side}_values"]["wall"] += outcome["models"][model_id]["wall_values"]
-                    record[f"{side}_values"]["cpu"] += outcome["models"][model_id]["cpu_values"]
+                    record[f"{side}_values"]["wall"] += outcome.models[model_id]["wall_values"]
+                    record[f"{side}_values"]["cpu"] += outcome.models[model_id]["cpu_values"]
                 record["process"] += [index] * values
             else:
                 records.append(record)
@@ -368,20 +371,20 @@ class Runner:
 
     def shared_failure(self, outcome, label, run_params):
         """None, or one line: why a shared process gave no pairs."""
-        if outcome["status"] != "ok":
-            return f"{label}: {outcome['status']}: {outcome['error']}"
-        for model_id, mine in outcome["models"].items():
-            failure = checked(dict(mine, status="ok", result_preview=outcome["result_preview"]), label,
-                              self.expected, run_params, self.ops)
+        if not outcome.ok:
+            return f"{label}: {outcome.status}: {outcome.error}"
+        for model_id, mine in outcome.models.items():
+            failure = checked(Outcome(status="ok", digests=mine["digests"], result_preview=outcome.result_preview),
+                              label, self.expected, run_params, self.ops)
             if failure:
-                return f"{model_id}: {failure['error']}"
+                return f"{model_id}: {failure.error}"
         return None
 
     def checked_timed(self, outcome, label, chain):
         """checked() for a timed process: its values' digests, and its warm-up's at warmup_params."""
         failure = checked(outcome, label, self.expected, chain.timing_params, self.ops)
-        if failure is None and outcome.get("warmup_digest") is not None:
-            warmup = {"status": "ok", "digest": outcome["warmup_digest"], "result_preview": "(the warm-up's result)"}
+        if failure is None and outcome.warmup_digest is not None:
+            warmup = Outcome(status="ok", digest=outcome.warmup_digest, result_preview="(the warm-up's result)")
             failure = checked(warmup, f"{label} warm-up", self.expected, chain.warmup_params, self.ops)
         return failure
 
@@ -393,9 +396,8 @@ class Runner:
         if chain.failure:
             return chain.failure
         if self.options.trace or plan.processes == 0:  # the check run alone: its time is one cold value, flagged noisy
-            timed = Timed([check["wall_s"]], [check["cpu_s"]], [1], records=check["records"])
-            entry = summarize_model(check, chain.traced, chain.slope_points, ops, self.params, timed, clock,
-                                    None if self.options.trace else plan)
+            timed = Timed([check.wall_s], [check.cpu_s], [1], records=check.records)
+            entry = summarize_model(chain, timed, ops, self.params, clock, None if self.options.trace else plan)
         else:
             timed, entry = Timed(), None
             for label, outcome, index in runs:
@@ -404,11 +406,11 @@ class Runner:
                     break
                 timed.add(outcome, index)
             if timed.records is None or chain.timing_params != self.params:
-                timed.records = check["records"]  # not timed at the requested size: the check's records
-            entry = entry or summarize_model(check, chain.traced, chain.slope_points, ops, chain.timing_params, timed,
-                                             clock, plan, self.spec.ops(chain.timing_params), chain.warmup_params)
-        if chain.slope_note and entry["status"] == "ok":
-            entry["notes"] = entry["notes"] + [chain.slope_note]
+                timed.records = check.records  # not timed at the requested size: the check's records
+            entry = entry or summarize_model(chain, timed, ops, chain.timing_params, clock, plan,
+                                             self.spec.ops(chain.timing_params), chain.warmup_params)
+        if chain.slope_note and entry.ok:
+            entry.notes = entry.notes + [chain.slope_note]
         return entry
 
 
@@ -429,21 +431,21 @@ class Timed:
     records: dict | None = None
 
     def add(self, outcome, index):
-        self.wall += outcome["wall_values"]
-        self.cpu += outcome["cpu_values"]
-        self.process += [index] * len(outcome["wall_values"])
-        if self.switches is not None and outcome.get("involuntary_switches") is not None:
-            self.switches += outcome["involuntary_switches"]
+        self.wall += outcome.wall_values
+        self.cpu += outcome.cpu_values
+        self.process += [index] * len(outcome.wall_values)
+        if self.switches is not None and outcome.involuntary_switches is not None:
+            self.switches += outcome.involuntary_switches
         else:
             self.switches = None
-        floor = outcome.get("floor")
+        floor = outcome.floor
         if floor:
             self.floor_wall += floor["wall_ns_per_op"]
             self.floor_cpu += floor["cpu_ns_per_op"]
             self.floor_switches += floor["involuntary_switches"]
-        self.loops = outcome["loops"]
+        self.loops = outcome.loops
         if self.records is None:
-            self.records = outcome.get("records")
+            self.records = outcome.records
 
 
 def run_models(scenario, spec, params, reference_digest, model_ids, options, progress, interpreter=None, phases=None):
@@ -459,11 +461,11 @@ def run_models(scenario, spec, params, reference_digest, model_ids, options, pro
     chains = clock("untimed runs (check, tracemalloc, memory slope)", runner.untimed_all, model_ids)
     runs = clock("timed processes", runner.timed_all, chains)
     for model_id in model_ids:
-        if options.trace and chains[model_id].check.get("stdout"):
-            progress.print(chains[model_id].check["stdout"].rstrip("\n"))
+        if options.trace and chains[model_id].check.stdout:
+            progress.print(chains[model_id].check.stdout.rstrip("\n"))
         entries[model_id] = runner.entry(model_id, chains[model_id], runs.get(model_id, []))
     timed_ok = {model_id: chain for model_id, chain in chains.items()
-                if entries[model_id]["status"] == "ok" and runs.get(model_id)}
+                if entries[model_id].ok and runs.get(model_id)}
     pairs = timing_plan.shared_pairs(comparison.standard_pairs({"models": entries_with_kind(entries)}), options.plan)
     shared = clock("shared processes", runner.shared_all, timed_ok, runs,
                    [(a, b) for a, b in pairs if a in timed_ok and b in timed_ok])
@@ -485,74 +487,72 @@ class PhaseClock:
 
 
 def entries_with_kind(entries):
-    """The entries with their model's 2x2 kind, as run_scenario adds it (standard_pairs reads it)."""
+    """{model_id: {"kind": ...}}: each entry's model's 2x2 kind, as run_scenario adds it (standard_pairs reads it)."""
     known = all_models()
-    return {model_id: dict(entry, kind={"stack": known[model_id].stack, "scheduler": known[model_id].scheduler})
-            for model_id, entry in entries.items()}
+    return {model_id: {"kind": {"stack": known[model_id].stack, "scheduler": known[model_id].scheduler}}
+            for model_id in entries}
 
 
 def explained(spec, model_id, run_params, outcome):
     """A crash the spec knows (deep_chain: the C stack at a depth) is a finding, said as one."""
-    if outcome["status"] == "crashed" and spec.explain_crash is not None:
-        known = spec.explain_crash(all_models()[model_id], run_params, outcome.get("signal"))
-        return dict(outcome, error=known) if known else outcome
+    if outcome.status == "crashed" and spec.explain_crash is not None:
+        known = spec.explain_crash(all_models()[model_id], run_params, outcome.signal)
+        return dataclasses.replace(outcome, error=known) if known else outcome
     return outcome
 
 
-def summarize_model(check, traced, slope_points, ops, timing_params, timed, clock, plan, ops_timed=None,
-                    warmup_params=None):
-    """One model's entry: the timing from the values of every timed process (timed: a Timed),
+def summary(values, processes, groups=None):
+    return Summary.from_json(stats.summary(values, processes, groups))
+
+
+def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=None, warmup_params=None):
+    """One model's ModelEntry: the timing from the values of every timed process (timed: a Timed),
     judged on `clock` ("cpu" or "wall": timing_plan.clock), with the process as the unit where
-    processes differ (fiberlab/stats.py); memory and stack from the check run (the first run in
-    its fresh process); the records (latencies) from the first timed process, which ran alone."""
+    processes differ (fiberlab/stats.py); memory and stack from chain.check (the first run in its
+    fresh process), the traced peak from chain.traced, the slope from chain.slope_points; the
+    records (latencies) from the first timed process, which ran alone. plan: None under --trace."""
+    check, traced = chain.check, chain.traced
     ops_timed = ops if ops_timed is None else ops_timed
     processes = len(set(timed.process))
-    wall = stats.summary(timed.wall, processes, timed.process)
-    cpu = stats.summary(timed.cpu, processes, timed.process)
+    wall = summary(timed.wall, processes, timed.process)
+    cpu = summary(timed.cpu, processes, timed.process)
     judged = cpu if clock == "cpu" else wall
-    loops = timed.loops or 1
-    entry = {
-        "status": "ok",
-        "error": None,
-        "digest": check["digest"],
-        "ops": ops,
-        "wall_s": wall,
-        "cpu_s": cpu,
+    entry = ModelEntry(
+        status="ok",
+        digest=check.digest,
+        ops=ops,
+        wall_s=wall,
+        cpu_s=cpu,
         # On the judged clock, from the central value (geometric mean); none with no operation at
         # all (every connection dropped before its first echo).
-        "ns_per_op": judged["center"] / ops_timed * 1e9 if ops_timed else None,
-        "ns_per_op_ci95": [bound / ops_timed * 1e9 for bound in judged["ci95"]] if ops_timed and judged["ci95"]
-                          else None,
-        "noisy": stats.noisy(judged),
-        "timing": {"plan": plan.name if plan else "trace", "processes": processes,
-                   "values_per_process": len(timed.wall) // max(processes, 1), "loops": timed.loops,
-                   "params": timing_params, "ops": ops_timed, "unit": "seconds per run at timing.params",
-                   "clock": clock,
-                   # The process (1, 2, ...) each value came from, and the kernel's preemptions during it.
-                   "value_process": timed.process,
-                   "involuntary_switches": timed.switches or None,
-                   "disturbed": timing_plan.disturbed(timed.switches, timed.wall, loops),
-                   # Where each timed process warmed up, when not at timing.params (warmup_params).
-                   "warmup_params": warmup_params},
+        ns_per_op=judged.center / ops_timed * 1e9 if ops_timed else None,
+        ns_per_op_ci95=[bound / ops_timed * 1e9 for bound in judged.ci95] if ops_timed and judged.ci95 else None,
+        noisy=stats.noisy(judged.to_json()),
+        timing=Timing(plan=plan.name if plan else "trace", processes=processes,
+                      values_per_process=len(timed.wall) // max(processes, 1), loops=timed.loops,
+                      params=timing_params, ops=ops_timed, unit="seconds per run at timing.params",
+                      warmup_params=warmup_params, value_processes=timed.process, clock=clock,
+                      involuntary_switches=timed.switches or None,
+                      disturbed=timing_plan.disturbed(timed.switches, timed.wall, timed.loops or 1)),
         # Time in garbage collections during the check run, and its share of that run's wall time.
-        "gc_s": check.get("gc_s"),
-        "gc_share": check["gc_s"] / check["wall_s"] if check.get("gc_s") is not None and check["wall_s"] > 0 else None,
-        "memory": {
+        gc_s=check.gc_s,
+        gc_share=check.gc_s / check.wall_s if check.gc_s is not None and check.wall_s > 0 else None,
+        memory=Memory(
             # The check worker's own peak (VmHWM), and that peak above the RSS it had just before run().
-            "peak_rss_bytes": check.get("peak_rss_bytes"),
-            "peak_rss_above_start_bytes": check.get("peak_rss_above_start_bytes"),
-            "rss_delta_bytes": check["rss_delta_bytes"],
-            "uss_delta_bytes": check["uss_delta_bytes"],
-            "traced_peak_bytes": traced["traced_peak_bytes"] if traced else None,
-            "traced_params": traced["traced_params"] if traced else None,
-            "bytes_per_task": stats.slope(slope_points),
-            "bytes_per_task_points": [list(point) for point in slope_points],
-        },
-        "stack": check["stack"],
-        "records": timed.records if timed.records is not None else check["records"],
-        "notes": check["notes"] + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"]),
-        "result_summary": check.get("result_summary"),
-    }
+            peak_rss_bytes=check.peak_rss_bytes,
+            peak_rss_above_start_bytes=check.peak_rss_above_start_bytes,
+            rss_delta_bytes=check.rss_delta_bytes,
+            uss_delta_bytes=check.uss_delta_bytes,
+            traced_peak_bytes=traced.traced_peak_bytes if traced else None,
+            traced_params=chain.traced_params if traced else None,
+            bytes_per_task=stats.slope(chain.slope_points),
+            bytes_per_task_points=[list(point) for point in chain.slope_points],
+        ),
+        stack=check.stack,
+        records=timed.records if timed.records is not None else check.records,
+        notes=check.notes + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"]),
+        result_summary=check.result_summary,
+    )
     if timed.floor_wall and ops_timed:
         add_baseline(entry, timed, clock, ops_timed)
     return entry
@@ -567,81 +567,82 @@ def add_baseline(entry, timed, clock, ops_timed):
     count = min(len(own), len(floor))
     pairs = [(value / ops_timed * 1e9, floor_ns) for value, floor_ns in zip(own[:count], floor[:count])]
     ratio = stats.paired_ratio(pairs, timed.process[:count])
-    entry["baseline_ns_per_op"] = stats.summary(floor, len(set(timed.process)), timed.process[:len(floor)])["center"]
-    entry["baseline"] = {"wall_ns_per_op": timed.floor_wall, "cpu_ns_per_op": timed.floor_cpu,
-                         "involuntary_switches": timed.floor_switches}
+    entry.baseline_ns_per_op = stats.summary(floor, len(set(timed.process)), timed.process[:len(floor)])["center"]
+    entry.floor_values = {"wall_ns_per_op": timed.floor_wall, "cpu_ns_per_op": timed.floor_cpu,
+                          "involuntary_switches": timed.floor_switches}
     if ratio:
-        entry["vs_baseline"], entry["vs_baseline_ci95"] = ratio["ratio"], ratio["ci95"]
-        entry["vs_baseline_noisy"] = ratio["noisy"]
+        entry.vs_baseline, entry.vs_baseline_ci95 = ratio["ratio"], ratio["ci95"]
+        entry.vs_baseline_noisy = ratio["noisy"]
 
 
 def add_floor(result):
     """The native floor: the fastest ok native row's ns per op (glibc's swapcontext is not a
     floor); every ok row gains vs_floor, its ns per op over the floor, measured in this run."""
     known = all_models()
-    floors = [(entry["ns_per_op"], model_id) for model_id, entry in result["models"].items()
-              if entry["status"] == "ok" and model_id in known and known[model_id].floor]
+    floors = [(entry.ns_per_op, model_id) for model_id, entry in result.models.items()
+              if entry.ok and model_id in known and known[model_id].floor]
     if not floors:
         return
     ns_per_op, model_id = min(floors)
-    result["floor"] = {"model": model_id, "ns_per_op": ns_per_op}
-    for entry in result["models"].values():
-        if entry["status"] == "ok":
-            entry["vs_floor"] = entry["ns_per_op"] / ns_per_op
+    result.floor = Floor(model=model_id, ns_per_op=ns_per_op)
+    for entry in result.models.values():
+        if entry.ok:
+            entry.vs_floor = entry.ns_per_op / ns_per_op
 
 
 def run_scenario(scenario, spec, params, model_ids, options, progress):
     """options: an Options (plan, timeout, trace, memory limit, interpreters, memory passes, gc).
-    With no interpreters every model runs on this interpreter, keyed by model id (docs/design.md, the result schema);
+    Returns a Result (fiberlab/result.py; docs/result-schema.md).
+    With no interpreters every model runs on this interpreter, keyed by model id;
     a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
     so one model's interpreters sit together in the table), each entry also naming its
-    "model" and "python", and the environment gains "interpreters": {X.Y: what it reported}."""
+    model and python, and the environment gains interpreters: {X.Y: what it reported}."""
     interpreters = options.interpreters
-    result = {
-        "scenario": scenario,
-        "params": params,
-        "gc": options.gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
-        "environment": environment.describe(),
-        "reference_digest": digest(spec.reference(params)),
-        "match": False,
-        "models": {},
-    }
+    result = Result(
+        scenario=scenario,
+        params=params,
+        plan="trace" if options.trace else options.plan.name,
+        gc=options.gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
+        environment=Environment.from_json(dict(environment.describe(), date=environment.now(),
+                                               load_start=environment.load())),
+        reference_digest=digest(spec.reference(params)),
+    )
     if interpreters:
-        result["environment"]["interpreters"] = {one.version: one.environment for one in interpreters}
+        result.environment.interpreters = {one.version: Environment.from_json(one.environment)
+                                           for one in interpreters}
     # A native model does not run on an interpreter: one row, whatever --python says.
     native_ids = [model_id for model_id in model_ids if all_models()[model_id].native]
     python_ids = [model_id for model_id in model_ids if model_id not in native_ids]
-    by_interpreter, shared, phases = {}, [], {}
+    by_interpreter, phases = {}, {}
     for interpreter in interpreters or [None]:
         ids = model_ids if interpreter is None else python_ids
         key = interpreter.version if interpreter else None
-        by_interpreter[key], pairs = run_models(scenario, spec, params, result["reference_digest"], ids, options,
+        by_interpreter[key], pairs = run_models(scenario, spec, params, result.reference_digest, ids, options,
                                                 progress, interpreter, phases)
-        shared += [] if interpreter else pairs  # keyed by model id: only where the rows are too
+        # Values of two models that took turns in one process (Runner.shared_all): the closest pairs
+        # there are, which fiberlab/comparison.py prefers; keyed by model id, so only where the rows are too.
+        result.shared += [] if interpreter else pairs
     if interpreters and native_ids:
-        by_interpreter[None], _pairs = run_models(scenario, spec, params, result["reference_digest"], native_ids,
+        by_interpreter[None], _pairs = run_models(scenario, spec, params, result.reference_digest, native_ids,
                                                   options, progress, phases=phases)
     for model_id in model_ids:
         for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
             entry = by_interpreter[interpreter.version if interpreter else None][model_id]
             model = all_models()[model_id]
-            entry["kind"] = {"stack": model.stack, "scheduler": model.scheduler}  # the 2x2 the table groups by
-            entry["mechanism"] = model.mechanism(scenario)  # how this file hands control over (its MECHANISM)
+            entry.kind = Kind(stack=model.stack, scheduler=model.scheduler)  # the 2x2 the table groups by
+            entry.mechanism = model.mechanism(scenario)  # how this file hands control over (its MECHANISM)
             if interpreter is None:
-                result["models"][model_id] = entry
+                result.models[model_id] = entry
             else:
-                result["models"][f"{model_id}@{interpreter.version}"] = dict(entry, model=model_id,
-                                                                          python=interpreter.version)
-    result["match"] = matched(result["models"])
-    # Values of two models that took turns in one process (Runner.shared_all): the closest pairs
-    # there are, which fiberlab/comparison.py prefers for the ratio between those two.
-    result["shared"] = shared
-    result["environment"]["load_average_end"] = environment.load_average()
-    result["phases_s"] = phases  # where this scenario's time went, by phase (seconds of wall time)
+                result.models[f"{model_id}@{interpreter.version}"] = dataclasses.replace(
+                    entry, model=model_id, python=interpreter.version)
+    result.match = matched(result.models)
     add_floor(result)
     baseline = spec.BASELINE
     if baseline:
-        result["baseline_column"], result["baseline"] = baseline[1], baseline[2]
+        result.baseline_column, result.baseline = baseline[1], baseline[2]
     if spec.TASK_COUNT is not None:
-        result["task_count"] = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
+        result.task_count = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
+    result.environment.load_end = environment.load()
+    result.phases_s = phases  # where this scenario's time went, by phase (seconds of wall time)
     return result

@@ -18,30 +18,31 @@ import os
 import pyperf
 
 from fiberlab import output
+from fiberlab.result import Environment
 
 
 def _metadata(result, entry, name):
-    env = result.get("environment") or {}
-    timing = entry["timing"]
+    env = result.environment or Environment()
+    timing = entry.timing
     metadata = {
         "name": name,
         "unit": "second",
-        "description": f"{result['scenario']} on {entry.get('model', name.split('/')[-1])}: seconds per op",
-        "loops": timing["loops"] or 1,
-        "inner_loops": timing["ops"],
-        "python_version": env.get("python"),
-        "python_implementation": env.get("implementation"),
-        "platform": env.get("platform"),
-        "cpu_model_name": env.get("cpu"),
-        "cpu_count": env.get("cores"),
-        "fiberlab_plan": timing["plan"],
-        "fiberlab_clock": timing.get("clock") or "wall",
-        "fiberlab_params": ", ".join(f"{key}={value}" for key, value in timing["params"].items()),
-        "fiberlab_greenlet": env.get("greenlet"),
-        "fiberlab_gevent": env.get("gevent"),
-        "fiberlab_uvloop": env.get("uvloop"),
-        "fiberlab_commit": env.get("commit"),
-        "fiberlab_date": env.get("date"),
+        "description": f"{result.scenario} on {entry.model or name.split('/')[-1]}: seconds per op",
+        "loops": timing.loops or 1,
+        "inner_loops": timing.ops,
+        "python_version": env.python,
+        "python_implementation": env.implementation,
+        "platform": env.platform,
+        "cpu_model_name": env.cpu,
+        "cpu_count": env.cores,
+        "fiberlab_plan": timing.plan,
+        "fiberlab_clock": timing.clock or "wall",
+        "fiberlab_params": ", ".join(f"{key}={value}" for key, value in timing.params.items()),
+        "fiberlab_greenlet": env.greenlet,
+        "fiberlab_gevent": env.gevent,
+        "fiberlab_uvloop": env.uvloop,
+        "fiberlab_commit": env.commit,
+        "fiberlab_date": env.date,
     }
     return {key: value for key, value in metadata.items() if value not in (None, "")}
 
@@ -50,26 +51,25 @@ def benchmark(result, model_key, entry, name):
     """A pyperf.Benchmark from one model's entry: a Run per timed process, its values on the
     row's clock (timing.clock: CPU time for single-threaded models, else wall time), each Run
     with pyperf's own metadata of this machine beside the lab's."""
-    timing = entry["timing"]
-    values = (entry["cpu_s"] if timing.get("clock") == "cpu" else entry["wall_s"])["values"]
-    processes = timing.get("value_process") or [1 + index // timing["values_per_process"]
-                                                for index in range(len(values))]
+    timing = entry.timing
+    values = (entry.cpu_s if timing.clock == "cpu" else entry.wall_s).values
+    processes = timing.value_processes or [1 + index // timing.values_per_process for index in range(len(values))]
     metadata = _metadata(result, entry, name)
     by_process = {}
     for value, process in zip(values, processes):
-        by_process.setdefault(process, []).append(value / timing["ops"])
+        by_process.setdefault(process, []).append(value / timing.ops)
     runs = [pyperf.Run(per_op, warmups=None, metadata=metadata, collect_metadata=True)
             for per_op in by_process.values()]
     return pyperf.Benchmark(runs)
 
 
 def suite(results):
-    """pyperf.BenchmarkSuite of [(run result, label or None)]; models that failed are left out."""
+    """pyperf.BenchmarkSuite of [(Result, label or None)]; models that failed are left out."""
     benchmarks = []
     for result, label in results:
-        where = f"{result['scenario']}[{label}]" if label else result["scenario"]
-        for model_key, entry in result["models"].items():
-            if entry["status"] == "ok" and entry.get("timing"):
+        where = f"{result.scenario}[{label}]" if label else result.scenario
+        for model_key, entry in result.models.items():
+            if entry.ok and entry.timing:
                 benchmarks.append(benchmark(result, model_key, entry, f"{where}/{model_key}"))
     return pyperf.BenchmarkSuite(benchmarks) if benchmarks else None
 

@@ -8,6 +8,8 @@ import scenarios
 from coroutines import bare
 from fiberlab import pipeline, table, timing_plan
 from fiberlab.models import MODELS, declared_mechanism
+from fiberlab.outcome import Outcome
+from fiberlab.result import Kind, Memory, Result, Stack
 
 SCENARIOS = Path(scenarios.__file__).resolve().parent
 SCENARIO_FILES = [(name, model_id) for name in scenarios.names() for model_id, model in MODELS.items()
@@ -80,47 +82,43 @@ def test_switch_to_resumes_the_named_task_without_a_run_queue_pass():
 
 def summarized(walls_s, floors_ns, ops=1, processes=None):
     """Timed values on the wall clock, each followed by the floor value its worker timed right after it."""
-    check = {"wall_s": walls_s[0], "cpu_s": walls_s[0], "peak_rss_bytes": 1, "rss_delta_bytes": 0,
-             "uss_delta_bytes": 0, "digest": "d", "stack": {}, "records": {}, "notes": []}
+    check = Outcome(status="ok", wall_s=walls_s[0], cpu_s=walls_s[0], peak_rss_bytes=1, rss_delta_bytes=0,
+                    uss_delta_bytes=0, digest="d", stack=Stack(), records={})
     timed = pipeline.Timed(list(walls_s), list(walls_s), processes or list(range(1, len(walls_s) + 1)), loops=1)
     timed.floor_wall = timed.floor_cpu = [floor for floor in floors_ns if floor]
     timed.floor_switches = [0] * len(timed.floor_wall)
-    return pipeline.summarize_model(check, None, [], ops, {}, timed, "wall", timing_plan.PLANS["default"], ops)
+    return pipeline.summarize_model(pipeline.Untimed(check), timed, ops, {}, "wall", timing_plan.PLANS["default"], ops)
 
 
 def test_vs_floor_pairs_each_value_with_the_floor_value_beside_it():
     # The machine ran twice as slow during the second pair: its value and its floor both doubled.
     entry = summarized([1e-6, 2e-6, 1.1e-6], [1000, 2000, 1000])
-    assert entry["vs_baseline"] == pytest.approx((1.0 * 1.0 * 1.1) ** (1 / 3))  # geometric mean of 1.0, 1.0, 1.1
-    assert entry["baseline_ns_per_op"] == pytest.approx((1000 * 2000 * 1000) ** (1 / 3))
-    assert entry["vs_baseline_ci95"][0] < entry["vs_baseline"] < entry["vs_baseline_ci95"][1]
+    assert entry.vs_baseline == pytest.approx((1.0 * 1.0 * 1.1) ** (1 / 3))  # geometric mean of 1.0, 1.0, 1.1
+    assert entry.baseline_ns_per_op == pytest.approx((1000 * 2000 * 1000) ** (1 / 3))
+    assert entry.vs_baseline_ci95[0] < entry.vs_baseline < entry.vs_baseline_ci95[1]
 
 
 def test_a_floor_that_drifts_with_the_machine_still_gives_a_steady_ratio():
     walls = [1.2e-6, 2.4e-6, 1.8e-6, 1.2e-6, 3.6e-6, 1.2e-6]  # the model's values spread 3x
     floors = [wall / 1.2 * 1e9 for wall in walls]  # the floor beside each, as slow as the machine was then
     entry = summarized(walls, floors, processes=[1, 1, 2, 2, 3, 3])
-    assert entry["noisy"]  # the values alone say nothing steady
-    assert entry["vs_baseline"] == pytest.approx(1.2) and not entry["vs_baseline_noisy"]
+    assert entry.noisy  # the values alone say nothing steady
+    assert entry.vs_baseline == pytest.approx(1.2) and not entry.vs_baseline_noisy
 
 
 def test_without_a_floor_there_is_no_ratio():
     timed = summarized([1e-6], [None])
-    assert "vs_baseline" not in timed and "baseline_ns_per_op" not in timed
+    assert timed.vs_baseline is None and timed.baseline_ns_per_op is None
 
 
 def fake_result(column):
     entry = summarized([1e-6], [500])
-    entry.update(kind={"stack": "stackful", "scheduler": "own scheduler"}, mechanism="direct switch",
-                 memory={"peak_rss_bytes": 1, "bytes_per_task": None},
-                 stack={"frames_per_task": None, "c_stack_bytes_per_task": None, "frame_bytes_per_task": None})
-    failed = dict(pipeline.failed("crashed", "boom", 1), kind={"stack": "stackless", "scheduler": "own scheduler"},
-                  mechanism="direct send")
-    result = {"scenario": "x", "params": {}, "match": False, "models": {"greenlet": entry, "coroutines": failed},
-              "baseline": "a floor"}
-    if column:
-        result["baseline_column"] = column
-    return result
+    entry.kind, entry.mechanism = Kind(stack="stackful", scheduler="own scheduler"), "direct switch"
+    entry.memory, entry.stack = Memory(peak_rss_bytes=1), Stack()
+    failed = pipeline.failed("crashed", "boom", 1)
+    failed.kind, failed.mechanism = Kind(stack="stackless", scheduler="own scheduler"), "direct send"
+    return Result(scenario="x", params={}, match=False, models={"greenlet": entry, "coroutines": failed},
+                  baseline="a floor", baseline_column=column)
 
 
 def test_the_table_names_the_floor_column_as_the_spec_does_and_shows_each_mechanism():

@@ -3,23 +3,24 @@
 import datetime
 
 from fiberlab import cli, environment, table
+from fiberlab.result import Environment, Result
 
 
 def test_a_result_records_date_load_commit_versions_and_cpu():
     env = environment.describe()
-    assert datetime.datetime.fromisoformat(env["date"]).tzinfo is not None
-    assert len(env["load_average_start"]) == 3 and all(load >= 0 for load in env["load_average_start"])
-    assert env["commit"] is None or len(env["commit"].removesuffix("+changes")) == 40
+    assert datetime.datetime.fromisoformat(environment.now()).tzinfo is not None
+    assert len(environment.load()) == 3 and all(load >= 0 for load in environment.load())
+    assert env["commit"] is None or len(env["commit"]) == 40
     for package in ("python", "greenlet", "gevent", "uvloop", "cpu"):
         assert env[package], package
 
 
 def test_a_load_above_the_cores_at_the_start_is_one_warning_line_and_below_none():
-    assert environment.busy_warning({"load_average_start": [1.5, 1.0, 1.0], "cores": 2}) is None
-    line = environment.busy_warning({"load_average_start": [4.25, 3.0, 2.0], "cores": 2})
+    assert environment.busy_warning(Environment(load_start=[1.5, 1.0, 1.0], cores=2)) is None
+    busy = Environment(load_start=[4.25, 3.0, 2.0], cores=2)
+    line = environment.busy_warning(busy)
     assert line.startswith("warning: load average 4.25") and "2 cores" in line
-    result = {"scenario": "s", "params": {}, "match": True, "models": {},
-              "environment": {"load_average_start": [4.25, 3.0, 2.0], "cores": 2}}
+    result = Result(scenario="s", params={}, match=True, environment=busy)
     assert table.render(result).splitlines()[1] == line
 
 
