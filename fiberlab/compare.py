@@ -44,7 +44,7 @@ def read(path):
 def _per_op(entry, clock):
     timing = entry["timing"]
     values = (entry["cpu_s"] if clock == "cpu" else entry["wall_s"])["values"]
-    return [value / timing["ops"] for value in values], timing.get("value_process")
+    return [value / timing["ops"] for value in values], timing.get("value_processes")
 
 
 def time_change(old, new):

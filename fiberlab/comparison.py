@@ -30,8 +30,8 @@ def _values(entry, clock, over_floor):
     over_floor, each divided by the floor value its worker timed right after it."""
     timing = entry["timing"]
     values = (entry["cpu_s"] if clock == "cpu" else entry["wall_s"])["values"]
-    floors = (entry.get("baseline") or {}).get(f"{clock}_ns_per_op") if over_floor else None
-    processes = timing.get("value_process") or [1] * len(values)
+    floors = (entry.get("floor_values") or {}).get(f"{clock}_ns_per_op") if over_floor else None
+    processes = timing.get("value_processes") or [1] * len(values)
     out, seen = {}, {}
     for index, (value, process) in enumerate(zip(values, processes)):
         k = seen[process] = seen.get(process, 0) + 1
@@ -40,7 +40,7 @@ def _values(entry, clock, over_floor):
 
 
 def _floored(entry):
-    floors = (entry.get("baseline") or {}).get("wall_ns_per_op") or []
+    floors = (entry.get("floor_values") or {}).get("wall_ns_per_op") or []
     return len(floors) == len(entry["wall_s"]["values"]) and all(floor > 0 for floor in floors)
 
 

@@ -12,7 +12,7 @@ def entry(per_op_s, processes=3, peak=20 * 2**20, per_task=1024.0, clock="cpu"):
     """An ok row whose values are per_op_s (seconds per op; one op a run), from `processes` processes."""
     per = len(per_op_s) // processes
     return {"status": "ok", "wall_s": {"values": list(per_op_s)}, "cpu_s": {"values": list(per_op_s)},
-            "timing": {"ops": 1, "clock": clock, "value_process": [1 + index // per for index in range(len(per_op_s))]},
+            "timing": {"ops": 1, "clock": clock, "value_processes": [1 + index // per for index in range(len(per_op_s))]},
             "memory": {"peak_rss_bytes": peak, "bytes_per_task": per_task}}
 
 

@@ -13,6 +13,7 @@ import pytest
 import scenarios
 from fiberlab import comparison, pipeline, table, timing_plan
 from fiberlab.models import all_models
+from fiberlab.result import Result
 from tests.conftest import run_cli
 
 DEFAULT, RIGOROUS, FAST = (timing_plan.PLANS[name] for name in ("default", "rigorous", "fast"))
@@ -200,9 +201,9 @@ def test_default_plan_gives_nine_values_from_three_processes_with_their_statisti
         assert len(wall["ci95"]) == 2 and 0 < wall["ci95"][0] < wall["center"] < wall["ci95"][1]
         assert wall["stdev"] > 0 and isinstance(entry["noisy"], bool)
         timing = entry["timing"]
-        assert timing["value_process"] == [1, 1, 1, 2, 2, 2, 3, 3, 3]
+        assert timing["value_processes"] == [1, 1, 1, 2, 2, 2, 3, 3, 3]
         assert len(timing["involuntary_switches"]) == 9 and 0 <= timing["disturbed"] <= 9
-        assert len(entry["baseline"]["cpu_ns_per_op"]) == 9  # a floor value beside every value
+        assert len(entry["floor_values"]["cpu_ns_per_op"]) == 9  # a floor value beside every value
         assert entry["ns_per_op_ci95"][0] < entry["ns_per_op"] < entry["ns_per_op_ci95"][1]
     assert all(entry["timing"]["loops"] >= 1 for entry in result["models"].values())
     assert result["phases_s"]["timed processes"] > 0 and result["phases_s"]["shared processes"] > 0
@@ -216,7 +217,7 @@ def test_a_run_names_the_ratio_between_its_models_with_an_interval_and_a_verdict
     assert {shared["a"], shared["b"]} == {"greenlet", "coroutines"} and shared["process"] == [1, 1, 1, 2, 2, 2, 3, 3, 3]
     assert 0 < ratio["ci95"][0] <= ratio["ratio"] <= ratio["ci95"][1]
     assert ratio["verdict"] in ("faster", "slower", "same within noise")
-    assert comparison.describe(ratio) in table.render(result)  # the row pair of the 2x2: a line under the table
+    assert comparison.describe(ratio) in table.render(Result.from_json(result))  # the 2x2's row pair: under the table
 
 
 def test_pyperf_reads_the_file_and_its_values_are_seconds_per_op(pingpong_default):
@@ -242,5 +243,5 @@ def test_pyperf_stats_and_compare_to_work_on_lab_files(pingpong_default):
                               str(folder / "a.json")], capture_output=True, text=True)
     assert compare.returncode == 0, compare.stderr
     # a file compared with itself: every benchmark named, none significantly faster or slower
-    assert "pingpong/greenlet" in compare.stdout and "pingpong/asyncio" in compare.stdout
+    assert "pingpong/greenlet" in compare.stdout and "pingpong/coroutines" in compare.stdout
     assert "faster" not in compare.stdout and "slower" not in compare.stdout
