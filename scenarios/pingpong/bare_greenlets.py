@@ -34,8 +34,8 @@ def round_trips(params, timed):
     return the round trips played."""
     rounds = max(1_000, min(params["rounds"], MAX_ROUNDS))
     pong = greenlet(play_pong)
-    pong.switch(getcurrent(), 0)  # start pong; back with its first reply (0 is a warm-up serve)
+    pong.switch(getcurrent(), 0)  # -> pong, which starts; back with its reply to a warm-up 0
     with timed:
         play_ping(pong, rounds)
-    pong.throw()  # end pong so it does not outlive the measurement
+    pong.throw()  # -> pong, which ends so it does not outlive the measurement
     return rounds
