@@ -121,8 +121,8 @@ class Spec:
     # longer than a value needs: only a pure repetition count of the same step (rounds, items,
     # suspensions, ticks), never a scale or concurrency parameter (connections, leaves, tasks,
     # pairs, depth), which is timed at the requested size; the result is still checked at the
-    # requested size (fiberlab/timing_plan.py timed_params), and the JSON's timing.params says what was
-    # timed
+    # requested size (fiberlab/timing_plan.py timed_params), and the JSON's timing.params says
+    # what was timed
     TIME_BY: str | None = None
     # timed_size(value, params) -> int: a smaller TIME_BY value made large enough to time the same
     # thing
