@@ -25,6 +25,11 @@ PROCESSES_DIFFER_P = 0.05  # the F test's level below which processes, not value
 CONFIDENCE = 0.95
 
 
+def t_975(degrees):
+    """Student's t, two-sided 95% (its 0.975 quantile), at `degrees` degrees of freedom (scipy)."""
+    return float(scipy_stats.t.ppf(0.975, degrees))
+
+
 def _units(logs, groups):
     """(units, by) of log values: the per-group means when the groups differ, else the values.
     groups: a group label per value (the process each came from), or None."""
