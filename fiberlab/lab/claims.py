@@ -80,6 +80,9 @@ def ns_interval(entry):
     wall, ops = entry.get("wall_s") or {}, entry.get("ops")
     if not ops:
         return (central, central, central), "one value"
+    if entry.get("ns_per_op_ci95"):  # on the clock ns_per_op is on (docs/timing.md)
+        low, high = entry["ns_per_op_ci95"]
+        return (low, central, high), "95% CI"
     if wall.get("ci95"):
         low, high = wall["ci95"]
         return (low / ops * 1e9, central, high / ops * 1e9), "95% CI"
