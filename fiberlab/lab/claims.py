@@ -290,7 +290,8 @@ def through_c(data, control):
             if side is None or (model in found and found[model][1] != "suspended"):
                 continue  # a model's first failure is what it did
             python = dict(ok_entries(control, model)) if control else {}
-            done = "suspended" if status == "ok" else f"{status}: {(entry.get('error') or '').splitlines()[0][:90]}"
+            error = (entry.get("error") or "").splitlines()
+            done = "suspended" if status == "ok" else f"{status}: {error[0][:90] if error else 'no error recorded'}"
             found[model] = (side, done, point["value"] in python)
     return found
 
