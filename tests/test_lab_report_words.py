@@ -19,8 +19,10 @@ def paragraph(sweep, slug, data):
 
 def test_findings_are_computed_from_the_results_with_their_figures():
     texts = [f.text for f in lab_findings.findings(lab_results.results())]
-    assert "One resume at depth 1,000 costs 1,000.0x what it costs at depth 1 on coroutines, 1.0x on greenlet." in texts
-    assert any(t.startswith("One round trip (two hand-overs) costs 600 ns on coroutines and 18,000 ns on threads (30.0x)") for t in texts)
+    assert ("One resume at depth 1,000 costs 1,000.0x [904.8-1,105.3, min-max] what it costs at depth 1 on coroutines, "
+            "1.0x [0.9-1.1, min-max] on greenlet.") in texts
+    assert any(t.startswith("One round trip (two hand-overs) costs 600 ns on coroutines and 18,000 ns on threads "
+                            "(30.0x [27.1-33.2, min-max])") for t in texts)
     assert "1 model run(s) failed: threads at 10,000 (pingpong_tasks)." in texts
     assert 5 <= len(texts) <= lab_findings.MAX_FINDINGS
 
@@ -118,3 +120,13 @@ def test_unsupported_is_said_as_by_design_and_is_not_counted_as_a_failure():
     assert "Failed:" not in words
     assert lab_findings.failures(via_c) == []
     assert "asyncio" not in lab_findings.finding_failures(data).text
+
+
+def test_a_finding_compares_two_models_from_paired_values_when_both_kept_them():
+    def timed(values_ms):
+        return {"ops": 1_000, "ns_per_op": values_ms[0] * 1e3, "wall_s": {"values": [v / 1e3 for v in values_ms]}}
+
+    top, bottom = timed([2.0, 2.4, 1.8]), timed([1.0, 1.1, 0.9])
+    paired = lab_findings.ratio_words(top, bottom, paired=True)
+    assert paired.startswith("2.0x [") and paired.endswith(", paired values]")
+    assert lab_findings.ratio_words(top, bottom) == "2.0x [2.0-2.0, one value]"  # not timed together: no pairing

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 
 from fiberlab import table, stats
+from fiberlab.lab import claims
 from fiberlab.lab.charts import model_of
 from fiberlab.models import all_models
 
@@ -242,6 +243,17 @@ def finding_stack_at_depth(results):
                    f"measured the same way for both).", "sweep-deep_chain_depth")
 
 
+def ratio_words(top, bottom, paired=False):
+    """top's ns per op over bottom's, with its interval: from paired values when the two were timed
+    together (`paired`, and each kept two values or more), else from each run's own interval."""
+    ratio = claims.paired(top, bottom) if paired else None
+    if ratio and math.isfinite(ratio[2]):
+        return f"{ratio[1]:,.1f}x [{ratio[0]:,.1f}-{ratio[2]:,.1f}, paired values]"
+    (high, band), (low, _band) = claims.ns_interval(top), claims.ns_interval(bottom)
+    ratio = claims.ratio_interval(high, low)
+    return f"{ratio[1]:,.1f}x [{ratio[0]:,.1f}-{ratio[2]:,.1f}, {band}]"
+
+
 def finding_resume_cost_with_depth(results):
     data = results.get("deep_chain_depth")
     if not data:
@@ -250,14 +262,15 @@ def finding_resume_cost_with_depth(results):
     for model in data["points"][0]["result"]["models"] if data.get("points") else []:
         points = ok_points(data, model)
         if len(points) >= 2 and points[0][1]["ns_per_op"]:
-            growth[model] = (points[0][0], points[-1][0], points[-1][1]["ns_per_op"] / points[0][1]["ns_per_op"])
+            growth[model] = (points[0][0], points[-1][0], points[-1][1]["ns_per_op"] / points[0][1]["ns_per_op"],
+                             ratio_words(points[-1][1], points[0][1]))
     if len(growth) < 2:
         return None
     order = sorted(growth, key=lambda m: growth[m][2])
     flat, steep = order[0], order[-1]
     low, high = growth[steep][0], growth[steep][1]
-    return Finding(f"One resume at depth {high:,} costs {growth[steep][2]:,.1f}x what it costs at depth {low:,} "
-                   f"on {steep}, {growth[flat][2]:,.1f}x on {flat}.", "sweep-deep_chain_depth")
+    return Finding(f"One resume at depth {high:,} costs {growth[steep][3]} what it costs at depth {low:,} "
+                   f"on {steep}, {growth[flat][3]} on {flat}.", "sweep-deep_chain_depth")
 
 
 def finding_switch_cost(results):
@@ -266,13 +279,14 @@ def finding_switch_cost(results):
         return None
     models = data["points"][0]["result"]["models"]
     # One unit throughout: a round trip (two hand-overs), pingpong's op and the bare measure's alike.
-    costs = {m: e["ns_per_op"] for m, e in models.items() if e.get("status") == "ok" and e.get("ns_per_op")}
+    entries = {m: e for m, e in models.items() if e.get("status") == "ok" and e.get("ns_per_op")}
+    costs = {m: e["ns_per_op"] for m, e in entries.items()}
     bare = (results.get("measures") or {}).get("bare_coroutine", {}).get("ns_per_round_trip")
     if len(costs) < 2:
         return None
     order = sorted(costs, key=costs.get)
     text = (f"One round trip (two hand-overs) costs {costs[order[0]]:,.0f} ns on {order[0]} and {costs[order[-1]]:,.0f} ns "
-            f"on {order[-1]} ({times(costs[order[-1]], costs[order[0]])})")
+            f"on {order[-1]} ({ratio_words(entries[order[-1]], entries[order[0]], paired=True)})")
     if bare:
         text += f"; a bare coro.send() round trip takes {bare:,.0f} ns"
     return Finding(text + ".", "sweep-pingpong_switch")
