@@ -114,10 +114,6 @@ def ns_interval(entry):
     return (central, central, central), "one value"
 
 
-def scaled(interval, factor):
-    return tuple(value * factor for value in interval)
-
-
 def ratio_interval(top, bottom):
     """The interval of top/bottom given both intervals (low, central, high)."""
     return (top[0] / bottom[2], top[1] / bottom[1], top[2] / bottom[0])
@@ -130,10 +126,12 @@ def per_op_values(entry):
 
 
 def paired_ratio(tops, bottoms):
-    """(low, central, high) of top/bottom from paired values: the i-th of each side was
-    taken close in time, so load that comes and goes hits both. The central value is the
-    geometric mean of the pairs' ratios, the interval Student's t 95% on their logarithms:
-    it cannot go negative. Fewer than two pairs cannot show their spread: (0, r, inf)."""
+    """(low, central, high) of top/bottom from paired values, the i-th of each side with
+    the i-th of the other. Where the timing lane interleaves models, a pair was taken close
+    in time and load that comes and goes hits both; where it did not, values pair by order
+    only, and the load's drift shows as spread. The central value is the geometric mean of
+    the pairs' ratios, the interval Student's t 95% on their logarithms: it cannot go
+    negative. Fewer than two pairs cannot show their spread: (0, r, inf)."""
     logs = [math.log(top / bottom) for top, bottom in zip(tops, bottoms) if top > 0 and bottom > 0]
     if not logs:
         return None
