@@ -249,6 +249,13 @@ def test_claim_6_one_pair_of_values_cannot_show_its_spread():
     assert verdict.verdict == WITHIN_NOISE and verdict.control == ""
 
 
+def test_a_95_percent_interval_reaching_below_zero_gives_way_to_the_min_max_band():
+    wide = entry(1_000, spread=0.2)
+    wide["wall_s"]["ci95"] = [-0.5e-3, 2.5e-3]
+    interval, band = claims.ns_interval(wide)
+    assert band == "min-max" and interval == pytest.approx((800.0, 1_000, 1_200.0))
+
+
 def test_claim_6_without_either_pair_is_undecided():
     models = {"greenlet": entry(1_000), "asyncio": entry(3_000)}
     assert claims.decide_6({"pingpong_switch": sweep({1: models})}).verdict == UNDECIDED

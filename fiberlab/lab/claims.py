@@ -101,12 +101,13 @@ def kib(value):
 
 def ns_interval(entry):
     """(low, central, high) ns per op and what the band is: the run's 95% interval
-    (wall_s.ci95, if the timing lane recorded it), else min-max over its repeats."""
+    (wall_s.ci95, if the timing lane recorded it and it stays above zero: a t interval of
+    a few spread values can reach below, and then bounds nothing), else min-max over its repeats."""
     central = entry["ns_per_op"]
     wall, ops = entry.get("wall_s") or {}, entry.get("ops")
     if not ops:
         return (central, central, central), "one value"
-    if wall.get("ci95"):
+    if wall.get("ci95") and wall["ci95"][0] > 0:
         low, high = wall["ci95"]
         return (low / ops * 1e9, central, high / ops * 1e9), "95% CI"
     if "min" in wall and "max" in wall:
