@@ -29,17 +29,15 @@ test: $(STAMP)
 # named as unavailable on one line and left out. One table per scenario, quickest first;
 # a scenario not in the tree is passed over. Each scenario's result is also written (atomically)
 # to $(PYTHONS_OUT)/<scenario>.json, where `make report` finds it for its by-interpreter charts.
+# One process runs it all, and a signal to make reaches it (FIBERLAB_STOP_WITH_PARENT).
 # Exit status: the worst of the runs.
-COMPARE_SCENARIOS ?= generator pingpong deep_chain connections
+COMPARE_SCENARIOS ?= generator,pingpong,deep_chain,connections
+PYTHON_VERSIONS ?= 3.10,3.11,3.12,3.13
 PYTHONS_OUT ?= results/pythons
 compare-pythons: $(STAMP)
-	@pythons=$$($(PY) -m fiberlab pythons --usable 3.10 3.11 3.12 3.13) || exit $$?; worst=0; \
-	mkdir -p $(PYTHONS_OUT); \
-	for scenario in $(COMPARE_SCENARIOS); do \
-	  [ -d scenarios/$$scenario ] || continue; \
-	  $(PY) -m fiberlab run $$scenario --python $$pythons --repeat 3 --json $(PYTHONS_OUT)/$$scenario.json $(ARGS) \
-	    || { code=$$?; [ $$code -gt $$worst ] && worst=$$code; }; \
-	done; exit $$worst
+	mkdir -p $(PYTHONS_OUT)
+	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m fiberlab.lab.compare_pythons --out $(PYTHONS_OUT) \
+	  --versions $(PYTHON_VERSIONS) --scenarios $(COMPARE_SCENARIOS) -- $(ARGS)
 
 # The standard sweeps into results/ (JSON), then the static report from them.
 # SWEEPS=name,name runs only those (names: python -m fiberlab.lab.standard_sweeps --help).

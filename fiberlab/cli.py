@@ -80,19 +80,36 @@ def cmd_run(args):
     model_ids = models_with_compiler(model_ids)
     options = pipeline.Options(plan=plan, timeout_s=timeout, trace=args.trace, memory_limit_bytes=memory_limit_bytes,
                                interpreters=tuple(pythons or ()), gc_mode=args.gc)
-    results = []
+    results, write_failed = [], None
     for index, (name, spec, params) in enumerate(plans, 1):
         runnable = models_within_limits(name, params, models_with_file(name, model_ids))
         result = pipeline.run_scenario(name, spec, params, runnable, options, progress)
         progress.clear()
         results.append(result)
-        if index == len(plans) and args.json_target:
+        if index == len(plans):
             # Before the last table: whatever happens to stdout now, the measurements are on disk.
-            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
-        if index == len(plans) and args.pyperf:
-            pyperf_file.write(args.pyperf, [(one, None) for one in results])
+            write_failed = save_files(args, results)
         output.emit(table.render(result))  # a closed stdout silences it; the run goes on
+    if write_failed:  # the table is out; now the one line and exit 2 that a failed write earns
+        raise UsageError(write_failed)
     return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+
+
+def save_files(args, results):
+    """Write --json and --pyperf; None, or the first failure's one line (a full disk, say), so
+    the caller still prints the table before it reports it."""
+    failed = []
+    if args.json_target:
+        try:
+            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+        except UsageError as exc:
+            failed.append(str(exc))
+    if args.pyperf:
+        try:
+            pyperf_file.write(args.pyperf, [(one, None) for one in results])
+        except output.WriteFailed as exc:
+            failed.append(str(exc))
+    return "; ".join(failed) or None
 
 
 def version():

@@ -90,6 +90,7 @@ def find(spec):
             found, real = version_of(candidate)
             tried.append(candidate)
             if found == spec:
+                _refuse_too_old(spec, found)
                 return Interpreter(spec, real, found)
         places = ", ".join(tried) if tried else "nothing on PATH, and no pyenv version"
         raise NotFound(f"--python {spec}: no working Python {spec} (tried python{spec} on PATH and pyenv's "
@@ -98,8 +99,18 @@ def find(spec):
         found, real = version_of(spec)
         if found is None:
             raise NotFound(f"--python {spec}: not a Python 3 interpreter that runs (tried {spec} -c 'import sys')")
+        _refuse_too_old(spec, found)
         return Interpreter(spec, real, found)
     raise NotFound(f"--python needs a version like 3.12 or a path to an interpreter, got {spec!r}")
+
+
+OLDEST = (3, 10)  # pyproject.toml's requires-python: refused before a venv is built for nothing
+
+
+def _refuse_too_old(spec, version):
+    if tuple(int(part) for part in version.split(".")[:2]) < OLDEST:
+        raise NotFound(f"--python {spec}: Python {version} is older than the lab supports "
+                       f"({OLDEST[0]}.{OLDEST[1]} or newer, pyproject.toml's requires-python)")
 
 
 def _stamp_text(interpreter):

@@ -108,10 +108,11 @@ def all_models():
     if extra:
         try:
             extra_models = importlib.import_module(extra).MODELS
-        except Exception as exc:  # noqa: BLE001 - any failure to import it is the same bad setting
+        # SystemExit too: a module that exits while imported must not end the run with "success"
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure to import it is the same bad setting
             raise ExtraModelsError(f"FIBERLAB_EXTRA_MODELS={extra!r}: cannot use it "
                                    f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})") from None
-        if not isinstance(extra_models, dict):
+        if not isinstance(extra_models, dict) or not all(isinstance(model, Model) for model in extra_models.values()):
             raise ExtraModelsError(f"FIBERLAB_EXTRA_MODELS={extra!r}: its MODELS is not a dict of Model")
         models.update(extra_models)
     return models

@@ -7,12 +7,21 @@ time the run, read memory from /proc, write the outcome) and the runtime
 header fiberlab/cpp/<runtime>.hpp it includes.
 
 Building: with $CXX (default g++), `-O2 -std=c++20`, into build/native/
-(git-ignored), one binary per (scenario, model). A binary is rebuilt when
-the hash of its sources, compiler and flags changes (mtimes lie after a git
-checkout), and built once even when several harness processes ask at the
-same moment: an flock per binary (build/native/.<scenario>-<model>.lock) serialises
-the builds of that binary, and each binary is written beside its place and renamed
-in; two different binaries build at once (a fresh clone's tests build nine).
+(git-ignored), or, where the checkout is read-only (an installed package),
+$XDG_CACHE_HOME/fiberlab/native; with neither writable the native models are
+left out with one line, as without a compiler. One binary per (scenario,
+model). A binary is rebuilt when the hash of its sources, compiler and flags
+changes (mtimes lie after a git checkout), and built once even when several
+harness processes ask at the same moment: an flock per binary
+(.<scenario>-<model>.lock) serialises the builds of that binary, and each binary
+is written beside its place and renamed in; two different binaries build at once.
+
+Trust: the stamp beside a binary holds the inputs' hash and the binary's own
+sha256; a binary that is not executable or whose bytes changed since it was
+built (truncated, emptied) is rebuilt, never run. The compiler runs under
+fiberlab/group_guard.py in a process group the harness kills on a stop signal
+and that dies with the harness even if it is SIGKILLed; a partial binary left by
+a harness that died anyway is removed by the next build of that binary.
 
 The job goes in as arguments (`OUT_FD PASS name=value ...`), the outcome comes
 back in the file the binary inherits as OUT_FD (harness/pipeline.run_worker's
@@ -28,13 +37,18 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
+from fiberlab import stopping
 from scenarios.common import canonical_json, digest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = REPO_ROOT / "scenarios"
 NATIVE = Path(__file__).resolve().parent / "cpp"  # main.cpp and the runtime headers
+# Where binaries go, in order of preference (the first that can be written; see build_dir()).
 BUILD = REPO_ROOT / "build" / "native"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fiberlab" / "native"
 FLAGS = ["-O2", "-std=c++20"]
 FLAVOURS = {"ucontext": ["-DFIBERLAB_UCONTEXT"]}  # extra flags of a model built from another model's file
 MINIMUM = {"g++": 11, "clang++": 14}  # the first versions with C++20 coroutines in <coroutine>
@@ -46,8 +60,23 @@ class BuildFailed(Exception):
 
 
 def compiler():
-    """The compiler command, as a list: $CXX split like a shell would, else g++."""
+    """The compiler command, as a list: $CXX split like a shell would, else g++.
+    Raises ValueError when $CXX cannot be split (an unclosed quote)."""
     return shlex.split(os.environ.get("CXX") or "g++")
+
+
+def build_dir():
+    """The first folder of BUILD, CACHE that exists or can be made and takes a file, or None."""
+    for folder in (BUILD, CACHE):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / f".probe-{os.getpid()}"
+            probe.write_bytes(b"")
+            probe.unlink()
+            return folder
+        except OSError:
+            continue
+    return None
 
 
 _unavailable = {}
@@ -55,9 +84,14 @@ _unavailable = {}
 
 def unavailable():
     """None if a suitable C++ compiler is here, else one line saying why not (asked once per process)."""
-    command = tuple(compiler())
+    try:
+        command = tuple(compiler())
+    except ValueError as exc:
+        return f"no C++ compiler: CXX={os.environ.get('CXX')!r} cannot be read as a command ({exc})"
     if command not in _unavailable:
         _unavailable[command] = _check_compiler(list(command))
+        if _unavailable[command] is None and build_dir() is None:
+            _unavailable[command] = f"no folder to build C++ models in: neither {BUILD} nor {CACHE} can be written"
     return _unavailable[command]
 
 
@@ -66,8 +100,11 @@ def _check_compiler(command):
     if not command or not shutil.which(command[0]):
         return f"no C++ compiler: {shown} not found (set CXX to g++ >= 11 or clang++ >= 14)"
     try:
-        banner = subprocess.run(command + ["--version"], capture_output=True, text=True, timeout=30).stdout
-        version = subprocess.run(command + ["-dumpversion"], capture_output=True, text=True, timeout=30).stdout
+        # errors="replace": a compiler may print its banner in any encoding
+        banner = subprocess.run(command + ["--version"], capture_output=True, text=True, errors="replace",
+                                timeout=30).stdout
+        version = subprocess.run(command + ["-dumpversion"], capture_output=True, text=True, errors="replace",
+                                 timeout=30).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         return f"no C++ compiler: {shown} does not run ({type(exc).__name__})"
     kind = "clang++" if "clang" in banner else "g++"
@@ -80,7 +117,7 @@ def _check_compiler(command):
 
 
 def source(model, scenario):
-    return REPO_ROOT / "scenarios" / scenario / f"{model.file}.cpp"
+    return SCENARIOS / scenario / f"{model.file}.cpp"
 
 
 def _inputs(model, scenario):
@@ -101,28 +138,81 @@ def _fingerprint(model, scenario):
     return digest_.hexdigest()
 
 
-def binary(model, scenario):
-    """The path of the model's binary for `scenario`, built first if missing or stale."""
-    BUILD.mkdir(parents=True, exist_ok=True)
-    target = BUILD / f"{scenario}-{model.id}"
+def _file_sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_fresh(target, fingerprint):
+    """Whether TARGET was built from these inputs and is, byte for byte, what was built."""
     stamp = target.with_suffix(".sha256")
+    try:
+        inputs, _, built = stamp.read_text().partition("\n")
+        return inputs == fingerprint and os.access(target, os.X_OK) and built.strip() == _file_sha256(target)
+    except OSError:
+        return False
+
+
+def _remove_stale_partials(target):
+    """Partial binaries of TARGET whose builder is gone (it died of SIGKILL mid-build)."""
+    for partial in target.parent.glob(f".{target.name}.*"):
+        pid = partial.name.rsplit(".", 1)[-1]
+        if not pid.isdigit() or partial.suffix == ".lock":
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            partial.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # alive, someone else's
+
+
+def needs_build(model, scenario):
+    """Whether binary() would compile (so the caller says "compiling" only when it does)."""
+    folder = build_dir()
+    return folder is None or not is_fresh(folder / f"{scenario}-{model.id}", _fingerprint(model, scenario))
+
+
+def _compile(command):
+    """Run the compiler under the group guard; (returncode, stderr text). A stop signal kills it."""
+    proc = stopping.start([sys.executable, "-m", "fiberlab.group_guard", *command], cwd=REPO_ROOT,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _, stderr = proc.communicate(timeout=BUILD_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        stopping.kill_group(proc)
+        proc.wait()
+        raise
+    finally:
+        stopping.forget(proc)
+    stopping.check()  # killed by a stop: the caller stops too, no "did not compile"
+    return proc.returncode, stderr.decode(errors="replace")
+
+
+def binary(model, scenario):
+    """The path of the model's binary for `scenario`, built first if missing, stale or damaged."""
+    folder = build_dir()
+    if folder is None:
+        raise BuildFailed(f"no folder to build in: neither {BUILD} nor {CACHE} can be written")
+    target = folder / f"{scenario}-{model.id}"
     fingerprint = _fingerprint(model, scenario)
-    with open(BUILD / f".{target.name}.lock", "w") as lock:
+    with open(folder / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build of this binary at a time; a waiter finds it fresh
-        if target.exists() and stamp.exists() and stamp.read_text() == fingerprint:
+        if is_fresh(target, fingerprint):
             return target
+        _remove_stale_partials(target)
         partial = target.with_name(f".{target.name}.{os.getpid()}")
         try:
-            done = subprocess.run(_command(model, scenario, partial), capture_output=True, text=True,
-                                  timeout=BUILD_TIMEOUT_S, cwd=REPO_ROOT)
-            if done.returncode != 0:
-                errors = [line for line in done.stderr.splitlines() if "error" in line] or done.stderr.splitlines()
+            returncode, stderr = _compile(_command(model, scenario, partial))
+            if returncode != 0:
+                errors = [line for line in stderr.splitlines() if "error" in line] or stderr.splitlines()
                 raise BuildFailed(f"{source(model, scenario).relative_to(REPO_ROOT)} did not compile: "
                                   f"{(errors or ['no message'])[0][:240]}")
             os.replace(partial, target)
-            stamp.write_text(fingerprint)
+            target.with_suffix(".sha256").write_text(f"{fingerprint}\n{_file_sha256(target)}\n")
         except subprocess.TimeoutExpired:
             raise BuildFailed(f"compiling {source(model, scenario).name} took over {BUILD_TIMEOUT_S} s") from None
+        except OSError as exc:
+            raise BuildFailed(f"building {target.name}: {exc.strerror or exc}") from None
         finally:
             if partial.exists():
                 partial.unlink()

@@ -92,6 +92,8 @@ def json_target(path, option="--json"):
     if path.endswith("/"):
         raise BadTarget(f"{option} {path!r} ends in '/', so it names a folder, not a file")
     match = FD_ALIAS.match(path)
+    if path in ("/dev/stdin", "/proc/self/fd/0"):
+        raise BadTarget(f"{option} {path!r} is the input, not an output")
     if path in STD_ALIAS or match:
         fd = STD_ALIAS.get(path, int(match.group(1)) if match else None)
         try:
@@ -154,17 +156,28 @@ def write_json(target, data):
         except OSError as exc:
             raise WriteFailed(f"could not write the JSON to {where}: {exc.strerror or exc}") from None
         return
-    folder, name = os.path.split(where)
-    tmp = os.path.join(folder, f".{name}.tmp-{os.getpid()}")
     try:
-        with open(tmp, "w") as handle:
-            _dump(data, handle)
-            os.fsync(handle.fileno())
+        replace_atomically(where, lambda tmp: _write_file(tmp, data))
+    except OSError as exc:
+        raise WriteFailed(f"could not write the JSON to {where}: {exc.strerror or exc}") from None
+
+
+def _write_file(path, data):
+    with open(path, "w") as handle:
+        _dump(data, handle)
+        os.fsync(handle.fileno())
+
+
+def replace_atomically(where, write):
+    """Call write(tmp) on a new temporary file in WHERE's folder, then rename it over WHERE.
+    The temporary name is short whatever WHERE's is (a 250-character name plus a suffix would
+    pass the file system's 255 limit); interrupted or failed, WHERE is untouched and tmp gone."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(where) or ".", prefix=".fiberlab-", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
         os.replace(tmp, where)
-    except BaseException as exc:
-        # Interrupted or failed mid-write: PATH is still the old file; drop the half-written one.
+    except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
-        if isinstance(exc, OSError):
-            raise WriteFailed(f"could not write the JSON to {where}: {exc.strerror or exc}") from None
         raise

@@ -292,7 +292,8 @@ def native_binaries(scenario, model_ids, progress):
         return {}, {model_id: native.unavailable() for model_id in natives}
 
     def build(model_id):
-        progress(f"{scenario} · {model_id} · compiling (once)")
+        if native.needs_build(all_models()[model_id], scenario):
+            progress(f"{scenario} · {model_id} · compiling")
         try:
             return native.binary(all_models()[model_id], scenario), None
         except native.BuildFailed as exc:

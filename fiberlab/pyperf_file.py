@@ -15,6 +15,8 @@ import os
 
 import pyperf
 
+from fiberlab import output
+
 
 def _metadata(result, entry, name):
     env = result.get("environment") or {}
@@ -66,14 +68,10 @@ def write(path, results):
     data = suite(results)
     if data is None:
         return
-    tmp = f"{path}.tmp-{os.getpid()}"
     try:
-        data.dump(tmp, compact=False, replace=True)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+        output.replace_atomically(os.path.realpath(path), lambda tmp: data.dump(tmp, compact=False, replace=True))
+    except OSError as exc:
+        raise output.WriteFailed(f"could not write the pyperf file {path}: {exc.strerror or exc}") from None
 
 
 

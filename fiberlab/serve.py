@@ -11,9 +11,9 @@ import contextlib
 import importlib
 import signal
 import socket
-import sys
 
 import scenarios
+from fiberlab import output
 from fiberlab.options import EXIT_OK, UsageError, known_models, parse_int
 from fiberlab.models import load_function
 
@@ -62,7 +62,7 @@ def main(args):
 
     def ready(address):
         listening.append(address)
-        print(f"{address[0]}:{address[1]}", flush=True)
+        output.emit(f"{address[0]}:{address[1]}")  # a closed or full stdout must not stop the server
 
     with stop_on_signals() as stop:
         try:
@@ -71,7 +71,7 @@ def main(args):
             if listening:
                 raise
             raise UsageError(f"cannot listen on {HOST_ONLY}:{port}: {exc.strerror or exc}") from None
-    print(f"fiberlab: {args.scenario} server ({args.model}) stopped", file=sys.stderr)
+    output.say(f"fiberlab: {args.scenario} server ({args.model}) stopped")
     return EXIT_OK
 
 

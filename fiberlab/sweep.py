@@ -75,9 +75,10 @@ def plan_points(scenario, spec, assignments):
     points = [fit_fd_budget(scenario, spec, parse_params(spec, scenario, fixed + [f"{name}={text}"]),
                             fixed + [f"{name}={text}"]) for text in texts]
     split = [params.get(fd_budget.SPLIT) for params in points]
-    if any(split) and not all(split):
-        output.emit(f"{scenario}: split=true at every point, so that the points compare one layout")
-    points = fd_budget.one_layout(points)
+    if name != fd_budget.SPLIT:  # a sweep of the layout itself compares layouts: nothing to unify
+        if any(split) and not all(split):
+            output.emit(f"{scenario}: split=true at every point, so that the points compare one layout")
+        points = fd_budget.one_layout(points)
     values = [params[name] for params in points]
     if len(set(values)) != len(values):
         raise UsageError(f"--param {name}: the list names a value twice: {','.join(texts)}")
@@ -228,17 +229,22 @@ def main(args):
     options = pipeline.Options(plan=plan, timeout_s=timeout, memory_limit_bytes=memory_limit_bytes,
                                interpreters=tuple(pythons or ()), memory_passes=args.memory, gc_mode=args.gc)
     points, fits = [], None
+    # "complete" stays false until the last point is in: the file of an interrupted sweep says it is partial.
     sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points,
-             "gc": args.gc}
+             "gc": args.gc, "complete": False}
     for index, params in enumerate(plans, 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
         runnable = models_within_limits(args.scenario, params, models)
         points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, options, where))
         fits = slopes(name, points) if numeric else None
+        sweep["complete"] = index == len(plans)
         if args.json_target:
             write_json(args.json_target, dict(sweep, slopes=fits))
         if args.pyperf:
-            pyperf_file.write(args.pyperf, [(point, f"{name}={point['params'][name]}") for point in points])
+            try:
+                pyperf_file.write(args.pyperf, [(point, f"{name}={point['params'][name]}") for point in points])
+            except output.WriteFailed as exc:
+                raise UsageError(str(exc)) from None
     progress.clear()
     output.emit(render(args.scenario, name, points, fits))
     return EXIT_OK if all(result["match"] for result in points) else EXIT_FAILED

@@ -137,3 +137,12 @@ def test_a_bad_extra_models_module_through_python_m_harness():
     proc = subprocess.run([sys.executable, "-m", "fiberlab", "run", "generator"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=30)
     assert refused_in_one_line(proc).count("FIBERLAB_EXTRA_MODELS='tests.no_such_module'") == 1
+
+
+@pytest.mark.parametrize("module", ["tests.fake_models_exit", "tests.fake_models_not_models"])
+@pytest.mark.parametrize("verb", [["run", "generator"], ["list"]], ids=["run", "list"])
+def test_an_extra_models_module_that_exits_or_holds_no_models_is_one_line_and_exit_2(module, verb, harness,
+                                                                                     monkeypatch):
+    monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", module)
+    stderr = refused_in_one_line(harness(*verb), stdout=f"{scenarios.names()[0]} — " if verb == ["list"] else "")
+    assert f"FIBERLAB_EXTRA_MODELS={module!r}" in stderr

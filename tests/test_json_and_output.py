@@ -94,6 +94,44 @@ def test_a_json_write_that_fails_after_the_run_is_one_line_and_exit_2(tmp_path, 
     assert lines[-1].startswith(f"fiberlab: could not write the JSON to {full}"), proc.stderr
     assert stat.S_ISCHR(os.stat(full).st_mode)
     assert "Traceback" not in proc.stderr
+    assert "every model matched the reference" in proc.stdout  # the table is not lost with the file
+
+
+def test_a_pyperf_write_that_fails_after_the_run_keeps_the_table_and_is_one_line(tmp_path, harness, monkeypatch):
+    from fiberlab import output
+
+    def disk_full(_where, _write):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output, "replace_atomically", disk_full)
+    proc = harness(*SMALL, "--pyperf", str(tmp_path / "timings.json"))
+    assert proc.returncode == 2 and "every model matched the reference" in proc.stdout
+    assert proc.stderr.strip().splitlines()[-1] == (f"fiberlab: could not write the pyperf file {tmp_path}/timings.json: "
+                                                    "No space left on device")
+
+
+def test_a_json_name_at_the_file_system_limit_is_written(tmp_path, harness):
+    path = tmp_path / ("r" * 250 + ".json")  # 255 characters: a temporary name made from it would not fit
+    proc = harness(*SMALL, "--json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(path.read_text())["scenario"] == "generator"
+    assert [name for name in os.listdir(tmp_path) if name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("path", ["/dev/stdin", "/dev/fd/0"])
+def test_json_to_the_input_is_refused_before_anything_runs(path, harness):
+    proc = harness(*SMALL, "--json", path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "is the input, not an output" in proc.stderr or "not open for writing" in proc.stderr
+
+
+def test_json_dash_writes_the_result_to_stdout_before_the_table():
+    proc = run_cli(*SMALL, "--json", "-")
+    assert proc.returncode == 0
+    decoder = json.JSONDecoder()
+    result, end = decoder.raw_decode(proc.stdout)
+    assert result["scenario"] == "generator" and "every model matched" in proc.stdout[end:]
 
 
 def test_a_closed_stdout_costs_no_measurement(tmp_path):

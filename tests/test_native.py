@@ -107,10 +107,11 @@ def test_a_binary_is_built_once_under_concurrent_asks_and_again_when_its_source_
     compiler.write_text("#!/bin/sh\n"
                         'case "$1" in --version) echo "g++ 12";; -dumpversion) echo 12;; *)\n'
                         f'  echo x >> {compiles}; sleep 0.3\n'
-                        '  while [ "$1" != -o ]; do shift; done; echo binary > "$2";; esac\n')
+                        '  while [ "$1" != -o ]; do shift; done; echo binary > "$2"; chmod +x "$2";; esac\n')
     compiler.chmod(compiler.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("CXX", str(compiler))
     monkeypatch.setattr(native, "REPO_ROOT", tmp_path)
+    monkeypatch.setattr(native, "SCENARIOS", tmp_path / "scenarios")
     monkeypatch.setattr(native, "NATIVE", tmp_path / "native")
     monkeypatch.setattr(native, "BUILD", tmp_path / "build")
     model = MODELS["cpp_fibers"]

@@ -3,11 +3,15 @@
 import io
 import json
 import os
+import signal
+import subprocess
 import sys
 
 import pytest
 
 from fiberlab import options, interpreters, table
+from tests.conftest import REPO
+from tests.processes import all_gone_within, wait_for_workers
 
 THIS_VERSION = "%d.%d" % sys.version_info[:2]
 CANDIDATES = ("3.10", "3.11", "3.12", "3.13")
@@ -104,3 +108,36 @@ def test_sweep_takes_python_too_and_refuses_a_missing_one_in_one_line(harness):
     proc = harness("sweep", "pingpong", "--param", "rounds=10,20", "--python", "3.99")
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "--python 3.99" in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_signal_to_make_compare_pythons_stops_the_runs_and_their_workers(tmp_path):
+    """make passes no signal on; the one process it runs asks for SIGTERM when make dies."""
+    version = second_interpreter()
+    if version is None:
+        pytest.skip(f"no Python among {', '.join(CANDIDATES)} other than {THIS_VERSION} on PATH or in pyenv")
+    make = subprocess.Popen(["make", "-s", "compare-pythons", f"PYTHON_VERSIONS={version}",
+                             "COMPARE_SCENARIOS=pingpong", f"PYTHONS_OUT={tmp_path / 'out'}",
+                             "ARGS=--models greenlet --param rounds=10000000 --fast"],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers = []
+    try:
+        workers = wait_for_workers(make, seconds=120)
+        make.send_signal(signal.SIGTERM)
+        make.communicate(timeout=30)
+        assert all_gone_within(workers, 5), workers
+    finally:
+        if make.poll() is None:
+            make.kill()
+    assert not (tmp_path / "out" / "pingpong.json").exists()
+
+
+def test_an_interpreter_older_than_the_lab_supports_is_refused_before_any_venv_is_built(tmp_path, harness):
+    old = tmp_path / "python3.9"
+    old.write_text(f"#!/bin/sh\necho 3.9 {old}\n")  # answers the version question as a Python 3.9 would
+    old.chmod(0o755)
+    proc = harness("run", "pingpong", "--python", str(old))
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        f"fiberlab: --python {old}: Python 3.9 is older than the lab supports "
+        "(3.10 or newer, pyproject.toml's requires-python)"]
+    assert not (interpreters.VENVS / "3.9").exists()

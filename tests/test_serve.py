@@ -1,5 +1,6 @@
 """`python -m fiberlab serve`: every model's echo server, alone, driven from outside."""
 
+import os
 import signal
 import socket
 import subprocess
@@ -76,3 +77,27 @@ def test_serve_refuses_a_port_that_is_taken_in_one_line(harness):
         done = harness("serve", "connections", "--model", "greenlet", "--port", str(taken.getsockname()[1]))
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "cannot listen on 127.0.0.1:" in done.stderr
+
+
+@pytest.mark.parametrize("stdout", ["/dev/full", "closed pipe"])
+def test_a_server_whose_stdout_is_full_or_closed_serves_anyway_and_stops_cleanly(stdout):
+    read_end, write_end = os.pipe()
+    if stdout == "closed pipe":
+        os.close(read_end)  # its reader is gone: the address line meets EPIPE
+        target = write_end
+    else:
+        os.close(read_end)
+        os.close(write_end)
+        target = open(stdout, "w")  # noqa: SIM115 - closed below
+    server = subprocess.Popen([sys.executable, "-m", "fiberlab", "serve", "connections", "--model", "greenlet",
+                               "--port", "0"], cwd=REPO, stdout=target, stderr=subprocess.PIPE, text=True)
+    os.close(write_end) if stdout == "closed pipe" else target.close()
+    try:
+        time.sleep(1.5)
+        assert server.poll() is None, server.stderr.read()
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=5)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0 and "Traceback" not in stderr

@@ -23,6 +23,7 @@ def deep_chain_sweep(tmp_path_factory):
 def test_sweep_json_holds_one_full_run_result_per_value(deep_chain_sweep):
     sweep, _ = deep_chain_sweep
     assert sweep["scenario"] == "deep_chain" and sweep["swept"] == "depth" and sweep["values"] == [1, 5]
+    assert sweep["complete"] is True  # an interrupted sweep's file says false: only some points are in
     assert [point["params"] for point in sweep["points"]] == [
         {"depth": 1, "suspensions": 3, "tasks": 1, "via": "python"}, {"depth": 5, "suspensions": 3, "tasks": 1, "via": "python"}]
     for point in sweep["points"]:
@@ -118,6 +119,13 @@ def test_a_sweep_that_fits_in_one_process_stays_unsplit(fd_limit_between_100_and
 
     _name, points = plan_points("connections", scenarios.load("connections"), ["connections=10,100"])
     assert [point["split"] for point in points] == [False, False]
+
+
+def test_a_sweep_of_the_layout_itself_keeps_each_point_in_its_own_layout(fd_limit_between_100_and_10000_connections):
+    from fiberlab.sweep import plan_points
+
+    name, points = plan_points("connections", scenarios.load("connections"), ["connections=100", "split=true,false"])
+    assert name == "split" and [point["split"] for point in points] == [True, False]
 
 
 def test_the_lab_sweep_of_connections_runs_every_point_in_the_layout_of_its_largest(

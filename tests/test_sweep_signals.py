@@ -57,3 +57,24 @@ def test_lab_sweeps_refuses_an_out_that_is_a_file_in_one_line(tmp_path):
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "is a file, not a folder" in done.stderr
     assert taken.read_text() == "mine\n"
+
+
+@pytest.mark.parametrize("only", ["", " , "])
+def test_lab_sweeps_refuses_an_empty_only_instead_of_running_every_sweep(tmp_path, only):
+    proc = subprocess.run([sys.executable, "-m", "fiberlab.lab.standard_sweeps", "--only", only, "--tiny",
+                           "--out", str(tmp_path / "results")], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "standard_sweeps: --only needs at least one sweep name"]
+
+
+def test_lab_sweeps_refuses_an_out_it_cannot_write_in_before_running_anything(tmp_path):
+    out = tmp_path / "results"
+    out.mkdir()
+    out.chmod(0o555)
+    env = dict(os.environ)
+    if os.geteuid() == 0:  # root writes in any folder of its own; /proc refuses even root
+        out = "/proc/self"
+    proc = subprocess.run([sys.executable, "-m", "fiberlab.lab.standard_sweeps", "--only", "generator", "--tiny",
+                           "--out", str(out)], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "cannot write in it" in proc.stderr and "Traceback" not in proc.stderr

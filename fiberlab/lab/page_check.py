@@ -94,7 +94,7 @@ def measure(page, width, screenshot=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.page_check", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.page_check", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("page", help="the report's index.html")
     parser.add_argument("--width", type=int, default=1400, help="window width in px (default 1400)")
     parser.add_argument("--screenshot", help="also write a PNG of the first 4,000 px here")

@@ -619,7 +619,7 @@ def build(results_dir, out_dir, results=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.report", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.report", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--results", default="results", help="folder the sweep wrote (default results)")
     parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
     args = parser.parse_args(argv)

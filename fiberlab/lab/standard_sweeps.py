@@ -17,6 +17,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -218,9 +219,9 @@ def run_measures(out_dir, tiny):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.standard_sweeps", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.standard_sweeps", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--out", default="results", help="folder for the JSON results (default results)")
-    parser.add_argument("--only", default="", help="comma-separated sweeps (" + ", ".join(SWEEP_NAMES + EXTRAS) + ")")
+    parser.add_argument("--only", default=None, help="comma-separated sweeps (" + ", ".join(SWEEP_NAMES + EXTRAS) + ")")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated model ids")
     parser.add_argument("--tiny", action="store_true", help="tiny sizes, one timed run: checks the report, not the machine")
     parser.add_argument("--jobs", default="1", help="points run at once (1 for timings you believe)")
@@ -248,7 +249,9 @@ def sweep_all(argv):
     args = parse_args(argv)
     models = parse_models(args.models)
     jobs = parse_int(args.jobs, "--jobs", 1, 8)
-    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    only = [name.strip() for name in (args.only or "").split(",") if name.strip()]
+    if args.only is not None and not only:  # --only '' (an empty SWEEPS=) must not mean "every sweep"
+        raise UsageError("--only needs at least one sweep name")
     for name in only:
         if name not in SWEEP_NAMES + EXTRAS:
             raise UsageError(f"unknown sweep {name!r} (known: {', '.join(SWEEP_NAMES + EXTRAS)})")
@@ -261,6 +264,11 @@ def sweep_all(argv):
         out_dir.mkdir(exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--out {args.out!r}: cannot make the folder: {exc.strerror}") from None
+    try:  # try, rather than ask os.access: root passes every permission check on a read-only mount
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".fiberlab-check-"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"--out {args.out!r}: cannot write in it: {exc.strerror}") from None
     chosen = [sweep for sweep in SWEEPS if not only or sweep.name in only]
     present = [sweep for sweep in chosen if sweep.scenario in scenarios.names()]
     for sweep in chosen:

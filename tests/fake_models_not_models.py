@@ -1,0 +1,3 @@
+"""An extra-models module whose MODELS holds something that is not a Model."""
+
+MODELS = {"x": object()}
