@@ -20,9 +20,10 @@ run-scenario: $(STAMP)
 	$(PY) -m fiberlab run $(SCENARIO) $(ARGS)
 
 # ruff first: it takes a second, and a lint error fails CI (.ci/run) as a failing test does.
+# The suite runs on two workers (pytest-xdist): every test makes its own files, ports and processes.
 test: $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 # The scenarios at default sizes on every interpreter found among 3.10-3.13 (each gets
 # its venv in .venv-pythons/ once); a version whose interpreter or wheels are missing is

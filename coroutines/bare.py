@@ -399,11 +399,6 @@ def active():
     return RUNTIME
 
 
-def live_tasks():
-    """Tasks not finished: of the run() under way, else left by the last one."""
-    return set(RUNTIME.live) if RUNTIME.running else set(RUNTIME.leftover)
-
-
 class Event:
     """An event tasks wait for: `await wait()` parks until set(); set() queues every waiter.
 

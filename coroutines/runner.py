@@ -181,8 +181,3 @@ RUNTIME = Asyncio()
 use_loop = RUNTIME.use_loop
 use_uvloop = RUNTIME.use_uvloop
 run = RUNTIME.run_coroutine  # scenario files pass the coroutine: coroutines.run(main())
-
-
-def leftover_tasks():
-    """Names of the tasks still pending when the last run() ended."""
-    return list(RUNTIME.leftover)

@@ -15,12 +15,11 @@ import sys
 
 import scenarios
 from fiberlab import output, pipeline, pyperf_file, table, stopping
-
 from fiberlab.options import (EXIT_FAILED, EXIT_OK, EXIT_USAGE, Parser, UsageError, add_run_options, all_models_public,
-                             fit_fd_budget, known_models, models_with_compiler, models_with_file,
-                             models_within_limits, parse_memory_limit, parse_params, parse_pythons, parse_run_options,
-                             parse_scenarios, refuse_models_beyond_limits, refuse_models_without_file,
-                             refuse_native_without_compiler, refuse_what_cannot_fit_in_memory, write_json)
+                              fit_fd_budget, known_models, parse_memory_limit, parse_params, parse_pythons,
+                              parse_run_options, parse_scenarios, write_json)
+from fiberlab.selection import select_models
+from fiberlab.result import Runs
 
 
 VERB_MODULES = ["fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
@@ -71,19 +70,18 @@ def cmd_run(args):
     plans = [(name, spec, parse_params(spec, name, args.param)) for name, spec in plans]
     plans = [(name, spec, fit_fd_budget(name, spec, params, args.param)) for name, spec, params in plans]
     explicit_models = args.models != ",".join(all_models_public())
-    refuse_native_without_compiler(model_ids, explicit_models)
-    refuse_models_without_file(names, model_ids, explicit_models)
-    refuse_models_beyond_limits(plans, model_ids, explicit_models)
-    refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes)
+    selection = select_models(plans, model_ids, explicit_models, memory_limit_bytes)
     progress = table.Progress()
     pythons = parse_pythons(args.python, progress)
-    model_ids = models_with_compiler(model_ids)
+    for line in selection.notes():
+        output.emit(line)
     options = pipeline.Options(plan=plan, timeout_s=timeout, trace=args.trace, memory_limit_bytes=memory_limit_bytes,
                                interpreters=tuple(pythons or ()), gc_mode=args.gc)
     results, write_failed = [], None
-    for index, (name, spec, params) in enumerate(plans, 1):
-        runnable = models_within_limits(name, params, models_with_file(name, model_ids))
-        result = pipeline.run_scenario(name, spec, params, runnable, options, progress)
+    for index, ((name, spec, params), choice) in enumerate(zip(plans, selection.choices), 1):
+        for line in choice.notes():
+            output.emit(line)
+        result = pipeline.run_scenario(name, spec, params, list(choice.kept), options, progress)
         progress.clear()
         results.append(result)
         if index == len(plans):
@@ -92,7 +90,7 @@ def cmd_run(args):
         output.emit(table.render(result))  # a closed stdout silences it; the run goes on
     if write_failed:  # the table is out; now the one line and exit 2 that a failed write earns
         raise UsageError(write_failed)
-    return EXIT_OK if all(result["match"] for result in results) else EXIT_FAILED
+    return EXIT_OK if all(result.match for result in results) else EXIT_FAILED
 
 
 def save_files(args, results):
@@ -101,7 +99,7 @@ def save_files(args, results):
     failed = []
     if args.json_target:
         try:
-            write_json(args.json_target, results[0] if len(results) == 1 else {"runs": results})
+            write_json(args.json_target, results[0].to_json() if len(results) == 1 else Runs(runs=results).to_json())
         except UsageError as exc:
             failed.append(str(exc))
     if args.pyperf:

@@ -3,6 +3,7 @@ stderr, exit 2) and the parsing and checking of the options several verbs take.
 
 The verbs (cli.py's `list` and `run`, pythons.py, serve.py, sweep.py, lab/sweeps.py)
 import from here and never from each other, so none reaches back into the front door.
+Which of the models asked for a run takes is fiberlab/selection.py's job, not this module's.
 """
 
 import argparse
@@ -11,11 +12,9 @@ import os
 import tempfile
 
 import scenarios
-from fiberlab import fd_budget, interpreters, memory_guard, native, output, pipeline
+from fiberlab import fd_budget, interpreters, output, pipeline
 from fiberlab.models import MODELS, ExtraModelsError, all_models
 from scenarios.spec import ParamError, resolve
-
-
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -228,86 +227,3 @@ def parse_pythons(values, progress):
         raise UsageError(str(exc)) from None
     progress.clear()
     return prepared
-
-
-def models_with_file(scenario, model_ids):
-    """The models that have their file in the scenario's folder; the others are left out with a note."""
-    known = all_models()
-    missing = [model_id for model_id in model_ids if not known[model_id].has_file(scenario)]
-    for model_id in missing:
-        output.emit(f"{scenario}: no {known[model_id].source_name} for model {model_id} yet; left out")
-    return [model_id for model_id in model_ids if model_id not in missing]
-
-
-def refuse_models_without_file(names, model_ids, explicit):
-    """A model named in --models must have its file in every scenario asked for: refuse
-    before any run. With the default models, a missing file only leaves that model out."""
-    known = all_models()
-    for name in names:
-        for model_id in model_ids:
-            if explicit and not known[model_id].has_file(name):
-                raise UsageError(f"scenario {name} has no file for model {model_id} "
-                                 f"(scenarios/{name}/{known[model_id].source_name}); leave {model_id} out of --models")
-
-
-def _native_without_compiler(model_ids):
-    """(the native models among model_ids, why they cannot be built) or ([], None)."""
-    wanted = [model_id for model_id in model_ids if all_models()[model_id].native]
-    reason = native.unavailable() if wanted else None
-    return (wanted, reason) if reason else ([], None)
-
-
-def refuse_native_without_compiler(model_ids, explicit):
-    """Native models need a C++ compiler: one named in --models without one is refused before anything else."""
-    wanted, reason = _native_without_compiler(model_ids)
-    if explicit and reason:
-        raise UsageError(f"{', '.join(wanted)}: {reason}")
-
-
-def models_with_compiler(model_ids):
-    """By default, native models without a compiler are left out with one line saying why
-    (after every refusal, so a refused run prints nothing but its one line); nothing else changes."""
-    wanted, reason = _native_without_compiler(model_ids)
-    if reason:
-        output.emit(f"{', '.join(wanted)} left out: {reason}")
-    return [model_id for model_id in model_ids if model_id not in wanted]
-
-
-def refuse_models_beyond_limits(plans, model_ids, explicit):
-    """A model named in --models that will not run a size (Model.refuses: the threads
-    model's limit on threads alive) is refused before any run, in one line."""
-    known = all_models()
-    for name, _spec, params in plans:
-        for model_id in model_ids:
-            reason = known[model_id].refusal(name, params) if explicit and known[model_id].has_file(name) else None
-            if reason:
-                raise UsageError(f"{name}: {reason}; lower the size or leave {model_id} out of --models")
-
-
-def models_within_limits(scenario, params, model_ids):
-    """With the default models, one that will not run this size is left out with a note."""
-    known = all_models()
-    kept = []
-    for model_id in model_ids:
-        reason = known[model_id].refusal(scenario, params)
-        if reason:
-            output.emit(f"{scenario}: {reason}; {model_id} left out")
-        else:
-            kept.append(model_id)
-    return kept
-
-
-def refuse_what_cannot_fit_in_memory(plans, model_ids, memory_limit_bytes):
-    """Without --memory-limit, a size whose estimate (fiberlab/memory_guard.py) exceeds the
-    memory available is refused before any run; with it, the cap decides per model."""
-    if memory_limit_bytes is not None:
-        return
-    known = all_models()
-    for name, spec, params in plans:
-        running = [model_id for model_id in model_ids
-                   if known[model_id].has_file(name) and not known[model_id].refusal(name, params)]
-        reason = memory_guard.refusal(name, spec, params, running)
-        if reason:
-            raise UsageError(reason)
-
-

@@ -58,13 +58,6 @@ def noisy(wall):
     return wall["stdev"] > NOISY_STDEV * wall["mean"] or half > NOISY_CI * wall["mean"]
 
 
-def overlap(a, b):
-    """True when two timings' 95% intervals overlap: within noise of each other."""
-    if a.get("ci95") is None or b.get("ci95") is None:
-        return True
-    return a["ci95"][0] <= b["ci95"][1] and b["ci95"][0] <= a["ci95"][1]
-
-
 def slope(points):
     """Least-squares slope of y over x for [(x, y), ...]; None if x never varies."""
     if len(points) < 2:

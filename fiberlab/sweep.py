@@ -17,11 +17,11 @@ the points it finished.
 
 import scenarios
 from fiberlab import fd_budget, output, pipeline, pyperf_file, table, stats
+from fiberlab.result import Sweep
 from fiberlab.options import add_gc_option, add_plan_options, add_python_option, parse_pythons
-from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, models_with_compiler,
-                         models_with_file, models_within_limits, parse_memory_limit, parse_params, parse_run_options,
-                         refuse_models_beyond_limits, refuse_models_without_file, refuse_native_without_compiler,
-                         refuse_what_cannot_fit_in_memory, write_json)
+from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, parse_memory_limit,
+                              parse_params, parse_run_options, write_json)
+from fiberlab.selection import select_models
 
 # A sweep is many runs, and the fit across points smooths noise: one timed process per point unless asked.
 # Its values are always timed at the point's own size (pipeline.plan_for_sweep).
@@ -109,29 +109,28 @@ def stack_bytes(entry):
     """(bytes, kind): the Python frames one suspended task holds (sys.getsizeof of each), the one
     stack part every model reports the same way; a part of bytes per task, not the whole. (The C
     stack greenlet copies exists for fibers only, and a thread's reservation is not memory used.)"""
-    stack = entry["stack"] or {}
-    if stack.get("frame_bytes_per_task") is not None:
-        return stack["frame_bytes_per_task"], "frame"
+    if entry.stack and entry.stack.frame_bytes_per_task is not None:
+        return entry.stack.frame_bytes_per_task, "frame"
     return None, ""
 
 
 def cell(entry):
     if entry is None:
         return "-"
-    if entry["status"] != "ok":
-        return entry["status"]
+    if not entry.ok:
+        return entry.status
     size, kind = stack_bytes(entry)
-    frames = entry["stack"]["frames_per_task"]
+    frames = entry.stack.frames_per_task if entry.stack else None
     stack = f"{kind} {table.human_bytes(size)}" if size is not None else "-"
     frames = f"{frames:,.0f} fr" if frames is not None else "- fr"
-    per_op = f"{entry['ns_per_op']:,.0f} ns" if entry["ns_per_op"] is not None else "- ns"
+    per_op = f"{entry.ns_per_op:,.0f} ns" if entry.ns_per_op is not None else "- ns"
     return f"{per_op} · {stack} · {frames}"
 
 
 def model_ids(points):
     ids = []
     for result in points:
-        ids += [model_id for model_id in result["models"] if model_id not in ids]
+        ids += [model_id for model_id in result.models if model_id not in ids]
     return ids
 
 
@@ -139,7 +138,7 @@ def sweep_table(name, points):
     models = model_ids(points)
     body = [[name] + models]
     for result in points:
-        body.append([show(result["params"][name])] + [cell(result["models"].get(m)) for m in models])
+        body.append([show(result.params[name])] + [cell(result.models.get(m)) for m in models])
     widths = [max(len(row[col]) for row in body) for col in range(len(body[0]))]
     lines = ["  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip() for row in body]
     lines.insert(1, "  ".join("-" * width for width in widths))
@@ -150,13 +149,13 @@ def slopes(name, points):
     """Per model: least-squares slopes against the swept value over the points where it succeeded."""
     fits = {}
     for model_id in model_ids(points):
-        ok = [(result["params"][name], result["models"][model_id]) for result in points
-              if result["models"].get(model_id, {}).get("status") == "ok"]
+        ok = [(result.params[name], result.models[model_id]) for result in points
+              if model_id in result.models and result.models[model_id].ok]
         sizes = [(value, stack_bytes(entry)[0]) for value, entry in ok if stack_bytes(entry)[0] is not None]
         fits[model_id] = {
             "points": len(ok),
-            "ns_per_op": stats.slope([(value, entry["ns_per_op"]) for value, entry in ok
-                                      if entry["ns_per_op"] is not None]),
+            "ns_per_op": stats.slope([(value, entry.ns_per_op) for value, entry in ok
+                                      if entry.ns_per_op is not None]),
             "stack_bytes_per_task": stats.slope(sizes),
             "stack_kind": stack_bytes(ok[0][1])[1] if ok else None,
         }
@@ -180,12 +179,12 @@ def footnotes(name, points):
     """Each failing point with its reason, and each note (recursion limit raised...) once per point."""
     failures, notes = [], []
     for result in points:
-        where = f"{name}={show(result['params'][name])}"
+        where = f"{name}={show(result.params[name])}"
         by_note = {}
-        for model_id, entry in result["models"].items():
-            if entry["status"] != "ok":
-                failures.append(f"  {where} {model_id}: {entry['status']}: {entry['error']}")
-            for note in entry.get("notes") or []:
+        for model_id, entry in result.models.items():
+            if not entry.ok:
+                failures.append(f"  {where} {model_id}: {entry.status}: {entry.error}")
+            for note in entry.notes or []:
                 by_note.setdefault(note, []).append(model_id)
         notes += [f"  {where}: {note} ({', '.join(ids)})" for note, ids in by_note.items()]
     out = (["failures:"] + failures if failures else []) + (["notes:"] + notes if notes else [])
@@ -193,14 +192,14 @@ def footnotes(name, points):
 
 
 def render(scenario, name, points, fits):
-    fixed = ", ".join(f"{key}={show(value)}" for key, value in points[0]["params"].items() if key != name)
+    fixed = ", ".join(f"{key}={show(value)}" for key, value in points[0].params.items() if key != name)
     out = [f"{scenario} sweep over {name}  ({fixed})" if fixed else f"{scenario} sweep over {name}",
            "each cell: ns per op · Python frame bytes per task (a part of what a task holds) · frames per task",
            sweep_table(name, points)]
     out += footnotes(name, points)
     if fits is not None:
         out += describe_slopes(name, fits, len(points))
-    matched = sum(result["match"] for result in points)
+    matched = sum(result.match for result in points)
     out.append(f"{matched} of {len(points)} points: every model matched the reference")
     return "\n".join(out)
 
@@ -213,38 +212,37 @@ def main(args):
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     name, plans = plan_points(args.scenario, spec, args.param)
     plan = pipeline.plan_for_sweep(plan)
-    # As in `run`: a model named in --models must have its file here; by default one without is left out.
+    # As in `run`: a model named in --models that cannot run a point is refused before anything runs;
+    # by default it is left out of the points it cannot run, with a note.
     explicit = args.models != ",".join(all_models_public())
-    refuse_native_without_compiler(models, explicit)
-    refuse_models_without_file([args.scenario], models, explicit)
-    models = models_with_file(args.scenario, models)
-    # As in `run`: a model named in --models that will not take a point's size is refused before
-    # anything runs; by default it is left out of the points it will not take, with a note.
-    refuse_models_beyond_limits([(args.scenario, spec, params) for params in plans], models, explicit)
-    refuse_what_cannot_fit_in_memory([(args.scenario, spec, params) for params in plans], models, memory_limit_bytes)
+    selection = select_models([(args.scenario, spec, params) for params in plans], models, explicit,
+                              memory_limit_bytes)
     numeric = next(param for param in spec.PARAMS if param.name == name).kind in (int, float)
     progress = table.Progress()
     pythons = parse_pythons(args.python, progress)
-    models = models_with_compiler(models)
+    for line in selection.notes():
+        output.emit(line)
     options = pipeline.Options(plan=plan, timeout_s=timeout, memory_limit_bytes=memory_limit_bytes,
                                interpreters=tuple(pythons or ()), memory_passes=args.memory, gc_mode=args.gc)
     points, fits = [], None
-    # "complete" stays false until the last point is in: the file of an interrupted sweep says it is partial.
-    sweep = {"scenario": args.scenario, "swept": name, "values": [params[name] for params in plans], "points": points,
-             "gc": args.gc, "complete": False}
-    for index, params in enumerate(plans, 1):
+    # complete stays false until the last point is in: the file of an interrupted sweep says it is partial.
+    sweep = Sweep(scenario=args.scenario, swept=name, values=[params[name] for params in plans], points=points,
+                  gc=args.gc)
+    for index, (params, choice) in enumerate(zip(plans, selection.choices), 1):
         where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
-        runnable = models_within_limits(args.scenario, params, models)
-        points.append(pipeline.run_scenario(args.scenario, spec, params, runnable, options, where))
+        for line in choice.notes():
+            output.emit(line)
+        points.append(pipeline.run_scenario(args.scenario, spec, params, list(choice.kept), options, where))
         fits = slopes(name, points) if numeric else None
-        sweep["complete"] = index == len(plans)
+        sweep.complete = index == len(plans)
         if args.json_target:
-            write_json(args.json_target, dict(sweep, slopes=fits))
+            sweep.slopes = fits
+            write_json(args.json_target, sweep.to_json())
         if args.pyperf:
             try:
-                pyperf_file.write(args.pyperf, [(point, f"{name}={point['params'][name]}") for point in points])
+                pyperf_file.write(args.pyperf, [(point, f"{name}={point.params[name]}") for point in points])
             except output.WriteFailed as exc:
                 raise UsageError(str(exc)) from None
     progress.clear()
     output.emit(render(args.scenario, name, points, fits))
-    return EXIT_OK if all(result["match"] for result in points) else EXIT_FAILED
+    return EXIT_OK if all(result.match for result in points) else EXIT_FAILED

@@ -1,10 +1,10 @@
 """The stackful side: greenlet fibers on a scheduler of our own.
 
 Start with scheduler.py (the run queue, timers, readiness waits and the one
-switch point), then channel.py, then introspect.py (what the probe reads).
+switch point), then event.py (a waiter list: what parking somewhere looks like),
+then introspect.py (what the probe reads).
 """
 
-from fibers.channel import Channel
 from fibers.event import Event
 from fibers.scheduler import (
     RUNTIME,
@@ -12,7 +12,6 @@ from fibers.scheduler import (
     current,
     forget,
     join,
-    live_fibers,
     park,
     ready,
     run,
@@ -32,13 +31,11 @@ snapshot = RUNTIME.snapshot  # probe.snapshot(tasks) from a fiber of its own, ru
 __all__ = [
     "RUNTIME",
     "snapshot",
-    "Channel",
     "Event",
     "create",
     "current",
     "forget",
     "join",
-    "live_fibers",
     "park",
     "ready",
     "run",

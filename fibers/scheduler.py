@@ -7,8 +7,8 @@ functions scenario files call (spawn, join, park, ...) are its bound methods.
 
 Contract: `Scheduler.switch_out()` is the only function that switches from a
 fiber to the scheduler (or to the fiber the scheduler picks). Every blocking
-operation below (yield_, sleep, join, park, wait_readable, wait_writable, and
-Channel in channel.py) first parks the current fiber somewhere it will be found
+operation below (yield_, sleep, join, park, wait_readable, wait_writable)
+first parks the current fiber somewhere it will be found
 again — the run queue, the timer heap, the selector, a waiter list — and then
 calls switch_out(). The one other way out of a fiber is switch_to(), the
 explicit handoff to a named peer, which never involves the scheduler.
@@ -335,12 +335,7 @@ switch_to = greenlet.switch
 
 
 def active():
-    """The runtime, if a run() is under way (Channel binds to it)."""
+    """The runtime, if a run() is under way."""
     if not RUNTIME.running:
         raise RuntimeError("no fibers.run() is under way")
     return RUNTIME
-
-
-def live_fibers():
-    """Fibers not finished: of the run() under way, else left by the last one."""
-    return set(RUNTIME.live) if RUNTIME.running else set(RUNTIME.leftover)

@@ -18,6 +18,14 @@ from coroutines import runner
 from fiberlab import worker
 
 
+def params(spec, *overlays, **overrides):
+    """The spec's default parameters, with each overlay (spec.SMALL, a size) and then `overrides` on top."""
+    merged = {param.name: param.default for param in spec.PARAMS}
+    for overlay in overlays:
+        merged |= overlay
+    return merged | overrides
+
+
 class Run:
     """One run's result, its probe, and each unit the probe described (in the order given)."""
 

@@ -41,4 +41,5 @@ def test_tasks_left_pending_are_named_for_the_hygiene_check():
         await asyncio.sleep(0)
 
     coroutines.run(main())
-    assert runner.leftover_tasks() == ["forgotten"]
+    assert [(left.noun, left.state, left.units) for left in runner.RUNTIME.leftovers()] == [
+        ("asyncio task", "still pending", ["forgotten"])]

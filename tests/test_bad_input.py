@@ -106,7 +106,7 @@ THROUGH_A_PROCESS = ["no verb", "unknown model", "param above limit", "sweep of 
 
 
 @pytest.mark.parametrize("case", THROUGH_A_PROCESS)
-def test_bad_input_through_python_m_harness_gets_the_same_one_line(case, harness):
+def test_bad_input_through_python_m_fiberlab_gets_the_same_one_line(case, harness):
     in_process = refused_in_one_line(harness(*BAD_INPUT[case]))
     assert refused_in_one_line(run_cli(*BAD_INPUT[case], timeout=30)) == in_process
 

@@ -12,7 +12,7 @@ import socket
 import pytest
 
 from fiberlab.models import MODELS
-from runtime.contract import Instrument, Runtime
+from runtime.contract import Runtime
 
 ENGINES = sorted({model.runtime for model in MODELS.values() if model.runtime})
 
@@ -93,7 +93,6 @@ def test_each_runtime_keeps_the_contract(engine):
     rt = load(engine)
     assert isinstance(rt, Runtime)
     recorder = Recorder()
-    assert isinstance(recorder, Instrument)
     probe = Probe(rt)
     program = stackful_program if rt.stack == "stackful" else stackless_program
     rt.prepare()

@@ -20,7 +20,7 @@ MODEL_IDS = [model.id for model in MODELS.values() if not model.native and model
 
 
 def params(**overrides):
-    return dict({param.name: param.default for param in deep_chain.PARAMS}, **overrides)
+    return in_process.params(deep_chain, **overrides)
 
 
 CASES = {

@@ -1,4 +1,4 @@
-"""The fibers/ scheduler: order, timers, readiness, joins, channels, handoffs."""
+"""The fibers/ scheduler: order, timers, readiness, joins, handoffs."""
 
 import socket
 import time
@@ -123,26 +123,6 @@ def test_an_unjoined_failure_is_not_lost():
         fibers.run(main)
 
 
-def test_channel_send_blocks_until_a_receiver_takes_the_value():
-    log = []
-
-    def sender(channel):
-        log.append("send")
-        channel.send(42)
-        log.append("sent")
-
-    def main():
-        channel = fibers.Channel()
-        send_fiber = fibers.spawn(sender, channel)
-        fibers.yield_()
-        log.append("receiving")
-        log.append(channel.receive())
-        fibers.join(send_fiber)
-
-    fibers.run(main)
-    assert log == ["send", "receiving", 42, "sent"]
-
-
 def test_switch_to_hands_a_value_straight_to_a_parked_fiber():
     def doubler(caller):
         value = fibers.park()
@@ -181,7 +161,8 @@ def test_fibers_left_suspended_are_visible_after_run():
         fibers.yield_()
 
     fibers.run(main)
-    assert [fiber.name for fiber in fibers.live_fibers()] == ["forgotten"]
+    [left] = fibers.RUNTIME.leftovers()
+    assert (left.state, [fiber.name for fiber in left.units]) == ("still suspended", ["forgotten"])
 
 
 def test_a_deadlock_caused_by_a_dead_fiber_raises_that_fibers_error():

@@ -5,7 +5,10 @@ scenario, every file reachable, nothing wider than the window, and a new chart
 or section is one registered entry.
 """
 
+import os
 import re
+import subprocess
+import sys
 import shutil
 
 import matplotlib.image
@@ -87,16 +90,25 @@ def test_every_file_of_every_scenario_is_reachable_from_the_page(built):
             assert f"<summary><code>scenarios/{scenario}/{path.name}</code>" in text
 
 
+def declarations_for(style, selector):
+    """Every declaration of the page's <style> whose rule names `selector` among its selectors."""
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", style, flags=re.S))
+    return " ".join(body for selectors, body in rules if selector in [one.strip() for one in selectors.split(",")])
+
+
 def test_nothing_is_laid_out_wider_than_its_box(built):
     _folder, _page, text = built
-    css = lab_report.CSS + lab_source.CSS
-    assert "max-width: 1400px" in css
-    assert re.search(r"\.chart img, \.charts img \{[^}]*max-width: 100%", css)
-    assert re.search(r"td\.code \{[^}]*white-space: pre-wrap[^}]*overflow-wrap: anywhere", css)
-    # every table, ours or another module's, scrolls inside its own box; the code views wrap instead
-    assert re.search(r"\ntable \{[^}]*display: block; max-width: 100%; overflow-x: auto", css)
-    assert re.search(r"\.pairview, \.fileview \{ display: table; table-layout: fixed; width: 100%", css)
-    assert "<pre" not in text  # code is in wrapping cells, never an unbreakable <pre>
+    style = re.search(r"<style>(.*?)</style>", text, re.S).group(1)
+    # every image on the page is a chart's, and a chart's image shrinks to its box
+    assert text.count("<img") > 0 and text.count("<figure class='chart'><img") == text.count("<img")
+    assert "max-width: 100%" in declarations_for(style, ".chart img")
+    # every code cell wraps its lines instead of widening the page; no code is in an unbreakable <pre>
+    assert all(cls.split()[0] in ("code", "ln") for cls in re.findall(r"<td class='([^']*)'", text))
+    assert "white-space: pre-wrap" in declarations_for(style, "td.code")
+    assert "overflow-wrap: anywhere" in declarations_for(style, "td.code")
+    assert "<pre" not in text
+    # every other table scrolls inside its own box
+    assert "overflow-x: auto" in declarations_for(style, "table")
 
 
 def test_point_headings_name_the_axis_value_and_the_fixed_parameters_are_said_once(built):
@@ -120,7 +132,16 @@ def test_every_model_has_its_own_fixed_colour():
     colours = [lab_charts.colour_for(model) for model in MODELS]
     assert len(set(colours)) == len(colours)
     assert all(lab_charts.PALETTE[model] == lab_charts.colour_for(model) for model in MODELS)
-    assert lab_charts.colour_for("some_new_model") == lab_charts.colour_for("some_new_model")
+
+
+def test_a_model_without_a_palette_colour_gets_a_spare_one_that_is_the_same_in_every_process():
+    colour = lab_charts.colour_for("some_new_model")
+    assert colour in lab_charts.SPARE_COLOURS and colour not in lab_charts.PALETTE.values()
+    script = "from fiberlab.lab import charts; print(charts.colour_for('some_new_model'))"
+    for seed in ("1", "2"):  # hash() of a str differs between these two processes
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, PYTHONHASHSEED=seed), check=True)
+        assert done.stdout.strip() == colour
 
 
 def test_timings_get_an_interval_when_the_result_has_ci95_and_none_without():

@@ -4,7 +4,8 @@ import pytest
 
 import scenarios
 from fiberlab import memory_guard
-from fiberlab.options import UsageError, refuse_what_cannot_fit_in_memory
+from fiberlab.options import UsageError
+from fiberlab.selection import select_models
 
 GIB = 2**30
 
@@ -39,9 +40,9 @@ def test_memory_limit_lets_the_user_try_a_size_the_guard_would_refuse():
     plans = [("spawn", scenarios.load("spawn"), {"leaves": 10_000_000})]
     plans_huge = [("deep_chain", scenarios.load("deep_chain"), {"depth": 100_000, "suspensions": 1, "tasks": 100_000})]
     with pytest.raises(UsageError, match="needs about"):
-        refuse_what_cannot_fit_in_memory(plans_huge, ["greenlet"], None)
-    assert refuse_what_cannot_fit_in_memory(plans_huge, ["greenlet"], GIB) is None
-    assert refuse_what_cannot_fit_in_memory(plans, ["greenlet"], GIB) is None
+        select_models(plans_huge, ["greenlet"], explicit=True, memory_limit_bytes=None)
+    assert select_models(plans_huge, ["greenlet"], explicit=True, memory_limit_bytes=GIB).choices[0].kept == ("greenlet",)
+    assert select_models(plans, ["greenlet"], explicit=True, memory_limit_bytes=GIB).choices[0].kept == ("greenlet",)
 
 
 def test_the_cli_refuses_a_size_that_cannot_fit_in_one_line_before_running(harness):

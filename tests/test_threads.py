@@ -4,8 +4,10 @@ import threading
 import time
 
 import os_threads
-from fiberlab.options import models_within_limits
+import scenarios
 from fiberlab.probe import Probe
+from fiberlab.selection import select_models
+from tests import in_process
 
 
 def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(harness):
@@ -19,14 +21,21 @@ def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(h
     ]
 
 
-def test_with_the_default_models_threads_is_left_out_of_a_size_beyond_its_limit_with_a_note(capsys):
-    kept = models_within_limits("connections", {"connections": 6_000, "split": False}, ["greenlet", "threads"])
-    assert kept == ["greenlet"]
-    assert "12,002 threads alive at once" in capsys.readouterr().out
+def kept_and_notes(scenario, params, model_ids):
+    spec = scenarios.load(scenario)
+    plans = [(scenario, spec, in_process.params(spec, params))]
+    choice = select_models(plans, model_ids, explicit=False, memory_limit_bytes=None).choices[0]
+    return choice.kept, choice.notes()
+
+
+def test_with_the_default_models_threads_is_left_out_of_a_size_beyond_its_limit_with_a_note():
+    kept, notes = kept_and_notes("connections", {"connections": 6_000}, ["greenlet", "threads"])
+    assert kept == ("greenlet",)
+    assert len(notes) == 1 and "12,002 threads alive at once" in notes[0] and notes[0].endswith("; threads left out")
 
 
 def test_a_size_within_the_limit_is_not_refused():
-    assert models_within_limits("spawn", {"leaves": 1_000}, ["threads"]) == ["threads"]
+    assert kept_and_notes("spawn", {"leaves": 1_000}, ["threads"]) == (("threads",), [])
 
 
 def test_the_probe_waits_until_threads_that_keep_running_are_held_at_the_gate():

@@ -50,9 +50,15 @@ def test_a_scale_parameter_is_timed_at_the_requested_size_however_long_a_run_is(
 
 
 def test_only_a_pure_repetition_count_may_make_a_timed_value_shorter():
-    time_by = {name: scenarios.load(name).TIME_BY for name in scenarios.names()}
-    assert {name: param for name, param in time_by.items() if param} == {
-        "pingpong": "rounds", "generator": "items", "deep_chain": "suspensions", "fairness": "ticks"}
+    """Doubling TIME_BY doubles the ops and leaves what is alive at once as it was."""
+    specs = [scenarios.load(name) for name in scenarios.names() if scenarios.load(name).TIME_BY]
+    assert specs
+    for spec in specs:
+        params = {param.name: param.default for param in spec.PARAMS}
+        doubled = dict(params, **{spec.TIME_BY: 2 * params[spec.TIME_BY]})
+        assert spec.ops(doubled) == 2 * spec.ops(params), spec.name
+        if spec.tasks_alive is not None:
+            assert spec.tasks_alive(doubled) == spec.tasks_alive(params), spec.name
 
 
 def test_a_long_run_at_the_requested_size_takes_fewer_values_per_process_never_none():
@@ -88,8 +94,8 @@ def test_a_model_wrong_only_in_its_smaller_warm_up_is_a_mismatch(monkeypatch):
     spec = scenarios.load("idle")
     options = pipeline.Options(plan=pipeline.PLANS["fast"], timeout_s=60, memory_passes=False)
     result = pipeline.run_scenario("idle", spec, {"tasks": 100}, ["fake-small-wrong"], options, lambda _text: None)
-    entry = result["models"]["fake-small-wrong"]
-    assert entry["status"] == "mismatch" and entry["error"].startswith("timing 1/1 warm-up"), entry["error"]
+    entry = result.models["fake-small-wrong"]
+    assert entry.status == "mismatch" and entry.error.startswith("timing 1/1 warm-up"), entry.error
 
 
 def test_a_run_taken_for_long_from_a_slow_check_still_gets_values_of_50_ms(monkeypatch):
@@ -102,11 +108,11 @@ def test_a_run_taken_for_long_from_a_slow_check_still_gets_values_of_50_ms(monke
     spec = scenarios.load("idle")
     options = pipeline.Options(plan=pipeline.PLANS["fast"], timeout_s=60, memory_passes=False)
     result = pipeline.run_scenario("idle", spec, {"tasks": 100}, ["fake-slow-first"], options, lambda _text: None)
-    entry = result["models"]["fake-slow-first"]
-    assert entry["status"] == "ok", entry["error"]
-    assert entry["timing"]["warmup_params"] == {"tasks": 10}
-    assert entry["timing"]["loops"] > 1
-    assert min(entry["wall_s"]["values"]) * entry["timing"]["loops"] >= worker.VALUE_MIN_S
+    entry = result.models["fake-slow-first"]
+    assert entry.status == "ok", entry.error
+    assert entry.timing.warmup_params == {"tasks": 10}
+    assert entry.timing.loops > 1
+    assert min(entry.wall_s.values) * entry.timing.loops >= worker.VALUE_MIN_S
 
 
 def test_the_tracemalloc_run_follows_the_timed_size_only_where_time_by_only_repeats():
@@ -186,3 +192,6 @@ def test_pyperf_stats_and_compare_to_work_on_lab_files(pingpong_default):
     compare = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", str(folder / "a.json"),
                               str(folder / "a.json")], capture_output=True, text=True)
     assert compare.returncode == 0, compare.stderr
+    # a file compared with itself: every benchmark named, none significantly faster or slower
+    assert "pingpong/greenlet" in compare.stdout and "pingpong/asyncio" in compare.stdout
+    assert "faster" not in compare.stdout and "slower" not in compare.stdout

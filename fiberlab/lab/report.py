@@ -30,7 +30,8 @@ from typing import Callable, Optional
 
 from pygments.formatters import HtmlFormatter
 
-from fiberlab import table, stats
+from fiberlab import result, table, stats
+from fiberlab.result import Result
 from fiberlab.lab import charts as lab_charts
 from fiberlab.lab import claims_html as lab_claims_html
 from fiberlab.lab import findings as lab_findings
@@ -68,40 +69,30 @@ nav ul { display: flex; flex-wrap: wrap; gap: 0.3em 1.2em; list-style: none; pad
 """
 
 
-SWEEP_KEYS = ("sweep", "scenario", "axis", "command", "points")
-MEASURES_KEYS = ("bare_coroutine", "generator_memory", "recursion", "command")
-OK_ENTRY_KEYS = ("ops", "wall_s", "ns_per_op", "memory", "stack")
-
-
-def unusable(name, data):
-    """Why a results/NAME.json the report cannot use is refused (one phrase), or None if it can."""
+def unusable(path, data):
+    """Why results/NAME.json (PATH) is not a file the report can use (one phrase), or None if it can.
+    A sweep file of another schema version raises result.SchemaVersionError, naming PATH: the
+    report is not built from measurements it would misread (make sweep writes the current one)."""
     if not isinstance(data, dict):
         return "not a JSON object"
-    if name == "measures":
-        missing = [key for key in MEASURES_KEYS if key not in data]
-        return f"no {', '.join(missing)}: not fiberlab.lab.measures' output" if missing else None
-    if name == "timelines":
+    if path.stem == "measures":
+        return None  # fiberlab/lab/measures.py's own figures: their section says what it cannot read
+    if path.stem == "timelines":
         scenes = data.get("scenes")
         return None if isinstance(scenes, dict) else "no scenes: not fiberlab.lab.timeline's output"
     if "sweep" not in data:
         hint = " (a `fiberlab run --json` result? the report reads make sweep's)" if "models" in data else ""
         return f"not a sweep's result{hint}"
-    missing = [key for key in SWEEP_KEYS if key not in data]
-    if missing:
-        return f"an older or foreign schema: no {', '.join(missing)}"
-    if data["sweep"] != name:
-        return f"it says it is sweep {data['sweep']!r}, not {name!r}"
-    if not isinstance(data["points"], list) or not data["points"]:
+    try:
+        sweep = result.LabSweep.from_json(data)
+    except result.SchemaVersionError as exc:
+        raise result.SchemaVersionError(f"{path}: {exc}") from None
+    except result.SchemaError as exc:
+        return str(exc)
+    if sweep.sweep != path.stem:
+        return f"it says it is sweep {sweep.sweep!r}, not {path.stem!r}"
+    if not sweep.points:
         return "no points"
-    for point in data["points"]:
-        models = (point.get("result") or {}).get("models") if isinstance(point, dict) else None
-        if not isinstance(models, dict) or "value" not in point:
-            return "a point without its value or its result's models"
-        for model_id, entry in models.items():
-            if not isinstance(entry, dict) or "status" not in entry:
-                return f"model {model_id!r} has no status"
-            if entry["status"] == "ok" and any(key not in entry for key in OK_ENTRY_KEYS):
-                return f"model {model_id!r} lacks {', '.join(k for k in OK_ENTRY_KEYS if k not in entry)}: an older schema"
     return None
 
 
@@ -135,7 +126,8 @@ class Context:
 
 def load_results(folder):
     """{name: data} for each results/NAME.json the report can use; each other file is
-    skipped with one line on stderr naming it and why (a half-written, foreign or older file)."""
+    skipped with one line on stderr naming it and why (a half-written or foreign file).
+    A file of another schema version raises result.SchemaVersionError (unusable)."""
     results = {}
     for path in sorted(Path(folder).glob("*.json")):
         try:
@@ -144,7 +136,7 @@ def load_results(folder):
             why = f"not valid JSON (truncated?): {exc}" if isinstance(exc, ValueError) else f"cannot read it: {exc}"
             print(f"lab_report: skipping {path}: {why}", file=sys.stderr)
             continue
-        why = unusable(path.stem, data)
+        why = unusable(path, data)
         if why:
             print(f"lab_report: skipping {path}: {why}", file=sys.stderr)
             continue
@@ -371,11 +363,6 @@ def draw(chart, data, results, out_dir, scenario):
     return filename, words
 
 
-def charts_for(name, data, results, out_dir):
-    """The PNG files of one sweep's charts (the paragraphs are made with them in sweep_charts)."""
-    return [drawn[0] for drawn in _drawn(name, data, results, out_dir)]
-
-
 class Recorder:
     """A line_chart that remembers what it drew, for a module that draws its own charts
     (lab_questions): each of its charts then gets its paragraph like a registered one."""
@@ -447,15 +434,13 @@ def point_tables(data):
         shown = ", ".join(f"{name}={value}" for name, value in fixed.items())
         parts.append(f"<p class='params'>Held fixed at every point: {esc(shown)}</p>")
     for point in data["points"]:
-        result = point["result"]
-        varying = {name: value for name, value in result.get("params", {}).items()
-                   if name != data["axis"] and name not in fixed}
+        result = Result.from_json(point["result"])
+        varying = {name: value for name, value in result.params.items() if name != data["axis"] and name not in fixed}
         extra = f" <small>({esc(', '.join(f'{k}={v}' for k, v in varying.items()))})</small>" if varying else ""
         parts.append(f"<h4 class='point'>{esc(data['axis'])} = {point['value']:,}{extra}</h4>")
         parts.append(html_table(table.COLUMNS, table.rows(result)))
-        notes = [f"{model}: {entry['status']}: {entry['error']}" for model, entry in result["models"].items()
-                 if entry["status"] != "ok"]
-        notes += [f"{model}: {note}" for model, entry in result["models"].items() for note in entry.get("notes") or []]
+        notes = [f"{model}: {entry.status}: {entry.error}" for model, entry in result.models.items() if not entry.ok]
+        notes += [f"{model}: {note}" for model, entry in result.models.items() for note in entry.notes or []]
         if notes:
             parts.append("<ul>" + "".join(f"<li>{esc(note)}</li>" for note in notes) + "</ul>")
     return "".join(parts)
@@ -624,7 +609,13 @@ def main(argv=None):
     parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
     args = parser.parse_args(argv)
     results_dir = Path(args.results)
-    results = load_results(results_dir)
+    try:
+        results = load_results(results_dir)
+        by_python.load(results_dir)  # the same refusal for results/pythons/
+    except result.SchemaVersionError as exc:
+        print(f"lab_report: refused {exc}; run the sweeps again (make sweep) to write the current one",
+              file=sys.stderr)
+        return 2
     if not results and not list((results_dir / by_python.FOLDER).glob("*.json")):
         print(f"lab_report: no results in {results_dir}/ it can use: run make sweep first", file=sys.stderr)
         return 2

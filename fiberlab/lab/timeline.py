@@ -47,11 +47,11 @@ def trace_one(scenario, model):
     params.update(SCENES[scenario])
     job = {"scenario": scenario, "model": model, "params": params, "pass": "check", "trace": True}
     outcome = pipeline.run_worker(job, TIMEOUT_S)
-    if outcome["status"] != "ok":
-        return {"status": outcome["status"], "error": outcome.get("error"), "switches": []}
-    if outcome["digest"] != digest(spec.reference(params)):
+    if not outcome.ok:
+        return {"status": outcome.status, "error": outcome.error, "switches": []}
+    if outcome.digest != digest(spec.reference(params)):
         return {"status": "mismatch", "error": "result differs from the reference", "switches": []}
-    return {"status": "ok", "error": None, "switches": outcome.get("switches") or []}
+    return {"status": "ok", "error": None, "switches": outcome.switches or []}
 
 
 def record(models=MODELS):
