@@ -223,7 +223,8 @@ def test_a_page_from_a_real_sweep_has_lang_alt_text_the_answer_table_and_no_nega
     assert all(len(alt) > len(name) for name, alt in images)
     table = re.search(r"<table class='choosing'>(.*?)</table>", text).group(1)
     header = re.findall(r"<th>(.*?)</th>", table)  # pingpong_switch ran on more models (WIDER)
-    assert header[:3] == ["question", "asyncio", "greenlet"] and set(header[3:]) <= set(WIDER["pingpong_switch"].split(","))
+    assert header[:2] == ["question", "asyncio"] and "greenlet" in header
+    assert set(header[1:]) <= set(WIDER["pingpong_switch"].split(","))
     assert table.count("<td>1.0<br>") >= 5  # asyncio is the baseline wherever it has a figure
     shown = re.sub("<[^>]+>", " ", text)
     assert not re.search(r"\[\s*-\d", shown) and not re.search(r"–\s*-\d", shown)
