@@ -80,7 +80,7 @@ SWEEPS = (
           purpose="a tree of a million leaves: does each model finish, at what peak RSS"),
     # via=c beside deep_chain_depth's via=python: the report draws both. Stackless models are
     # "unsupported" at every point (they cannot suspend through a C frame), which costs one worker run each.
-    Sweep("deep_chain_via_c", "deep_chain", "depth", (1, 10, 100, 1_000), (3,),
+    Sweep("deep_chain_via_c", "deep_chain", "depth", (1, 10, 100, 1_000), (3, 30),
           {"suspensions": 2_000, "tasks": 1, "via": "c"}, {"suspensions": 10, "tasks": 1, "via": "c"},
           purpose="resume cost and C stack copied per switch when each level calls the next through C"),
     Sweep("cancel_depth", "cancel", "depth", (1, 10, 50, 200), (3,), {"tasks": 1_000}, {"tasks": 4, "timeout_ms": 1.0},
