@@ -224,3 +224,15 @@ def replace_atomically(where, write):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def out_of_resources(exc):
+    """Whether EXC is the process running out of memory or threads (a low `ulimit -v`),
+    which the user fixes, rather than a bug to show as a traceback."""
+    return isinstance(exc, MemoryError) or "can't start new thread" in str(exc)
+
+
+def out_of_resources_line(exc):
+    what = "memory" if isinstance(exc, MemoryError) else "room for a new thread"
+    return (f"the harness itself ran out of {what} ({type(exc).__name__}: {exc or 'no message'}); "
+            f"is an address-space limit (ulimit -v) too low?")

@@ -23,14 +23,16 @@ page is wider than its window: tables and code wrap or scroll inside their box.
 import argparse
 import html
 import json
+import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from pygments.formatters import HtmlFormatter
 
-from fiberlab import table, stats
+from fiberlab import output, stats, table
 from fiberlab.lab import charts as lab_charts
 from fiberlab.lab import claims_html as lab_claims_html
 from fiberlab.lab import findings as lab_findings
@@ -460,7 +462,7 @@ def scenario_section(scenario, sweeps, results, out_dir):
     parts = [f"<h2 id='scenario-{esc(scenario)}'>Scenario: {esc(scenario)}</h2>"]
     for name, data in sweeps:
         parts.append(f"<h3 id='sweep-{esc(name)}'>Sweep {esc(name)}: {esc(data.get('purpose', ''))}</h3>")
-        parts.append(f"<p>{len(data['points'])} points over {esc(data['axis'])}, {data.get('repeat', '?')} timed "
+        parts.append(f"<p>{len(data['points'])} points over {esc(data['axis'])}, {esc(data.get('repeat', '?'))} timed "
                      f"value(s) each; rerun: <code>{esc(data.get('command', 'make sweep'))}</code></p>")
         parts.append(sweep_charts(name, data, results, out_dir))
         if name == "pingpong_tasks":
@@ -607,24 +609,51 @@ def build(results_dir, out_dir, results=None):
         "<h1>fiberlab: fibers and coroutines, measured</h1>"
         f"{contents(ctx)}{sections}</body></html>\n"
     )
-    tmp = out_dir / "index.html.tmp"
-    tmp.write_text(page)
-    tmp.replace(out_dir / "index.html")
+    output.replace_atomically(str(out_dir / "index.html"), lambda tmp: Path(tmp).write_text(page))
     return out_dir / "index.html"
+
+
+def check_out_dir(out_dir):
+    """None if OUT_DIR is (or can be made) a folder we can write in, else the one line that says why;
+    checked before any chart is drawn, so a bad folder costs no work."""
+    if out_dir.exists() and not out_dir.is_dir():
+        return f"--out {str(out_dir)!r} is a file, not a folder"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out_dir, prefix=".fiberlab-check-") as probe:
+            probe.write(b"x" * 4096)  # a full disk refuses the data, not the empty file
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        return f"--out {str(out_dir)!r}: cannot write in it: {exc.strerror or exc}"
+    return None
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m fiberlab.lab.report", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--results", default="results", help="folder the sweep wrote (default results)")
     parser.add_argument("--out", help="folder for index.html and the charts (default RESULTS/report)")
+    output.protect_streams()
     args = parser.parse_args(argv)
     results_dir = Path(args.results)
-    results = load_results(results_dir)
-    if not results and not list((results_dir / by_python.FOLDER).glob("*.json")):
-        print(f"lab_report: no results in {results_dir}/ it can use: run make sweep first", file=sys.stderr)
+    out_dir = Path(args.out) if args.out else results_dir / "report"
+    try:
+        results = load_results(results_dir)
+        if not results and not list((results_dir / by_python.FOLDER).glob("*.json")):
+            output.say(f"lab_report: no results in {results_dir}/ it can use: run make sweep first")
+            return 2
+        refusal = check_out_dir(out_dir)
+        if refusal:
+            output.say(f"lab_report: {refusal}")
+            return 2
+        page = build(results_dir, out_dir, results)
+    except OSError as exc:  # a disk that fills while the charts are written, a folder removed meanwhile
+        output.say(f"lab_report: could not write the report into {out_dir}: {exc.strerror or exc}")
         return 2
-    page = build(results_dir, Path(args.out) if args.out else results_dir / "report", results)
-    print(f"lab_report: wrote {page}")
+    except KeyboardInterrupt:
+        output.say("lab_report: interrupted; index.html left as it was")
+        return 130
+    output.emit(f"lab_report: wrote {page}")
     return 0
 
 
