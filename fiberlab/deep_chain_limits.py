@@ -23,7 +23,7 @@ def runs(model_id, depth):
     params = {"depth": depth, "suspensions": 2, "tasks": 1}
     job = {"scenario": "deep_chain", "model": model_id, "params": params, "pass": "memory", "trace": False}
     outcome = run_worker(job, timeout=300)
-    return outcome["status"] == "ok", outcome.get("error")
+    return outcome.ok, outcome.error
 
 
 def deepest(model_id, high):

@@ -1,8 +1,13 @@
-"""What machine and software a result was measured on."""
+"""What machine and software a result was measured on (fiberlab/result.py Environment)."""
 
+import datetime
 import os
 import platform
+import subprocess
 from importlib import metadata
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _version(package):
@@ -32,7 +37,31 @@ def _gevent_loop():
     return f"{loop.__module__}.{loop.__name__}"
 
 
+def _commit():
+    """The checkout's HEAD, or None (an installed copy, no git)."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
+
+
+def load():
+    """The load average now: [1, 5, 15 minutes]."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
+def now():
+    """The date and time now, UTC, ISO 8601 to the second."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
 def describe():
+    """The interpreter, the packages, the machine and the commit (as a dict: another
+    interpreter reports its own through this, as JSON)."""
     return {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
@@ -43,4 +72,5 @@ def describe():
         "platform": platform.platform(),
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
+        "commit": _commit(),
     }

@@ -1,7 +1,7 @@
 """The harness pipeline for one scenario: spec -> worker -> probe -> compare -> report.
 
 run_scenario() takes a spec, checked parameters and the run's Options, runs every
-model in fresh worker processes and returns the result in the result schema (docs/design.md).
+model in fresh worker processes and returns a Result (fiberlab/result.py; docs/result-schema.md).
 Per model:
 - its untimed runs, each a fresh process, one after the other as a chain, with
   MEMORY_JOBS models' chains side by side: first the check (one run at the
@@ -29,6 +29,8 @@ from pathlib import Path
 
 from fiberlab import environment, fd_budget, native, stats, stopping
 from fiberlab.models import all_models
+from fiberlab.outcome import Outcome
+from fiberlab.result import Environment, Floor, Kind, Memory, ModelEntry, Result, Summary, Timing
 from scenarios.common import canonical_json, digest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +40,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SLOPE_COUNTS = (200, 1000)
 
 
-def run_worker(job, timeout, python=sys.executable, argv=None):
-    """Run one job in a fresh `PYTHON -m fiberlab.worker`; return its outcome dict.
+def run_worker(job, timeout, python=sys.executable, argv=None, spec=None):
+    """Run one job in a fresh `PYTHON -m fiberlab.worker`; return its Outcome.
 
     argv: None, or a function of the job (with its "out_fd") giving the command to
-    run instead: a native model's binary (fiberlab/native.py).
+    run instead: a native model's binary (fiberlab/native.py), whose output is read
+    in the worker's format through native.adapt(outcome, spec).
 
     The worker gets its own session (process group), so a timeout or a stop
     signal (fiberlab.stopping) kills it and anything it started. It writes its
@@ -63,7 +66,7 @@ def run_worker(job, timeout, python=sys.executable, argv=None):
             stdout, stderr = proc.communicate(json.dumps(job), timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            return {"status": "timeout", "error": f"no result within {timeout:g} s; worker killed"}
+            return Outcome(status="timeout", error=f"no result within {timeout:g} s; worker killed")
         except BaseException:
             _kill_group(proc)  # a stop signal in the fiberlab: leave no worker behind
             raise
@@ -74,7 +77,7 @@ def run_worker(job, timeout, python=sys.executable, argv=None):
             name = signal.Signals(-proc.returncode).name
             # Nobody here sends SIGKILL before the timeout, so it is most likely the kernel's OOM killer.
             hint = " (out of memory? the kernel's OOM killer sends it)" if name == "SIGKILL" else ""
-            return {"status": "crashed", "error": f"worker killed by {name}{hint}", "signal": name, "stdout": stdout}
+            return Outcome(status="crashed", error=f"worker killed by {name}{hint}", signal=name, stdout=stdout)
         out.seek(0)
         text = out.read()
         try:
@@ -83,8 +86,9 @@ def run_worker(job, timeout, python=sys.executable, argv=None):
             outcome = None  # cut short mid-write: no result, as if there were none
         if not isinstance(outcome, dict):
             last = (stderr.strip().splitlines() or ["no output"])[-1][:300]
-            return {"status": "crashed", "error": f"worker exited {proc.returncode} without a result: {last}"}
-        outcome["stdout"] = stdout
+            return Outcome(status="crashed", error=f"worker exited {proc.returncode} without a result: {last}")
+        outcome = Outcome.from_json(native.adapt(outcome, spec) if spec else outcome)
+        outcome.stdout = stdout
         return outcome
 
 
@@ -236,13 +240,12 @@ UNSUPPORTED = "unsupported"
 def matched(models):
     """A run matches when no model failed and at least one ran: every entry is ok or
     unsupported, and one is ok. An unsupported model is a finding, not a failure."""
-    statuses = [entry["status"] for entry in models.values()]
+    statuses = [entry.status for entry in models.values()]
     return all(status in ("ok", UNSUPPORTED) for status in statuses) and "ok" in statuses
 
 
-def failed(status, error, ops):
-    return {"status": status, "error": error, "digest": None, "ops": ops, "wall_s": None,
-            "ns_per_op": None, "memory": None, "stack": None}
+def failed(status, error, ops, digest=None):
+    return ModelEntry(status=status, error=error, digest=digest, ops=ops)
 
 
 class Expected:
@@ -260,17 +263,16 @@ class Expected:
 
 def checked(outcome, label, expected, run_params, ops):
     """None if the outcome is ok and every digest in it is the reference's, else the model's failure entry."""
-    if outcome["status"] == UNSUPPORTED:
-        return failed(UNSUPPORTED, outcome["error"], ops)  # the same on every pass: no label
-    if outcome["status"] != "ok":
-        return failed(outcome["status"], f"{label}: {outcome['error']}", ops)
+    if outcome.status == UNSUPPORTED:
+        return failed(UNSUPPORTED, outcome.error, ops)  # the same on every pass: no label
+    if not outcome.ok:
+        return failed(outcome.status, f"{label}: {outcome.error}", ops)
     wanted = expected(run_params)
-    got = outcome["digests"] if "digests" in outcome else [outcome["digest"]]
+    got = outcome.digests if outcome.digests is not None else [outcome.digest]
     wrong = [one for one in got if one != wanted]
     if wrong:
-        entry = failed("mismatch", f"{label}: result differs from the reference: {outcome['result_preview']}", ops)
-        entry["digest"] = wrong[0]
-        return entry
+        return failed("mismatch", f"{label}: result differs from the reference: {outcome.result_preview}", ops,
+                      digest=wrong[0])
     return None
 
 
@@ -280,7 +282,7 @@ def start(job, timeout, python, binaries, spec):
     binary = binaries.get(job["model"])
     if not binary:
         return run_worker(job, timeout, python)
-    return native.adapt(run_worker(job, timeout, argv=lambda job: native.argv(binary, job)), spec)
+    return run_worker(job, timeout, argv=lambda job: native.argv(binary, job), spec=spec)
 
 
 def native_binaries(scenario, model_ids, progress):
@@ -292,7 +294,7 @@ def native_binaries(scenario, model_ids, progress):
         return {}, {model_id: native.unavailable() for model_id in natives}
 
     def build(model_id):
-        if native.needs_build(all_models()[model_id], scenario):
+        if native.needs_build(all_models()[model_id], scenario):  # said only when something compiles
             progress(f"{scenario} · {model_id} · compiling")
         try:
             return native.binary(all_models()[model_id], scenario), None
@@ -303,6 +305,22 @@ def native_binaries(scenario, model_ids, progress):
         built = dict(zip(natives, pool.map(build, natives)))
     binaries = {model_id: binary for model_id, (binary, _error) in built.items() if binary}
     return binaries, {model_id: error for model_id, (_binary, error) in built.items() if error}
+
+
+def planned_steps(scenario, spec, params, model_ids, options):
+    """How many times run_scenario will call progress(text) if every model passes its check:
+    the compiles it will do, then per model and interpreter its check, its memory runs and its
+    timed processes (a model that fails makes fewer; a progress bar's total, not a promise)."""
+    known = all_models()
+    natives = [model_id for model_id in model_ids if known[model_id].native]
+    compiles = 0 if natives and native.unavailable() else sum(
+        native.needs_build(known[model_id], scenario) for model_id in natives)
+    memory = len(memory_jobs(spec, params, params, options.plan, options.memory_passes and not options.trace,
+                             options.slope_runs))
+    timed = 0 if options.trace else options.plan.processes
+    per_model = 1 + memory + timed
+    pythons = len(options.interpreters) or 1
+    return compiles + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
 
 
 @dataclass(frozen=True)
@@ -322,12 +340,13 @@ class Options:
 @dataclass
 class Untimed:
     """One model's untimed chain: its check, then, if the check passed, its memory runs."""
-    check: dict  # the check run's outcome (explained)
-    failure: dict | None = None  # the model's failure entry (check or a memory run), or None
+    check: Outcome  # the check run's outcome (explained)
+    failure: ModelEntry | None = None  # the model's failure entry (check or a memory run), or None
     timing_params: dict | None = None  # where its timed values run (timed_params)
     warmup_params: dict | None = None  # where its timed processes warm up (warmup_params)
     values: int = 0  # values per timed process
-    traced: dict | None = None  # the tracemalloc run's outcome, with its traced_params
+    traced: Outcome | None = None  # the tracemalloc run's outcome
+    traced_params: dict | None = None  # the parameters of that run
     slope_points: list = dataclasses.field(default_factory=list)  # (tasks alive, USS delta) per slope run
     slope_note: str | None = None  # why the slope is missing, when a slope run failed
 
@@ -359,8 +378,8 @@ class Runner:
         # The check's wall time: threads and fairness wait far longer than they compute, so CPU
         # time would time them at their full size. On a busy machine the size comes out smaller
         # (timing.params says which); values still last >= 50 ms (the worker's loop count).
-        chain.timing_params = timed_params(self.spec, params, check["wall_s"], options.plan)
-        long_run_s = check["wall_s"] if chain.timing_params is params else None  # timed at the requested size
+        chain.timing_params = timed_params(self.spec, params, check.wall_s, options.plan)
+        long_run_s = check.wall_s if chain.timing_params is params else None  # timed at the requested size
         chain.values = values_per_process(options.plan, long_run_s)
         # A native run is short, and its binary warms up at the timed size.
         chain.warmup_params = None if model_id in self.binaries else warmup_params(self.spec, params, long_run_s,
@@ -368,18 +387,18 @@ class Runner:
         for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params, options.plan,
                                                     options.memory_passes and not options.trace, options.slope_runs):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
-            if outcome["status"] not in ("ok", UNSUPPORTED) and pass_ == "memory":
+            if outcome.status not in ("ok", UNSUPPORTED) and pass_ == "memory":
                 # A run the user did not ask for (more tasks than the timed runs, perhaps more than
                 # --memory-limit allows) costs the slope, never the model.
-                chain.slope_note, chain.slope_points = f"memory slope not measured: {label}: {outcome['error']}", []
+                chain.slope_note, chain.slope_points = f"memory slope not measured: {label}: {outcome.error}", []
                 break
             chain.failure = checked(outcome, label, self.expected, run_params, self.ops)
             if chain.failure:
                 break
             if pass_ == "traced":
-                chain.traced = dict(outcome, traced_params=run_params)
+                chain.traced, chain.traced_params = outcome, run_params
             else:
-                chain.slope_points.append((tasks_alive(self.spec, run_params), outcome["uss_delta_bytes"]))
+                chain.slope_points.append((tasks_alive(self.spec, run_params), outcome.uss_delta_bytes))
         return chain
 
     def untimed_all(self, model_ids):
@@ -408,44 +427,64 @@ class Runner:
             outcome = self.start(model_id, label, "time", chain.timing_params, values=chain.values, loops=loops,
                                  warmup_params=chain.warmup_params)
             runs.append((label, outcome))
-            if outcome["status"] != "ok":
+            if not outcome.ok:
                 break
-            loops = outcome["loops"]
+            loops = outcome.loops
         return runs
 
     def checked_timed(self, outcome, label, chain):
         """checked() for a timed process: its values' digests, and its warm-up's at warmup_params."""
         failure = checked(outcome, label, self.expected, chain.timing_params, self.ops)
-        if failure is None and outcome.get("warmup_digest") is not None:
-            warmup = {"status": "ok", "digest": outcome["warmup_digest"], "result_preview": "(the warm-up's result)"}
+        if failure is None and outcome.warmup_digest is not None:
+            warmup = Outcome(status="ok", digest=outcome.warmup_digest, result_preview="(the warm-up's result)")
             failure = checked(warmup, f"{label} warm-up", self.expected, chain.warmup_params, self.ops)
         return failure
 
     def entry(self, model_id, chain):
-        """The model's entry: from its chain and, unless the plan has no timed process, its timed values."""
-        check, plan, ops = chain.check, self.options.plan, self.ops
+        """The model's ModelEntry: from its chain and, unless the plan has no timed process, its timed values."""
+        check, plan = chain.check, self.options.plan
         if chain.failure:
             return chain.failure
         if self.options.trace or plan.processes == 0:  # the check run alone: its time is one cold value, flagged noisy
-            entry = summarize_model(check, chain.traced, chain.slope_points, ops, self.params, [check["wall_s"]],
-                                    [check["cpu_s"]], 1, 1, None if self.options.trace else plan)
+            timed = Timed(params=self.params, ops=self.ops, processes=1, loops=1, walls=[check.wall_s],
+                          cpus=[check.cpu_s], value_processes=[1])
+            entry = summarize_model(chain, timed, self.ops, None if self.options.trace else plan)
         else:
-            walls, cpus, baselines, loops, entry = [], [], [], None, None
-            for label, outcome in self.timed(model_id, chain):
+            timed = Timed(params=chain.timing_params, ops=self.spec.ops(chain.timing_params), processes=plan.processes,
+                          warmup_params=chain.warmup_params)
+            entry = None
+            for index, (label, outcome) in enumerate(self.timed(model_id, chain), 1):
                 entry = self.checked_timed(outcome, label, chain)
                 if entry:
                     break
-                walls += outcome["wall_values"]
-                cpus += outcome["cpu_values"]
-                loops = outcome["loops"]
-                if outcome.get("baseline_ns_per_op"):
-                    baselines.append((stats.summary(outcome["wall_values"])["mean"], outcome["baseline_ns_per_op"]))
-            entry = entry or summarize_model(check, chain.traced, chain.slope_points, ops, chain.timing_params, walls,
-                                             cpus, plan.processes, loops, plan, self.spec.ops(chain.timing_params),
-                                             baselines, chain.warmup_params)
-        if chain.slope_note and entry["status"] == "ok":
-            entry["notes"] = entry["notes"] + [chain.slope_note]
+                timed.add(index, outcome)
+            entry = entry or summarize_model(chain, timed, self.ops, plan)
+        if chain.slope_note and entry.ok:
+            entry.notes = entry.notes + [chain.slope_note]
         return entry
+
+
+@dataclass
+class Timed:
+    """One model's timed values, pooled from its timed processes (or its check run's one value)."""
+    params: dict  # where the values ran (timing.params)
+    ops: int  # operations in one run at params
+    processes: int
+    loops: int | None = None
+    warmup_params: dict | None = None
+    walls: list = dataclasses.field(default_factory=list)
+    cpus: list = dataclasses.field(default_factory=list)
+    value_processes: list = dataclasses.field(default_factory=list)  # per value: the timed process (1-based)
+    baselines: list = dataclasses.field(default_factory=list)  # (mean wall per run, floor ns per op) per process
+
+    def add(self, process, outcome):
+        """The values of timed process number PROCESS (an ok Outcome)."""
+        self.walls += outcome.wall_values
+        self.cpus += outcome.cpu_values
+        self.value_processes += [process] * len(outcome.wall_values)
+        self.loops = outcome.loops
+        if outcome.baseline_ns_per_op:
+            self.baselines.append((stats.summary(outcome.wall_values)["mean"], outcome.baseline_ns_per_op))
 
 
 def run_models(scenario, spec, params, reference_digest, model_ids, options, progress, interpreter=None):
@@ -457,66 +496,69 @@ def run_models(scenario, spec, params, reference_digest, model_ids, options, pro
     model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
     chains = runner.untimed_all(model_ids)
     for model_id in model_ids:
-        if options.trace and chains[model_id].check.get("stdout"):
-            progress.print(chains[model_id].check["stdout"].rstrip("\n"))
+        if options.trace and chains[model_id].check.stdout:
+            progress.print(chains[model_id].check.stdout.rstrip("\n"))
         entries[model_id] = runner.entry(model_id, chains[model_id])
     return entries
 
 
 def explained(spec, model_id, run_params, outcome):
     """A crash the spec knows (deep_chain: the C stack at a depth) is a finding, said as one."""
-    if outcome["status"] == "crashed" and spec.explain_crash is not None:
-        known = spec.explain_crash(all_models()[model_id], run_params, outcome.get("signal"))
-        return dict(outcome, error=known) if known else outcome
+    if outcome.status == "crashed" and spec.explain_crash is not None:
+        known = spec.explain_crash(all_models()[model_id], run_params, outcome.signal)
+        return dataclasses.replace(outcome, error=known) if known else outcome
     return outcome
 
 
-def summarize_model(check, traced, slope_points, ops, timing_params, walls, cpus, processes, loops, plan,
-                    ops_timed=None, baselines=(), warmup_params=None):
-    """One model's entry: the timing from the pooled values of every timed process; memory
-    and stack from the check run (the first run in its fresh process)."""
-    ops_timed = ops if ops_timed is None else ops_timed
-    wall = stats.summary(walls, processes)
-    entry = {
-        "status": "ok",
-        "error": None,
-        "digest": check["digest"],
-        "ops": ops,
-        "wall_s": wall,
-        "cpu_s": stats.summary(cpus, processes),
+def summary(values, processes):
+    return Summary.from_json(stats.summary(values, processes))
+
+
+def summarize_model(chain, timed, ops, plan):
+    """One model's ModelEntry: the timing from timed (Timed: the pooled values of every timed
+    process); memory and stack from chain.check (the first run in its fresh process), the
+    traced peak from chain.traced, the slope from chain.slope_points. plan: None under --trace."""
+    check, traced = chain.check, chain.traced
+    wall = summary(timed.walls, timed.processes)
+    entry = ModelEntry(
+        status="ok",
+        digest=check.digest,
+        ops=ops,
+        wall_s=wall,
+        cpu_s=summary(timed.cpus, timed.processes),
         # No operation at all (every connection dropped before its first echo): no cost per one.
-        "ns_per_op": wall["mean"] / ops_timed * 1e9 if ops_timed else None,
-        "noisy": stats.noisy(wall),
-        "timing": {"plan": plan.name if plan else "trace", "processes": processes,
-                   "values_per_process": len(walls) // processes, "loops": loops,
-                   "params": timing_params, "ops": ops_timed, "unit": "seconds per run at timing.params",
-                   # Where each timed process warmed up, when not at timing.params (warmup_params).
-                   "warmup_params": warmup_params},
+        ns_per_op=wall.mean / timed.ops * 1e9 if timed.ops else None,
+        noisy=stats.noisy(wall.to_json()),
+        timing=Timing(plan=plan.name if plan else "trace", processes=timed.processes,
+                      values_per_process=len(timed.walls) // timed.processes, loops=timed.loops,
+                      params=timed.params, ops=timed.ops, unit="seconds per run at timing.params",
+                      warmup_params=timed.warmup_params, value_processes=timed.value_processes),
         # Time in garbage collections during the check run, and its share of that run's wall time.
-        "gc_s": check.get("gc_s"),
-        "gc_share": check["gc_s"] / check["wall_s"] if check.get("gc_s") is not None and check["wall_s"] > 0 else None,
-        "memory": {
+        gc_s=check.gc_s,
+        gc_share=check.gc_s / check.wall_s if check.gc_s is not None and check.wall_s > 0 else None,
+        memory=Memory(
             # The check worker's own peak (VmHWM), and that peak above the RSS it had just before run().
-            "peak_rss_bytes": check.get("peak_rss_bytes"),
-            "peak_rss_above_start_bytes": check.get("peak_rss_above_start_bytes"),
-            "rss_delta_bytes": check["rss_delta_bytes"],
-            "uss_delta_bytes": check["uss_delta_bytes"],
-            "traced_peak_bytes": traced["traced_peak_bytes"] if traced else None,
-            "traced_params": traced["traced_params"] if traced else None,
-            "bytes_per_task": stats.slope(slope_points),
-            "bytes_per_task_points": [list(point) for point in slope_points],
-        },
-        "stack": check["stack"],
-        "records": check["records"],
-        "notes": check["notes"] + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"]),
-        "result_summary": check.get("result_summary"),
-    }
-    if baselines and ops_timed:
+            peak_rss_bytes=check.peak_rss_bytes,
+            peak_rss_above_start_bytes=check.peak_rss_above_start_bytes,
+            rss_delta_bytes=check.rss_delta_bytes,
+            uss_delta_bytes=check.uss_delta_bytes,
+            traced_peak_bytes=traced.traced_peak_bytes if traced else None,
+            traced_params=chain.traced_params if traced else None,
+            bytes_per_task=stats.slope(chain.slope_points),
+            bytes_per_task_points=[list(point) for point in chain.slope_points],
+        ),
+        stack=check.stack,
+        records=check.records,
+        notes=check.notes + ([] if timed.ops else ["no operation was performed (ops = 0), so no ns per op"]),
+        result_summary=check.result_summary,
+    )
+    if timed.baselines and timed.ops:
         # baselines: (the worker's mean wall per run, its floor in ns per op), one per timed worker.
-        entry["baseline_ns_per_op"] = stats.summary([floor for _wall, floor in baselines])["median"]
+        entry.baseline_ns_per_op = stats.summary([floor for _wall, floor in timed.baselines])["median"]
         # The ratio is taken inside each worker (run and floor timed in one process, so
         # one machine state), then the median: a ratio of medians would mix processes.
-        entry["vs_baseline"] = stats.summary([wall / ops_timed * 1e9 / floor for wall, floor in baselines])["median"]
+        entry.vs_baseline = stats.summary([wall / timed.ops * 1e9 / floor
+                                           for wall, floor in timed.baselines])["median"]
     return entry
 
 
@@ -524,36 +566,38 @@ def add_floor(result):
     """The native floor: the fastest ok native row's ns per op (glibc's swapcontext is not a
     floor); every ok row gains vs_floor, its ns per op over the floor, measured in this run."""
     known = all_models()
-    floors = [(entry["ns_per_op"], model_id) for model_id, entry in result["models"].items()
-              if entry["status"] == "ok" and model_id in known and known[model_id].floor]
+    floors = [(entry.ns_per_op, model_id) for model_id, entry in result.models.items()
+              if entry.ok and model_id in known and known[model_id].floor]
     if not floors:
         return
     ns_per_op, model_id = min(floors)
-    result["floor"] = {"model": model_id, "ns_per_op": ns_per_op}
-    for entry in result["models"].values():
-        if entry["status"] == "ok":
-            entry["vs_floor"] = entry["ns_per_op"] / ns_per_op
+    result.floor = Floor(model=model_id, ns_per_op=ns_per_op)
+    for entry in result.models.values():
+        if entry.ok:
+            entry.vs_floor = entry.ns_per_op / ns_per_op
 
 
 def run_scenario(scenario, spec, params, model_ids, options, progress):
     """options: an Options (plan, timeout, trace, memory limit, interpreters, memory passes, gc).
-    With no interpreters every model runs on this interpreter, keyed by model id (docs/design.md, the result schema);
+    Returns a Result (fiberlab/result.py; docs/result-schema.md).
+    With no interpreters every model runs on this interpreter, keyed by model id;
     a list of prepared Interpreters runs every model on each, keyed "model@X.Y" (model outer,
     so one model's interpreters sit together in the table), each entry also naming its
-    "model" and "python", and the environment gains "interpreters": {X.Y: what it reported}."""
+    model and python, and the environment gains interpreters: {X.Y: what it reported}."""
     interpreters = options.interpreters
     progress(f"{scenario} · reference")  # plain Python, no concurrency: at a large size it takes a while
-    result = {
-        "scenario": scenario,
-        "params": params,
-        "gc": options.gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
-        "environment": environment.describe(),
-        "reference_digest": digest(spec.reference(params)),
-        "match": False,
-        "models": {},
-    }
+    result = Result(
+        scenario=scenario,
+        params=params,
+        plan="trace" if options.trace else options.plan.name,
+        gc=options.gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
+        environment=Environment.from_json(dict(environment.describe(), date=environment.now(),
+                                               load_start=environment.load())),
+        reference_digest=digest(spec.reference(params)),
+    )
     if interpreters:
-        result["environment"]["interpreters"] = {one.version: one.environment for one in interpreters}
+        result.environment.interpreters = {one.version: Environment.from_json(one.environment)
+                                           for one in interpreters}
     # A native model does not run on an interpreter: one row, whatever --python says.
     native_ids = [model_id for model_id in model_ids if all_models()[model_id].native]
     python_ids = [model_id for model_id in model_ids if model_id not in native_ids]
@@ -561,27 +605,31 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     for interpreter in interpreters or [None]:
         ids = model_ids if interpreter is None else python_ids
         key = interpreter.version if interpreter else None
-        by_interpreter[key] = run_models(scenario, spec, params, result["reference_digest"], ids, options, progress,
+        by_interpreter[key] = run_models(scenario, spec, params, result.reference_digest, ids, options, progress,
                                          interpreter)
     if interpreters and native_ids:
-        by_interpreter[None] = run_models(scenario, spec, params, result["reference_digest"], native_ids, options,
+        by_interpreter[None] = run_models(scenario, spec, params, result.reference_digest, native_ids, options,
                                           progress)
     for model_id in model_ids:
         for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
             entry = by_interpreter[interpreter.version if interpreter else None][model_id]
             model = all_models()[model_id]
-            entry["kind"] = {"stack": model.stack, "scheduler": model.scheduler}  # the 2x2 the table groups by
-            entry["mechanism"] = model.mechanism(scenario)  # how this file hands control over (its MECHANISM)
+            entry.kind = Kind(stack=model.stack, scheduler=model.scheduler)  # the 2x2 the table groups by
+            entry.mechanism = model.mechanism(scenario)  # how this file hands control over (its MECHANISM)
             if interpreter is None:
-                result["models"][model_id] = entry
+                result.models[model_id] = entry
             else:
-                result["models"][f"{model_id}@{interpreter.version}"] = dict(entry, model=model_id,
-                                                                          python=interpreter.version)
-    result["match"] = matched(result["models"])
+                result.models[f"{model_id}@{interpreter.version}"] = dataclasses.replace(
+                    entry, model=model_id, python=interpreter.version)
+    result.match = matched(result.models)
     add_floor(result)
     baseline = spec.BASELINE
     if baseline:
-        result["baseline_column"], result["baseline"] = baseline[1], baseline[2]
+        result.baseline_column, result.baseline = baseline[1], baseline[2]
+    if spec.HEADLINE is not None:  # the figure the table shows instead of ns per op (scenarios/spec.py)
+        record, quantile, label = spec.HEADLINE
+        result.headline = {"record": record, "quantile": quantile, "label": label}
     if spec.TASK_COUNT is not None:
-        result["task_count"] = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
+        result.task_count = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
+    result.environment.load_end = environment.load()
     return result

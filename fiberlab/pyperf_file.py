@@ -16,35 +16,36 @@ import os
 import pyperf
 
 from fiberlab import output
+from fiberlab.result import Environment
 
 
 def _metadata(result, entry, name):
-    env = result.get("environment") or {}
-    timing = entry["timing"]
+    env = result.environment or Environment()
+    timing = entry.timing
     metadata = {
         "name": name,
         "unit": "second",
-        "description": f"{result['scenario']} on {entry.get('model', name.split('/')[-1])}: seconds per op",
-        "loops": timing["loops"] or 1,
-        "inner_loops": timing["ops"],
-        "python_version": env.get("python"),
-        "python_implementation": env.get("implementation"),
-        "platform": env.get("platform"),
-        "cpu_model_name": env.get("cpu"),
-        "cpu_count": env.get("cores"),
-        "fiberlab_plan": timing["plan"],
-        "fiberlab_params": ", ".join(f"{key}={value}" for key, value in timing["params"].items()),
-        "fiberlab_greenlet": env.get("greenlet"),
-        "fiberlab_gevent": env.get("gevent"),
+        "description": f"{result.scenario} on {entry.model or name.split('/')[-1]}: seconds per op",
+        "loops": timing.loops or 1,
+        "inner_loops": timing.ops,
+        "python_version": env.python,
+        "python_implementation": env.implementation,
+        "platform": env.platform,
+        "cpu_model_name": env.cpu,
+        "cpu_count": env.cores,
+        "fiberlab_plan": timing.plan,
+        "fiberlab_params": ", ".join(f"{key}={value}" for key, value in timing.params.items()),
+        "fiberlab_greenlet": env.greenlet,
+        "fiberlab_gevent": env.gevent,
     }
     return {key: value for key, value in metadata.items() if value not in (None, "")}
 
 
 def benchmark(result, model_key, entry, name):
     """A pyperf.Benchmark from one model's entry: a Run per timed process."""
-    values = entry["wall_s"]["values"]
-    per_process = entry["timing"]["values_per_process"]
-    ops = entry["timing"]["ops"]
+    values = entry.wall_s.values
+    per_process = entry.timing.values_per_process
+    ops = entry.timing.ops
     metadata = _metadata(result, entry, name)
     runs = [pyperf.Run([value / ops for value in values[start:start + per_process]], warmups=None,
                        metadata=metadata, collect_metadata=False)
@@ -53,12 +54,12 @@ def benchmark(result, model_key, entry, name):
 
 
 def suite(results):
-    """pyperf.BenchmarkSuite of [(run result, label or None)]; models that failed are left out."""
+    """pyperf.BenchmarkSuite of [(Result, label or None)]; models that failed are left out."""
     benchmarks = []
     for result, label in results:
-        where = f"{result['scenario']}[{label}]" if label else result["scenario"]
-        for model_key, entry in result["models"].items():
-            if entry["status"] == "ok" and entry.get("timing"):
+        where = f"{result.scenario}[{label}]" if label else result.scenario
+        for model_key, entry in result.models.items():
+            if entry.ok and entry.timing:
                 benchmarks.append(benchmark(result, model_key, entry, f"{where}/{model_key}"))
     return pyperf.BenchmarkSuite(benchmarks) if benchmarks else None
 

@@ -47,7 +47,7 @@ first, so a model that runs away fails with MemoryError instead of
 swamping the machine.
 """
 
-from fiberlab.stopping import die_with_parent
+from runtime.lifeline import die_with_parent
 
 die_with_parent()  # first of all: if the harness is SIGKILLed before we have even started, we go too
 
@@ -67,8 +67,11 @@ import scenarios
 from fiberlab import memory_status
 from fiberlab.gc_clock import GcClock
 from fiberlab.models import all_models, load_function
+from fiberlab.outcome import Outcome
 from fiberlab.probe import Probe
+from fiberlab.result import Stack
 from fiberlab.trace import Tracer
+from runtime import process
 from scenarios.common import canonical_json, digest
 from scenarios.spec import Unsupported
 
@@ -135,9 +138,9 @@ class Scenario:
             if limit > sys.getrecursionlimit():
                 sys.setrecursionlimit(limit)
                 self.notes.append(f"recursion limit raised to {limit:,}")
-        self.runtime = self.model.load_runtime()
-        if self.model.setup:
-            load_function(self.model.setup)()
+        # Loaded and set up through runtime/process.py, which hands both on to any
+        # process the scenario starts for this run (connections' split mode).
+        self.runtime = process.adopt(self.model.runtime, self.model.setup)
         self.module = __import__(self.model.module_name(job["scenario"]), fromlist=["run"])
         # The memory-slope runs need only the memory read, not the stack picture.
         self.describe = None if job["pass"] == "memory" else self.runtime.describe
@@ -187,7 +190,7 @@ def run_job(job):
             return timed_values(scenario, job)
         return one_run(scenario, job)
     except Leaked as exc:
-        return {"status": "error", "error": str(exc)}
+        return Outcome(status="error", error=str(exc))
 
 
 def one_run(scenario, job):
@@ -207,31 +210,29 @@ def one_run(scenario, job):
     peak_rss = without_probe(probe, memory_status.peak_rss(), "hwm_bytes", "rss_bytes")
     traced_peak = without_probe(probe, traced_peak, "traced_peak_bytes", "traced_bytes")
     scenario.check_leaks()
-    outcome = {
-        "status": "ok",
-        "error": None,
-        "digest": digest(result),
-        "result_preview": canonical_json(result)[:200],
-        "wall_s": wall_s,
-        "cpu_s": cpu_s,
-        "gc": job.get("gc", "on"),
-        "gc_s": gc_clock.total_s,
-        "gc_collections": gc_clock.collections,
-        "peak_rss_bytes": peak_rss,
-        "start_rss_bytes": start_rss,
-        "peak_rss_above_start_bytes": peak_rss - start_rss if peak_rss is not None and start_rss else None,
-        "rss_delta_bytes": probe.memory["rss_bytes"] - before.rss,
-        "uss_delta_bytes": probe.memory["uss_bytes"] - before.uss,
-        "traced_peak_bytes": traced_peak,
-        "stack": probe.stack,
-        "records": probe.records,
-        "notes": scenario.notes,
+    return Outcome(
+        status="ok",
+        digest=digest(result),
+        result_preview=canonical_json(result)[:200],
+        wall_s=wall_s,
+        cpu_s=cpu_s,
+        gc=job.get("gc", "on"),
+        gc_s=gc_clock.total_s,
+        gc_collections=gc_clock.collections,
+        peak_rss_bytes=peak_rss,
+        start_rss_bytes=start_rss,
+        peak_rss_above_start_bytes=peak_rss - start_rss if peak_rss is not None and start_rss else None,
+        rss_delta_bytes=probe.memory["rss_bytes"] - before.rss,
+        uss_delta_bytes=probe.memory["uss_bytes"] - before.uss,
+        traced_peak_bytes=traced_peak,
+        stack=Stack.from_json(probe.stack),
+        records=probe.records,
+        notes=scenario.notes,
         # What of the canonical result a reader wants to see, not only its digest.
-        "result_summary": scenario.spec.summarize(result) if scenario.spec.summarize is not None else None,
-    }
-    if job.get("trace"):
-        outcome["switches"] = scenario.tracer.switches()  # the same events --trace printed, for the switch timeline
-    return outcome
+        result_summary=scenario.spec.summarize(result) if scenario.spec.summarize is not None else None,
+        # The same events --trace printed, for the switch timeline.
+        switches=scenario.tracer.switches() if job.get("trace") else None,
+    )
 
 
 def timed_values(scenario, job):
@@ -277,16 +278,16 @@ def timed_values(scenario, job):
         scenario.check_leaks()
         walls.append(wall / loops)
         cpus.append(cpu / loops)
-    outcome = {"status": "ok", "error": None, "digests": sorted(digests), "result_preview": canonical_json(result)[:200],
-               "wall_values": walls, "cpu_values": cpus, "loops": loops, "notes": scenario.notes,
-               "warmup_digest": warmup_digest,
-               "stack": warm_probe.stack}  # the warm-up's, for a test that a timed pass sees what the check saw
+    outcome = Outcome(status="ok", digests=sorted(digests), result_preview=canonical_json(result)[:200],
+                      wall_values=walls, cpu_values=cpus, loops=loops, notes=scenario.notes,
+                      warmup_digest=warmup_digest,
+                      stack=Stack.from_json(warm_probe.stack))  # the warm-up's: a timed pass sees what the check saw
     baseline = scenario.spec.BASELINE
     if baseline and not job.get("trace"):
         # The floor, timed in this worker after its values (one machine state): the harness takes
         # the ratio per worker, then the median over workers.
         try:
-            outcome["baseline_ns_per_op"] = load_function(baseline[0])(params)
+            outcome.baseline_ns_per_op = load_function(baseline[0])(params)
         except Exception as exc:  # noqa: BLE001 - the floor failing does not undo the model's run
             scenario.notes.append(f"floor not measured: {one_line(exc)}")
     return outcome
@@ -317,18 +318,18 @@ def main():
     except Unsupported as exc:
         # The model cannot express this run (e.g. a stackless one suspending through a
         # C frame): a result of its own, with the runtime's exception as the message.
-        outcome = {"status": "unsupported", "error": str(exc)[:300]}
+        outcome = Outcome(status="unsupported", error=str(exc)[:300])
     except MemoryError as exc:
         # The frames holding the model's allocations die with `exc` at the end
         # of this block, so there is memory again to write the outcome.
-        outcome = {"status": "error", "error": out_of_memory(job, exc)}
+        outcome = Outcome(status="error", error=out_of_memory(job, exc))
     except BaseException as exc:  # noqa: BLE001 - any failure is this model's result
-        outcome = {"status": "error", "error": one_line(exc)}
+        outcome = Outcome(status="error", error=one_line(exc))
     sys.stdout.flush()
     # The harness reads this unlinked file once we have exited with status 0; a
     # write cut short leaves JSON it cannot parse, which it reports as no result.
     with os.fdopen(job["out_fd"], "w") as handle:
-        json.dump(outcome, handle)
+        json.dump(outcome.to_json(), handle)
 
 if __name__ == "__main__":
     main()

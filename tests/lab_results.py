@@ -9,6 +9,7 @@ so the report's structure is tested without running a sweep.
 import json
 
 from fiberlab.models import MODELS
+from fiberlab.result import SCHEMA_VERSION
 
 ENVIRONMENT = {"python": "3.11.7", "implementation": "CPython", "greenlet": "3", "gevent": "24", "gevent_loop": "libev",
                "psutil": "6", "platform": "Linux", "cpu": "test", "cores": 2}
@@ -23,9 +24,9 @@ def entry(model, ns, tasks=2, frames=3.0, stack_bytes=2_000, uss=200_000, traced
                 "wall_s": None, "ns_per_op": None, "memory": None, "stack": None,
                 "kind": {"stack": MODELS[model].stack, "scheduler": MODELS[model].scheduler}}
     wall = ns * ops / 1e9
-    wall_s = {"median": wall, "min": wall * 0.95, "max": wall * 1.05, "runs": [wall]}
+    wall_s = {"mean": wall, "median": wall, "min": wall * 0.95, "max": wall * 1.05, "runs": [wall]}
     if ci95 is not None:
-        wall_s.update(mean=wall, ci95=[wall * (1 - ci95), wall * (1 + ci95)])  # [low, high], as stats.summary writes it
+        wall_s.update(ci95=[wall * (1 - ci95), wall * (1 + ci95)])  # [low, high], as stats.summary writes it
     return {
         "status": "ok", "error": None, "digest": "d", "ops": ops, "wall_s": wall_s, "ns_per_op": ns, "noisy": False,
         "memory": {"peak_rss_bytes": 30_000_000, "rss_delta_bytes": uss, "uss_delta_bytes": uss,
@@ -47,12 +48,12 @@ def unsupported(model):
 
 
 def point(value, params, models):
-    return {"value": value, "result": {"scenario": "x", "params": params, "environment": ENVIRONMENT,
+    return {"value": value, "result": {"schema": SCHEMA_VERSION, "scenario": "x", "params": params, "environment": ENVIRONMENT,
                                        "reference_digest": "d", "match": True, "models": models}}
 
 
 def sweep(name, scenario, axis, points):
-    return {"sweep": name, "scenario": scenario, "axis": axis, "purpose": f"what {name} shows",
+    return {"schema": SCHEMA_VERSION, "sweep": name, "scenario": scenario, "axis": axis, "purpose": f"what {name} shows",
             "command": f"make sweep SWEEPS={name}", "repeat": 3, "tiny": False, "points": points}
 
 

@@ -30,7 +30,7 @@ def params_for(**overrides):
 def run_model(model, params_json):
     job = {"scenario": "connections", "model": model, "params": json.loads(params_json), "pass": "check"}
     outcome = run_worker(job, timeout=120)
-    assert outcome["status"] == "ok", outcome.get("error")  # a leak (fd, thread, task) is an error too
+    assert outcome.status == "ok", outcome.error  # a leak (fd, thread, task) is an error too
     return outcome
 
 
@@ -46,32 +46,32 @@ SPLIT = params_for(connections=100, messages=2, size=128, split=True)
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_every_model_echoes_exactly_what_the_reference_expects(model):
     outcome = run(model, MANY)
-    assert outcome["digest"] == digest(SPEC.reference(MANY))
+    assert outcome.digest == digest(SPEC.reference(MANY))
     assert SPEC.reference(MANY)["totals"] == {"connections": 200, "messages": 600, "bytes": 600 * 512, "lost": 0}
-    assert outcome["result_summary"] is None  # no connection lost
+    assert outcome.result_summary is None  # no connection lost
 
 
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_a_server_reading_one_byte_at_a_time_still_echoes_every_byte(model):
-    assert run(model, ONE_BYTE_READS)["digest"] == digest(SPEC.reference(ONE_BYTE_READS))
+    assert run(model, ONE_BYTE_READS).digest == digest(SPEC.reference(ONE_BYTE_READS))
 
 
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_a_run_leaves_no_file_descriptor_open(model):
     outcome = run(model, MANY)  # run_model asserts status ok: the worker's hygiene check found no leak
-    assert outcome["status"] == "ok" and outcome["error"] is None
+    assert outcome.status == "ok" and outcome.error is None
 
 
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_the_probe_looks_once_at_every_server_handler_parked(model):
-    stack = run(model, MANY)["stack"]  # the probe's picture: every unit it was given, described
-    assert stack["tasks"] == 200  # the handlers, one per connection: not the clients, not the acceptor
-    assert stack["frames_per_task"] >= 1  # each suspended inside its read
+    stack = run(model, MANY).stack  # the probe's picture: every unit it was given, described
+    assert stack.tasks == 200  # the handlers, one per connection: not the clients, not the acceptor
+    assert stack.frames_per_task >= 1  # each suspended inside its read
 
 
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_latencies_and_connect_time_are_recorded_beside_the_result(model):
-    records = run(model, MANY)["records"]
+    records = run(model, MANY).records
     assert records["latency_s"]["count"] == 200 * 3
     assert 0 < records["latency_s"]["min"] <= records["latency_s"]["p50"] <= records["latency_s"]["max"]
     assert records["connect_latency_s"]["count"] == 200
@@ -81,9 +81,41 @@ def test_latencies_and_connect_time_are_recorded_beside_the_result(model):
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_clients_split_into_a_child_process_give_the_same_result(model):
     outcome = run(model, SPLIT)
-    assert outcome["digest"] == digest(SPEC.reference(SPLIT))
-    assert outcome["stack"]["tasks"] == 100
-    assert outcome["records"]["latency_s"]["count"] == 100 * 2
+    assert outcome.digest == digest(SPEC.reference(SPLIT))
+    assert outcome.stack.tasks == 100
+    assert outcome.records["latency_s"]["count"] == 100 * 2
+
+
+# What each model's own process runs its units on: the loop, for the models that drive one.
+SCHEDULERS = {"asyncio": "asyncio.unix_events._UnixSelectorEventLoop", "uvloop": "uvloop.Loop",
+              "gevent": "gevent.libev.corecext.loop", "greenlet": "fibers.scheduler.Scheduler",
+              "coroutines": "coroutines.bare.Scheduler", "threads": "os_threads.kernel.Threads"}
+
+
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_split_modes_child_runs_the_same_runtime_loop_and_gc_as_the_parent(model):
+    """The result says per side what ran it; split, the two sides are two processes
+    that differ in nothing else (uvloop's clients on uvloop, not asyncio's loop)."""
+    sides = run(model, SPLIT).records["sides"]
+    server, clients = dict(sides["server"]), dict(sides["clients"])
+    assert server.pop("pid") != clients.pop("pid")  # the clients did run in a process of their own
+    assert server == clients
+    assert server["scheduler"] == SCHEDULERS[model]
+
+
+def test_split_modes_child_runs_with_the_garbage_collector_off_when_the_parent_does():
+    job = {"scenario": "connections", "model": "uvloop", "params": SPLIT, "pass": "check", "gc": "off"}
+    outcome = run_worker(job, timeout=120)
+    assert outcome.status == "ok", outcome.error
+    sides = outcome.records["sides"]
+    assert sides["server"]["gc"] is False and sides["clients"]["gc"] is False
+    assert sides["clients"]["scheduler"] == "uvloop.Loop"
+
+
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_unsplit_both_sides_are_this_process_on_the_models_own_loop(model):
+    sides = run(model, MANY).records["sides"]
+    assert sides["server"] == sides["clients"] and sides["server"]["scheduler"] == SCHEDULERS[model]
 
 
 @pytest.mark.slow
@@ -95,8 +127,8 @@ def test_ten_thousand_connections_are_open_at_once_when_the_clients_are_split(mo
         assert "beyond its limit" in refusal and "\n" not in refusal
         return
     outcome = run(model, at_limit)
-    assert outcome["digest"] == digest(SPEC.reference(at_limit))
-    assert outcome["stack"]["tasks"] == 10_000
+    assert outcome.digest == digest(SPEC.reference(at_limit))
+    assert outcome.stack.tasks == 10_000
 
 
 def test_messages_differ_for_every_connection_and_index():

@@ -7,6 +7,7 @@ import pytest
 
 import scenarios
 from fiberlab import fd_budget, pipeline, table
+from fiberlab.result import SCHEMA_VERSION, Result
 from scenarios.spec import resolve
 
 CONNECTIONS = scenarios.load("connections")
@@ -62,17 +63,18 @@ def test_the_cli_refuses_10000_unsplit_connections_in_one_line_before_running(ha
 
 def test_the_table_shows_memory_per_connection_and_p99_latency_per_model():
     latency = {"count": 10, "p50": 0.002, "p90": 0.003, "p99": 0.004, "max": 0.005}
-    entry = {"status": "ok", "error": None, "ops": 1_000, "wall_s": {"median": 0.5, "min": 0.5, "max": 0.5},
+    entry = {"status": "ok", "error": None, "ops": 1_000, "wall_s": {"mean": 0.5, "median": 0.5, "min": 0.5, "max": 0.5},
              "ns_per_op": 500_000, "memory": {"peak_rss_bytes": 1 << 20, "bytes_per_task": 5_120.0},
              "stack": {"frames_per_task": 2.0, "c_stack_bytes_per_task": 100, "frame_bytes_per_task": None},
              "records": {"latency_s": latency, "connect_s": 0.25, "connects_per_s": 4_000.0}}
-    result = {"scenario": "connections", "params": {"connections": 100}, "match": True, "environment": {},
-              "task_count": ["connections", 2], "models": {"greenlet": entry}}
-    text = table.render(result)
+    result = Result.from_json({"schema": SCHEMA_VERSION, "scenario": "connections", "params": {"connections": 100},
+                               "match": True, "environment": {}, "task_count": ["connections", 2],
+                               "models": {"greenlet": entry}})
+    text = table.render(result, wide=True)
     assert "memory per connection" in text and "latency_s p99" in text
     row = next(line for line in text.splitlines() if line.startswith("greenlet") and "10.0 KiB" in line)
     assert "4.0 ms" in row and "2,000" in row and "4,000/s" in row and "250.0 ms" in row
 
 
 def test_the_table_adds_no_block_for_a_scenario_without_recorded_distributions():
-    assert table.records_table({"models": {}}) is None
+    assert table.records_table(Result(scenario="connections", params={})) is None

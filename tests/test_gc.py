@@ -23,14 +23,14 @@ def test_the_gc_clock_sums_the_time_of_collections_and_only_while_it_runs():
 def test_gc_off_disables_collections_in_the_worker_and_on_counts_them():
     job = {"scenario": "spawn", "model": "asyncio", "params": {"leaves": 10_000}, "pass": "check"}
     on, off = run_worker(dict(job, gc="on"), timeout=60), run_worker(dict(job, gc="off"), timeout=60)
-    assert on["status"] == off["status"] == "ok"
-    assert on["gc_collections"] > 0 and on["gc_s"] > 0
-    assert off["gc_collections"] == 0 and off["gc_s"] == 0
+    assert on.status == off.status == "ok"
+    assert on.gc_collections > 0 and on.gc_s > 0
+    assert off.gc_collections == 0 and off.gc_s == 0
 
 
 def test_run_records_the_gc_mode_and_time_and_the_table_shows_gc_share(harness_json):
     proc, result = harness_json("run", "generator", "--param", "items=200", "--repeat", "1", "--models", "greenlet",
-                                "--gc", "off")
+                                "--gc", "off", "--wide")
     assert proc.returncode == 0, proc.stderr
     assert result["gc"] == "off"
     assert result["models"]["greenlet"]["gc_s"] == 0 and result["models"]["greenlet"]["gc_share"] == 0

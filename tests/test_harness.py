@@ -6,6 +6,7 @@ import pytest
 
 from fiberlab import native, table
 from fiberlab.models import MODELS
+from fiberlab.result import Result
 
 from tests.conftest import run_cli
 
@@ -72,7 +73,8 @@ def test_table_names_every_model_and_says_all_matched(pingpong_result):
     assert len(result["models"]) >= len([model for model in MODELS.values() if not model.native])
     for model_id in result["models"]:  # every model of the registry that ran (test_result_json_... says which)
         assert f"\n{model_id} " in proc.stdout
-    assert "mechanism" in proc.stdout and "vs bare" in proc.stdout
+    assert "mechanism" in proc.stdout and "verdict: " in proc.stdout
+    assert "vs bare" in table.render(Result.from_json(result), wide=True)  # the floor column is one of every column
     assert "every model matched the reference" in proc.stdout
 
 
@@ -105,6 +107,14 @@ def test_trace_prints_switches_in_the_same_format_for_every_model(harness):
         assert any(line.startswith(f"[{model_id}] ") and hop in line for line in proc.stdout.splitlines()), model_id
 
 
+def test_trace_lists_each_gevent_greenlet_made_before_it_first_runs(harness):
+    proc = harness("run", "pingpong", "--param", "rounds=3", "--models", "gevent", "--trace")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "[gevent] created ping-0" in lines and "[gevent] hub -> ping-0" in lines
+    assert lines.index("[gevent] created ping-0") < lines.index("[gevent] hub -> ping-0")
+
+
 def test_list_shows_scenarios_parameters_and_models(harness):
     proc = harness("list")
     assert proc.returncode == 0
@@ -125,9 +135,11 @@ def test_the_table_groups_models_as_the_2x2_of_stack_model_and_runtime(pingpong_
     two_by_two = [["greenlet", "stackful·own"], ["gevent", "stackful·runtime"],
                   ["coroutines", "stackless·own"], ["asyncio", "stackless·runtime"]]
 
-    def rows(table):
-        return [line.split()[:2] for line in table.splitlines() if line.split() and line.split()[0] in dict(two_by_two)]
+    def rows(text):
+        return [line.split()[:2] for line in text.splitlines() if line.split() and line.split()[0] in dict(two_by_two)]
 
-    assert rows(proc.stdout) == two_by_two
+    # The compact table keeps the order; --wide names each row's place in the 2x2.
+    assert [row[0] for row in rows(proc.stdout)][:4] == [model for model, _kind in two_by_two]
     given = ("asyncio", "greenlet", "coroutines", "gevent")  # whatever order the models ran in
-    assert rows(table.render(dict(result, models={model: result["models"][model] for model in given}))) == two_by_two
+    chosen = Result.from_json(dict(result, models={model: result["models"][model] for model in given}))
+    assert rows(table.render(chosen, wide=True))[:4] == two_by_two

@@ -8,6 +8,8 @@ import scenarios
 from coroutines import bare
 from fiberlab import pipeline, table
 from fiberlab.models import MODELS, declared_mechanism
+from fiberlab.outcome import Outcome
+from fiberlab.result import Kind, Memory, Result, Stack
 
 SCENARIOS = Path(scenarios.__file__).resolve().parent
 SCENARIO_FILES = [(name, model_id) for name in scenarios.names() for model_id, model in MODELS.items()
@@ -80,41 +82,39 @@ def test_switch_to_resumes_the_named_task_without_a_run_queue_pass():
 
 def summarized(walls_s, floors_ns, ops=1):
     """One timed worker per (wall, floor): its one value and the floor it timed after it."""
-    check = {"wall_s": walls_s[0], "cpu_s": walls_s[0], "peak_rss_bytes": 1, "rss_delta_bytes": 0,
-             "uss_delta_bytes": 0, "digest": "d", "stack": {}, "records": {}, "notes": []}
-    baselines = [(wall, floor) for wall, floor in zip(walls_s, floors_ns) if floor]
-    return pipeline.summarize_model(check, None, [], ops, {}, walls_s, walls_s, len(walls_s), 1,
-                                    pipeline.PLANS["default"], ops, baselines)
+    check = Outcome(status="ok", wall_s=walls_s[0], cpu_s=walls_s[0], peak_rss_bytes=1, rss_delta_bytes=0,
+                    uss_delta_bytes=0, digest="d", stack=Stack(), records={})
+    timed = pipeline.Timed(params={}, ops=ops, processes=len(walls_s), loops=1)
+    for process, (wall, floor) in enumerate(zip(walls_s, floors_ns), 1):
+        timed.add(process, Outcome(status="ok", wall_values=[wall], cpu_values=[wall], loops=1,
+                                   baseline_ns_per_op=floor))
+    return pipeline.summarize_model(pipeline.Untimed(check), timed, ops, pipeline.PLANS["default"])
 
 
 def test_vs_floor_is_the_median_of_ratios_taken_inside_each_worker():
     # Worker 2 ran on a machine twice as slow: its run and its floor both doubled.
     entry = summarized([1e-6, 2e-6, 1.1e-6], [1000, 2000, 1000])
-    assert entry["vs_baseline"] == pytest.approx(1.0)  # ratios 1.0, 1.0, 1.1
-    assert entry["baseline_ns_per_op"] == pytest.approx(1000)  # the floor itself, beside ns_per_op
+    assert entry.vs_baseline == pytest.approx(1.0)  # ratios 1.0, 1.0, 1.1
+    assert entry.baseline_ns_per_op == pytest.approx(1000)  # the floor itself, beside ns_per_op
 
 
 def test_without_a_floor_there_is_no_ratio():
     timed = summarized([1e-6], [None])
-    assert "vs_baseline" not in timed and "baseline_ns_per_op" not in timed
+    assert timed.vs_baseline is None and timed.baseline_ns_per_op is None
 
 
 def fake_result(column):
     entry = summarized([1e-6], [500])
-    entry.update(kind={"stack": "stackful", "scheduler": "own scheduler"}, mechanism="direct switch",
-                 memory={"peak_rss_bytes": 1, "bytes_per_task": None},
-                 stack={"frames_per_task": None, "c_stack_bytes_per_task": None, "frame_bytes_per_task": None})
-    failed = dict(pipeline.failed("crashed", "boom", 1), kind={"stack": "stackless", "scheduler": "own scheduler"},
-                  mechanism="direct send")
-    result = {"scenario": "x", "params": {}, "match": False, "models": {"greenlet": entry, "coroutines": failed},
-              "baseline": "a floor"}
-    if column:
-        result["baseline_column"] = column
-    return result
+    entry.kind, entry.mechanism = Kind(stack="stackful", scheduler="own scheduler"), "direct switch"
+    entry.memory, entry.stack = Memory(peak_rss_bytes=1), Stack()
+    failed = pipeline.failed("crashed", "boom", 1)
+    failed.kind, failed.mechanism = Kind(stack="stackless", scheduler="own scheduler"), "direct send"
+    return Result(scenario="x", params={}, match=False, models={"greenlet": entry, "coroutines": failed},
+                  baseline="a floor", baseline_column=column)
 
 
 def test_the_table_names_the_floor_column_as_the_spec_does_and_shows_each_mechanism():
-    text = table.render(fake_result("vs gen"))
+    text = table.render(fake_result("vs gen"), wide=True)
     header = text.splitlines()[1]
     assert "mechanism" in header and "vs gen" in header and "vs floor" not in header
     assert "direct switch" in text and "direct send" in text  # a failed row still says how it hands over
@@ -123,4 +123,4 @@ def test_the_table_names_the_floor_column_as_the_spec_does_and_shows_each_mechan
 
 
 def test_a_result_without_a_floor_column_name_falls_back_to_vs_floor():
-    assert "vs floor" in table.render(fake_result(None)).splitlines()[1]
+    assert "vs floor" in table.render(fake_result(None), wide=True).splitlines()[1]

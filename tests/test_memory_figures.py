@@ -24,8 +24,8 @@ def slope_of(scenario, model, params, name, counts):
     for count in counts:
         outcome = run_worker({"scenario": scenario, "model": model, "params": dict(params, **{name: count}),
                               "pass": "memory"}, timeout=120)
-        assert outcome["status"] == "ok", outcome.get("error")
-        points.append((count, outcome["uss_delta_bytes"]))
+        assert outcome.status == "ok", outcome.error
+        points.append((count, outcome.uss_delta_bytes))
     (small, small_uss), (large, large_uss) = points
     return (large_uss - small_uss) / (large - small)
 

@@ -14,6 +14,7 @@ import pytest
 import scenarios
 from fiberlab import options, native, pipeline
 from fiberlab.models import EXTRA_MODELS, MODELS, all_models
+from fiberlab.result import ModelEntry, Result
 from fiberlab.selection import select_models
 from tests.conftest import REPO
 
@@ -56,20 +57,20 @@ def test_every_native_model_agrees_with_the_sequential_reference(name, model_id)
     spec, params = small_params(name)
     result = pipeline.run_scenario(name, spec, params, [model_id],
                                    pipeline.Options(plan=FAST, timeout_s=120, memory_passes=False), Quiet())
-    entry = result["models"][model_id]
-    assert entry["status"] == "ok", entry["error"]
-    assert entry["digest"] == result["reference_digest"]
+    entry = result.models[model_id]
+    assert entry.status == "ok", entry.error
+    assert entry.digest == result.reference_digest
     # A binary takes its values as the Python worker does: after an in-process warm-up, the fast plan's
     # one timed process gives its 3 values, each the mean of a calibrated loop count, CPU time beside them.
-    assert len(entry["wall_s"]["values"]) == FAST.values and entry["timing"]["values_per_process"] == FAST.values
-    assert entry["timing"]["loops"] >= 1 and entry["cpu_s"]["mean"] >= 0
-    stack = entry["stack"]
+    assert len(entry.wall_s.values) == FAST.values and entry.timing.values_per_process == FAST.values
+    assert entry.timing.loops >= 1 and entry.cpu_s.mean >= 0
+    stack = entry.stack
     if all_models()[model_id].stack == "stackful":  # a fiber: its stack in use, resident and reserved
-        assert 0 < stack["c_stack_bytes_per_task"] <= stack["stack_reserved_bytes_per_task"]
-        assert stack["stack_touched_bytes_per_task"] >= 4096
+        assert 0 < stack.c_stack_bytes_per_task <= stack.stack_reserved_bytes_per_task
+        assert stack.stack_touched_bytes_per_task >= 4096
     else:  # a coroutine: the frames on its chain, counted by the promise's operator new
-        assert stack["frames_per_task"] >= 1 and stack["frame_bytes_per_task"] > 0
-        assert stack["allocator_bytes_per_task"] > 0
+        assert stack.frames_per_task >= 1 and stack.frame_bytes_per_task > 0
+        assert stack.allocator_bytes_per_task > 0
 
 
 @needs_compiler
@@ -81,10 +82,10 @@ def test_every_native_binary_gives_one_digest_across_a_warm_up_and_10_runs_in_on
     for model_id in ("cpp_coroutines", "cpp_fibers"):
         binary = native.binary(MODELS[model_id], name)
         job = {"pass": "time", "params": params, "values": 5, "loops": 2}
-        outcome = native.adapt(pipeline.run_worker(job, 60, argv=functools.partial(native.argv, binary)), spec)
-        assert outcome["status"] == "ok", outcome
-        assert outcome["digests"] == [pipeline.digest(spec.reference(params))], model_id
-        assert len(outcome["wall_values"]) == len(outcome["cpu_values"]) == 5 and outcome["loops"] == 2
+        outcome = pipeline.run_worker(job, 60, argv=functools.partial(native.argv, binary), spec=spec)
+        assert outcome.status == "ok", outcome
+        assert outcome.digests == [pipeline.digest(spec.reference(params))], model_id
+        assert len(outcome.wall_values) == len(outcome.cpu_values) == 5 and outcome.loops == 2
 
 
 @needs_compiler
@@ -92,8 +93,8 @@ def test_deep_chain_coroutines_hold_one_frame_per_level_and_fibers_one_stack():
     spec, params = small_params("deep_chain")
     result = pipeline.run_scenario("deep_chain", spec, params, ["cpp_coroutines", "cpp_fibers"],
                                    pipeline.Options(plan=FAST, timeout_s=120, memory_passes=False), Quiet())
-    assert result["models"]["cpp_coroutines"]["stack"]["frames_per_task"] == params["depth"] + 1  # + the bottom
-    assert result["models"]["cpp_fibers"]["stack"]["frames_per_task"] is None
+    assert result.models["cpp_coroutines"].stack.frames_per_task == params["depth"] + 1  # + the bottom
+    assert result.models["cpp_fibers"].stack.frames_per_task is None
 
 
 def test_a_binary_is_built_once_under_concurrent_asks_and_again_when_its_source_changes(tmp_path, monkeypatch):
@@ -160,9 +161,9 @@ def test_a_source_that_does_not_compile_is_that_models_error(tmp_path, monkeypat
     spec, params = small_params("generator")
     result = pipeline.run_scenario("generator", spec, params, ["cpp_fibers"],
                                    pipeline.Options(plan=FAST, timeout_s=60, memory_passes=False), Quiet())
-    entry = result["models"]["cpp_fibers"]
-    assert entry["status"] == "error" and result["match"] is False
-    assert entry["error"] == "build: scenarios/generator/cpp_fibers.cpp did not compile: x.cpp:1:1: error: boom"
+    entry = result.models["cpp_fibers"]
+    assert entry.status == "error" and result.match is False
+    assert entry.error == "build: scenarios/generator/cpp_fibers.cpp did not compile: x.cpp:1:1: error: boom"
 
 
 @pytest.mark.parametrize("explicit", [False, True])
@@ -189,7 +190,7 @@ def test_naming_a_native_model_without_a_compiler_is_one_line_and_exit_2():
 
 
 def entry(ns_per_op, status="ok"):
-    return {"status": status, "ns_per_op": ns_per_op}
+    return ModelEntry(status=status, ns_per_op=ns_per_op)
 
 
 @pytest.mark.parametrize("case", ["fastest native", "no native", "swapcontext is no floor", "failed native"])
@@ -198,24 +199,24 @@ def test_the_floor_is_the_fastest_ok_native_row(case):
               "no native": {"greenlet": entry(700.0)},
               "swapcontext is no floor": {"cpp_ucontext": entry(5.0), "cpp_fibers": entry(20.0)},
               "failed native": {"greenlet": entry(700.0), "cpp_fibers": entry(None, "crashed")}}[case]
-    result = {"models": models}
+    result = Result(scenario="x", params={}, models=models)
     pipeline.add_floor(result)
     expected = {"fastest native": ("cpp_coroutines", 70.0), "no native": None,
                 "swapcontext is no floor": ("cpp_fibers", None), "failed native": None}[case]
     if expected is None:
-        assert "floor" not in result and all("vs_floor" not in e for e in models.values())
+        assert result.floor is None and all(e.vs_floor is None for e in models.values())
     else:
-        assert result["floor"]["model"] == expected[0]
+        assert result.floor.model == expected[0]
         if expected[1]:
-            assert models["greenlet"]["vs_floor"] == expected[1]
-        assert models[expected[0]]["vs_floor"] == 1.0
+            assert models["greenlet"].vs_floor == expected[1]
+        assert models[expected[0]].vs_floor == 1.0
 
 
 @needs_compiler
 def test_the_table_shows_the_ratio_to_the_native_floor(tmp_path):
     path = tmp_path / "out.json"
     proc = subprocess.run([sys.executable, "-m", "fiberlab", "run", "generator", "--param", "items=2000", "--repeat", "1",
-                           "--models", "coroutines,cpp_coroutines", "--json", str(path)],
+                           "--models", "coroutines,cpp_coroutines", "--wide", "--json", str(path)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = json.loads(path.read_text())
@@ -230,9 +231,9 @@ def test_deep_chain_via_c_is_unsupported_on_cpp_coroutines_and_runs_on_cpp_fiber
     params["via"] = "c"
     result = pipeline.run_scenario("deep_chain", spec, params, ["cpp_coroutines", "cpp_fibers"],
                                    pipeline.Options(plan=FAST, timeout_s=120, memory_passes=False), Quiet())
-    assert result["models"]["cpp_coroutines"]["status"] == "unsupported"
-    assert "suspends only its own frame" in result["models"]["cpp_coroutines"]["error"]
-    assert result["models"]["cpp_fibers"]["status"] == "ok" and result["match"] is True
+    assert result.models["cpp_coroutines"].status == "unsupported"
+    assert "suspends only its own frame" in result.models["cpp_coroutines"].error
+    assert result.models["cpp_fibers"].status == "ok" and result.match is True
 
 
 @needs_compiler
@@ -242,6 +243,6 @@ def test_a_native_model_beyond_its_memory_limit_is_an_out_of_memory_error_not_a_
     result = pipeline.run_scenario("spawn", spec, params, ["cpp_coroutines", "cpp_fibers"],
                                    pipeline.Options(plan=FAST, timeout_s=120, memory_passes=False, memory_limit_bytes=64 * 2**20), Quiet())
     for model_id in ("cpp_coroutines", "cpp_fibers"):
-        entry = result["models"][model_id]
-        assert entry["status"] == "error", model_id
-        assert entry["error"] == "check: out of memory (address-space limit 64 MiB): std::bad_alloc"
+        entry = result.models[model_id]
+        assert entry.status == "error", model_id
+        assert entry.error == "check: out of memory (address-space limit 64 MiB): std::bad_alloc"

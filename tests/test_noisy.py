@@ -11,19 +11,24 @@ import statistics
 import pytest
 
 from fiberlab import pipeline, table, stats
+from fiberlab.outcome import Outcome
+from fiberlab.result import Result, Stack
 
 
-def check(stack=None):
-    return {"digest": "d", "peak_rss_bytes": 1, "rss_delta_bytes": 1, "uss_delta_bytes": 1,
-            "stack": stack or {"tasks": 1, "frames_per_task": 1.0, "c_stack_bytes_per_task": 1.0,
-                               "frame_bytes_per_task": None},
-            "records": {}, "notes": []}
+def check():
+    return Outcome(status="ok", digest="d", wall_s=1.0, peak_rss_bytes=1, rss_delta_bytes=1, uss_delta_bytes=1,
+                   stack=Stack(tasks=1, frames_per_task=1.0, c_stack_bytes_per_task=1.0), records={})
 
 
 def summarize(walls, processes=1):
     plan = pipeline.Plan("test", processes, len(walls) // processes, True)
-    return pipeline.summarize_model(check(), None, [], 10, {"n": 10}, walls, [wall / 2 for wall in walls],
-                                    processes, 1, plan)
+    per_process = len(walls) // processes
+    timed = pipeline.Timed(params={"n": 10}, ops=10, processes=processes)
+    for process in range(processes):
+        values = walls[process * per_process:(process + 1) * per_process]
+        timed.add(process + 1, Outcome(status="ok", wall_values=values, cpu_values=[wall / 2 for wall in values],
+                                       loops=1))
+    return pipeline.summarize_model(pipeline.Untimed(check()), timed, 10, plan)
 
 
 def test_summary_has_mean_stdev_and_a_t_interval_over_all_values():
@@ -67,16 +72,17 @@ def test_noisy_by_stdev_alone_and_by_interval_alone():
 
 def test_entry_has_the_design_fields_and_ns_per_op_from_the_mean():
     entry = summarize([1.0, 1.1, 0.9, 1.0, 1.1, 0.9], processes=2)
-    assert entry["wall_s"]["mean"] == pytest.approx(1.0)
-    assert entry["ns_per_op"] == pytest.approx(1.0 / 10 * 1e9)
-    assert entry["cpu_s"]["mean"] == pytest.approx(0.5)
-    assert entry["wall_s"]["processes"] == 2 and len(entry["wall_s"]["values"]) == 6
-    assert isinstance(entry["noisy"], bool)
+    assert entry.wall_s.mean == pytest.approx(1.0)
+    assert entry.ns_per_op == pytest.approx(1.0 / 10 * 1e9)
+    assert entry.cpu_s.mean == pytest.approx(0.5)
+    assert entry.wall_s.processes == 2 and len(entry.wall_s.values) == 6
+    assert entry.timing.value_processes == [1, 1, 1, 2, 2, 2]  # the process each value came from
+    assert isinstance(entry.noisy, bool)
 
 
 def test_the_table_says_noisy_only_for_the_noisy_model():
-    result = {"scenario": "s", "params": {"n": 10}, "match": True,
-              "models": {"steady": summarize([1.0, 1.01, 0.99]), "shaky": summarize([1.0, 1.5, 0.6])}}
+    result = Result(scenario="s", params={"n": 10}, match=True,
+                    models={"steady": summarize([1.0, 1.01, 0.99]), "shaky": summarize([1.0, 1.5, 0.6])})
     lines = table.render(result).splitlines()
     assert "noisy" in next(line for line in lines if line.startswith("shaky "))
     assert "noisy" not in next(line for line in lines if line.startswith("steady "))

@@ -8,6 +8,7 @@ import matplotlib.image
 from fiberlab import options
 from fiberlab.lab import by_python
 from fiberlab.lab import report as lab_report
+from fiberlab.result import SCHEMA_VERSION, Result
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PYTHONS = ("3.11", "3.12")
@@ -18,7 +19,7 @@ def entry(model, python, ns_per_op, bytes_per_task, status="ok"):
         return {"status": status, "error": "run 1/3: exit code 1", "model": model, "python": python}
     return {
         "status": "ok", "error": None, "model": model, "python": python, "ops": 200, "ns_per_op": ns_per_op,
-        "wall_s": {"median": 0.001, "min": 0.001, "max": 0.001, "runs": [0.001]},
+        "wall_s": {"mean": 0.001, "median": 0.001, "min": 0.001, "max": 0.001, "runs": [0.001]},
         "memory": {"peak_rss_bytes": 30_000_000, "bytes_per_task": bytes_per_task},
         "stack": {"tasks": 2, "frames_per_task": 2.0, "c_stack_bytes_per_task": None, "frame_bytes_per_task": 400},
     }
@@ -31,7 +32,7 @@ def two_interpreter_result(broken=None):
             status = "crashed" if (model, python) == broken else "ok"
             models[f"{model}@{python}"] = entry(model, python, ns, per_task, status)
     interpreters = {python: {"python": python + ".0", "greenlet": "3.5", "gevent": "26.9"} for python in PYTHONS}
-    return {"scenario": "pingpong", "params": {"rounds": 100, "pairs": 1}, "match": broken is None,
+    return {"schema": SCHEMA_VERSION, "scenario": "pingpong", "params": {"rounds": 100, "pairs": 1}, "match": broken is None,
             "environment": {"python": "3.11.7", "interpreters": interpreters}, "models": models}
 
 
@@ -58,14 +59,14 @@ def test_a_model_that_failed_on_one_interpreter_is_listed_and_its_bars_drawn_whe
     write_result(tmp_path, two_interpreter_result(broken=("asyncio", "3.11")))
     section = by_python.section(tmp_path, tmp_path)
     assert "asyncio@3.11: crashed: run 1/3: exit code 1" in section
-    ran = by_python.by_model_and_python(two_interpreter_result(broken=("asyncio", "3.11")),
-                                          lambda e: e["ns_per_op"])
+    ran = by_python.by_model_and_python(Result.from_json(two_interpreter_result(broken=("asyncio", "3.11"))),
+                                          lambda e: e.ns_per_op)
     assert ran == {"greenlet": {"3.11": 300, "3.12": 300}, "asyncio": {"3.12": 2_000}}
     assert (tmp_path / "pythons_pingpong_ns_per_op.png").read_bytes()[:8] == PNG_SIGNATURE
 
 
-def test_without_compare_pythons_results_the_section_is_one_not_run_line(tmp_path):
+def test_without_compare_pythons_results_there_is_no_section_at_all(tmp_path):
     (tmp_path / "generator.json").write_text(json.dumps({"not": "a sweep"}))
-    section = by_python.section(tmp_path, tmp_path)
-    assert "Not run: <code>make compare-pythons</code>" in section
-    assert "<img" not in section
+    assert by_python.section(tmp_path, tmp_path) == ""
+    write_result(tmp_path, two_interpreter_result())
+    assert "<h2 id='pythons'>" in by_python.section(tmp_path, tmp_path)

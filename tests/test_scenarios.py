@@ -27,11 +27,11 @@ def test_every_model_agrees_with_the_sequential_reference_run_after_run_in_one_p
     spec, params = small_params(name)
     job = {"scenario": name, "model": model, "params": params, "pass": "time", "values": 2, "loops": 1}
     outcome = run_worker(job, timeout=120)
-    assert outcome["status"] == "ok", outcome.get("error")
-    assert outcome["digests"] == [digest(spec.reference(params))]  # the distinct digests of all three runs
-    assert len(outcome["wall_values"]) == 2 and all(value > 0 for value in outcome["wall_values"])
-    assert outcome["stack"]["tasks"] >= 1
-    assert outcome["stack"]["frames_per_task"] >= 1
+    assert outcome.ok, outcome.error
+    assert outcome.digests == [digest(spec.reference(params))]  # the distinct digests of all three runs
+    assert len(outcome.wall_values) == 2 and all(value > 0 for value in outcome.wall_values)
+    assert outcome.stack.tasks >= 1
+    assert outcome.stack.frames_per_task >= 1
 
 
 def test_a_model_without_its_file_is_refused_in_one_line_when_named(harness, monkeypatch):

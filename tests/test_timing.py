@@ -94,8 +94,8 @@ def test_a_model_wrong_only_in_its_smaller_warm_up_is_a_mismatch(monkeypatch):
     spec = scenarios.load("idle")
     options = pipeline.Options(plan=pipeline.PLANS["fast"], timeout_s=60, memory_passes=False)
     result = pipeline.run_scenario("idle", spec, {"tasks": 100}, ["fake-small-wrong"], options, lambda _text: None)
-    entry = result["models"]["fake-small-wrong"]
-    assert entry["status"] == "mismatch" and entry["error"].startswith("timing 1/1 warm-up"), entry["error"]
+    entry = result.models["fake-small-wrong"]
+    assert entry.status == "mismatch" and entry.error.startswith("timing 1/1 warm-up"), entry.error
 
 
 def test_a_run_taken_for_long_from_a_slow_check_still_gets_values_of_50_ms(monkeypatch):
@@ -108,11 +108,11 @@ def test_a_run_taken_for_long_from_a_slow_check_still_gets_values_of_50_ms(monke
     spec = scenarios.load("idle")
     options = pipeline.Options(plan=pipeline.PLANS["fast"], timeout_s=60, memory_passes=False)
     result = pipeline.run_scenario("idle", spec, {"tasks": 100}, ["fake-slow-first"], options, lambda _text: None)
-    entry = result["models"]["fake-slow-first"]
-    assert entry["status"] == "ok", entry["error"]
-    assert entry["timing"]["warmup_params"] == {"tasks": 10}
-    assert entry["timing"]["loops"] > 1
-    assert min(entry["wall_s"]["values"]) * entry["timing"]["loops"] >= worker.VALUE_MIN_S
+    entry = result.models["fake-slow-first"]
+    assert entry.status == "ok", entry.error
+    assert entry.timing.warmup_params == {"tasks": 10}
+    assert entry.timing.loops > 1
+    assert min(entry.wall_s.values) * entry.timing.loops >= worker.VALUE_MIN_S
 
 
 def test_the_tracemalloc_run_follows_the_timed_size_only_where_time_by_only_repeats():

@@ -4,6 +4,7 @@ import pytest
 
 from fiberlab import pipeline, table
 from fiberlab.pipeline import run_worker
+from fiberlab.result import ModelEntry, Result
 from scenarios import deep_chain
 from tests import in_process
 
@@ -15,7 +16,7 @@ def through_c(**overrides):
 def test_the_worker_reports_unsupported_as_a_status_of_its_own():
     outcome = run_worker({"scenario": "deep_chain", "model": "asyncio", "params": through_c(), "pass": "time"},
                          timeout=60)
-    assert (outcome["status"], outcome["error"]) == ("unsupported", "RuntimeError: This event loop is already running")
+    assert (outcome.status, outcome.error) == ("unsupported", "RuntimeError: This event loop is already running")
 
 
 @pytest.mark.parametrize("statuses,matched", [
@@ -26,7 +27,7 @@ def test_the_worker_reports_unsupported_as_a_status_of_its_own():
     (("unsupported", "error"), False),
 ])
 def test_unsupported_does_not_fail_a_run_but_something_must_run(statuses, matched):
-    assert pipeline.matched({str(index): {"status": status} for index, status in enumerate(statuses)}) is matched
+    assert pipeline.matched({str(index): ModelEntry(status=status) for index, status in enumerate(statuses)}) is matched
 
 
 def test_cli_exits_0_with_unsupported_models_and_names_them(harness):
@@ -38,6 +39,6 @@ def test_cli_exits_0_with_unsupported_models_and_names_them(harness):
 
 
 def test_report_says_when_no_model_could_run():
-    result = {"scenario": "deep_chain", "params": {}, "match": False,
-              "models": {"asyncio": pipeline.failed("unsupported", "RuntimeError: x", 1)}}
+    result = Result(scenario="deep_chain", params={}, match=False,
+                    models={"asyncio": pipeline.failed("unsupported", "RuntimeError: x", 1)})
     assert table.render(result).splitlines()[-1] == "no model could run this: every one is unsupported (asyncio)"

@@ -19,6 +19,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only, no display; must precede pyplot
 import matplotlib.pyplot as plt  # noqa: E402
 from fiberlab import table as terminal_table  # noqa: E402
+from fiberlab.result import Result, SchemaError, SchemaVersionError  # noqa: E402
 
 
 FOLDER = "pythons"  # under the results folder; the Makefile's PYTHONS_OUT
@@ -26,8 +27,9 @@ SAME = 1.05  # a model whose interpreters are within 5% of each other is not ran
 LOG_RANGE = 50  # as in lab_report: bars whose values span more than this factor get a log axis
 MEASURES = (
     # (file suffix, chart title, y label, the number from one model entry)
-    ("ns_per_op", "ns per op", "ns per op", lambda entry: entry["ns_per_op"]),
-    ("bytes_per_task", "bytes per task (USS slope)", "bytes per task", lambda entry: entry["memory"]["bytes_per_task"]),
+    ("ns_per_op", "ns per op", "ns per op", lambda entry: entry.ns_per_op),
+    ("bytes_per_task", "bytes per task (USS slope)", "bytes per task",
+     lambda entry: entry.memory.bytes_per_task if entry.memory else None),
 )
 
 
@@ -36,7 +38,9 @@ def esc(value):
 
 
 def load(results_dir):
-    """{scenario: result} for the multi-interpreter results, or {} when compare-pythons was not run."""
+    """{scenario: Result} for the multi-interpreter results, or {} when compare-pythons was not run.
+    A file that is not a run's result is skipped with one line; one of another schema version
+    raises SchemaVersionError naming it (the report refuses it: fiberlab/lab/report.py)."""
     folder = Path(results_dir) / FOLDER
     results = {}
     for path in sorted(folder.glob("*.json")):
@@ -47,26 +51,34 @@ def load(results_dir):
             continue
         if not isinstance(data, dict) or not isinstance(data.get("models"), dict):
             print(f"lab_report: skipping {path}: not a `fiberlab run --json` result", file=sys.stderr)
-        elif "scenario" in data and (data.get("environment") or {}).get("interpreters"):
-            results[data["scenario"]] = data
+            continue
+        try:
+            result = Result.from_json(data)
+        except SchemaVersionError as exc:
+            raise SchemaVersionError(f"{path}: {exc}") from None
+        except SchemaError as exc:
+            print(f"lab_report: skipping {path}: {exc}", file=sys.stderr)
+            continue
+        if result.environment and result.environment.interpreters:
+            results[result.scenario] = result
     return results
 
 
 def by_model_and_python(result, measure):
     """{model: {python: value}} over the entries that ran ok and have the number; model order as run."""
     table = {}
-    for entry in result["models"].values():
-        if entry["status"] != "ok" or "python" not in entry:
+    for entry in result.models.values():
+        if not entry.ok or entry.python is None:
             continue
         value = measure(entry)
         if value is not None:
-            table.setdefault(entry["model"], {})[entry["python"]] = value
+            table.setdefault(entry.model, {})[entry.python] = value
     return table
 
 
 def grouped_bar_chart(out_dir, filename, title, ylabel, table, pythons):
     """table: {model: {python: value}}; one group per model, one bar per interpreter. Returns the filename."""
-    figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    figure, axes = plt.subplots(figsize=(7.2, 4.0), dpi=100, layout="constrained")
     models = list(table)
     width = 0.8 / max(len(pythons), 1)
     for index, python in enumerate(pythons):
@@ -82,8 +94,7 @@ def grouped_bar_chart(out_dir, filename, title, ylabel, table, pythons):
     axes.set_title(title)
     axes.set_ylabel(ylabel)
     axes.grid(True, axis="y", alpha=0.3)
-    axes.legend(fontsize="small")
-    figure.tight_layout()
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)  # outside the bars
     figure.savefig(out_dir / filename, format="png")
     plt.close(figure)
     return filename
@@ -110,21 +121,21 @@ def across_pythons(table, unit):
 
 
 def scenario_part(scenario, result, out_dir):
-    pythons = list(result["environment"]["interpreters"])
-    versions = ", ".join(f"{python}: {described.get('python', '?')} (greenlet {described.get('greenlet', '?')}, "
-                         f"gevent {described.get('gevent', '?')})"
-                         for python, described in result["environment"]["interpreters"].items())
-    params = ", ".join(f"{name}={value}" for name, value in result["params"].items())
+    interpreters = result.environment.interpreters
+    versions = ", ".join(f"{python}: {described.python or '?'} (greenlet {described.greenlet or '?'}, "
+                         f"gevent {described.gevent or '?'})" for python, described in interpreters.items())
+    pythons = list(interpreters)
+    params = ", ".join(f"{name}={value}" for name, value in result.params.items())
     figures = []
     for suffix, title, ylabel, measure in MEASURES:
         table = by_model_and_python(result, measure)
         if table:
             chart = grouped_bar_chart(out_dir, f"pythons_{scenario}_{suffix}.png",
                                       f"{scenario}: {title}, by interpreter", ylabel, table, pythons)
-            figures.append(f"<figure class='chart'><img src='{esc(chart)}' alt='{esc(chart)}' width='640' "
+            alt = f"{scenario}: {title} per model, one bar per Python interpreter"
+            figures.append(f"<figure class='chart'><img src='{esc(chart)}' alt='{esc(alt)}' width='720' "
                            f"height='400'><figcaption>{across_pythons(table, ylabel)}</figcaption></figure>")
-    failures = [f"{model}: {entry['status']}: {entry['error']}" for model, entry in result["models"].items()
-                if entry["status"] != "ok"]
+    failures = [f"{model}: {entry.status}: {entry.error}" for model, entry in result.models.items() if not entry.ok]
     rows = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in terminal_table.rows(result))
     head = "".join(f"<th>{esc(cell)}</th>" for cell in terminal_table.COLUMNS)
     # The parameters go in a line of their own under the heading: in the heading they wrapped.
@@ -135,11 +146,12 @@ def scenario_part(scenario, result, out_dir):
 
 
 def section(results_dir, out_dir):
-    """The HTML section; one line when results/pythons/ holds no multi-interpreter result."""
+    """The HTML section; '' when results/pythons/ holds no multi-interpreter result (no section for data
+    that was not run)."""
     results = load(results_dir)
     heading = "<h2 id='pythons'>Across Python versions</h2>"
     if not results:
-        return heading + "<p>Not run: <code>make compare-pythons</code> writes results/pythons/.</p>"
+        return ""
     intro = ("<p>Each scenario at default sizes on every interpreter <code>make compare-pythons</code> found, "
              "each model in that interpreter's own venv (.venv-pythons/X.Y).</p>")
     return heading + intro + "".join(scenario_part(scenario, result, out_dir) for scenario, result in results.items())

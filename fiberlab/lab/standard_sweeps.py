@@ -2,9 +2,8 @@
 
 Each sweep runs one scenario at several values of one parameter, every point
 through fiberlab.pipeline.run_scenario (the same pipeline as `fiberlab run`),
-and writes results/<sweep>.json atomically:
-  {"sweep", "scenario", "axis", "purpose", "command", "plan", "repeat" (timed values per model and point),
-   "points": [{"value", "result"}]}
+and writes results/<sweep>.json atomically: a LabSweep (fiberlab/result.py,
+docs/result-schema.md), each point its value and its run's Result.
 The measurements no scenario makes (fiberlab/lab/measures.py) go to
 results/measures.json, and the traced runs of the switch timelines
 (fiberlab/lab/timeline.py) to results/timelines.json. The report (fiberlab/lab/report.py) reads only results/.
@@ -30,6 +29,7 @@ from fiberlab import fd_budget, native, output, pipeline, stopping
 from fiberlab.lab import timeline as lab_timeline
 from fiberlab.options import UsageError, parse_int, parse_models, write_json
 from fiberlab.models import MODELS, all_models
+from fiberlab.result import LabPoint, LabSweep
 
 TIMEOUT_S = 600  # one worker run; the 50,000-pair point takes ~15 s on a quiet machine
 UNTIL_FAILURE_BUDGET_S = 300  # an until-failure sweep stops stepping after this long, and says so
@@ -68,6 +68,9 @@ SWEEPS = (
     Sweep("deep_chain_depth", "deep_chain", "depth", (1, 10, 100, 1_000, 10_000), (3, 30),
           {"suspensions": 2_000, "tasks": 1}, {"suspensions": 10, "tasks": 1}, memory_slope=True,
           purpose="resume cost and bytes held per suspended task against call-chain depth"),
+    # The price of a suspended task alone (no partner, no channel): the slope runs at each point.
+    Sweep("idle", "idle", "tasks", (1_000, 10_000), (20, 200), plan="fast", memory_slope=True,
+          purpose="bytes per idle suspended task and the time to create one, against task count"),
     # Claim 10: how deep each model gets. Few suspensions, one run: the question is whether it finishes.
     Sweep("deep_chain_limit", "deep_chain", "depth", (1_000, 10_000, 20_000, 30_000, 50_000, 100_000), (3, 30),
           {"suspensions": 3, "tasks": 1}, {"suspensions": 3, "tasks": 1}, plan="check", memory_passes=False,
@@ -154,7 +157,7 @@ def run_point(sweep, spec, value, models, plan, tiny, bar):
     options = pipeline.Options(plan=plan, timeout_s=UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S,
                                memory_passes=sweep.memory_passes, slope_runs=sweep.memory_slope)
     result = pipeline.run_scenario(sweep.scenario, spec, params, models, options, bar)
-    return {"value": value, "result": result}
+    return LabPoint(value=value, result=result)
 
 
 def run_until_failure(sweep, spec, values, models, plan, tiny, bar):
@@ -168,7 +171,7 @@ def run_until_failure(sweep, spec, values, models, plan, tiny, bar):
             return points, f"stopped before {sweep.axis}={value:,}: time budget of {UNTIL_FAILURE_BUDGET_S} s spent"
         point = run_point(sweep, spec, value, alive, plan, tiny, bar)
         points.append(point)
-        alive = [model for model in alive if point["result"]["models"][model]["status"] == "ok"]
+        alive = [model for model in alive if point.result.models[model].ok]
     return points, None
 
 
@@ -191,12 +194,10 @@ def run_sweep(sweep, models, out_dir, tiny, jobs, bar):
     else:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             points = list(pool.map(lambda value: run_point(sweep, spec, value, models, plan, tiny, bar), values))
-    data = {"sweep": sweep.name, "scenario": sweep.scenario, "axis": sweep.axis, "purpose": sweep.purpose,
-            "command": rerun_command(sweep, tiny), "plan": plan.name, "repeat": max(1, plan.processes * plan.values),
-            "tiny": tiny, "points": points}
-    if stopped:
-        data["stopped"] = stopped
-    write_json(out_dir / f"{sweep.name}.json", data)
+    data = LabSweep(sweep=sweep.name, scenario=sweep.scenario, axis=sweep.axis, purpose=sweep.purpose,
+                    command=rerun_command(sweep, tiny), plan=plan.name, repeat=max(1, plan.processes * plan.values),
+                    tiny=tiny, points=points, stopped=stopped)
+    write_json(out_dir / f"{sweep.name}.json", data.to_json())
 
 
 def run_measures(out_dir, tiny):
