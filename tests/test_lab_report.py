@@ -200,12 +200,6 @@ def test_a_page_from_a_real_sweep_has_lang_alt_text_the_answer_table_and_no_nega
     assert not re.search(r"\[\s*-\d", shown) and not re.search(r"–\s*-\d", shown)
 
 
-def test_chart_series_are_named_with_the_model_and_its_mechanism():
-    series = lab_report.per_model(sweep_of([(1, True, "direct switch")]), lambda entry: entry["ops"])
-    assert list(series) == ["greenlet (direct switch), split"]
-    assert list(lab_report.per_model(sweep_of([(1, False, None)]), lambda entry: 1)) == ["greenlet"]
-
-
 INJECTED = "<script>alert(1)</script>"
 
 
