@@ -585,7 +585,6 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     so one model's interpreters sit together in the table), each entry also naming its
     model and python, and the environment gains interpreters: {X.Y: what it reported}."""
     interpreters = options.interpreters
-    progress(f"{scenario} · reference")  # plain Python, no concurrency: at a large size it takes a while
     result = Result(
         scenario=scenario,
         params=params,
