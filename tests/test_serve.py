@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import psutil
 import pytest
 
 from fiberlab.models import MODELS
@@ -93,7 +94,11 @@ def test_a_server_whose_stdout_is_full_or_closed_serves_anyway_and_stops_cleanly
                                "--port", "0"], cwd=REPO, stdout=target, stderr=subprocess.PIPE, text=True)
     os.close(write_end) if stdout == "closed pipe" else target.close()
     try:
-        time.sleep(1.5)
+        # It cannot tell its address: wait until it listens (its stop handlers are in place by then).
+        deadline = time.monotonic() + 60
+        while server.poll() is None and time.monotonic() < deadline and not [
+                conn for conn in psutil.Process(server.pid).net_connections("tcp") if conn.status == "LISTEN"]:
+            time.sleep(0.05)
         assert server.poll() is None, server.stderr.read()
         server.send_signal(signal.SIGTERM)
         _, stderr = server.communicate(timeout=5)
