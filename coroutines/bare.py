@@ -31,7 +31,7 @@ from collections import deque
 
 from coroutines import introspect
 from coroutines.instrumented import Instrumented
-from runtime.contract import Leftover
+from runtime.contract import Leftover, class_name
 from runtime.wakeups import Wakeups
 
 NOTHING = (None, None)  # what a park returns when the loop should take the next ready task
@@ -338,6 +338,9 @@ class Scheduler:
 
     def describe(self, task):
         return introspect.describe(task)
+
+    def scheduler_name(self):
+        return class_name(self)  # this object is the scheduler
 
     def prepare(self):
         pass  # nothing lives longer than a run

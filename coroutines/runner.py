@@ -19,7 +19,7 @@ import asyncio
 
 from coroutines import introspect
 from coroutines.instrumented import Instrumented
-from runtime.contract import Leftover
+from runtime.contract import Leftover, class_name
 
 
 class Asyncio:
@@ -37,6 +37,8 @@ class Asyncio:
         self.instruments = []
         # Tasks suspended in park(), each with the future ready() resolves.
         self.parked = {}
+        # "module.Class" of the loop of the current run, or the last (scheduler_name()).
+        self.loop_name = None
 
     def use_loop(self, factory):
         self.loop_factory = factory
@@ -59,6 +61,7 @@ class Asyncio:
 
     def run_coroutine(self, main):
         loop = self.loop_factory()
+        self.loop_name = class_name(loop)
         if self.instruments:
             loop.set_task_factory(self._instrumented_task)
         failures = []
@@ -131,6 +134,9 @@ class Asyncio:
 
     def describe(self, task):
         return introspect.describe(task)
+
+    def scheduler_name(self):
+        return self.loop_name
 
     def prepare(self):
         pass  # uvloop's process-wide pipe is opened by use_uvloop(), the model's setup

@@ -4,7 +4,10 @@ Beside runner.py, which picks the loop: what every asyncio socket scenario
 would otherwise write again. The same on uvloop's loop.
 """
 
-__all__ = ["close"]
+import asyncio
+from contextlib import asynccontextmanager
+
+__all__ = ["close", "connection"]
 
 
 async def close(writer):
@@ -15,3 +18,14 @@ async def close(writer):
         await writer.wait_closed()  # -> loop; back when the transport has closed the socket
     except ConnectionError:
         pass
+
+
+@asynccontextmanager
+async def connection(address):
+    """A stream to `address`, (reader, writer), closed (close()) on every way out
+    of the `async with` block, an error or a cancellation included."""
+    reader, writer = await asyncio.open_connection(*address)  # -> loop; back when the handshake is done
+    try:
+        yield reader, writer
+    finally:
+        await close(writer)  # -> loop; back when the transport has closed the socket

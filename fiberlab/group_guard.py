@@ -4,7 +4,7 @@ A compiler is a tree of processes (g++ -> cc1plus -> as); the parent-death signa
 the kernel offers reaches one process only, the direct child. So the harness starts
 this guard instead, as the leader of a process group of its own
 (fiberlab.stopping.start), and the guard:
-- asks for SIGTERM when the harness dies, even of SIGKILL (stopping.die_with_parent);
+- asks for SIGTERM when the harness dies, even of SIGKILL (runtime/lifeline.py's die_with_parent);
 - on SIGTERM, SIGINT or SIGHUP kills its whole group, CMD's tree with it;
 - otherwise waits for CMD and exits with its status (128 + N if a signal ended it).
 Discussion: a Python start per compile (about 20 ms) against seconds of compiling.
@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 
-from fiberlab.stopping import die_with_parent
+from runtime.lifeline import die_with_parent
 
 
 def _kill_group(_signum, _frame):

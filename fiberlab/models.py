@@ -83,8 +83,8 @@ MODELS = {
     "uvloop": Model("uvloop", "asyncio_tasks", "coroutines.runner:RUNTIME", "stackless", "production runtime",
                     setup="coroutines.runner:use_uvloop"),
     # A row of its own in the 2x2's margin: an OS stack per unit, and the kernel as the scheduler.
-    "threads": Model("threads", "threads", "os_threads:RUNTIME", "stackful", "kernel scheduler",
-                     refuses="os_threads:refusal"),
+    "threads": Model("threads", "threads", "os_threads.kernel:RUNTIME", "stackful", "kernel scheduler",
+                     refuses="os_threads.kernel:refusal"),
     # The native floor: the same scenarios in C++ (scenarios/<name>/cpp_*.cpp), the interpreter out of the way.
     "cpp_coroutines": Model("cpp_coroutines", "cpp_coroutines", "", "stackless", "native", native="coroutines",
                             floor=True),

@@ -18,7 +18,7 @@ Contract:
   which the C-level handler writes the signal's number to at once, in whatever
   thread, and a watcher thread reading it kills the workers' groups; the
   sleeping main thread then wakes as its worker ends and raises.
-- A worker calls die_with_parent() first thing: if the harness dies of SIGKILL,
+- A worker calls die_with_parent() (runtime/lifeline.py) first thing: if the harness dies of SIGKILL,
   which nothing can catch, the kernel sends the worker SIGKILL too.
 """
 
@@ -29,9 +29,11 @@ import subprocess
 import sys
 import threading
 
+# die_with_parent lives with the runtimes (a scenario's own child calls it too); it is
+# importable from here as before, for the entry points that think of it as stopping's.
+from runtime.lifeline import PR_SET_PDEATHSIG, child_env, die_with_parent  # noqa: F401
+
 STOP_SIGNALS = (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM)
-PARENT_ENV = "FIBERLAB_PARENT_PID"  # the pid a worker expects as its parent (see die_with_parent)
-PR_SET_PDEATHSIG = 1
 # Set by the Makefile: `make` passes no signal on to the command it runs, so a
 # sweep run by make asks for SIGTERM when make dies (and stops as on any SIGTERM).
 STOP_WITH_PARENT_ENV = "FIBERLAB_STOP_WITH_PARENT"
@@ -134,7 +136,7 @@ def check():
 def start(command, **popen_options):
     """subprocess.Popen(command, start_new_session=True, ...), registered so a stop kills its group."""
     check()
-    env = dict(popen_options.pop("env", None) or os.environ, **{PARENT_ENV: str(os.getpid())})
+    env = child_env(popen_options.pop("env", None) or os.environ)
     main = threading.current_thread() is threading.main_thread()
     _holding[0] = main
     try:
@@ -153,17 +155,3 @@ def start(command, **popen_options):
 
 def forget(proc):
     _workers.discard(proc)
-
-
-def die_with_parent(signum=signal.SIGKILL):
-    """Ask the kernel for SIGNUM when our parent dies; exit at once if it already has.
-
-    Linux only (prctl); elsewhere a no-op. The parent's pid comes in PARENT_ENV,
-    since by the time we ask, a parent that died is no longer our parent."""
-    if not sys.platform.startswith("linux"):
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0)
-    expected = os.environ.pop(PARENT_ENV, None)  # not inherited: our own children have another parent
-    if expected and os.getppid() != int(expected):
-        os._exit(1)

@@ -1,4 +1,5 @@
-"""--trace: print every switch as `[model] from -> to`, the same for every model.
+"""--trace: print every switch as `[model] from -> to`, the same for every model,
+and every unit made as `[model] created name`.
 
 A Tracer is an instrument (runtime/contract.py's Instrument): the worker adds
 it to the model's runtime, and the runtime tells it of every switch it sees,
@@ -29,7 +30,10 @@ class Tracer:
         self.lock = threading.Lock()  # the threads runtime tells us from several OS threads at once
 
     def created(self, unit):
-        pass  # not printed: the trace shows who runs, and a unit made has not run yet
+        with self.lock:
+            if self.printed < LIMIT:  # within the switches printed: a cut trace stays cut
+                print(f"[{self.model_id}] created {unit}", file=self.out)
+                self.out.flush()
 
     def finished(self, unit):
         pass  # not printed: a unit's end shows as its last switch out

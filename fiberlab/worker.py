@@ -47,7 +47,7 @@ first, so a model that runs away fails with MemoryError instead of
 swamping the machine.
 """
 
-from fiberlab.stopping import die_with_parent
+from runtime.lifeline import die_with_parent
 
 die_with_parent()  # first of all: if the harness is SIGKILLed before we have even started, we go too
 
@@ -71,6 +71,7 @@ from fiberlab.outcome import Outcome
 from fiberlab.probe import Probe
 from fiberlab.result import Stack
 from fiberlab.trace import Tracer
+from runtime import process
 from scenarios.common import canonical_json, digest
 from scenarios.spec import Unsupported
 
@@ -137,9 +138,9 @@ class Scenario:
             if limit > sys.getrecursionlimit():
                 sys.setrecursionlimit(limit)
                 self.notes.append(f"recursion limit raised to {limit:,}")
-        self.runtime = self.model.load_runtime()
-        if self.model.setup:
-            load_function(self.model.setup)()
+        # Loaded and set up through runtime/process.py, which hands both on to any
+        # process the scenario starts for this run (connections' split mode).
+        self.runtime = process.adopt(self.model.runtime, self.model.setup)
         self.module = __import__(self.model.module_name(job["scenario"]), fromlist=["run"])
         # The memory-slope runs need only the memory read, not the stack picture.
         self.describe = None if job["pass"] == "memory" else self.runtime.describe

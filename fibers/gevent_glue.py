@@ -13,7 +13,7 @@ from gevent.queue import Channel
 from gevent.socket import wait_read, wait_write
 
 from fibers import introspect, tracing
-from runtime.contract import Leftover
+from runtime.contract import Leftover, class_name
 
 
 class Gevent:
@@ -23,16 +23,17 @@ class Gevent:
     the heap (gc.get_objects) once a run has ended: a scenario may make them
     with gevent.spawn directly (spawn's tree nodes, unnamed so that a name
     costs nothing), and a list kept on every spawn would be a cost inside the
-    measured run. Greenlets made with gevent.spawn directly are not reported
-    to instruments as created (their switches are: greenlet.settrace)."""
+    measured run. For the same reason instruments learn of a greenlet's making
+    from the trace of switches (greenlet.settrace), at its first switch in,
+    which sees those made with gevent.spawn directly too."""
 
     stack = "stackful"
 
     def __init__(self):
         # True while run() is under way. Invariant: one run() at a time.
         self.running = False
-        # Instruments told of every switch (greenlet.settrace) and spawn. Invariant:
-        # empty unless --trace asked; spawn() tests it and goes on.
+        # Instruments told of every switch, making and end (greenlet.settrace).
+        # Invariant: empty unless --trace asked.
         self.instruments = []
 
     def run(self, main, *args):
@@ -50,10 +51,7 @@ class Gevent:
         signature as fibers.spawn, coroutines.bare.spawn and os_threads.spawn)."""
         greenlet = gevent.spawn(func, *args)
         if name is not None:
-            greenlet.name = name
-        if self.instruments:
-            for instrument in self.instruments:
-                instrument.created(tracing.unit_name(greenlet))
+            greenlet.name = name  # before it first runs, when instruments are told it was made
         return greenlet
 
     def join(self, greenlet):
@@ -96,6 +94,9 @@ class Gevent:
     def describe(self, greenlet):
         return introspect.describe(greenlet)
 
+    def scheduler_name(self):
+        return class_name(gevent.get_hub().loop)  # libev's or libuv's, as gevent was built and configured
+
     def prepare(self):
         """Start the hub now: its loop's fds (epoll, eventfd) live as long as the
         process, whichever scenario first wakes it."""
@@ -109,10 +110,10 @@ class Gevent:
 
     def add_instrument(self, instrument):
         """Every greenlet switch, the hub's included (greenlet.settrace); every end
-        (a greenlet that switches out dead). Made: only greenlets made through
-        spawn() (see the class)."""
+        (a greenlet that switches out dead); every gevent Greenlet made, however
+        made, told just before its first switch in (see the class)."""
         self.instruments.append(instrument)
-        tracing.report_switches(self.instruments, tell_finished=True)
+        tracing.report_switches(self.instruments, tell_finished=True, created_kind=gevent.Greenlet)
 
     def remove_instrument(self, instrument):
         self.instruments.remove(instrument)

@@ -26,7 +26,7 @@ from collections import deque
 from greenlet import getcurrent, greenlet
 
 from fibers import introspect, tracing
-from runtime.contract import Leftover
+from runtime.contract import Leftover, class_name
 from runtime.wakeups import Wakeups
 
 
@@ -273,6 +273,9 @@ class Scheduler:
 
     def describe(self, fiber):
         return introspect.describe(fiber)
+
+    def scheduler_name(self):
+        return class_name(self)  # this object is the scheduler
 
     def prepare(self):
         pass  # nothing lives longer than a run

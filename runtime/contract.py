@@ -1,7 +1,7 @@
 """The runtime contract: what every model's runtime offers, and all the harness may use.
 
 A runtime is one object (fibers.scheduler.RUNTIME, fibers.gevent_glue.RUNTIME,
-coroutines.bare.RUNTIME, coroutines.runner.RUNTIME, os_threads.RUNTIME) that
+coroutines.bare.RUNTIME, coroutines.runner.RUNTIME, os_threads.kernel.RUNTIME) that
 holds all of its state; its package's module-level functions (spawn, join,
 sleep, yield_, park, ready, ...), which scenario files call, are that
 object's bound methods or thin wrappers of them. A Model names its runtime
@@ -66,6 +66,11 @@ class Instrument(Protocol):
         """A unit ended (returned or raised); it will not run again."""
 
 
+def class_name(obj) -> str:
+    """"module.Class" of `obj`, as scheduler_name() gives it."""
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
 @runtime_checkable
 class Runtime(Protocol):
     """One runtime: a scheduler (or the kernel's) and everything it knows."""
@@ -120,6 +125,12 @@ class Runtime(Protocol):
         """The stack picture of one suspended unit, in the probe's vocabulary:
         {"frames", "c_stack_bytes" (None if nothing is copied), "frame_bytes"}
         and, for a thread, "c_stack_reserved_bytes"."""
+
+    def scheduler_name(self) -> str:
+        """What schedules this process's units in the current run (or the last),
+        as "module.Class": the runtime itself (our schedulers, the kernel's
+        threads) or the event loop it drives (gevent's libev loop, asyncio's or
+        uvloop's loop). The result says it per process (runtime/process.py)."""
 
     def prepare(self) -> None:
         """Open whatever the runtime keeps for the life of the process (gevent's

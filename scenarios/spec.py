@@ -50,11 +50,13 @@ class Param:
             try:
                 value = float(text.replace("_", ""))
             except ValueError:
-                raise ParamError(f"{self.name} must be a decimal number such as 0.01, got {text!r}") from None
+                raise ParamError(f"{self.name} must be a decimal number such as 0.01, "
+                                 f"got {text!r}") from None
             self.check(value)  # also refuses nan and inf: neither lies between two finite limits
             return value
         digits = text.replace("_", "").lstrip("+-")
-        if digits.isdigit() and len(digits) > 30:  # int() refuses past 4,300 digits, which is no reason to say "not an integer"
+        # int() refuses past 4,300 digits, which is no reason to say "not an integer"
+        if digits.isdigit() and len(digits) > 30:
             raise ParamError(f"{self.name} must be between {self.minimum:,} and {self.maximum:,}, "
                              f"got a {len(digits):,}-digit number")
         try:
@@ -81,7 +83,8 @@ class Param:
 
 
 
-@dataclass(frozen=True, eq=False)  # eq=False: a spec is one object per scenario, compared (and hashed) by identity
+# eq=False: a spec is one object per scenario, compared (and hashed) by identity
+@dataclass(frozen=True, eq=False)
 class Spec:
     """A scenario as the harness sees it. Field names are the ones the harness reads
     (PARAMS, TASK_COUNT, reference(params), ...); constants are upper case, functions
@@ -113,17 +116,21 @@ class Spec:
     # longer than a value needs: only a pure repetition count of the same step (rounds, items,
     # suspensions, ticks), never a scale or concurrency parameter (connections, leaves, tasks,
     # pairs, depth), which is timed at the requested size; the result is still checked at the
-    # requested size (fiberlab/pipeline.py timed_params), and the JSON's timing.params says what was timed
+    # requested size (fiberlab/pipeline.py timed_params), and the JSON's timing.params says what was
+    # timed
     TIME_BY: str | None = None
-    # timed_size(value, params) -> int: a smaller TIME_BY value made large enough to time the same thing
+    # timed_size(value, params) -> int: a smaller TIME_BY value made large enough to time the same
+    # thing
     timed_size: Callable | None = None
     # True when TIME_BY only repeats a step, so what is alive at once does not depend on it:
     # the tracemalloc run may then use the timed size
     TIME_BY_REPEATS: bool = False
 
     # --- what the worker does around a run
-    summarize: Callable | None = None  # summarize(result): JSON data worth printing beside its digest
-    recursion_limit: Callable | None = None  # recursion_limit(params): the limit the worker sets first
+    # summarize(result): JSON data worth printing beside its digest
+    summarize: Callable | None = None
+    # recursion_limit(params): the limit the worker sets first
+    recursion_limit: Callable | None = None
     # explain_crash(model, params, signal_name): one line for a crash that is a known finding
     # rather than a bug (deep_chain: the C stack), or None
     explain_crash: Callable | None = None
@@ -169,7 +176,8 @@ class Spec:
             unknown = set(getattr(self, field_name) or {}) - set(names)
             if unknown:
                 return f"{field_name} names no parameter: {', '.join(sorted(unknown))}"
-        if self.TASK_COUNT is not None and (len(self.TASK_COUNT) != 2 or self.TASK_COUNT[0] not in names):
+        task_count = self.TASK_COUNT
+        if task_count is not None and (len(task_count) != 2 or task_count[0] not in names):
             return "TASK_COUNT must be (a parameter's name, units per value)"
         if (self.IDLE is not None or self.slope_counts is not None) and self.TASK_COUNT is None:
             return "IDLE and slope_counts shape memory-slope runs, which need TASK_COUNT"
@@ -181,7 +189,8 @@ class Spec:
             return "BASELINE must be (\"module:function\", column, description)"
         if self.MEMORY_PER_TASK is not None and self.memory_per_task is not None:
             return "MEMORY_PER_TASK and memory_per_task say the same thing: give one"
-        if (self.MEMORY_PER_TASK is not None or self.memory_per_task is not None) != (self.tasks_alive is not None):
+        per_task = self.MEMORY_PER_TASK is not None or self.memory_per_task is not None
+        if per_task != (self.tasks_alive is not None):
             return "a memory cost per task and tasks_alive go together"
         return None
 
@@ -197,7 +206,8 @@ def resolve(spec, scenario_name, assignments):
         if name not in by_name:
             known = ", ".join(by_name) or "none"
             raise ParamError(f"unknown parameter {name!r} for {scenario_name} (known: {known})")
-        if name in given:  # as with --models and --python: a second value is a mistake, not an override
+        # as with --models and --python: a second value is a mistake, not an override
+        if name in given:
             raise ParamError(f"--param {name} is given twice; give each parameter once")
         given.add(name)
         params[name] = by_name[name].parse(text.strip())

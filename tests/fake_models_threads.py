@@ -7,7 +7,7 @@ import os_threads
 from fiberlab.models import Model
 from tests.fake_models import reference_result
 
-MODELS = {"fake-leak-threads": Model("fake-leak-threads", "tests.fake_models_threads", "os_threads:RUNTIME",
+MODELS = {"fake-leak-threads": Model("fake-leak-threads", "tests.fake_models_threads", "os_threads.kernel:RUNTIME",
                                      "stackful", "test only")}
 
 KEPT = []  # the forgotten thread's event: nobody ever sets it

@@ -12,10 +12,12 @@ names of tasks an earlier asyncio run left pending), and fails on what the run a
 """
 
 import asyncio
+import os
 import sys
 
 from coroutines import runner
 from fiberlab import worker
+from runtime import process
 
 
 def params(spec, *overlays, **overrides):
@@ -61,6 +63,7 @@ def run(scenario, model_id, params, check_leaks=True):
     check scans this process's heap twice, which after a few hundred tests takes ~0.2 s).
     What the load changes in this process (recursion limit, asyncio's loop) is put back."""
     old_limit = sys.getrecursionlimit()
+    old_env = {name: os.environ.get(name) for name in (process.RUNTIME_ENV, process.SETUP_ENV)}
     try:
         loaded = worker.Scenario({"scenario": scenario, "model": model_id, "params": params, "pass": "check"})
         units, describe = [], loaded.describe
@@ -76,3 +79,8 @@ def run(scenario, model_id, params, check_leaks=True):
     finally:
         sys.setrecursionlimit(old_limit)
         runner.use_loop(asyncio.new_event_loop)  # a model's setup (uvloop's loop) must not outlive its run
+        for name, value in old_env.items():  # nor what adopt() told the processes this one starts
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -86,6 +86,38 @@ def test_clients_split_into_a_child_process_give_the_same_result(model):
     assert outcome.records["latency_s"]["count"] == 100 * 2
 
 
+# What each model's own process runs its units on: the loop, for the models that drive one.
+SCHEDULERS = {"asyncio": "asyncio.unix_events._UnixSelectorEventLoop", "uvloop": "uvloop.Loop",
+              "gevent": "gevent.libev.corecext.loop", "greenlet": "fibers.scheduler.Scheduler",
+              "coroutines": "coroutines.bare.Scheduler", "threads": "os_threads.kernel.Threads"}
+
+
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_split_modes_child_runs_the_same_runtime_loop_and_gc_as_the_parent(model):
+    """The result says per side what ran it; split, the two sides are two processes
+    that differ in nothing else (uvloop's clients on uvloop, not asyncio's loop)."""
+    sides = run(model, SPLIT).records["sides"]
+    server, clients = dict(sides["server"]), dict(sides["clients"])
+    assert server.pop("pid") != clients.pop("pid")  # the clients did run in a process of their own
+    assert server == clients
+    assert server["scheduler"] == SCHEDULERS[model]
+
+
+def test_split_modes_child_runs_with_the_garbage_collector_off_when_the_parent_does():
+    job = {"scenario": "connections", "model": "uvloop", "params": SPLIT, "pass": "check", "gc": "off"}
+    outcome = run_worker(job, timeout=120)
+    assert outcome.status == "ok", outcome.error
+    sides = outcome.records["sides"]
+    assert sides["server"]["gc"] is False and sides["clients"]["gc"] is False
+    assert sides["clients"]["scheduler"] == "uvloop.Loop"
+
+
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_unsplit_both_sides_are_this_process_on_the_models_own_loop(model):
+    sides = run(model, MANY).records["sides"]
+    assert sides["server"] == sides["clients"] and sides["server"]["scheduler"] == SCHEDULERS[model]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("model", MODEL_IDS)
 def test_ten_thousand_connections_are_open_at_once_when_the_clients_are_split(model):

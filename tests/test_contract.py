@@ -130,7 +130,7 @@ def test_leftovers_name_the_unit_a_run_left_parked(engine):
     rt.run(main)
     leftovers = rt.leftovers()
     assert len(leftovers) == 1 and len(leftovers[0].units) == 1 and leftovers[0].noun and leftovers[0].state
-    if engine == "os_threads:RUNTIME":  # a parked thread would block for ever: release it
+    if engine == "os_threads.kernel:RUNTIME":  # a parked thread would block for ever: release it
         rt.ready(forgotten[0], None)
         forgotten[0].join()
         assert rt.leftovers() == []
@@ -164,3 +164,27 @@ def test_an_instrument_taken_out_hears_nothing_more():
     rt.remove_instrument(recorder)
     rt.run(lambda: rt.join(rt.spawn(rt.yield_, name="quiet")))
     assert recorder.events == []
+
+
+def test_gevent_instruments_hear_of_a_greenlet_made_with_gevent_spawn_directly():
+    """gevent.spawn bypasses the glue's spawn(); the instrument is told it was made all the same,
+    before it first runs, and of its end."""
+    import gevent
+
+    rt = load("fibers.gevent_glue:RUNTIME")
+    recorder = Recorder()
+
+    def main():
+        direct = gevent.spawn(gevent.sleep, 0)
+        direct.name = "direct"
+        direct.join()  # -> hub, which runs it; back when it has ended
+
+    rt.add_instrument(recorder)
+    try:
+        rt.run(main)
+    finally:
+        rt.remove_instrument(recorder)
+    events = recorder.events
+    assert ("created", "direct") in events and ("finished", "direct") in events
+    first_run = next(index for index, event in enumerate(events) if event[0] == "switched" and event[2] == "direct")
+    assert events.index(("created", "direct")) < first_run

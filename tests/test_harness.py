@@ -106,6 +106,14 @@ def test_trace_prints_switches_in_the_same_format_for_every_model(harness):
         assert any(line.startswith(f"[{model_id}] ") and hop in line for line in proc.stdout.splitlines()), model_id
 
 
+def test_trace_lists_each_gevent_greenlet_made_before_it_first_runs(harness):
+    proc = harness("run", "pingpong", "--param", "rounds=3", "--models", "gevent", "--trace")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "[gevent] created ping-0" in lines and "[gevent] hub -> ping-0" in lines
+    assert lines.index("[gevent] created ping-0") < lines.index("[gevent] hub -> ping-0")
+
+
 def test_list_shows_scenarios_parameters_and_models(harness):
     proc = harness("list")
     assert proc.returncode == 0

@@ -5,7 +5,9 @@ import re
 import matplotlib.image
 import pytest
 
+from fiberlab.lab import chart_registry
 from fiberlab.lab import claims as lab_claims
+from fiberlab.lab import figures as lab_figures
 from fiberlab.lab import report as lab_report
 from fiberlab.lab import standard_sweeps
 
@@ -31,19 +33,25 @@ def test_every_sweep_and_the_measures_are_written_as_json(tiny_report):
 
 
 @pytest.mark.slow
-def test_report_has_environment_claims_and_a_section_per_scenario(tiny_report):
+def test_report_opens_with_the_answer_and_has_a_section_per_scenario_and_sweep(tiny_report):
     _results, _page, text = tiny_report
-    assert "id='environment'" in text and "id='claims'" in text
+    assert text.index("id='choosing'") < text.index("id='findings'") < text.index("id='claims'")
     for sweep in standard_sweeps.SWEEPS:
         assert f"id='scenario-{sweep.scenario}'" in text
-        assert f"Sweep {sweep.name}:" in text
+        assert f"id='sweep-{sweep.name}'" in text
+
+
+@pytest.mark.slow
+def test_a_report_from_tiny_data_says_so_in_a_banner(tiny_report):
+    _results, _page, text = tiny_report
+    assert "<p class='banner' role='note'>Built from --tiny data" in text
 
 
 @pytest.mark.slow
 def test_every_point_has_a_comparison_table(tiny_report):
     results, _page, text = tiny_report
     points = sum(len(sweep.tiny_points) for sweep in standard_sweeps.SWEEPS)
-    assert text.count("<th>ns/op [95% CI]</th>") == points
+    assert text.count("<th>ns per op [interval] n</th>") == points
     assert text.count("<th>mechanism</th>") == points  # every table says how each row hands over
     assert "<td>direct switch</td>" in text
 
@@ -94,7 +102,7 @@ def test_page_works_offline_and_marks_suspension_points_in_every_scenarios_sourc
     assert not re.search(r"(src|href)=['\"]https?:", text)
     for scenario in {sweep.scenario for sweep in standard_sweeps.SWEEPS}:
         assert f"<code>scenarios/{scenario}/asyncio_tasks.py</code>" in text
-    assert "class='code suspend'" in text or "class='code changed suspend'" in text  # the `# ->` lines
+    assert "class='code suspend'" in text or "class='code alone suspend'" in text  # the `# ->` lines
 
 
 def test_generator_claim_verdict_follows_the_data_not_a_fixed_text():
@@ -162,14 +170,31 @@ def sweep_of(points):
         for value, split, mechanism in points]}
 
 
+def ops(entry):
+    return lab_figures.Figure(entry["ops"])
+
+
 def test_a_chart_never_joins_split_and_unsplit_points_in_one_series():
-    series = lab_report.per_model(sweep_of([(100, False, "m"), (1_000, False, "m"), (10_000, True, "m")]),
-                                  lambda entry: entry["ops"])
+    series = chart_registry.per_model(sweep_of([(100, False, "m"), (1_000, False, "m"), (10_000, True, "m")]), ops)
     series = {label: [(point.x, point.y) for point in points] for label, points in series.items()}
-    assert series == {"greenlet (m)": [(100, 100), (1_000, 1_000)], "greenlet (m), split": [(10_000, 10_000)]}
+    assert series == {"greenlet": [(100, 100), (1_000, 1_000)], "greenlet, split": [(10_000, 10_000)]}
 
 
-def test_chart_series_are_named_with_the_model_and_its_mechanism():
-    series = lab_report.per_model(sweep_of([(1, True, "direct switch")]), lambda entry: entry["ops"])
-    assert list(series) == ["greenlet (direct switch), split"]
-    assert list(lab_report.per_model(sweep_of([(1, False, None)]), lambda entry: 1)) == ["greenlet"]
+def test_chart_series_are_named_by_model_alone_so_a_legend_stays_short():
+    series = chart_registry.per_model(sweep_of([(1, True, "a mechanism with a long name")]), ops)
+    assert list(series) == ["greenlet, split"]
+    assert list(chart_registry.per_model(sweep_of([(1, False, None)]), ops)) == ["greenlet"]
+
+
+@pytest.mark.slow
+def test_a_page_from_a_real_sweep_has_lang_alt_text_the_answer_table_and_no_negative_interval(tiny_report):
+    _results, _page, text = tiny_report
+    assert "<html lang='en'>" in text
+    images = re.findall(r"<img src='([^']+)' alt='([^']*)'", text)
+    assert images and text.count("<img ") == len(images)
+    assert all(len(alt) > len(name) for name, alt in images)
+    table = re.search(r"<table class='choosing'>(.*?)</table>", text).group(1)
+    assert re.findall(r"<th>(.*?)</th>", table) == ["question", "asyncio", "greenlet"]
+    assert table.count("<td>1.0<br>") >= 5  # asyncio is the baseline wherever it has a figure
+    shown = re.sub("<[^>]+>", " ", text)
+    assert not re.search(r"\[\s*-\d", shown) and not re.search(r"–\s*-\d", shown)

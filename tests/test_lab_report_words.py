@@ -1,28 +1,43 @@
-"""The report's words follow the data: findings, chart paragraphs, and each row's mechanism."""
+"""The report's words follow the data: findings, chart captions, the choosing table, each row's mechanism."""
 
 
 from fiberlab import models
+from fiberlab.lab import chart_registry, choosing
+from fiberlab.lab import figures as lab_figures
 from fiberlab.lab import findings as lab_findings
-from fiberlab.lab import report as lab_report
 from fiberlab.lab.charts import Point
 from tests import lab_results
 
 
 def chart(sweep, slug):
-    return next(c for c in lab_report.CHARTS if c.sweep == sweep and c.slug == slug)
+    return next(c for c in chart_registry.CHARTS if c.sweep == sweep and c.slug == slug)
 
 
-def paragraph(sweep, slug, data):
+def caption(sweep, slug, data):
     c = chart(sweep, slug)
-    return lab_findings.line_paragraph(c, c.series(data, {}), data, data["scenario"])
+    return lab_findings.line_caption(c, c.series(data, {}), data)
 
 
 def test_findings_are_computed_from_the_results_with_their_figures():
     texts = [f.text for f in lab_findings.findings(lab_results.results())]
-    assert "One resume at depth 1,000 costs 1,000.0x what it costs at depth 1 on coroutines, 1.0x on greenlet." in texts
-    assert any(t.startswith("One round trip (two hand-overs) costs 600 ns on coroutines and 18,000 ns on threads (30.0x)") for t in texts)
+    assert ("One resume at depth 1,000 against one at depth 1, each model against itself: asyncio ×1,000; "
+            "gevent ×1.00; greenlet ×1.00; coroutines ×1,000.") in texts
+    assert any(t.startswith("A round trip on gevent's hub against asyncio's loop (pairs 1): gevent / asyncio = 0.60;")
+               for t in texts)
     assert "1 model run(s) failed: threads at 10,000 (pingpong_tasks)." in texts
     assert 5 <= len(texts) <= lab_findings.MAX_FINDINGS
+
+
+def test_a_finding_and_the_choosing_table_quote_the_same_stored_number():
+    data = lab_results.results(ci95=0.1)
+    rate = lab_figures.rate(data["connections"]["points"][-1]["result"]["models"]["gevent"])
+    shown = lab_figures.number(rate.value)
+    finding = next(f.text for f in lab_findings.findings(data) if f.anchor == "chart-connections-messages_per_s")
+    row = next(r for r in choosing.rows(data) if r.anchor == "chart-connections-messages_per_s")
+    assert shown in finding and shown in choosing.cell_text(row, "gevent")
+    words = caption("connections", "messages_per_s", data["connections"])
+    coroutines = lab_figures.rate(data["connections"]["points"][-1]["result"]["models"]["coroutines"])
+    assert lab_figures.number(coroutines.value) in words
 
 
 def test_a_finding_whose_data_is_absent_is_left_out_not_faked():
@@ -36,62 +51,60 @@ def test_a_finding_whose_data_is_absent_is_left_out_not_faked():
         assert decide({}) is None
 
 
+def test_a_question_whose_sweep_was_not_run_has_no_row():
+    data = lab_results.results()
+    assert [row.anchor.split("-")[1] for row in choosing.rows(data)] == [
+        "pingpong_switch", "pingpong_tasks", "deep_chain_depth", "deep_chain_via_c", "connections"]
+    del data["connections"]
+    assert "connections" not in " ".join(row.anchor for row in choosing.rows(data))
+    assert choosing.rows({}) == []
+
+
+def test_where_asyncio_cannot_the_row_gives_figures_and_no_ratio():
+    row = next(r for r in choosing.rows(lab_results.results()) if "via_c" in r.anchor)
+    assert choosing.cell_parts(row, "asyncio") == ("cannot (unsupported)", "")
+    assert choosing.cell_parts(row, "greenlet") == ("40,000 ns", "asyncio cannot: no ratio, n=1")
+
+
+def test_the_choosing_command_prints_markdown_and_refuses_a_missing_folder(tmp_path, capsys):
+    lab_results.write(tmp_path, lab_results.results(ci95=0.1))
+    assert choosing.main(["--results", str(tmp_path), "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| question | where | asyncio | gevent | threads | greenlet | coroutines |")
+    assert "| Hand-over cost (one round trip: two hand-overs) (lower is better) | pairs 1 | 1.0 (3,000 ns, n=1) |" in out
+    assert "- Choose gevent when" in out
+    assert choosing.main(["--results", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
 def test_no_failure_finding_when_every_run_ended_ok():
     data = lab_results.results()
     del data["pingpong_tasks"]
     assert lab_findings.finding_failures(data) is None
 
 
-def test_a_paragraph_names_the_lowest_model_at_the_largest_size_and_where_a_curve_bends():
-    words = paragraph("deep_chain_depth", "ns_per_resume", lab_results.results()["deep_chain_depth"])
-    assert "At call-chain depth = 1,000, <b>greenlet</b> is lowest (400 ns), 3,750.0x below asyncio" in words
-    assert "bends at 10 (log-log slope 0.0 before, 2.0 after): asyncio, coroutines" in words
-    assert "flat: greenlet, gevent, threads" in words
+def test_a_caption_is_one_sentence_naming_the_lowest_and_highest_at_the_largest_size():
+    words = caption("deep_chain_depth", "ns_per_resume", lab_results.results()["deep_chain_depth"])
+    assert words == ("At call-chain depth 1,000, greenlet is lowest (400 ns), 3,750.0x below asyncio "
+                     "(1,500,000 ns).")
 
 
-def test_a_rate_paragraph_names_the_highest_model():
-    words = paragraph("connections", "messages_per_s", lab_results.results()["connections"])
-    assert "<b>coroutines, split</b> is highest" in words and "above threads, split" in words
-
-
-def test_a_paragraph_names_the_model_that_failed_and_where():
-    words = paragraph("pingpong_tasks", "bytes_per_task", lab_results.results()["pingpong_tasks"])
-    assert "Failed: <b>threads</b> at pairs = 10,000 (crashed: worker killed by SIGKILL" in words
+def test_a_rate_caption_names_the_highest_model():
+    words = caption("connections", "messages_per_s", lab_results.results()["connections"])
+    assert "coroutines is highest" in words and "above threads" in words
 
 
 def test_models_within_five_percent_are_not_ranked():
     c = chart("generator", "traced_peak")
-    words = lab_findings.line_paragraph(c, {"greenlet": [Point(1, 100)], "asyncio": [Point(1, 103)]},
-                                        {"axis": "items", "points": []}, "generator")
-    assert "all 2 are within 3% of each other" in words and "lowest" not in words
-
-
-def test_curve_shapes_flat_growing_falling_and_bent():
-    assert lab_findings.shape([(1, 100), (10, 105), (100, 110)]) == ("flat", None)
-    assert lab_findings.shape([(1, 1), (100, 50)])[0] == "grows 50.0x over the range"
-    assert lab_findings.shape([(1, 50), (100, 1)])[0] == "falls 50.0x over the range"
-    words, bend = lab_findings.shape([(1, 1), (10, 1), (100, 100), (1_000, 10_000)])
-    assert bend == 10 and words.startswith("bends at 10")
-    assert lab_findings.shape([(1, 5)]) == (None, None)
+    words = lab_findings.line_caption(c, {"greenlet": [Point(1, 100)], "asyncio": [Point(1, 103)]},
+                                      {"axis": "items", "points": []})
+    assert "all 2 models are within 5% of each other" in words and "lowest" not in words
 
 
 def test_without_an_entry_the_mechanism_is_what_the_models_file_declares():
     assert lab_findings.mechanism("greenlet", "pingpong") == models.MODELS["greenlet"].mechanism("pingpong")
     assert lab_findings.mechanism("greenlet", "pingpong") == "direct switch"
     assert lab_findings.mechanism("greenlet", "") is None
-
-
-def test_a_paragraph_names_each_rows_mechanism_and_labels_a_kind_as_a_kind(monkeypatch):
-    data = lab_results.results()["generator"]
-    for point in data["points"]:
-        point["result"]["models"]["greenlet"]["mechanism"] = "switch to the consumer fiber"
-    words = paragraph("generator", "ns_per_item", data)
-    assert "Mechanism: <b>greenlet</b>: switch to the consumer fiber;" in words  # the entry's own wins
-    assert "<b>gevent</b>: channel via hub" in words  # else what the model's file declares
-    assert "<b>greenlet</b>: stackful" not in words
-    monkeypatch.setattr(models.Model, "mechanism", lambda self, scenario: None)  # a file that declares none
-    words = paragraph("generator", "ns_per_item", data)
-    assert "Kind (stack, scheduler): <b>gevent</b>: stackful, production runtime;" in words
 
 
 def test_an_entrys_own_mechanism_wins_and_an_unknown_model_has_none():
@@ -109,12 +122,18 @@ def test_the_by_interpreter_paragraph_ranks_interpreters_only_when_they_differ()
     assert "No model ran ok" in by_python.across_pythons({"greenlet": {}}, "ns")
 
 
-def test_unsupported_is_said_as_by_design_and_is_not_counted_as_a_failure():
+def test_unsupported_is_not_counted_as_a_failure():
     data = lab_results.results()
     via_c = data["deep_chain_via_c"]
-    words = lab_findings.line_paragraph(chart("deep_chain_depth", "ns_per_resume"),
-                                        lab_report.per_model(via_c, lambda e: e["ns_per_op"]), via_c, "deep_chain")
-    assert "Cannot do this by design (unsupported, not a failure): <b>asyncio</b> (RuntimeError" in words
-    assert "Failed:" not in words
+    assert lab_findings.unsupported(via_c)["asyncio"].startswith("RuntimeError")
     assert lab_findings.failures(via_c) == []
     assert "asyncio" not in lab_findings.finding_failures(data).text
+
+
+def test_a_caption_ranks_the_python_models_not_cpp_against_threads():
+    c = chart("generator", "ns_per_item")
+    series = {"cpp_fibers": [Point(1, 10)], "greenlet": [Point(1, 300)], "threads": [Point(1, 9_000)]}
+    words = lab_findings.line_caption(c, series, {"axis": "items", "points": []})
+    assert words.startswith("At items 1, greenlet is lowest (300 ns per item)") and "cpp" not in words
+    bars = {"bare coro.send()": 100, "asyncio": 3_000, "gevent": 2_000}
+    assert "bare" not in lab_findings.bar_caption(chart("pingpong_switch", "ns_per_round_trip"), bars)

@@ -65,8 +65,8 @@ def test_a_model_that_failed_on_one_interpreter_is_listed_and_its_bars_drawn_whe
     assert (tmp_path / "pythons_pingpong_ns_per_op.png").read_bytes()[:8] == PNG_SIGNATURE
 
 
-def test_without_compare_pythons_results_the_section_is_one_not_run_line(tmp_path):
+def test_without_compare_pythons_results_there_is_no_section_at_all(tmp_path):
     (tmp_path / "generator.json").write_text(json.dumps({"not": "a sweep"}))
-    section = by_python.section(tmp_path, tmp_path)
-    assert "Not run: <code>make compare-pythons</code>" in section
-    assert "<img" not in section
+    assert by_python.section(tmp_path, tmp_path) == ""
+    write_result(tmp_path, two_interpreter_result())
+    assert "<h2 id='pythons'>" in by_python.section(tmp_path, tmp_path)

@@ -19,6 +19,6 @@ def test_with_one_pair_ping_and_pong_copied_c_stacks_agree_within_ten_percent(mo
 
 
 def test_a_thread_reservation_is_not_reported_as_c_stack_held():
-    picture = os_threads.describe(os_threads.Stopped(None, sys._getframe()))
+    picture = os_threads.kernel.describe(os_threads.kernel.Stopped(None, sys._getframe()))
     assert picture["c_stack_bytes"] is None and picture["c_stack_reserved_bytes"] == os_threads.stack_reserved_bytes()
     assert picture["frame_bytes"] > 0

@@ -16,7 +16,7 @@ def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(h
     assert proc.stdout == ""  # nothing ran, not even greenlet
     assert proc.stderr.strip().splitlines() == [
         "fiberlab: spawn: the threads model would have 111,112 threads alive at once, beyond its limit of 10,000 "
-        f"(os_threads.THREAD_LIMIT; each reserves {os_threads.stack_reserved_bytes() / 2**20:g} MiB of stack); "
+        f"(os_threads.kernel.THREAD_LIMIT; each reserves {os_threads.stack_reserved_bytes() / 2**20:g} MiB of stack); "
         "lower the size or leave threads out of --models"
     ]
 
@@ -48,11 +48,11 @@ def test_the_probe_waits_until_threads_that_keep_running_are_held_at_the_gate():
 
     class Recording(Probe):
         def snapshot(self, tasks):
-            looked.append([os_threads._is_blocked(each.frame) for each in tasks])
+            looked.append([os_threads.kernel._is_blocked(each.frame) for each in tasks])
             super().snapshot(tasks)
 
     workers = [os_threads.spawn(busy, name=f"busy-{index}") for index in range(4)]
-    probe = Recording(os_threads.describe, read_memory=False)
+    probe = Recording(os_threads.kernel.describe, read_memory=False)
     os_threads.snapshot(probe, workers + [os_threads.current()])
     stop.set()
     for worker in workers:

@@ -46,7 +46,7 @@ def collections_inside_current_frames(looks):
             passer = os_threads.spawn(lambda: None, name="passer")  # a thread state made and deleted meanwhile
             for _ in range(20):
                 Cycle(alive)
-            os_threads.snapshot(Probe(os_threads.describe, read_memory=False), [os_threads.current()])
+            os_threads.snapshot(Probe(os_threads.kernel.describe, read_memory=False), [os_threads.current()])
             os_threads.join(passer)
     finally:
         gc.callbacks.remove(at_collection)

@@ -27,7 +27,7 @@ def lane_labels(tmp_path, monkeypatch, model, switches):
     closed = []
     close = lab_timeline.plt.close
     monkeypatch.setattr(lab_timeline.plt, "close", lambda figure: closed.append(figure) or close(figure))
-    lab_timeline.draw(tmp_path / "t.png", "pingpong", model, {"rounds": 5}, switches)
+    lab_timeline.draw(tmp_path / "t.png", "pingpong", model, switches)
     [figure] = closed
     return [tick.get_text() for tick in figure.axes[0].get_yticklabels()]
 
@@ -42,9 +42,11 @@ def test_on_gevent_the_root_lane_is_named_the_caller_not_the_scheduler(tmp_path,
     assert lane_labels(tmp_path, monkeypatch, "gevent", GREENLET_PINGPONG)[0] == lab_timeline.ROOT_ON_GEVENT
 
 
-def test_a_timeline_is_written_as_a_png(tmp_path):
-    name = lab_timeline.draw(tmp_path / "t.png", "pingpong", "greenlet", {"rounds": 5}, GREENLET_PINGPONG)
-    assert matplotlib.image.imread(tmp_path / name).ndim == 3
+def test_every_timeline_is_written_as_a_png_of_one_size(tmp_path):
+    small = lab_timeline.draw(tmp_path / "small.png", "pingpong", "greenlet", GREENLET_PINGPONG[:2])
+    large = lab_timeline.draw(tmp_path / "large.png", "pingpong", "greenlet", GREENLET_PINGPONG * 6)
+    shapes = {matplotlib.image.imread(tmp_path / name).shape for name in (small, large)}
+    assert len(shapes) == 1 and next(iter(shapes))[1] == 720
 
 
 def test_the_section_draws_every_model_that_ran_and_names_one_that_did_not(tmp_path):

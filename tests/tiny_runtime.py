@@ -16,7 +16,7 @@ import sys
 import time
 from collections import deque
 
-from runtime.contract import Leftover
+from runtime.contract import Leftover, class_name
 
 
 class Unit:
@@ -137,6 +137,9 @@ class Generators:
             frames.append(gen.gi_frame)
             gen = gen.gi_yieldfrom if hasattr(gen, "gi_yieldfrom") else None
         return {"frames": len(frames), "c_stack_bytes": None, "frame_bytes": sum(map(sys.getsizeof, frames))}
+
+    def scheduler_name(self):
+        return class_name(self)  # this object is the scheduler
 
     def prepare(self):
         pass

@@ -78,7 +78,7 @@ def by_model_and_python(result, measure):
 
 def grouped_bar_chart(out_dir, filename, title, ylabel, table, pythons):
     """table: {model: {python: value}}; one group per model, one bar per interpreter. Returns the filename."""
-    figure, axes = plt.subplots(figsize=(6.4, 4.0), dpi=100)
+    figure, axes = plt.subplots(figsize=(7.2, 4.0), dpi=100, layout="constrained")
     models = list(table)
     width = 0.8 / max(len(pythons), 1)
     for index, python in enumerate(pythons):
@@ -94,8 +94,7 @@ def grouped_bar_chart(out_dir, filename, title, ylabel, table, pythons):
     axes.set_title(title)
     axes.set_ylabel(ylabel)
     axes.grid(True, axis="y", alpha=0.3)
-    axes.legend(fontsize="small")
-    figure.tight_layout()
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)  # outside the bars
     figure.savefig(out_dir / filename, format="png")
     plt.close(figure)
     return filename
@@ -133,7 +132,8 @@ def scenario_part(scenario, result, out_dir):
         if table:
             chart = grouped_bar_chart(out_dir, f"pythons_{scenario}_{suffix}.png",
                                       f"{scenario}: {title}, by interpreter", ylabel, table, pythons)
-            figures.append(f"<figure class='chart'><img src='{esc(chart)}' alt='{esc(chart)}' width='640' "
+            alt = f"{scenario}: {title} per model, one bar per Python interpreter"
+            figures.append(f"<figure class='chart'><img src='{esc(chart)}' alt='{esc(alt)}' width='720' "
                            f"height='400'><figcaption>{across_pythons(table, ylabel)}</figcaption></figure>")
     failures = [f"{model}: {entry.status}: {entry.error}" for model, entry in result.models.items() if not entry.ok]
     rows = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in terminal_table.rows(result))
@@ -146,11 +146,12 @@ def scenario_part(scenario, result, out_dir):
 
 
 def section(results_dir, out_dir):
-    """The HTML section; one line when results/pythons/ holds no multi-interpreter result."""
+    """The HTML section; '' when results/pythons/ holds no multi-interpreter result (no section for data
+    that was not run)."""
     results = load(results_dir)
     heading = "<h2 id='pythons'>Across Python versions</h2>"
     if not results:
-        return heading + "<p>Not run: <code>make compare-pythons</code> writes results/pythons/.</p>"
+        return ""
     intro = ("<p>Each scenario at default sizes on every interpreter <code>make compare-pythons</code> found, "
              "each model in that interpreter's own venv (.venv-pythons/X.Y).</p>")
     return heading + intro + "".join(scenario_part(scenario, result, out_dir) for scenario, result in results.items())

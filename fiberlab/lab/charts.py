@@ -5,8 +5,9 @@ return its file name. A series is {label: [Point, ...]}; a label is a model id,
 optionally with a suffix after a space ("greenlet split"), and takes the
 model's colour from PALETTE wherever it appears, so a reader learns the colours
 once. A point's `low`/`high` (absolute values) are drawn as an error bar when
-the result carries an interval (the timing lane's `wall_s.ci95`); without one
-the point is drawn plain. An axis whose positive values span more than
+the result carries an interval (fiberlab/lab/figures.py: never below zero);
+without one the point is drawn plain. Every legend names its models and sits
+outside the plot, at its right, so it never covers data. An axis whose positive values span more than
 LOG_RANGE is drawn logarithmic, because a linear axis would flatten all but
 the largest model into the floor.
 """
@@ -23,7 +24,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 LOG_RANGE = 50  # an axis whose values span more than this factor is drawn logarithmic
-FIGSIZE = (6.4, 4.0)  # inches at DPI: 640 x 400 px, two fit side by side in 1400 px
+FIGSIZE = (7.2, 4.0)  # inches at DPI: 720 x 400 px, beside a table in 1400 px
 DPI = 100
 
 # One colour per model across every chart of the report (matplotlib's tab10, fixed by name).
@@ -80,34 +81,15 @@ def log_wanted(values):
     return len(positive) >= 2 and max(positive) / min(positive) > LOG_RANGE
 
 
-def interval(summary, centre):
-    """(low, high) around `centre` scaled from a wall-time summary's ci95, or (None, None).
-
-    ci95 may be a half-width (seconds) or a [low, high] pair; either way it is
-    applied relative to the summary's own centre, so a derived quantity (ns per
-    op, messages per second) gets the same relative interval. For a rate (y
-    inversely proportional to time) pass a negative centre: the bounds swap."""
-    if not isinstance(summary, dict) or centre is None:
-        return None, None
-    ci = summary.get("ci95")
-    middle = summary.get("mean") or summary.get("median")
-    if ci is None or not middle:
-        return None, None
-    if isinstance(ci, (list, tuple)) and len(ci) == 2:
-        low_rel, high_rel = ci[0] / middle, ci[1] / middle
-    elif isinstance(ci, (int, float)):
-        low_rel, high_rel = (middle - ci) / middle, (middle + ci) / middle
-    else:
-        return None, None
-    if centre < 0:  # a rate: more time is fewer per second
-        centre = -centre
-        return (centre / high_rel, centre / low_rel) if low_rel > 0 else (None, None)
-    return centre * low_rel, centre * high_rel
-
-
 def _plain(value, _position):
     """A linear axis's tick in the units of its label: 1,200,000 rather than 1.2 under a 1e6 offset."""
     return f"{value:,.0f}" if abs(value) >= 1_000 else f"{value:g}"
+
+
+def _legend(axes, entries):
+    """The legend at the plot's right, outside it: [(handle, label)]."""
+    if entries:
+        axes.legend(*zip(*entries), loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
 
 
 def _finish(figure, axes, title, xlabel, ylabel, out_dir, filename, numeric_x=True):
@@ -121,7 +103,6 @@ def _finish(figure, axes, title, xlabel, ylabel, out_dir, filename, numeric_x=Tr
     if xlabel:
         axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
-    figure.tight_layout()
     figure.savefig(out_dir / filename, format="png")
     plt.close(figure)
     return filename
@@ -129,7 +110,7 @@ def _finish(figure, axes, title, xlabel, ylabel, out_dir, filename, numeric_x=Tr
 
 def line_chart(out_dir, filename, title, xlabel, ylabel, series):
     """series: {label: [Point or (x, y), ...]}; a label with " split" is drawn dashed."""
-    figure, axes = plt.subplots(figsize=FIGSIZE, dpi=DPI)
+    figure, axes = plt.subplots(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     xs, ys = [], []
     for label, points in series.items():
         points = [p if isinstance(p, Point) else Point(*p) for p in points if p is not None]
@@ -156,17 +137,17 @@ def line_chart(out_dir, filename, title, xlabel, ylabel, series):
     keep = [(h, label) for h, label in zip(handles, labels) if " split" not in label]
     if len(keep) < len(handles):
         keep.append((Line2D([], [], color="grey", linestyle="--"), "split (load in its own process)"))
-    if keep:
-        axes.legend(*zip(*keep), fontsize="small")
+    _legend(axes, keep)
     return _finish(figure, axes, title, xlabel, ylabel, out_dir, filename)
 
 
 def bar_chart(out_dir, filename, title, ylabel, bars, errors=None):
     """bars: {label: value}; errors: {label: (low, high)} for the labels that have an interval."""
-    figure, axes = plt.subplots(figsize=FIGSIZE, dpi=DPI)
+    figure, axes = plt.subplots(figsize=FIGSIZE, dpi=DPI, layout="constrained")
     labels = list(bars)
     values = [bars[label] for label in labels]
-    axes.bar(labels, values, color=[colour_for(label) for label in labels])
+    drawn = axes.bar(labels, values, color=[colour_for(label) for label in labels])
+    _legend(axes, list(zip(drawn, labels)))
     errors = {label: span for label, span in (errors or {}).items() if label in bars and None not in span}
     if errors:
         chosen = [label for label in labels if label in errors]

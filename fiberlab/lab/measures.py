@@ -485,7 +485,7 @@ def main():
 
 
 if __name__ == "__main__":
-    from fiberlab.stopping import die_with_parent
+    from runtime.lifeline import die_with_parent
 
     die_with_parent()  # started by the sweep: it goes if the sweep is SIGKILLed
     main()

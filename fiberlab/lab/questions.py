@@ -11,6 +11,9 @@ reads anything but the loaded results.
 import html
 from dataclasses import dataclass
 
+from fiberlab.lab import figures
+from fiberlab.lab.charts import Point
+
 SWEEPS = ("deep_chain_via_c", "cancel_depth", "fairness_slice")
 STACKFUL_SWITCHERS = ("greenlet", "gevent")  # models whose C stack is copied on a switch (threads' is reserved)
 COOPERATIVE = ("greenlet", "gevent", "asyncio", "uvloop", "coroutines")
@@ -75,8 +78,9 @@ def charts(name, data, results, out_dir, line_chart):
         for model in models(data):
             for via, source in (("c", data), ("python", python)):
                 points = ok_points(source, model)
-                if points:
-                    resume[f"{model} via={via}"] = [(depth, entry["ns_per_op"]) for depth, entry in points]
+                if points:  # a timing: each point with its interval (error bars), as every timed chart has
+                    resume[f"{model} via={via}"] = [Point(depth, timed.value, timed.low, timed.high)
+                                                    for depth, entry in points for timed in [figures.timing(entry)]]
                 if points and model in STACKFUL_SWITCHERS:
                     copied[f"{model} via={via}"] = [(depth, entry["stack"]["c_stack_bytes_per_task"])
                                                     for depth, entry in points]

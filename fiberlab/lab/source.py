@@ -1,9 +1,11 @@
 """The report's source views: two model files aligned line by line, and every model file.
 
 A pair view lines up two of a scenario's model files with difflib, so lines
-the files share sit side by side and only what differs (how each model
-suspends) stands out; a line with a `# ->` comment (a suspension point, saying
-where control goes) is marked in both columns. The view is an HTML table of
+the files share sit side by side; in a line that differs from its partner only
+the words that differ are marked (a second difflib pass over the line's
+words), so the few changed words (`await`, `async def`, `gevent.spawn`) stand
+out rather than whole lines; a line with a `# ->` comment (a suspension
+point, saying where control goes) is marked in both columns. The view is an HTML table of
 fixed layout whose code cells wrap long lines, so it fits its box at any window
 width and the page never scrolls sideways. Under the pairs, every model file
 of the scenario is reachable as a collapsed <details> block (no JavaScript).
@@ -12,6 +14,7 @@ Highlighting is pygments' (its CSS classes, from HtmlFormatter's style defs).
 
 import difflib
 import html
+import re
 from pathlib import Path
 
 from pygments.lexers import PythonLexer
@@ -22,8 +25,11 @@ from fiberlab.models import all_models
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SUSPENSION_MARK = "# ->"
 
-# The pairs that teach, each differing in one axis of the 2x2 (or its margin).
+# The pairs that teach, each differing in one axis of the 2x2 (or its margin); the first is the
+# question most readers bring (gevent or asyncio?).
 PAIRS = (
+    ("gevent", "asyncio", "the stack, on production runtimes: gevent's hub switches whole C stacks, asyncio's "
+                          "loop resumes chains of coroutines"),
     ("greenlet", "coroutines", "the stack: a saved C stack against a chain of suspended coroutine frames, "
                                "both on a scheduler of our own"),
     ("greenlet", "gevent", "the runtime: the same stackful fibers on our scheduler and on gevent's hub"),
@@ -82,26 +88,48 @@ def aligned_rows(left_lines, right_lines):
     return rows
 
 
-def _cell(index, raw, shown, same):
+WORD = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def word_marks(left, right):
+    """The two lines as HTML with the words that differ between them wrapped in <mark>."""
+    a, b = WORD.findall(left), WORD.findall(right)
+    marked_a, marked_b = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for words, lo, hi, out in ((a, i1, i2, marked_a), (b, j1, j2, marked_b)):
+            for word in words[lo:hi]:
+                text = html.escape(word)
+                out.append(text if tag == "equal" or not word.strip() else f"<mark>{text}</mark>")
+    return "".join(marked_a), "".join(marked_b)
+
+
+def _cell(index, raw, shown, same, marked=None):
     if index is None:
         return "<td class='ln'></td><td class='code gap'></td>"
-    classes = ["code"] + ([] if same else ["changed"]) + (["suspend"] if SUSPENSION_MARK in raw[index] else [])
-    return f"<td class='ln'>{index + 1}</td><td class='{' '.join(classes)}'>{shown[index]}</td>"
+    alone = not same and marked is None  # a line with no partner on the other side
+    classes = ["code"] + (["alone"] if alone else []) + (["suspend"] if SUSPENSION_MARK in raw[index] else [])
+    return f"<td class='ln'>{index + 1}</td><td class='{' '.join(classes)}'>{marked or shown[index]}</td>"
+
+
+def _row(i, j, same, left_raw, right_raw, left_html, right_html):
+    marked = (None, None)
+    if not same and i is not None and j is not None:
+        marked = word_marks(left_raw[i], right_raw[j])
+    return (f"<tr>{_cell(i, left_raw, left_html, same, marked[0])}"
+            f"{_cell(j, right_raw, right_html, same, marked[1])}</tr>")
 
 
 def pair_view(scenario, left_model, right_model, teaches, open_=True):
     """One aligned two-column view, or None if either model has no file in this scenario.
-    It is a <details> block (open_: shown unfolded), so four long pairs do not bury the next scenario."""
+    It is a <details> block (open_: shown unfolded), so long pairs do not bury the next scenario."""
     left, right = model_file(scenario, left_model), model_file(scenario, right_model)
     if left is None or right is None:
         return None
     left_text, right_text = left.read_text(), right.read_text()
     left_raw, right_raw = left_text.splitlines(), right_text.splitlines()
     left_html, right_html = highlighted_lines(left_text), highlighted_lines(right_text)
-    rows = "".join(
-        f"<tr>{_cell(i, left_raw, left_html, same)}{_cell(j, right_raw, right_html, same)}</tr>"
-        for i, j, same in aligned_rows(left_raw, right_raw)
-    )
+    rows = "".join(_row(i, j, same, left_raw, right_raw, left_html, right_html)
+                   for i, j, same in aligned_rows(left_raw, right_raw))
     title = f"{left_model} vs {right_model}"
     anchor = f"pair-{scenario}-{left_model}-{right_model}"
     return (
@@ -137,32 +165,36 @@ def full_file(path):
             f"<colgroup><col class='lncol'><col></colgroup>{body}</table></details>")
 
 
-def source_section(scenario):
-    """The scenario's pair views (those whose two files exist) and all its files, as HTML."""
-    pairs = [view for view in (pair_view(scenario, a, b, why, open_=(index == 0))
+LEGEND = ("Two model files aligned line by line: lines they share sit side by side; in a line that differs only "
+          "the differing words are marked, a line with no partner is tinted, and a line in yellow is a suspension "
+          f"point (its {SUSPENSION_MARK} comment says where control goes).")
+
+
+def source_section(scenario, open_first=False):
+    """The scenario's pair views (those whose two files exist) and all its files, as HTML;
+    open_first: the first pair is shown unfolded (the page opens one, the rest are a click away)."""
+    pairs = [view for view in (pair_view(scenario, a, b, why, open_=open_first and index == 0)
                                for index, (a, b, why) in enumerate(PAIRS)) if view]
     models, helpers = scenario_files(scenario)
-    legend = (f"<p>Two model files aligned line by line: lines they share sit side by side, tinted lines differ, "
-              f"and a line marked in yellow is a suspension point (its <code>{html.escape(SUSPENSION_MARK)}</code> "
-              "comment says where control goes). Long lines wrap inside the box. The first pair is unfolded; "
-              "click a pair's title to unfold it.</p>")
     files = "".join(full_file(path) for path in models + helpers)
-    return (f"<h3 id='source-{html.escape(scenario)}'>Source</h3>{legend}{''.join(pairs)}"
-            f"<h4>Every file of scenarios/{html.escape(scenario)}/</h4>{files}")
+    return (f"<div class='source' id='source-{html.escape(scenario)}'><p class='legend'>{html.escape(LEGEND)}</p>"
+            f"{''.join(pairs)}<details class='files'><summary>Every file of scenarios/{html.escape(scenario)}/"
+            f"</summary>{files}</details></div>")
 
 
 CSS = """
 .pairview, .fileview { display: table; table-layout: fixed; width: 100%; border-collapse: collapse; margin: 0.3em 0 1.2em; }
-.pairview td, .pairview th, .fileview td { border: none; padding: 0 0.4em; font-size: 0.78em; }
+.pairview td, .pairview th, .fileview td { border: none; padding: 0 0.4em; font-size: 13px; }
 .pairview th { background: #eee; font-family: monospace; }
 .lncol { width: 3.2em; }
 td.ln { color: #999; text-align: right; font-family: monospace; user-select: none; }
 td.code { font-family: monospace; white-space: pre-wrap; overflow-wrap: anywhere; }
-td.changed { background: #eef4fb; }
+td.alone { background: #eef4fb; }
+td.code mark { background: #ffd0d0; color: inherit; border-radius: 2px; }
 td.gap { background: #f6f6f6; }
 td.suspend { background: #ffe58a; font-weight: bold; }
 .pair summary { cursor: pointer; margin: 0.8em 0 0.2em; }
-.pair summary h4 { display: inline; }
+.pair summary h4 { display: inline; font-size: 1em; }
 .teaches { font-weight: normal; color: #555; }
 details.file summary { cursor: pointer; margin: 0.2em 0; }
 """

@@ -68,6 +68,9 @@ SWEEPS = (
     Sweep("deep_chain_depth", "deep_chain", "depth", (1, 10, 100, 1_000, 10_000), (3, 30),
           {"suspensions": 2_000, "tasks": 1}, {"suspensions": 10, "tasks": 1}, memory_slope=True,
           purpose="resume cost and bytes held per suspended task against call-chain depth"),
+    # The price of a suspended task alone (no partner, no channel): the slope runs at each point.
+    Sweep("idle", "idle", "tasks", (1_000, 10_000), (20, 200), plan="fast", memory_slope=True,
+          purpose="bytes per idle suspended task and the time to create one, against task count"),
     # Claim 10: how deep each model gets. Few suspensions, one run: the question is whether it finishes.
     Sweep("deep_chain_limit", "deep_chain", "depth", (1_000, 10_000, 20_000, 30_000, 50_000, 100_000), (3, 30),
           {"suspensions": 3, "tasks": 1}, {"suspensions": 3, "tasks": 1}, plan="check", memory_passes=False,

@@ -33,6 +33,7 @@ SCHEDULER_LANES = {"root": "root (our scheduler's loop)", "hub": "hub (gevent)",
 ROOT_ON_GEVENT = "root (the caller, before the hub)"  # gevent's own loop is the hub; root only starts it
 TIMEOUT_S = 60
 DIRECT, THROUGH = "#2b8a3e", "#d9480f"  # task to task; into or out of the loop, hub or kernel
+SIZE = (7.2, 3.4)  # every timeline the same size (inches at 100 dpi), so lane labels read the same everywhere
 
 
 def rerun(scenario, model):
@@ -80,11 +81,11 @@ def counts(switches):
     return len(switches) - through, through
 
 
-def draw(path, scenario, model, params, switches, kernel_scheduled=False):
+def draw(path, scenario, model, switches, kernel_scheduled=False):
     """One timeline PNG at `path`. x: the n-th switch; y: a lane per task, scheduler lanes at the bottom."""
     names = lanes(switches)
     row = {name: index for index, name in enumerate(names)}
-    figure, axes = plt.subplots(figsize=(max(6.4, 1.5 + 0.16 * len(switches)), 1.4 + 0.42 * len(names)), dpi=100)
+    figure, axes = plt.subplots(figsize=SIZE, dpi=100, layout="constrained")
     for step, (origin, target) in enumerate(switches):
         direct = origin not in SCHEDULER_LANES and target not in SCHEDULER_LANES
         colour = DIRECT if direct else THROUGH
@@ -99,17 +100,13 @@ def draw(path, scenario, model, params, switches, kernel_scheduled=False):
     axes.set_ylim(-0.6, len(names) - 0.4)
     axes.set_xlim(-0.8, max(1, len(switches)) + 0.3)
     axes.set_xlabel("switch number (order of events, not time)")
-    direct, through = counts(switches)
-    setting = ", ".join(f"{name}={value}" for name, value in params.items())
-    axes.set_title(f"{scenario} ({setting}) on {model}: {len(switches)} switches, "
-                   f"{direct} direct, {through} through loop/hub/kernel", fontsize=9)
+    axes.set_title(f"{scenario} on {model}", fontsize=10)  # short, so it is never cut; the counts are in the caption
     axes.plot([], [], color=DIRECT, label="direct: task to task")
     axes.plot([], [], color=THROUGH, label="through the loop, hub or kernel")
     if not kernel_scheduled:
         axes.plot([], [], color="#4a7ab5", lw=4, alpha=0.45, label="runs")
     axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     axes.grid(True, axis="x", alpha=0.2)
-    figure.tight_layout()
     figure.savefig(path, format="png")
     plt.close(figure)
     return path.name
@@ -126,22 +123,26 @@ def section(timelines, out_dir):
              "kernel. Threads are traced where they wait (os_threads.block): a switch the GIL forces in running "
              f"code is not seen. Rerun: <code>{html.escape(timelines.get('command', ''))}</code></p>"]
     for scenario, scene in timelines["scenes"].items():
-        parts.append(f"<h3>{html.escape(scenario)}</h3><div class='charts'>")
+        setting = ", ".join(f"{name}={value}" for name, value in scene["params"].items())
+        parts.append(f"<details><summary>{html.escape(scenario)} ({html.escape(setting)}): one timeline per model"
+                     "</summary><div class='charts'>")
         notes = []
         for model, run in scene["models"].items():
             if run["status"] != "ok" or not run["switches"]:
                 notes.append(f"{model}: {run['status']}: {run.get('error') or 'no switches recorded'}")
                 continue
-            name = draw(out_dir / f"timeline_{scenario}_{model}.png", scenario, model, scene["params"],
-                        run["switches"], kernel_scheduled=model == "threads")
+            name = draw(out_dir / f"timeline_{scenario}_{model}.png", scenario, model, run["switches"],
+                        kernel_scheduled=model == "threads")
             direct, through = counts(run["switches"])
             middle = [SCHEDULER_LANES[lane] for lane in lanes(run["switches"]) if lane in SCHEDULER_LANES]
             words = (f"{model}: {len(run['switches'])} switches, {direct} direct from task to task and {through} "
                      f"through {', '.join(middle) or 'a scheduler'}.")
-            parts.append(f"<figure class='chart'><img src='{html.escape(name)}' alt='{html.escape(rerun(scenario, model))}' "
-                         f"title='{html.escape(rerun(scenario, model))}'><figcaption><p class='says'>"
-                         f"{html.escape(words)}</p></figcaption></figure>")
-        parts.append("</div>")
+            alt = (f"Switch timeline of {scenario} ({setting}) on {model}: a lane per task, a mark each time "
+                   f"control moves; {direct} direct switches and {through} through the scheduler")
+            parts.append(f"<figure class='chart'><img src='{html.escape(name)}' alt='{html.escape(alt)}' "
+                         f"width='720' height='340' title='{html.escape(rerun(scenario, model))}'><figcaption>"
+                         f"{html.escape(words)}</figcaption></figure>")
+        parts.append("</div></details>")
         if notes:
             parts.append("<ul>" + "".join(f"<li>{html.escape(note)}</li>" for note in notes) + "</ul>")
     return "".join(parts)

@@ -26,17 +26,19 @@ from scenarios.common import Tally
 from scenarios.connections.samples import summarize as distribution
 from scenarios.spec import Param, Spec
 
-SUMMARY = "N chains suspended D deep: half cancelled, half timed out; every finally must run, in order"
+SUMMARY = ("N chains suspended D deep: half cancelled, half timed out; "
+           "every finally must run, in order")
 
 PARAMS = (
     Param("tasks", 1_000, 2, 5_000, "chains; the even ones are cancelled, the odd ones time out"),
     Param("depth", 50, 1, 2_000, "levels per chain, each with a finally that records its cleanup"),
-    Param("timeout_ms", 20.0, 0.0, 60_000.0, "ms after the start signal at which the odd chains time out",
-          kind=float),
+    Param("timeout_ms", 20.0, 0.0, 60_000.0,
+          "ms after the start signal at which the odd chains time out", kind=float),
 )
 
 TASK_COUNT = ("tasks", 1)
-# Not TIME_BY: tasks is how many chains are cancelled at once (a scale), so it is timed at the requested size.
+# Not TIME_BY: tasks is how many chains are cancelled at once (a scale), so it is timed at the
+# requested size.
 SMALL = {"tasks": 6, "depth": 7, "timeout_ms": 1.0}  # quick correctness check in the tests
 IDLE = {"timeout_ms": 0.0}
 CANCELLED, TIMED_OUT = "cancelled", "timed out"
@@ -119,12 +121,15 @@ class Clock:
     def record(self, probe):
         cancel = [self.ended_at[task] - at for task, at in self.cancelled_at.items()]
         deadline = self.started_at + self.timeout_s
-        timeout = [self.ended_at[task] - deadline for task in self.ended_at if task not in self.cancelled_at]
+        timed_out = [task for task in self.ended_at if task not in self.cancelled_at]
+        timeout = [self.ended_at[task] - deadline for task in timed_out]
         probe.record("cancel_to_end_s", distribution(cancel))
         probe.record("timeout_to_end_s", distribution(timeout))
-        probe.record("cancel_ns_per_level", round(sum(cancel) / (len(cancel) * self.depth) * 1e9) if cancel else None)
+        per_level = round(sum(cancel) / (len(cancel) * self.depth) * 1e9) if cancel else None
+        probe.record("cancel_ns_per_level", per_level)
 
 
-# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
-SPEC = Spec(name="cancel", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
-            TASK_COUNT=TASK_COUNT, IDLE=IDLE, summarize=summarize, recursion_limit=recursion_limit)
+# What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
+SPEC = Spec(name="cancel", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference,
+            SMALL=SMALL, TASK_COUNT=TASK_COUNT, IDLE=IDLE, summarize=summarize,
+            recursion_limit=recursion_limit)

@@ -25,7 +25,7 @@ async def descend(level, depth, link):
 
 async def bottom(link):
     await link.go.wait()  # -> loop; back at the start signal
-    async with asyncio.timeout(link.timeout_s):  # None: never fires
+    async with asyncio.timeout(link.timeout_s):  # -> loop on leaving (None: it never fires)
         await link.never.wait()  # -> loop; back only by an exception thrown in
 
 
@@ -45,14 +45,14 @@ async def run_cancel(params, probe):
         link.go, link.never = go, never
         link.chain = asyncio.create_task(chain(link, params["depth"]), name=f"chain-{link.task}")
     await asyncio.sleep(0)  # -> loop, which runs the chains, each to its bottom; back after them
-    await coroutines.snapshot(probe, [link.chain for link in links])
+    await coroutines.snapshot(probe, [link.chain for link in links])  # -> loop, probe
     clock.start()
     go.set()  # the start signal
-    await asyncio.sleep(0)  # -> loop, chains, each arming its timeout and waiting again; back after them
+    await asyncio.sleep(0)  # -> loop, chains, each arming its timeout and waiting again, then back
     for link in links[0::2]:
         clock.cancelling(link.task)
         link.chain.cancel()
-        await asyncio.wait([link.chain])  # -> loop, which throws CancelledError into the chain; back once it has ended
+        await asyncio.wait([link.chain])  # -> loop, which throws CancelledError in, till it ends
     results = [await link.chain for link in links]  # -> loop, timeouts; back once all have ended
     clock.record(probe)
     return results

@@ -11,7 +11,8 @@ timed chain starts a timer task that sleeps until the deadline and throws.
 from coroutines import bare
 from scenarios.cancel import CANCELLED, TIMED_OUT, Cancelled, Clock, Link, TimedOut
 
-MECHANISM = "exception thrown into the coroutine chain (coro.throw); a timer task throws the timeout"
+MECHANISM = ("exception thrown into the coroutine chain (coro.throw); "
+             "a timer task throws the timeout")
 
 
 async def descend(level, depth, link):
@@ -48,7 +49,7 @@ async def run_cancel(params, probe):
     for link in links:
         link.chain = bare.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     await bare.yield_()  # -> chains, each to its bottom; back after them
-    await bare.snapshot(probe, [link.chain for link in links])
+    await bare.snapshot(probe, [link.chain for link in links])  # -> probe
     clock.start()
     for link in links:
         bare.ready(link.chain)  # the start signal
@@ -56,7 +57,7 @@ async def run_cancel(params, probe):
     for link in links[0::2]:
         clock.cancelling(link.task)
         bare.throw(link.chain, Cancelled())  # the chain unwinds now, in our turn: not a suspension
-    results = [await bare.join(link.chain) for link in links]  # -> timers, chains; back once all have ended
+    results = [await bare.join(link.chain) for link in links]  # -> timers, chains, till all end
     clock.record(probe)
     return results
 

@@ -45,13 +45,13 @@ def run_cancel(params, probe):
         link.go, link.never = go, never
         link.chain = gevent_glue.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     gevent_glue.yield_()  # -> hub, which runs the chains, each to its bottom; back after them
-    gevent_glue.snapshot(probe, [link.chain for link in links])
+    gevent_glue.snapshot(probe, [link.chain for link in links])  # -> hub, probe
     clock.start()
     go.set()  # the start signal
-    gevent_glue.yield_()  # -> hub, chains, each arming its timeout and waiting again; back after them
+    gevent_glue.yield_()  # -> hub, chains, each arming its timeout and waiting again, then back
     for link in links[0::2]:
         clock.cancelling(link.task)
-        link.chain.kill()  # -> hub, which throws GreenletExit into the chain; back once it has ended
+        link.chain.kill()  # -> hub, which throws GreenletExit into the chain; back once it ended
     results = [link.chain.get() for link in links]  # -> hub, timeouts; back once all have ended
     clock.record(probe)
     return results

@@ -23,7 +23,8 @@ def descend(level, depth, link):
 def bottom(link):
     fibers.park()  # -> next fiber; back at the start signal
     if link.timeout_s is not None:
-        link.timer = fibers.spawn(expire, fibers.current(), link.timeout_s, name=f"timer-{link.task}")
+        name = f"timer-{link.task}"
+        link.timer = fibers.spawn(expire, fibers.current(), link.timeout_s, name=name)
     fibers.park()  # -> next fiber; back only by an exception thrown in
 
 
@@ -47,15 +48,15 @@ def run_cancel(params, probe):
     for link in links:
         link.chain = fibers.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     fibers.yield_()  # -> chains, each to its bottom; back after them
-    fibers.snapshot(probe, [link.chain for link in links])
+    fibers.snapshot(probe, [link.chain for link in links])  # -> probe
     clock.start()
     for link in links:
         fibers.ready(link.chain)  # the start signal
     fibers.yield_()  # -> chains, each arming its timeout and waiting again; back after them
     for link in links[0::2]:
         clock.cancelling(link.task)
-        fibers.throw(link.chain, Cancelled())  # -> the chain, which unwinds; back through the run queue
-    results = [fibers.join(link.chain) for link in links]  # -> timers, chains; back once all have ended
+        fibers.throw(link.chain, Cancelled())  # -> the chain, which unwinds; back via the run queue
+    results = [fibers.join(link.chain) for link in links]  # -> timers, chains, till all have ended
     for link in links[1::2]:
         fibers.join(link.timer)  # -> a timer still to return from its throw; back once it has
     clock.record(probe)

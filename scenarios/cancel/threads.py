@@ -29,7 +29,7 @@ def descend(level, depth, link):
 
 def bottom(link):
     os_threads.block(link.go.wait)  # -> kernel; back at the start signal
-    if os_threads.block(link.stop.wait, link.timeout_s):  # -> kernel; back when flagged or at the deadline
+    if os_threads.block(link.stop.wait, link.timeout_s):  # -> kernel; back flagged or timed out
         raise Cancelled
     raise TimedOut
 
@@ -49,7 +49,7 @@ def run_cancel(params, probe):
     for link in links:
         link.go, link.stop = go, threading.Event()
         link.chain = os_threads.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
-    os_threads.snapshot(probe, [link.chain for link in links])  # waits until every chain blocks at its bottom
+    os_threads.snapshot(probe, [link.chain for link in links])  # -> kernel, probe
     clock.start()
     go.set()  # the start signal
     for link in links[0::2]:

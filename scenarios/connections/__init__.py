@@ -22,12 +22,13 @@ result lists the lost connection ids. delay_ms=N: each client sleeps N ms
 
 The model files are one program each, written so that a diff of two shows
 only how each model suspends: handle (one connection on the server), serve
-(the accept loop), client, and main (listen, serve, connect the clients in
-waves, let the probe look, open the barrier, join). Each imports its
-runtime's I/O layer (fibers/io.py, fibers/gevent_io.py, coroutines/bare_io.py,
+(the accept loop), client, and main, which hands serve and client to the
+rendezvous and plays it (rendezvous.py: serve, connect the clients in waves,
+let the probe look, open the barrier, join). Each imports its runtime's I/O
+layer (fibers/io.py, fibers/gevent_io.py, coroutines/bare_io.py,
 coroutines/streams.py, os_threads/io.py) and this spec as `spec`; what of a
-run is not a suspension is in rendezvous.py (the barrier, the connect waves,
-the clients' timings, split mode's other process). The servers of `harness
+run is not a suspension is in rendezvous.py and beside it (the barrier, the
+sides of a run, the clients' timings, split mode's other process). The servers of `harness
 serve` are in servers/, apart from what a run measures. The probe sees the
 server handlers only, each parked in its first read of a message: the
 per-connection cost of a server in this model. (The clients are parked at
@@ -52,12 +53,16 @@ from scenarios.spec import Param, Spec
 SUMMARY = "an echo server and its clients in one model; thousands of connections open at once"
 
 PARAMS = (
-    Param("connections", 1_000, 1, 10_000, "connections open at once (one server handler and one client each)"),
+    Param("connections", 1_000, 1, 10_000,
+          "connections open at once (one server handler and one client each)"),
     Param("messages", 10, 1, 100_000, "messages each connection sends and reads back"),
     Param("size", 1_024, 1, 65_536, "bytes per message"),
-    Param("server_chunk", 0, 0, 65_536, "most bytes the server takes per read (0: whatever is there)"),
-    Param("split", False, 0, 1, "clients in a child process (needed above ~9,900 connections)", kind=bool),
-    Param("drop", 0.0, 0.0, 1.0, "fraction of connections the server resets midway (the same ids every run)", kind=float),
+    Param("server_chunk", 0, 0, 65_536,
+          "most bytes the server takes per read (0: whatever is there)"),
+    Param("split", False, 0, 1,
+          "clients in a child process (needed above ~9,900 connections)", kind=bool),
+    Param("drop", 0.0, 0.0, 1.0,
+          "fraction of connections the server resets midway (the same ids every run)", kind=float),
     Param("delay_ms", 0, 0, 10_000, "ms each client sleeps before each message (a slow client)"),
 )
 
@@ -68,7 +73,7 @@ SMALL = {"connections": 50, "messages": 3, "size": 512}  # quick correctness che
 # Memory-slope runs need open connections, not traffic; unsplit, so the worker
 # holds both tasks of each connection, as TASK_COUNT says.
 IDLE = {"messages": 1, "size": 16, "split": False}
-SERVER = "scenarios.connections.servers"  # `fiberlab serve`: a module per model file, each with serve_forever()
+SERVER = "scenarios.connections.servers"  # `fiberlab serve`: a module per model file
 
 HOST = "127.0.0.1"  # the only interface a server binds
 READ_MAX = 65_536  # what server_chunk=0 means: take up to this much per read
@@ -134,9 +139,9 @@ def require_fds(params):
     (where it would hang, clients waiting on a server that cannot accept)."""
     limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     if fds_needed(params) > limit:
-        hint = "" if params.get("split") else "; split=true puts the clients in a process of their own"
-        raise OSError(f"{params['connections']:,} connections need {fds_needed(params):,} file descriptors, "
-                      f"the limit is {limit:,}{hint}")
+        hint = "" if params.get("split") else "; split=true puts the clients in a process apart"
+        raise OSError(f"{params['connections']:,} connections need {fds_needed(params):,} "
+                      f"file descriptors, the limit is {limit:,}{hint}")
 
 
 def message(connection, index, size):
@@ -198,7 +203,8 @@ class Transcript:
     made the message; connected() and received() stop them first thing, so a
     clock spans the I/O and the calls around it, nothing else."""
 
-    __slots__ = ("connection", "sha256", "messages", "received_bytes", "lost", "samples", "started", "expected")
+    __slots__ = ("connection", "sha256", "messages", "received_bytes", "lost", "samples", "started",
+                 "expected")
 
     def __init__(self, connection, samples=None, expected=None):
         self.connection = connection
@@ -229,13 +235,14 @@ class Transcript:
         """The connection broke. A drop (dropped()) always comes before the last echo, so a break
         after it (a reset where the server should have closed) is an error, said as one."""
         if self.expected is not None and self.messages == self.expected:
-            raise ConnectionError(f"connection {self.connection}: reset after its last echo, where the server "
-                                  f"should have closed it")
+            raise ConnectionError(f"connection {self.connection}: reset after its last echo, "
+                                  f"where the server should have closed it")
         self.lost = True
 
     def check(self, index, sent, echo):
         if echo != sent:
-            raise EchoMismatch(f"connection {self.connection}, message {index}: echo differs from what was sent")
+            raise EchoMismatch(f"connection {self.connection}, message {index}: "
+                               f"echo differs from what was sent")
         self.sha256.update(echo)
         self.messages += 1
         self.received_bytes += len(echo)
@@ -280,13 +287,18 @@ def reference(params):
     return result(transcripts)
 
 
-# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
-SPEC = Spec(name="connections", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
-            TASK_COUNT=TASK_COUNT, IDLE=IDLE, summarize=summarize, fds_needed=fds_needed, SERVER=SERVER)
+# What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
+SPEC = Spec(name="connections", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference,
+            SMALL=SMALL, TASK_COUNT=TASK_COUNT, IDLE=IDLE, summarize=summarize,
+            fds_needed=fds_needed, SERVER=SERVER)
 
 
 # What the model files use beyond this spec, under one name (`spec.Rendezvous`). Imported
 # last: rendezvous.py reads the names above through this module at run time.
-from scenarios.connections.rendezvous import Rendezvous, ThreadRendezvous  # noqa: E402
+from scenarios.connections.rendezvous import (  # noqa: E402
+    AsyncRendezvous,
+    Rendezvous,
+    ThreadRendezvous,
+)
 
-__all__ = ["Rendezvous", "ThreadRendezvous"]
+__all__ = ["AsyncRendezvous", "Rendezvous", "ThreadRendezvous"]

@@ -28,7 +28,8 @@ class Barrier:
             self.enough.set()
 
     def expect(self, connections):
-        """The event set once `connections` are in: a fresh one per wait (our runtimes' events have no clear())."""
+        """The event set once `connections` are in: a fresh one per wait (our runtimes'
+        events have no clear())."""
         self.target = self.parties * connections
         self.enough = self.event()
         if self.arrived >= self.target:
@@ -36,7 +37,8 @@ class Barrier:
         return self.enough
 
     def wait_for(self, connections):
-        return self.expect(connections).wait()  # -> other tasks until `connections` are in (coroutines: when awaited)
+        # The coroutine models suspend where the caller awaits what this returns.
+        return self.expect(connections).wait()  # -> other units until `connections` are in
 
 
 class ThreadBarrier(Barrier):

@@ -1,35 +1,40 @@
-"""connections on bare coroutines: non-blocking sockets parked on our own loop's selector (coroutines/bare_io.py)."""
+"""connections on bare coroutines: non-blocking sockets parked on our own loop's selector.
+
+The sockets: coroutines/bare_io.py. Around them (waves, probe, joins): rendezvous.py.
+"""
 
 from coroutines import bare
 from coroutines.bare_io import Event, Socket, receive_exactly
 from scenarios import connections as spec
 
-MECHANISM = "selector via own loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "selector via own loop"  # how control moves (the table's mechanism column)
 
 
 async def handle(conn, chunk, params, rendezvous):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
-        connection = spec.connection_id(await receive_exactly(conn, spec.HELLO_BYTES))  # -> other tasks; back with the client's hello
+        hello = await receive_exactly(conn, spec.HELLO_BYTES)  # -> other tasks; back with its hello
+        connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = await conn.recv(min(chunk, left))  # -> other tasks; back with bytes, or b"" at EOF
+            data = await conn.recv(min(chunk, left))  # -> other tasks; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             await conn.sendall(data)  # -> other tasks while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            await conn.recv(1)  # -> other tasks; back when the client is in the middle of its next message
-            spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest (see dropped())
+            await conn.recv(1)  # -> other tasks; back midway through the client's next message
+            spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
-async def serve(listener, params, rendezvous, handlers):
-    chunk = params["server_chunk"] or spec.READ_MAX
+async def serve(listener, params, rendezvous):
+    chunk, handlers = params["server_chunk"] or spec.READ_MAX, rendezvous.handlers
     with listener:
         while len(handlers) < params["connections"]:
             conn, _ = await listener.accept()  # -> other tasks; back with the next connection
             spec.no_delay(conn)
-            handlers.append(bare.spawn(handle, conn, chunk, params, rendezvous, name=f"handler-{len(handlers)}"))
+            name = f"handler-{len(handlers)}"
+            handlers.append(bare.spawn(handle, conn, chunk, params, rendezvous, name=name))
     for handler in handlers:
         await bare.join(handler)  # -> handlers; back when this one has ended
 
@@ -42,32 +47,25 @@ async def client(connection, params, rendezvous):
         transcript.connected()
         await sock.sendall(spec.hello(connection))  # -> other tasks while the send buffer is full
         rendezvous.arrive()
-        await rendezvous.opened.wait()  # -> other tasks; back when all are open and the probe has looked
+        await rendezvous.opened.wait()  # -> other tasks; back when the probe has looked
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    await bare.sleep(params["delay_ms"] / 1000)  # -> other tasks; back after delay_ms: a slow client
+                    await bare.sleep(params["delay_ms"] / 1000)  # -> other tasks for delay_ms
                 sent = transcript.send(index, params["size"])  # its round trip's clock starts
                 await sock.sendall(sent)  # -> other tasks while the send buffer is full
-                transcript.received(index, sent, await receive_exactly(sock, len(sent)))  # -> other tasks; back with the whole echo
-            transcript.check_end(await sock.recv(1))  # -> other tasks; back at EOF, when the server has hung up
+                echo = await receive_exactly(sock, len(sent))  # -> other tasks; back with its echo
+                transcript.received(index, sent, echo)
+            end = await sock.recv(1)  # -> other tasks; back at EOF, when the server has hung up
+            transcript.check_end(end)
         except ConnectionError:
             transcript.lose()  # the server dropped this connection (see dropped() in the spec)
     return transcript.as_dict()
 
 
 async def main(params, probe):
-    rendezvous, handlers, clients = spec.Rendezvous(params, Event, __name__, Socket), [], []
-    servers = [bare.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]  # none in split mode's child
-    for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
-        clients += [bare.spawn(client, each, params, rendezvous, name=f"client-{each}") for each in wave]
-        await rendezvous.wait_for(end)  # -> clients, server; back when this wave is in
-    await bare.snapshot(probe, handlers)  # -> probe task; back when it has looked (in split mode's child: at the parent's go, see split.Go)
-    rendezvous.open()
-    transcripts = [await bare.join(each) for each in clients]  # -> clients; back as each ends
-    for server in servers:
-        await bare.join(server)  # -> handlers; back when every connection has closed
-    return rendezvous.result(transcripts, probe)
+    rendezvous = spec.AsyncRendezvous(params, probe, bare.RUNTIME, Event, Socket)
+    return await rendezvous.play(serve, client)  # -> clients, server, probe
 
 
 def run(params, probe):

@@ -1,4 +1,7 @@
-"""connections on the gevent hub: gevent.socket, no monkey-patching, no gevent.server (fibers/gevent_io.py)."""
+"""connections on the gevent hub: gevent.socket, no monkey-patching, no gevent.server.
+
+The sockets: fibers/gevent_io.py. Around them (waves, probe, joins): rendezvous.py.
+"""
 
 import gevent
 
@@ -6,33 +9,36 @@ from fibers import gevent_glue
 from fibers.gevent_io import Event, Socket, receive_exactly
 from scenarios import connections as spec
 
-MECHANISM = "libev watcher via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "libev watcher via hub"  # how control moves (the table's mechanism column)
 
 
 def handle(conn, chunk, params, rendezvous):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
-        connection = spec.connection_id(receive_exactly(conn, spec.HELLO_BYTES))  # -> hub; back with the client's hello
+        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> hub; back with its hello
+        connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = conn.recv(min(chunk, left))  # -> hub; back with bytes, or b"" at EOF
+            data = conn.recv(min(chunk, left))  # -> hub; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             conn.sendall(data)  # -> hub while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            conn.recv(1)  # -> hub; back when the client is in the middle of its next message
-            spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest (see dropped())
+            conn.recv(1)  # -> hub; back midway through the client's next message
+            spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
-def serve(listener, params, rendezvous, handlers):
-    chunk = params["server_chunk"] or spec.READ_MAX
+def serve(listener, params, rendezvous):
+    chunk, handlers = params["server_chunk"] or spec.READ_MAX, rendezvous.handlers
     with listener:
         while len(handlers) < params["connections"]:
             conn, _ = listener.accept()  # -> hub; back with the next connection
             spec.no_delay(conn)
-            handlers.append(gevent_glue.spawn(handle, conn, chunk, params, rendezvous, name=f"handler-{len(handlers)}"))
-    gevent.joinall(handlers)  # -> hub, handlers; back when every one has ended
+            name = f"handler-{len(handlers)}"
+            handlers.append(gevent_glue.spawn(handle, conn, chunk, params, rendezvous, name=name))
+    for handler in handlers:
+        handler.get()  # -> hub, handlers; back when this one has ended
 
 
 def client(connection, params, rendezvous):
@@ -43,32 +49,25 @@ def client(connection, params, rendezvous):
         transcript.connected()
         sock.sendall(spec.hello(connection))  # -> hub while the send buffer is full
         rendezvous.arrive()
-        rendezvous.opened.wait()  # -> hub; back when all are open and the probe has looked
+        rendezvous.opened.wait()  # -> hub; back when the probe has looked
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    gevent.sleep(params["delay_ms"] / 1000)  # -> hub; back after delay_ms: a slow client
+                    gevent.sleep(params["delay_ms"] / 1000)  # -> hub for delay_ms
                 sent = transcript.send(index, params["size"])  # its round trip's clock starts
                 sock.sendall(sent)  # -> hub while the send buffer is full
-                transcript.received(index, sent, receive_exactly(sock, len(sent)))  # -> hub; back with the whole echo
-            transcript.check_end(sock.recv(1))  # -> hub; back at EOF, when the server has hung up
+                echo = receive_exactly(sock, len(sent))  # -> hub; back with its echo
+                transcript.received(index, sent, echo)
+            end = sock.recv(1)  # -> hub; back at EOF, when the server has hung up
+            transcript.check_end(end)
         except ConnectionError:
             transcript.lose()  # the server dropped this connection (see dropped() in the spec)
     return transcript.as_dict()
 
 
 def main(params, probe):
-    rendezvous, handlers, clients = spec.Rendezvous(params, Event, __name__, Socket), [], []
-    servers = [gevent_glue.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]  # none in split mode's child
-    for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
-        clients += [gevent_glue.spawn(client, each, params, rendezvous, name=f"client-{each}") for each in wave]
-        rendezvous.wait_for(end)  # -> hub, clients, server; back when this wave is in
-    gevent_glue.snapshot(probe, handlers)  # -> hub, probe greenlet; back when it has looked (in split mode's child: at the parent's go, see split.Go)
-    rendezvous.open()
-    transcripts = [each.get() for each in clients]  # -> hub, clients; back as each ends
-    for server in servers:
-        server.get()  # -> hub, handlers; back when every connection has closed
-    return rendezvous.result(transcripts, probe)
+    rendezvous = spec.Rendezvous(params, probe, gevent_glue.RUNTIME, Event, Socket)
+    return rendezvous.play(serve, client)  # -> hub, clients, server, probe
 
 
 def run(params, probe):

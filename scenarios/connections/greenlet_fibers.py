@@ -1,35 +1,40 @@
-"""connections on greenlet fibers: non-blocking sockets parked on our scheduler's selector (fibers/io.py)."""
+"""connections on greenlet fibers: non-blocking sockets parked on our scheduler's selector.
+
+The sockets: fibers/io.py. Around them (waves, probe, joins): rendezvous.py.
+"""
 
 import fibers
 from fibers.io import Event, Socket, receive_exactly
 from scenarios import connections as spec
 
-MECHANISM = "selector via own loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "selector via own loop"  # how control moves (the table's mechanism column)
 
 
 def handle(conn, chunk, params, rendezvous):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
-        connection = spec.connection_id(receive_exactly(conn, spec.HELLO_BYTES))  # -> other fibers; back with the client's hello
+        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> other fibers; back with its hello
+        connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = conn.recv(min(chunk, left))  # -> other fibers; back with bytes, or b"" at EOF
+            data = conn.recv(min(chunk, left))  # -> other fibers; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             conn.sendall(data)  # -> other fibers while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            conn.recv(1)  # -> other fibers; back when the client is in the middle of its next message
-            spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest (see dropped())
+            conn.recv(1)  # -> other fibers; back midway through the client's next message
+            spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
-def serve(listener, params, rendezvous, handlers):
-    chunk = params["server_chunk"] or spec.READ_MAX
+def serve(listener, params, rendezvous):
+    chunk, handlers = params["server_chunk"] or spec.READ_MAX, rendezvous.handlers
     with listener:
         while len(handlers) < params["connections"]:
             conn, _ = listener.accept()  # -> other fibers; back with the next connection
             spec.no_delay(conn)
-            handlers.append(fibers.spawn(handle, conn, chunk, params, rendezvous, name=f"handler-{len(handlers)}"))
+            name = f"handler-{len(handlers)}"
+            handlers.append(fibers.spawn(handle, conn, chunk, params, rendezvous, name=name))
     for handler in handlers:
         fibers.join(handler)  # -> handlers; back when this one has ended
 
@@ -42,32 +47,25 @@ def client(connection, params, rendezvous):
         transcript.connected()
         sock.sendall(spec.hello(connection))  # -> other fibers while the send buffer is full
         rendezvous.arrive()
-        rendezvous.opened.wait()  # -> other fibers; back when all are open and the probe has looked
+        rendezvous.opened.wait()  # -> other fibers; back when the probe has looked
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    fibers.sleep(params["delay_ms"] / 1000)  # -> other fibers; back after delay_ms: a slow client
+                    fibers.sleep(params["delay_ms"] / 1000)  # -> other fibers for delay_ms
                 sent = transcript.send(index, params["size"])  # its round trip's clock starts
                 sock.sendall(sent)  # -> other fibers while the send buffer is full
-                transcript.received(index, sent, receive_exactly(sock, len(sent)))  # -> other fibers; back with the whole echo
-            transcript.check_end(sock.recv(1))  # -> other fibers; back at EOF, when the server has hung up
+                echo = receive_exactly(sock, len(sent))  # -> other fibers; back with its echo
+                transcript.received(index, sent, echo)
+            end = sock.recv(1)  # -> other fibers; back at EOF, when the server has hung up
+            transcript.check_end(end)
         except ConnectionError:
             transcript.lose()  # the server dropped this connection (see dropped() in the spec)
     return transcript.as_dict()
 
 
 def main(params, probe):
-    rendezvous, handlers, clients = spec.Rendezvous(params, Event, __name__, Socket), [], []
-    servers = [fibers.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]  # none in split mode's child
-    for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
-        clients += [fibers.spawn(client, each, params, rendezvous, name=f"client-{each}") for each in wave]
-        rendezvous.wait_for(end)  # -> clients, server; back when this wave is in
-    fibers.snapshot(probe, handlers)  # -> probe fiber; back when it has looked (in split mode's child: at the parent's go, see split.Go)
-    rendezvous.open()
-    transcripts = [fibers.join(each) for each in clients]  # -> clients; back as each ends
-    for server in servers:
-        fibers.join(server)  # -> handlers; back when every connection has closed
-    return rendezvous.result(transcripts, probe)
+    rendezvous = spec.Rendezvous(params, probe, fibers.RUNTIME, Event, Socket)
+    return rendezvous.play(serve, client)  # -> clients, server, probe
 
 
 def run(params, probe):

@@ -15,7 +15,8 @@ class Samples:
     def __init__(self, connections, messages):
         self.messages = messages
         # NaN until written: a message a dropped connection never got back has no round trip.
-        self.round_trip_s = array("d", [NOT_MEASURED]) * (connections * messages)  # [connection * messages + index]
+        # [connection * messages + index]
+        self.round_trip_s = array("d", [NOT_MEASURED]) * (connections * messages)
         self.connect_each_s = array("d", [NOT_MEASURED]) * connections  # [connection]
         self.started = perf_counter()  # when the first wave began to connect
         self.connect_s = None  # first connect to every connection open
@@ -39,8 +40,9 @@ class Samples:
 
 
 def summarize(values):
-    """count, mean, min, p50, p90, p99, max of a sequence of seconds (NaN: not measured, left out)."""
-    ordered = sorted(value for value in values if value == value)  # NaN is the one value unequal to itself
+    """count, mean, min, p50, p90, p99, max of a sequence of seconds (NaN: not measured,
+    left out)."""
+    ordered = sorted(value for value in values if value == value)  # NaN is unequal to itself
     if not ordered:
         return {"count": 0}
 

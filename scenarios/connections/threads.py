@@ -1,36 +1,41 @@
-"""connections on OS threads: blocking sockets, a thread per server handler and per client (os_threads/io.py)."""
+"""connections on OS threads: blocking sockets, a thread per server handler and per client.
+
+The sockets: os_threads/io.py. Around them (waves, probe, joins): rendezvous.py.
+"""
 
 import os_threads
 from os_threads.io import Event, Socket, receive_exactly
 from scenarios import connections as spec
 
-MECHANISM = "blocking syscall"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "blocking syscall"  # how control moves (the table's mechanism column)
 
 
 def handle(conn, chunk, params, rendezvous):
     with conn:  # the server hangs up first: see echo_bytes() in the spec
-        connection = spec.connection_id(receive_exactly(conn, spec.HELLO_BYTES))  # -> kernel; back with the client's hello
+        hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> kernel; back with its hello
+        connection = spec.connection_id(hello)
         rendezvous.arrive()
         left = spec.echo_bytes(params, connection)
         while left:
-            data = conn.recv(min(chunk, left))  # -> kernel; back with bytes, or b"" at EOF
+            data = conn.recv(min(chunk, left))  # -> kernel; back with bytes, b"" at EOF
             if not data:
                 raise ConnectionError("a client hung up in the middle of its messages")
             conn.sendall(data)  # -> kernel while the send buffer is full
             left -= len(data)
         if spec.dropped(params, connection):
-            conn.recv(1)  # -> kernel; back when the client is in the middle of its next message
-            spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest (see dropped())
+            conn.recv(1)  # -> kernel; back midway through the client's next message
+            spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
-def serve(listener, params, rendezvous, handlers):
-    chunk = params["server_chunk"] or spec.READ_MAX
+def serve(listener, params, rendezvous):
+    chunk, handlers = params["server_chunk"] or spec.READ_MAX, rendezvous.handlers
     with listener:
         while len(handlers) < params["connections"]:
             conn, _ = listener.accept()  # -> kernel; back with the next connection
             spec.no_delay(conn)
-            handlers.append(os_threads.create(handle, conn, chunk, params, rendezvous, name=f"handler-{len(handlers)}"))
-            handlers[-1].start()  # listed before it runs: the probe must see every handler the barrier counts
+            name = f"handler-{len(handlers)}"
+            handlers.append(os_threads.create(handle, conn, chunk, params, rendezvous, name=name))
+            handlers[-1].start()  # listed before it runs: the probe must see every handler counted
     for handler in handlers:
         os_threads.join(handler)  # -> kernel; back when this one has ended
 
@@ -43,32 +48,25 @@ def client(connection, params, rendezvous):
         transcript.connected()
         sock.sendall(spec.hello(connection))  # -> kernel while the send buffer is full
         rendezvous.arrive()
-        os_threads.block(rendezvous.opened.wait)  # -> kernel; back when all are open and the probe has looked
+        os_threads.block(rendezvous.opened.wait)  # -> kernel; back when the probe has looked
         try:
             for index in range(params["messages"]):
                 if params["delay_ms"]:
-                    os_threads.sleep(params["delay_ms"] / 1000)  # -> kernel; back after delay_ms: a slow client
+                    os_threads.sleep(params["delay_ms"] / 1000)  # -> kernel for delay_ms
                 sent = transcript.send(index, params["size"])  # its round trip's clock starts
                 sock.sendall(sent)  # -> kernel while the send buffer is full
-                transcript.received(index, sent, receive_exactly(sock, len(sent)))  # -> kernel; back with the whole echo
-            transcript.check_end(sock.recv(1))  # -> kernel; back at EOF, when the server has hung up
+                echo = receive_exactly(sock, len(sent))  # -> kernel; back with its echo
+                transcript.received(index, sent, echo)
+            end = sock.recv(1)  # -> kernel; back at EOF, when the server has hung up
+            transcript.check_end(end)
         except ConnectionError:
             transcript.lose()  # the server dropped this connection (see dropped() in the spec)
     return transcript.as_dict()
 
 
 def main(params, probe):
-    rendezvous, handlers, clients = spec.ThreadRendezvous(params, Event, __name__, Socket, os_threads.block), [], []
-    servers = [os_threads.spawn(serve, each, params, rendezvous, handlers, name="server") for each in rendezvous.listeners]  # none in split mode's child
-    for wave, end in rendezvous.waves():  # the ids this process connects (none in split mode's parent: its child does)
-        clients += [os_threads.spawn(client, each, params, rendezvous, name=f"client-{each}") for each in wave]
-        rendezvous.wait_for(end)  # -> kernel; back when this wave is in
-    os_threads.snapshot(probe, handlers)  # -> probe thread; back when it has looked (in split mode's child: at the parent's go, see split.Go)
-    rendezvous.open()
-    transcripts = [os_threads.join(each) for each in clients]  # -> kernel; back as each ends
-    for server in servers:
-        os_threads.join(server)  # -> kernel; back when every connection has closed
-    return rendezvous.result(transcripts, probe)
+    rendezvous = spec.ThreadRendezvous(params, probe, os_threads.RUNTIME, Event, Socket)
+    return rendezvous.play(serve, client)  # -> kernel
 
 
 threads_needed = spec.threads_needed  # os_threads.refusal asks the model file

@@ -34,26 +34,32 @@ from scenarios.spec import Param, Spec
 SUMMARY = "a task suspends at the bottom of a D-deep call chain; cost of depth per resume"
 
 PARAMS = (
-    Param("depth", 100, 1, 100_000, "nested calls between a chain's top and the frame that suspends"),
-    Param("suspensions", 10_000, 1, 10_000_000, "exchanges with the driver at the bottom of each chain"),
+    Param("depth", 100, 1, 100_000,
+          "nested calls between a chain's top and the frame that suspends"),
+    Param("suspensions", 10_000, 1, 10_000_000,
+          "exchanges with the driver at the bottom of each chain"),
     Param("tasks", 1, 1, 100_000, "chains alive at once (the driver is one more task)"),
-    Param("via", "python", None, None, "how each level calls the next: a Python call, or through a C "
-          "function (map)", kind=str, choices=("python", "c")),
+    Param("via", "python", None, None,
+          "how each level calls the next: a Python call, or through a C function (map)",
+          kind=str, choices=("python", "c")),
 )
 
 TASK_COUNT = ("tasks", 1)  # one task per chain; the driver is a constant
 SMALL = {"depth": 50, "suspensions": 7, "tasks": 3}  # quick correctness check in the tests
 IDLE = {"suspensions": 4}  # memory-slope runs need live chains, not long ones
 TIME_BY = "suspensions"  # a shorter timed value resumes the same chains fewer times
-TIME_BY_REPEATS = True  # ...and nothing more is alive at once, so the tracemalloc run may use that size too
-TIMED_SUSPENSIONS_MIN = 1_000  # a run walks down each chain once; over 1,000 resumes that stays a small part
+# ...and nothing more is alive at once, so the tracemalloc run may use that size too
+TIME_BY_REPEATS = True
+# a run walks down each chain once; over 1,000 resumes that stays a small part
+TIMED_SUSPENSIONS_MIN = 1_000
 
 
 def timed_size(suspensions, params):
     """At least TIMED_SUSPENSIONS_MIN suspensions (or all there are) in a shorter timed value."""
     return max(suspensions, min(params["suspensions"], TIMED_SUSPENSIONS_MIN))
 BASELINE = ("scenarios.deep_chain.bare_greenlets:ns_per_exchange", "vs bare",
-            "the same exchange on one bare greenlet at the same depth (deep_chain/bare_greenlets.py)")
+            "the same exchange on one bare greenlet at the same depth "
+            "(deep_chain/bare_greenlets.py)")
 
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive
 
@@ -100,28 +106,33 @@ def recursion_limit(params):
 # --param suspensions=10 --repeat 1`, Python 3.11: per chain greenlet 40.4 KiB, gevent 44.1,
 # coroutines 25.0, asyncio 31.9, uvloop 31.9, threads 59.3), divided by the depth and rounded up by
 # about a quarter; plus CHAIN_BYTES for what a chain holds whatever its depth.
-MEMORY_PER_LEVEL = {"greenlet": 520, "gevent": 570, "coroutines": 320, "asyncio": 410, "uvloop": 410, "threads": 760}
+MEMORY_PER_LEVEL = {"greenlet": 520, "gevent": 570, "coroutines": 320, "asyncio": 410,
+                    "uvloop": 410, "threads": 760}
 CHAIN_BYTES = 8 * 1024
 
 
 def memory_per_task(params):
-    return {model: CHAIN_BYTES + params["depth"] * per_level for model, per_level in MEMORY_PER_LEVEL.items()}
+    depth = params["depth"]
+    return {model: CHAIN_BYTES + depth * level for model, level in MEMORY_PER_LEVEL.items()}
 
 
 def tasks_alive(params):
     return params["tasks"]
 
 
-# The deepest chain each model ran, and the shallowest it crashed at, bisected to within 250 levels by
-# `python -m fiberlab.deep_chain_limits` (Python 3.11, 8 MiB main-thread stack, tasks=1, suspensions=2).
-# The stackless models resume by re-entering every level's coroutine in C, one C frame per level, so
-# the C stack runs out (SIGSEGV); the stackful ones keep the chain as Python frames and ran the
-# parameter's maximum. Another interpreter or stack size moves these figures.
+# The deepest chain each model ran, and the shallowest it crashed at, bisected to within 250 levels
+# by `python -m fiberlab.deep_chain_limits` (Python 3.11, 8 MiB main-thread stack, tasks=1,
+# suspensions=2). The stackless models resume by re-entering every level's coroutine in C, one C
+# frame per level, so the C stack runs out (SIGSEGV); the stackful ones keep the chain as Python
+# frames and ran the parameter's maximum. Another interpreter or stack size moves these figures.
 MAX_DEPTH = {"greenlet": (100_000, None), "gevent": (100_000, None), "threads": (100_000, None),
-             "asyncio": (19_948, 20_141), "uvloop": (19_948, 20_141), "coroutines": (19_948, 20_141)}
-MEASURED_LIMITS = ("deepest depth run (python -m fiberlab.deep_chain_limits; Python 3.11, 8 MiB stack): "
-                   + ", ".join(f"{model} {ran:,}" + (f" (crashed at {crashed:,})" if crashed else " (the maximum)")
-                               for model, (ran, crashed) in MAX_DEPTH.items()),)
+             "asyncio": (19_948, 20_141), "uvloop": (19_948, 20_141),
+             "coroutines": (19_948, 20_141)}
+MEASURED_LIMITS = (
+    "deepest depth run (python -m fiberlab.deep_chain_limits; Python 3.11, 8 MiB stack): "
+    + ", ".join(f"{model} {ran:,}" + (f" (crashed at {crashed:,})" if crashed else " (the maximum)")
+                for model, (ran, crashed) in MAX_DEPTH.items()),
+)
 
 
 def explain_crash(model, params, signal_name):
@@ -130,8 +141,8 @@ def explain_crash(model, params, signal_name):
         return None
     ran, _crashed = MAX_DEPTH.get(model.id, (None, None))
     measured = f"; it ran {ran:,} when measured" if ran else ""
-    return (f"C stack exhausted at depth {params['depth']:,} (resume recursion: each resume re-enters "
-            f"every level's coroutine in C{measured})")
+    return (f"C stack exhausted at depth {params['depth']:,} (resume recursion: "
+            f"each resume re-enters every level's coroutine in C{measured})")
 
 
 def ops(params):
@@ -140,6 +151,17 @@ def ops(params):
 
 def chain_result(task, returned, driver_seen):
     return {"task": task, "returned": returned, "driver_seen": driver_seen}
+
+
+def chain_results(links, returned, driver_seen):
+    """The result: per chain (in `links` order) what it returned and what its driver saw."""
+    return [chain_result(link.task, value, driver_seen[link.task])
+            for link, value in zip(links, returned)]
+
+
+def chain_args(params):
+    """run_chains' arguments but the probe: depth, suspensions, tasks, via."""
+    return params["depth"], params["suspensions"], params["tasks"], params["via"]
 
 
 def reference(params):
@@ -156,9 +178,10 @@ def reference(params):
     return chains
 
 
-# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
-SPEC = Spec(name="deep_chain", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
-            TASK_COUNT=TASK_COUNT, IDLE=IDLE, slope_counts=slope_counts, BASELINE=BASELINE, TIME_BY=TIME_BY,
-            timed_size=timed_size, TIME_BY_REPEATS=TIME_BY_REPEATS, recursion_limit=recursion_limit,
+# What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
+SPEC = Spec(name="deep_chain", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference,
+            SMALL=SMALL, TASK_COUNT=TASK_COUNT, IDLE=IDLE, slope_counts=slope_counts,
+            BASELINE=BASELINE, TIME_BY=TIME_BY, timed_size=timed_size,
+            TIME_BY_REPEATS=TIME_BY_REPEATS, recursion_limit=recursion_limit,
             explain_crash=explain_crash, memory_per_task=memory_per_task, tasks_alive=tasks_alive,
             MEASURED_LIMITS=MEASURED_LIMITS)

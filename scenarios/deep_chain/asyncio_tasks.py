@@ -1,16 +1,15 @@
 """deep_chain on asyncio: `async def` and `await` at every level, a queue at the bottom.
 
-Read beside greenlet_fibers.py and gevent_hub.py. Suspending is contagious: every level awaits
-the next; a suspension unwinds to the loop, and every resume calls back down through each level.
+Read beside greenlet_fibers.py: every level awaits the next, out to the loop and back down.
 """
 
 import asyncio
 
 import coroutines
-from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+from scenarios.deep_chain import MASK, chain_args, chain_results, climb, offer, snapshot_at
 from scenarios.spec import Unsupported
 
-MECHANISM = "queue via loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "queue via loop"  # how control moves (the table's mechanism column)
 
 
 class Link:
@@ -43,12 +42,12 @@ def descend_from_c(level, depth, link):
 
 
 async def bottom(link):
-    value, seen = await link.to_bottom.get(), 0  # -> loop; back with the driver's first offer
+    value = await link.to_bottom.get()  # -> loop; back with the driver's first offer
+    seen = value & MASK  # (0 * 31 + value) & MASK: the fold of the first offer
     for _ in range(link.suspensions - 1):
-        seen = (seen * 31 + value) & MASK
         await link.to_driver.put(seen)  # slot free: no suspension
         value = await link.to_bottom.get()  # -> loop; back with the driver's next offer
-    seen = (seen * 31 + value) & MASK
+        seen = (seen * 31 + value) & MASK
     await link.to_driver.put(seen)  # the last reply; slot free: no suspension
     return seen
 
@@ -59,7 +58,7 @@ async def drive(links, suspensions, probe):
     snapshot_index = snapshot_at(suspensions) if probe else -1
     for index in range(suspensions):
         if index == snapshot_index:
-            await coroutines.snapshot(probe, [link.chain for link in links])
+            await coroutines.snapshot(probe, [link.chain for link in links])  # -> loop, probe
         for link in links:
             await link.to_bottom.put(offer(link.task, index))  # slot free: no suspension
             seen = await link.to_driver.get()  # -> loop, the chain; back with the bottom's reply
@@ -73,8 +72,9 @@ async def run_chains(depth, suspensions, tasks, via, probe):
         link.chain = asyncio.create_task(descend(1, depth, link), name=f"chain-{link.task}")
     driver = asyncio.create_task(drive(links, suspensions, probe), name="driver")
     driver_seen = await driver  # -> loop, chains, then driver; back when the driver ends
-    return [chain_result(link.task, await link.chain, driver_seen[link.task]) for link in links]
+    returned = [await link.chain for link in links]  # -> loop, chains; back as each ends
+    return chain_results(links, returned, driver_seen)
 
 
 def run(params, probe):
-    return coroutines.run(run_chains(params["depth"], params["suspensions"], params["tasks"], params["via"], probe))
+    return coroutines.run(run_chains(*chain_args(params), probe))

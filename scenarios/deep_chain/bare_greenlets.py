@@ -5,7 +5,8 @@ timed run (the spec's BASELINE), so `vs bare` in the table shows what each
 model adds on top of a greenlet switch made from `depth` plain frames down:
 the exchange the scenario counts as one op, with the same arithmetic at the
 bottom and in the driver, and the levels called the same way (via=c: through
-map's C frames, which greenlet then copies on every switch too). Read beside greenlet_fibers.py: the same levels.
+map's C frames, which greenlet then copies on every switch too).
+Read beside greenlet_fibers.py: the same levels.
 """
 
 import time
@@ -28,21 +29,23 @@ def descend(level, depth, driver, via_c):
 
 
 def bottom(driver):
-    value, seen = driver.switch(), 0  # -> driver, chain built; back with its first offer
+    value = driver.switch()  # -> driver, chain built; back with its first offer
+    seen = value & MASK  # (0 * 31 + value) & MASK: the fold of the first offer
     while True:
-        seen = (seen * 31 + value) & MASK
         value = driver.switch(seen)  # -> driver; back with its next offer
+        seen = (seen * 31 + value) & MASK
 
 
 def ns_per_exchange(params):
     exchanges = max(1_000, min(params["suspensions"] * params["tasks"], MAX_EXCHANGES))
     chain = greenlet(descend)
-    chain.switch(1, params["depth"], getcurrent(), params.get("via") == "c")  # build the chain; back once its bottom waits
+    via_c = params.get("via") == "c"
+    chain.switch(1, params["depth"], getcurrent(), via_c)  # -> chain; back once its bottom waits
     driver_seen = 0
     started = time.perf_counter()
     for index in range(exchanges):
         seen = chain.switch(offer(0, index))  # -> chain's bottom; back with its reply
         driver_seen = (driver_seen * 31 + seen) & MASK
     elapsed = time.perf_counter() - started
-    chain.throw()  # unwind the chain so it does not outlive the measurement
+    chain.throw()  # -> chain, which unwinds so it does not outlive the measurement
     return elapsed / exchanges * 1e9

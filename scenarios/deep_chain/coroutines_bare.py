@@ -1,14 +1,13 @@
 """deep_chain on bare coroutines: `async def` all the way down, one trap at the bottom.
 
-Read beside greenlet_fibers.py (same scheduler, stacks) and asyncio_tasks.py (production loop).
-The bottom awaits switch_to(driver, seen): the trap unwinds to our loop; the next offer re-enters.
+Read beside greenlet_fibers.py: the bottom's trap unwinds to our loop; the next offer re-enters.
 """
 
 from coroutines import bare
-from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+from scenarios.deep_chain import MASK, chain_args, chain_results, climb, offer, snapshot_at
 from scenarios.spec import Unsupported
 
-MECHANISM = "direct send"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct send"  # how control moves (the table's mechanism column)
 
 
 class Link:
@@ -39,11 +38,11 @@ def descend_from_c(level, depth, link):
 
 
 async def bottom(link):
-    value, seen = await bare.park(), 0  # -> next task; back with the driver's first offer
+    value = await bare.park()  # -> next task; back with the driver's first offer
+    seen = value & MASK  # (0 * 31 + value) & MASK: the fold of the first offer
     for _ in range(link.suspensions - 1):
-        seen = (seen * 31 + value) & MASK
         value = await bare.switch_to(link.driver, seen)  # -> driver; back with its next offer
-    seen = (seen * 31 + value) & MASK
+        seen = (seen * 31 + value) & MASK
     bare.ready(link.driver, seen)  # the last reply: the driver resumes once it is out of our hands
     return seen
 
@@ -54,9 +53,9 @@ async def drive(links, suspensions, probe):
     snapshot_index = snapshot_at(suspensions) if probe else -1
     for index in range(suspensions):
         if index == snapshot_index:
-            await bare.snapshot(probe, [link.chain for link in links])
+            await bare.snapshot(probe, [link.chain for link in links])  # -> probe
         for link in links:
-            seen = await bare.switch_to(link.chain, offer(link.task, index))  # -> chain's bottom; back with its reply
+            seen = await bare.switch_to(link.chain, offer(link.task, index))  # -> chain's bottom
             driver_seen[link.task] = (driver_seen[link.task] * 31 + seen) & MASK
     return driver_seen
 
@@ -68,13 +67,14 @@ async def run_chains(depth, suspensions, tasks, via, probe):
     await bare.yield_()  # -> chains, each to its bottom; back when they wait there
     for link in links:
         if link.chain.done:  # a chain that could not reach its bottom (via=c): raise its error
-            await bare.join(link.chain)
+            await bare.join(link.chain)  # -> nothing: it has ended; raises its error
     driver = bare.spawn(drive, links, suspensions, probe, name="driver")
     for link in links:
         link.driver = driver
     driver_seen = await bare.join(driver)  # -> chains, then driver; back when the driver ends
-    return [chain_result(link.task, await bare.join(link.chain), driver_seen[link.task]) for link in links]
+    returned = [await bare.join(link.chain) for link in links]  # -> chains; back as each ends
+    return chain_results(links, returned, driver_seen)
 
 
 def run(params, probe):
-    return bare.run(run_chains, params["depth"], params["suspensions"], params["tasks"], params["via"], probe)
+    return bare.run(run_chains, *chain_args(params), probe)

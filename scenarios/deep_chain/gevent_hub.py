@@ -9,9 +9,9 @@ runs others, and the whole chain stays on the greenlet's stack, untouched.
 from gevent.queue import Channel
 
 from fibers import gevent_glue
-from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+from scenarios.deep_chain import MASK, chain_args, chain_results, climb, offer, snapshot_at
 
-MECHANISM = "channel via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "channel via hub"  # how control moves (the table's mechanism column)
 
 
 class Link:
@@ -33,12 +33,12 @@ def descend(level, depth, link):
 
 
 def bottom(link):
-    value, seen = link.to_bottom.get(), 0  # -> hub; back with the driver's first offer
+    value = link.to_bottom.get()  # -> hub; back with the driver's first offer
+    seen = value & MASK  # (0 * 31 + value) & MASK: the fold of the first offer
     for _ in range(link.suspensions - 1):
-        seen = (seen * 31 + value) & MASK
         link.to_driver.put(seen)  # -> hub; back once the driver has taken it
         value = link.to_bottom.get()  # -> hub; back with the driver's next offer
-    seen = (seen * 31 + value) & MASK
+        seen = (seen * 31 + value) & MASK
     link.to_driver.put(seen)  # -> hub; back once the driver has taken the last reply
     return seen
 
@@ -49,7 +49,7 @@ def drive(links, suspensions, probe):
     snapshot_index = snapshot_at(suspensions) if probe else -1
     for index in range(suspensions):
         if index == snapshot_index:
-            gevent_glue.snapshot(probe, [link.chain for link in links])
+            gevent_glue.snapshot(probe, [link.chain for link in links])  # -> hub, probe
         for link in links:
             link.to_bottom.put(offer(link.task, index))  # -> hub; back once the bottom has taken it
             seen = link.to_driver.get()  # -> hub; back with the bottom's reply
@@ -63,8 +63,9 @@ def run_chains(depth, suspensions, tasks, via, probe):
         link.chain = gevent_glue.spawn(descend, 1, depth, link, name=f"chain-{link.task}")
     driver = gevent_glue.spawn(drive, links, suspensions, probe, name="driver")
     driver_seen = driver.get()  # -> hub, chains, then driver; back when the driver ends
-    return [chain_result(link.task, link.chain.get(), driver_seen[link.task]) for link in links]
+    returned = [link.chain.get() for link in links]  # -> hub, chains; back as each ends
+    return chain_results(links, returned, driver_seen)
 
 
 def run(params, probe):
-    return gevent_glue.run(run_chains, params["depth"], params["suspensions"], params["tasks"], params["via"], probe)
+    return gevent_glue.run(run_chains, *chain_args(params), probe)

@@ -10,9 +10,9 @@ switch), beside the slice of the C stack greenlet copies to the heap.
 """
 
 import fibers
-from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+from scenarios.deep_chain import MASK, chain_args, chain_results, climb, offer, snapshot_at
 
-MECHANISM = "direct switch"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct switch"  # how control moves (the table's mechanism column)
 
 
 class Link:
@@ -34,11 +34,11 @@ def descend(level, depth, link):
 
 
 def bottom(link):
-    value, seen = fibers.park(), 0  # -> next fiber; back with the driver's first offer
+    value = fibers.park()  # -> next fiber; back with the driver's first offer
+    seen = value & MASK  # (0 * 31 + value) & MASK: the fold of the first offer
     for _ in range(link.suspensions - 1):
-        seen = (seen * 31 + value) & MASK
         value = fibers.switch_to(link.driver, seen)  # -> driver; back with its next offer
-    seen = (seen * 31 + value) & MASK
+        seen = (seen * 31 + value) & MASK
     fibers.ready(link.driver, seen)  # the last reply: the driver resumes once this chain has ended
     return seen
 
@@ -49,9 +49,9 @@ def drive(links, suspensions, probe):
     snapshot_index = snapshot_at(suspensions) if probe else -1
     for index in range(suspensions):
         if index == snapshot_index:
-            fibers.snapshot(probe, [link.chain for link in links])
+            fibers.snapshot(probe, [link.chain for link in links])  # -> probe
         for link in links:
-            seen = fibers.switch_to(link.chain, offer(link.task, index))  # -> chain's bottom; back with its reply
+            seen = fibers.switch_to(link.chain, offer(link.task, index))  # -> chain's bottom
             driver_seen[link.task] = (driver_seen[link.task] * 31 + seen) & MASK
     return driver_seen
 
@@ -64,8 +64,9 @@ def run_chains(depth, suspensions, tasks, via, probe):
     for link in links:
         link.driver = driver
     driver_seen = fibers.join(driver)  # -> chains, then driver; back when the driver ends
-    return [chain_result(link.task, fibers.join(link.chain), driver_seen[link.task]) for link in links]
+    returned = [fibers.join(link.chain) for link in links]  # -> chains; back as each ends
+    return chain_results(links, returned, driver_seen)
 
 
 def run(params, probe):
-    return fibers.run(run_chains, params["depth"], params["suspensions"], params["tasks"], params["via"], probe)
+    return fibers.run(run_chains, *chain_args(params), probe)

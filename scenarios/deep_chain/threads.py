@@ -10,9 +10,9 @@ the thread's, not on the C stack, so depth costs no OS stack).
 import queue
 
 import os_threads
-from scenarios.deep_chain import MASK, chain_result, climb, offer, snapshot_at
+from scenarios.deep_chain import MASK, chain_args, chain_results, climb, offer, snapshot_at
 
-MECHANISM = "OS queue"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "OS queue"  # how control moves (the table's mechanism column)
 
 
 def threads_needed(params):
@@ -38,23 +38,23 @@ def descend(level, depth, link):
 
 
 def bottom(link):
-    value, seen = os_threads.block(link.to_bottom.get), 0  # -> kernel; back with the driver's first offer
+    value = os_threads.block(link.to_bottom.get)  # -> kernel; back with the driver's first offer
+    seen = value & MASK  # (0 * 31 + value) & MASK: the fold of the first offer
     for _ in range(link.suspensions - 1):
-        seen = (seen * 31 + value) & MASK
         link.to_driver.put(seen)  # slot free: no wait
         value = os_threads.block(link.to_bottom.get)  # -> kernel; back with the driver's next offer
-    seen = (seen * 31 + value) & MASK
+        seen = (seen * 31 + value) & MASK
     link.to_driver.put(seen)  # the last reply; slot free: no wait
     return seen
 
 
 def drive(links, suspensions, probe):
-    """Started after every chain; a chain not yet at its bottom finds the offer waiting in its queue."""
+    """Started after every chain; a chain not yet at its bottom finds the offer in its queue."""
     driver_seen = [0] * len(links)
     snapshot_index = snapshot_at(suspensions) if probe else -1
     for index in range(suspensions):
         if index == snapshot_index:
-            os_threads.snapshot(probe, [link.chain for link in links])
+            os_threads.snapshot(probe, [link.chain for link in links])  # -> kernel, probe
         for link in links:
             link.to_bottom.put(offer(link.task, index))  # slot free: no wait
             seen = os_threads.block(link.to_driver.get)  # -> kernel; back with the bottom's reply
@@ -68,9 +68,10 @@ def run_chains(depth, suspensions, tasks, via, probe):
         link.chain = os_threads.spawn(descend, 1, depth, link, name=f"chain-{link.task}")
     driver = os_threads.spawn(drive, links, suspensions, probe, name="driver")
     driver_seen = os_threads.join(driver)  # -> kernel; back when the driver ends
-    return [chain_result(link.task, os_threads.join(link.chain), driver_seen[link.task]) for link in links]
+    returned = [os_threads.join(link.chain) for link in links]  # -> kernel; back as each ends
+    return chain_results(links, returned, driver_seen)
 
 
 def run(params, probe):
     os_threads.require_threads(threads_needed(params))
-    return os_threads.run(run_chains, params["depth"], params["suspensions"], params["tasks"], params["via"], probe)
+    return os_threads.run(run_chains, *chain_args(params), probe)

@@ -25,16 +25,19 @@ from scenarios.common import Tally
 from scenarios.connections.samples import summarize as distribution
 from scenarios.spec import Param, Spec
 
-SUMMARY = "one task computes in W ms slices without yielding; lateness of T tickers that want every P ms"
+SUMMARY = ("one task computes in W ms slices without yielding; "
+           "lateness of T tickers that want every P ms")
 
 PARAMS = (
-    Param("slice_ms", 20.0, 0.01, 1_000.0, "ms the hog computes between two yields (W)", kind=float),
+    Param("slice_ms", 20.0, 0.01, 1_000.0, "ms the hog computes between two yields (W)",
+          kind=float),
     Param("tickers", 10, 1, 1_000, "tasks that each want to wake every period_ms (T)"),
     Param("period_ms", 5.0, 0.1, 1_000.0, "ms between a ticker's wake-ups (P)", kind=float),
     Param("ticks", 40, 1, 100_000, "wake-ups per ticker (K); the hog works for ticks x period_ms"),
 )
 
-SMALL = {"slice_ms": 1.0, "tickers": 3, "period_ms": 1.0, "ticks": 6}  # quick correctness check in the tests
+# quick correctness check in the tests
+SMALL = {"slice_ms": 1.0, "tickers": 3, "period_ms": 1.0, "ticks": 6}
 TIME_BY = "ticks"  # a shorter timed value: fewer wake-ups, and the hog works that much less
 TIME_BY_REPEATS = True  # ...with the same tasks alive, so the tracemalloc run may use that size too
 MASK = (1 << 48) - 1
@@ -100,15 +103,18 @@ class Timeline:
     def record(self, probe, switch_interval=False):
         probe.record("lateness_s", distribution(self.lateness))
         probe.record("lateness_max_s", max(self.lateness) if self.lateness else None)
-        starts = [start for start, _end in self.spans]  # in order: one hog computes them one after another
-        inside = sum(1 for when in self.woken if (at := bisect.bisect(starts, when) - 1) >= 0 and when < self.spans[at][1])
-        probe.record("wakeups_inside_slices", inside)  # a ticker ran while the hog was mid-slice: preemption
+        # in order: one hog computes them one after another
+        starts = [start for start, _end in self.spans]
+        inside = sum(1 for when in self.woken
+                     if (at := bisect.bisect(starts, when) - 1) >= 0 and when < self.spans[at][1])
+        # a ticker ran while the hog was mid-slice: preemption
+        probe.record("wakeups_inside_slices", inside)
         probe.record("wakeups_between_slices", len(self.woken) - inside)
         probe.record("slice_s", distribution([end - start for start, end in self.spans]))
         if switch_interval:
             probe.record("switch_interval_s", sys.getswitchinterval())
 
 
-# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
-SPEC = Spec(name="fairness", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
-            TIME_BY=TIME_BY, TIME_BY_REPEATS=TIME_BY_REPEATS, summarize=summarize)
+# What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
+SPEC = Spec(name="fairness", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference,
+            SMALL=SMALL, TIME_BY=TIME_BY, TIME_BY_REPEATS=TIME_BY_REPEATS, summarize=summarize)

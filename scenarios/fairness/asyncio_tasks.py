@@ -15,31 +15,32 @@ from scenarios.fairness import Timeline, result, slices
 MECHANISM = "cooperative: await asyncio.sleep(0) to the loop between slices"
 
 
-async def ticker(timeline, go, index, ticks):
+async def ticker(timeline, go, index, params):
     await go.wait()  # -> loop; back when the hog starts
-    for _tick in range(ticks):
-        await asyncio.sleep(timeline.asleep(index))  # -> loop; back once the period is over and the hog yields
+    for _tick in range(params["ticks"]):
+        await asyncio.sleep(timeline.asleep(index))  # -> loop; back when due and the hog yields
         timeline.woke(index)
-    return ticks
+    return params["ticks"]
 
 
 async def hog(timeline, count):
     checksum = Tally()
     for index in range(count):
-        checksum.add(timeline.compute(index))  # slice_ms of arithmetic: no other task runs meanwhile
+        checksum.add(timeline.compute(index))  # slice_ms of arithmetic: no other task runs
         await asyncio.sleep(0)  # -> loop, which runs tickers whose timer is due; back after them
     return checksum.as_dict()
 
 
 async def run_fair(params, probe):
     timeline, go = Timeline(params), asyncio.Event()
-    tickers = [asyncio.create_task(ticker(timeline, go, index, params["ticks"]), name=f"ticker-{index}")
+    tickers = [asyncio.create_task(ticker(timeline, go, index, params), name=f"ticker-{index}")
                for index in range(params["tickers"])]
     await asyncio.sleep(0)  # -> loop, which starts the tickers, each to its wait; back after them
-    await coroutines.snapshot(probe, tickers)
+    await coroutines.snapshot(probe, tickers)  # -> loop, probe
     go.set()
-    checksum = await asyncio.create_task(hog(timeline, slices(params)), name="hog")  # -> loop; back at its end
-    ticks = [await unit for unit in tickers]
+    hogging = asyncio.create_task(hog(timeline, slices(params)), name="hog")
+    checksum = await hogging  # -> loop, tickers, hog; back at its end
+    ticks = [await unit for unit in tickers]  # -> loop, tickers; back as each ends
     timeline.record(probe)
     return result(ticks, checksum)
 

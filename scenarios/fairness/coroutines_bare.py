@@ -13,32 +13,33 @@ from scenarios.fairness import Timeline, result, slices
 MECHANISM = "cooperative: a yield trap to our loop between slices"
 
 
-async def ticker(timeline, index, ticks):
+async def ticker(timeline, index, params):
     await bare.park()  # -> next task; back when the hog starts
-    for _tick in range(ticks):
-        await bare.sleep(timeline.asleep(index))  # -> next ready task; back once the period is over and the hog yields
+    for _tick in range(params["ticks"]):
+        await bare.sleep(timeline.asleep(index))  # -> other tasks; back when due and the hog yields
         timeline.woke(index)
-    return ticks
+    return params["ticks"]
 
 
 async def hog(timeline, count):
     checksum = Tally()
     for index in range(count):
-        checksum.add(timeline.compute(index))  # slice_ms of arithmetic: no other task runs meanwhile
+        checksum.add(timeline.compute(index))  # slice_ms of arithmetic: no other task runs
         await bare.yield_()  # -> tickers whose sleep is over; back after them
     return checksum.as_dict()
 
 
 async def run_fair(params, probe):
     timeline = Timeline(params)
-    tickers = [bare.spawn(ticker, timeline, index, params["ticks"], name=f"ticker-{index}")
+    tickers = [bare.spawn(ticker, timeline, index, params, name=f"ticker-{index}")
                for index in range(params["tickers"])]
     await bare.yield_()  # -> tickers, each to its park; back after them
-    await bare.snapshot(probe, tickers)
+    await bare.snapshot(probe, tickers)  # -> probe
     for unit in tickers:
         bare.ready(unit)
-    checksum = await bare.join(bare.spawn(hog, timeline, slices(params), name="hog"))  # -> tickers, hog; back at its end
-    ticks = [await bare.join(unit) for unit in tickers]
+    hogging = bare.spawn(hog, timeline, slices(params), name="hog")
+    checksum = await bare.join(hogging)  # -> tickers, hog; back at its end
+    ticks = [await bare.join(unit) for unit in tickers]  # -> tickers; back as each ends
     timeline.record(probe)
     return result(ticks, checksum)
 

@@ -22,30 +22,31 @@ def threads_needed(params):
     return params["tickers"] + 2  # the tickers, the hog, the probe's own
 
 
-def ticker(timeline, go, index, ticks):
+def ticker(timeline, go, index, params):
     os_threads.block(go.wait)  # -> kernel; back when the hog starts
-    for _tick in range(ticks):
-        os_threads.block(time.sleep, timeline.asleep(index))  # -> kernel; back once the period is over and the GIL is ours
+    for _tick in range(params["ticks"]):
+        os_threads.block(time.sleep, timeline.asleep(index))  # -> kernel; back when due
         timeline.woke(index)
-    return ticks
+    return params["ticks"]
 
 
 def hog(timeline, count):
     checksum = Tally()
     for index in range(count):
-        checksum.add(timeline.compute(index))  # slice_ms of arithmetic; preempted every switch interval
+        checksum.add(timeline.compute(index))  # slice_ms of arithmetic; the GIL preempts it
         os_threads.block(time.sleep, 0)  # -> kernel: the GIL to whoever waits; back at once
     return checksum.as_dict()
 
 
 def run_fair(params, probe):
     timeline, go = Timeline(params), threading.Event()
-    tickers = [os_threads.spawn(ticker, timeline, go, index, params["ticks"], name=f"ticker-{index}")
+    tickers = [os_threads.spawn(ticker, timeline, go, index, params, name=f"ticker-{index}")
                for index in range(params["tickers"])]
-    os_threads.snapshot(probe, tickers)  # waits until every ticker blocks in its wait
+    os_threads.snapshot(probe, tickers)  # -> kernel, probe
     go.set()
-    checksum = os_threads.join(os_threads.spawn(hog, timeline, slices(params), name="hog"))  # -> kernel; back at its end
-    ticks = [os_threads.join(unit) for unit in tickers]
+    hogging = os_threads.spawn(hog, timeline, slices(params), name="hog")
+    checksum = os_threads.join(hogging)  # -> kernel; back at its end
+    ticks = [os_threads.join(unit) for unit in tickers]  # -> kernel; back as each ends
     timeline.record(probe, switch_interval=True)
     return result(ticks, checksum)
 

@@ -27,7 +27,8 @@ SUMMARY = "a producer hands items to a consumer one at a time, each across one s
 
 PARAMS = (Param("items", 100_000, 1, 10_000_000, "values the producer makes, one per hand-over"),)
 TIME_BY = "items"  # a shorter timed value hands over fewer items, each the same hand-over
-TIME_BY_REPEATS = True  # ...and nothing more is alive at once, so the tracemalloc run may use that size too
+# ...and nothing more is alive at once, so the tracemalloc run may use that size too
+TIME_BY_REPEATS = True
 
 SMALL = {"items": 101}  # quick correctness check in the tests
 
@@ -58,6 +59,6 @@ def reference(params):
     return tally.as_dict()
 
 
-# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
-SPEC = Spec(name="generator", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
-            BASELINE=BASELINE, TIME_BY=TIME_BY, TIME_BY_REPEATS=TIME_BY_REPEATS)
+# What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
+SPEC = Spec(name="generator", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference,
+            SMALL=SMALL, BASELINE=BASELINE, TIME_BY=TIME_BY, TIME_BY_REPEATS=TIME_BY_REPEATS)

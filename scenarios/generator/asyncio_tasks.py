@@ -16,7 +16,7 @@ import coroutines
 from scenarios.common import Tally
 from scenarios.generator import item, snapshot_at
 
-MECHANISM = "async generator + loop pass"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "async generator + loop pass"  # how control moves (the table's mechanism column)
 
 
 async def produce(items):
@@ -31,7 +31,7 @@ async def consume(items, probe):
     async for value in producer:  # -> producer; back with the next item
         tally.add(value)
         if tally.count == snapshot_at(items):
-            await coroutines.snapshot(probe, [producer, asyncio.current_task()])
+            await coroutines.snapshot(probe, [producer, asyncio.current_task()])  # -> loop, probe
     return tally.as_dict()
 
 

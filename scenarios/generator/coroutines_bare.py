@@ -9,7 +9,7 @@ from coroutines import bare
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
-MECHANISM = "direct send"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct send"  # how control moves (the table's mechanism column)
 
 
 async def produce(items, consumer):
@@ -25,7 +25,7 @@ async def consume(items, probe):
     while value is not END:
         tally.add(value)
         if tally.count == snapshot_at(items):
-            await bare.snapshot(probe, [producer, bare.current()])
+            await bare.snapshot(probe, [producer, bare.current()])  # -> probe
         value = await bare.switch_to(producer)  # -> producer; back with the next item
     return tally.as_dict()
 

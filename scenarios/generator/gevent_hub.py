@@ -11,7 +11,7 @@ from fibers import gevent_glue
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
-MECHANISM = "channel via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "channel via hub"  # how control moves (the table's mechanism column)
 
 
 def produce(items, channel):
@@ -28,7 +28,7 @@ def consume(items, probe):
     while value is not END:
         tally.add(value)
         if tally.count == snapshot_at(items):
-            gevent_glue.snapshot(probe, [producer, gevent_glue.current()])
+            gevent_glue.snapshot(probe, [producer, gevent_glue.current()])  # -> hub, probe
         value = channel.get()  # -> hub; back with the next item
     producer.join()  # -> hub; back when the producer has ended
     return tally.as_dict()

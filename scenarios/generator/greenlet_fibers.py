@@ -9,7 +9,7 @@ import fibers
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
-MECHANISM = "direct switch"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct switch"  # how control moves (the table's mechanism column)
 
 
 def produce(items, consumer):
@@ -25,7 +25,7 @@ def consume(items, probe):
     while value is not END:
         tally.add(value)
         if tally.count == snapshot_at(items):
-            fibers.snapshot(probe, [producer, fibers.current()])
+            fibers.snapshot(probe, [producer, fibers.current()])  # -> probe
         value = fibers.switch_to(producer)  # -> producer; back with the next item
     return tally.as_dict()
 

@@ -12,7 +12,7 @@ import os_threads
 from scenarios.common import Tally
 from scenarios.generator import END, item, snapshot_at
 
-MECHANISM = "OS queue"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "OS queue"  # how control moves (the table's mechanism column)
 
 
 def threads_needed(_params):
@@ -33,7 +33,7 @@ def consume(items, probe):
     while value is not END:
         tally.add(value)
         if tally.count == snapshot_at(items):
-            os_threads.snapshot(probe, [producer, os_threads.current()])
+            os_threads.snapshot(probe, [producer, os_threads.current()])  # -> kernel, probe
         value = os_threads.block(channel.get)  # -> kernel; back with the next item
     os_threads.join(producer)  # -> kernel; back when the producer has ended
     return tally.as_dict()

@@ -50,6 +50,6 @@ def reference(params):
     return tally.as_dict()
 
 
-# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
+# What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
 SPEC = Spec(name="idle", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
             TASK_COUNT=TASK_COUNT)

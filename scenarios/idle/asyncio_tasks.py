@@ -25,7 +25,7 @@ async def run_all(tasks, probe):
     units = [asyncio.create_task(idle(task, event), name=f"idle-{task}") for task in range(tasks)]
     await asyncio.sleep(0)  # -> loop, every new task, which parks; back once all wait
     clock.all_parked(tasks)
-    await coroutines.snapshot(probe, units)
+    await coroutines.snapshot(probe, units)  # -> loop, probe
     event.set()
     tally = Tally()
     for unit in units:

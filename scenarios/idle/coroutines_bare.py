@@ -22,7 +22,7 @@ async def run_all(tasks, probe):
     units = [bare.spawn(idle, task, event, name=f"idle-{task}") for task in range(tasks)]
     await bare.yield_()  # -> every new task, which parks; back once all wait
     clock.all_parked(tasks)
-    await bare.snapshot(probe, units)
+    await bare.snapshot(probe, units)  # -> probe
     event.set()
     tally = Tally()
     for unit in units:

@@ -24,7 +24,7 @@ def run_all(tasks, probe):
     units = [gevent_glue.spawn(idle, task, event, name=f"idle-{task}") for task in range(tasks)]
     gevent_glue.yield_()  # -> hub, every new greenlet, which parks; back once all wait
     clock.all_parked(tasks)
-    gevent_glue.snapshot(probe, units)
+    gevent_glue.snapshot(probe, units)  # -> hub, probe
     event.set()
     tally = Tally()
     for unit in units:

@@ -24,7 +24,7 @@ def run_all(tasks, probe):
     units = [fibers.spawn(idle, task, event, name=f"idle-{task}") for task in range(tasks)]
     fibers.yield_()  # -> every new fiber, which parks; back once all wait
     clock.all_parked(tasks)
-    fibers.snapshot(probe, units)
+    fibers.snapshot(probe, units)  # -> probe
     event.set()
     tally = Tally()
     for unit in units:

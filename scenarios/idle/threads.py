@@ -31,7 +31,7 @@ def run_all(tasks, probe):
     units = [os_threads.spawn(idle, task, event, name=f"idle-{task}") for task in range(tasks)]
     os_threads.wait_blocked(units)  # -> kernel, every new thread, which blocks; back once all wait
     clock.all_parked(tasks)
-    os_threads.snapshot(probe, units)
+    os_threads.snapshot(probe, units)  # -> kernel, probe
     event.set()
     tally = Tally()
     for unit in units:

@@ -33,7 +33,8 @@ TASK_COUNT = ("pairs", 2)  # each pair is two tasks: memory per task is a slope 
 SMALL = {"rounds": 50, "pairs": 3}  # quick correctness check in the tests
 IDLE = {"rounds": 4}  # memory-slope runs need live tasks, not long games
 TIME_BY = "rounds"  # a shorter timed value plays fewer rounds: the same round trip, repeated less
-TIME_BY_REPEATS = True  # ...and nothing more is alive at once, so the tracemalloc run may use that size too
+# ...and nothing more is alive at once, so the tracemalloc run may use that size too
+TIME_BY_REPEATS = True
 BASELINE = ("scenarios.pingpong.bare_greenlets:ns_per_round_trip", "vs bare",
             "the same game on two bare greenlets (pingpong/bare_greenlets.py)")
 
@@ -55,8 +56,14 @@ def snapshot_round(rounds):
 # memory slope at pairs=1,000 (`python -m fiberlab run pingpong --param pairs=1000 --param rounds=10
 # --repeat 1`, Python 3.11: greenlet 8.2 KiB, gevent 10.5, coroutines 1.6, asyncio 5.3, uvloop 5.3,
 # threads 22.8), rounded up by about a quarter.
-MEMORY_PER_TASK = {"greenlet": 10_500, "gevent": 13_500, "coroutines": 2_100, "asyncio": 6_800, "uvloop": 6_800,
-                   "threads": 29_500}
+MEMORY_PER_TASK = {"greenlet": 10_500, "gevent": 13_500, "coroutines": 2_100, "asyncio": 6_800,
+                   "uvloop": 6_800, "threads": 29_500}
+
+
+def threads_needed(params):
+    """Threads the threads model has alive at once (os_threads.refusal asks its file):
+    ping and pong per pair, and the probe's own."""
+    return 2 * params["pairs"] + 1
 
 
 def tasks_alive(params):
@@ -84,7 +91,8 @@ def reference(params):
     return games
 
 
-# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
-SPEC = Spec(name="pingpong", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
-            TASK_COUNT=TASK_COUNT, IDLE=IDLE, BASELINE=BASELINE, TIME_BY=TIME_BY,
-            TIME_BY_REPEATS=TIME_BY_REPEATS, MEMORY_PER_TASK=MEMORY_PER_TASK, tasks_alive=tasks_alive)
+# What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
+SPEC = Spec(name="pingpong", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference,
+            SMALL=SMALL, TASK_COUNT=TASK_COUNT, IDLE=IDLE, BASELINE=BASELINE, TIME_BY=TIME_BY,
+            TIME_BY_REPEATS=TIME_BY_REPEATS, MEMORY_PER_TASK=MEMORY_PER_TASK,
+            tasks_alive=tasks_alive)

@@ -12,7 +12,7 @@ import asyncio
 import coroutines
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "queue via loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "queue via loop"  # how control moves (the table's mechanism column)
 
 
 class Court:
@@ -20,6 +20,7 @@ class Court:
 
     def __init__(self):
         self.to_ping, self.to_pong = asyncio.Queue(maxsize=1), asyncio.Queue(maxsize=1)
+        self.ping = self.pong = None  # its two tasks, made before play starts
 
 
 async def play_ping(court, rounds, pair, probe, players):
@@ -31,14 +32,15 @@ async def play_ping(court, rounds, pair, probe, players):
     for round_ in range(1, rounds):
         seen = (seen * 31 + counter) & MASK
         if round_ == snapshot_at:
-            await coroutines.snapshot(probe, players)
+            await coroutines.snapshot(probe, players)  # -> loop, probe
         await court.to_pong.put(counter + 1)  # slot free: no suspension
         counter = await court.to_ping.get()  # -> loop; back with pong's reply
     return counter, (seen * 31 + counter) & MASK
 
 
 async def play_pong(court, rounds):
-    counter, seen = await court.to_pong.get(), 0  # -> loop; back with ping's first serve
+    seen = 0
+    counter = await court.to_pong.get()  # -> loop; back with ping's first serve
     for _ in range(rounds - 1):
         seen = (seen * 31 + counter) & MASK
         await court.to_ping.put(counter + 1)  # slot free: no suspension
@@ -53,13 +55,15 @@ async def play_all(rounds, pairs, probe):
         court.pong = asyncio.create_task(play_pong(court, rounds), name=f"pong-{pair}")
         players.append(court.pong)
     for pair, court in enumerate(courts):
-        pair_probe = probe if pair == 0 else None
-        court.ping = asyncio.create_task(play_ping(court, rounds, pair, pair_probe, players), name=f"ping-{pair}")
+        probing = probe if pair == 0 else None
+        playing = play_ping(court, rounds, pair, probing, players)
+        court.ping = asyncio.create_task(playing, name=f"ping-{pair}")
         players.append(court.ping)
     games = []
     for pair, court in enumerate(courts):
         last_reply, ping_seen = await court.ping  # -> loop, players; back when this ping ends
-        games.append(game(pair, last_reply, ping_seen, await court.pong))
+        pong_seen = await court.pong  # -> loop, pong if still ending; back with its checksum
+        games.append(game(pair, last_reply, ping_seen, pong_seen))
     return games
 
 

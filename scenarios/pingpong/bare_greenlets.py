@@ -34,9 +34,9 @@ def play_pong(ping, counter):
 def ns_per_round_trip(params):
     rounds = max(1_000, min(params["rounds"], MAX_ROUNDS))
     pong = greenlet(play_pong)
-    pong.switch(getcurrent(), 0)  # start pong; back with its first reply (0 is a warm-up serve)
+    pong.switch(getcurrent(), 0)  # -> pong, which starts; back with its reply to a warm-up 0
     started = time.perf_counter()
     play_ping(pong, rounds)
     elapsed = time.perf_counter() - started
-    pong.throw()  # end pong so it does not outlive the measurement
+    pong.throw()  # -> pong, which ends so it does not outlive the measurement
     return elapsed / rounds * 1e9

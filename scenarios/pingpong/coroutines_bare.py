@@ -9,7 +9,7 @@ partner's coroutine — no queue, no future, no callback in between.
 from coroutines import bare
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "direct send"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct send"  # how control moves (the table's mechanism column)
 
 
 class Court:
@@ -20,13 +20,13 @@ class Court:
 
 async def play_ping(court, rounds, pair, probe, players):
     pong, seen = court.pong, 0
-    counter = await bare.switch_to(pong, first_serve(pair))  # -> pong, which starts; back with its reply
+    counter = await bare.switch_to(pong, first_serve(pair))  # -> pong, which starts, then back
     await bare.yield_()  # -> other players; back once every pair has started
     snapshot_at = snapshot_round(rounds) if probe else -1
     for round_ in range(1, rounds):
         seen = (seen * 31 + counter) & MASK
         if round_ == snapshot_at:
-            await bare.snapshot(probe, players)
+            await bare.snapshot(probe, players)  # -> probe
         counter = await bare.switch_to(pong, counter + 1)  # -> pong; back with its reply
     return counter, (seen * 31 + counter) & MASK
 
@@ -46,13 +46,15 @@ async def play_all(rounds, pairs, probe):
         court.pong = bare.create(play_pong, court, rounds, name=f"pong-{pair}")
         players.append(court.pong)
     for pair, court in enumerate(courts):
-        pair_probe = probe if pair == 0 else None
-        court.ping = bare.spawn(play_ping, court, rounds, pair, pair_probe, players, name=f"ping-{pair}")
+        probing = probe if pair == 0 else None
+        name = f"ping-{pair}"
+        court.ping = bare.spawn(play_ping, court, rounds, pair, probing, players, name=name)
         players.append(court.ping)
     games = []
     for pair, court in enumerate(courts):
         last_reply, ping_seen = await bare.join(court.ping)  # -> players; back when this ping ends
-        games.append(game(pair, last_reply, ping_seen, await bare.join(court.pong)))
+        pong_seen = await bare.join(court.pong)  # -> pong if still ending; back with its checksum
+        games.append(game(pair, last_reply, ping_seen, pong_seen))
     return games
 
 

@@ -56,8 +56,8 @@ coro play_all(value rounds, value pairs, Probe* probe, std::string& games_json) 
     }
     for (value pair = 0; pair < pairs; ++pair) {
         Court& court = courts[pair];
-        Probe* pair_probe = pair == 0 ? probe : nullptr;
-        court.ping = coroutines::spawn(play_ping(court, rounds, pair, pair_probe, players));
+        Probe* probing = pair == 0 ? probe : nullptr;
+        court.ping = coroutines::spawn(play_ping(court, rounds, pair, probing, players));
         players.push_back(court.ping);
     }
     std::vector<std::string> games;

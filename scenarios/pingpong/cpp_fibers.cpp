@@ -54,8 +54,8 @@ std::string play_all(value rounds, value pairs, Probe* probe) {
     }
     for (value pair = 0; pair < pairs; ++pair) {
         Court& court = courts[pair];
-        Probe* pair_probe = pair == 0 ? probe : nullptr;
-        court.ping = fibers::spawn([&, pair, pair_probe] { return play_ping(court, rounds, pair, pair_probe, players); });
+        Probe* probing = pair == 0 ? probe : nullptr;
+        court.ping = fibers::spawn([&, pair, probing] { return play_ping(court, rounds, pair, probing, players); });
         players.push_back(court.ping);
     }
     std::vector<std::string> games;

@@ -11,7 +11,7 @@ from gevent.queue import Channel
 from fibers import gevent_glue
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "channel via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "channel via hub"  # how control moves (the table's mechanism column)
 
 
 class Court:
@@ -19,6 +19,7 @@ class Court:
 
     def __init__(self):
         self.to_ping, self.to_pong = Channel(), Channel()
+        self.ping = self.pong = None  # its two greenlets, made before play starts
 
 
 def play_ping(court, rounds, pair, probe, players):
@@ -30,14 +31,15 @@ def play_ping(court, rounds, pair, probe, players):
     for round_ in range(1, rounds):
         seen = (seen * 31 + counter) & MASK
         if round_ == snapshot_at:
-            gevent_glue.snapshot(probe, players)
+            gevent_glue.snapshot(probe, players)  # -> hub, probe
         court.to_pong.put(counter + 1)  # -> hub; back once pong has taken it
         counter = court.to_ping.get()  # -> hub; back with pong's reply
     return counter, (seen * 31 + counter) & MASK
 
 
 def play_pong(court, rounds):
-    counter, seen = court.to_pong.get(), 0  # -> hub; back with ping's first serve
+    seen = 0
+    counter = court.to_pong.get()  # -> hub; back with ping's first serve
     for _ in range(rounds - 1):
         seen = (seen * 31 + counter) & MASK
         court.to_ping.put(counter + 1)  # -> hub; back once ping has taken it
@@ -52,13 +54,15 @@ def play_all(rounds, pairs, probe):
         court.pong = gevent_glue.spawn(play_pong, court, rounds, name=f"pong-{pair}")
         players.append(court.pong)
     for pair, court in enumerate(courts):
-        pair_probe = probe if pair == 0 else None
-        court.ping = gevent_glue.spawn(play_ping, court, rounds, pair, pair_probe, players, name=f"ping-{pair}")
+        probing = probe if pair == 0 else None
+        name = f"ping-{pair}"
+        court.ping = gevent_glue.spawn(play_ping, court, rounds, pair, probing, players, name=name)
         players.append(court.ping)
     games = []
     for pair, court in enumerate(courts):
         last_reply, ping_seen = court.ping.get()  # -> hub, players; back when this ping ends
-        games.append(game(pair, last_reply, ping_seen, court.pong.get()))
+        pong_seen = court.pong.get()  # -> hub, pong if still ending; back with its checksum
+        games.append(game(pair, last_reply, ping_seen, pong_seen))
     return games
 
 

@@ -9,7 +9,7 @@ switch, no queue, no scheduler pass in between. Ping's first serve starts pong
 import fibers
 from scenarios.pingpong import MASK, first_serve, game, snapshot_round
 
-MECHANISM = "direct switch"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "direct switch"  # how control moves (the table's mechanism column)
 
 
 class Court:
@@ -20,13 +20,13 @@ class Court:
 
 def play_ping(court, rounds, pair, probe, players):
     pong, seen = court.pong, 0
-    counter = fibers.switch_to(pong, first_serve(pair))  # -> pong, which starts; back with its reply
+    counter = fibers.switch_to(pong, first_serve(pair))  # -> pong, which starts, then back
     fibers.yield_()  # -> other players; back once every pair has started
     snapshot_at = snapshot_round(rounds) if probe else -1
     for round_ in range(1, rounds):
         seen = (seen * 31 + counter) & MASK
         if round_ == snapshot_at:
-            fibers.snapshot(probe, players)
+            fibers.snapshot(probe, players)  # -> probe
         counter = fibers.switch_to(pong, counter + 1)  # -> pong; back with its reply
     return counter, (seen * 31 + counter) & MASK
 
@@ -46,13 +46,15 @@ def play_all(rounds, pairs, probe):
         court.pong = fibers.create(play_pong, court, rounds, name=f"pong-{pair}")
         players.append(court.pong)
     for pair, court in enumerate(courts):
-        pair_probe = probe if pair == 0 else None
-        court.ping = fibers.spawn(play_ping, court, rounds, pair, pair_probe, players, name=f"ping-{pair}")
+        probing = probe if pair == 0 else None
+        name = f"ping-{pair}"
+        court.ping = fibers.spawn(play_ping, court, rounds, pair, probing, players, name=name)
         players.append(court.ping)
     games = []
     for pair, court in enumerate(courts):
         last_reply, ping_seen = fibers.join(court.ping)  # -> players; back when this ping ends
-        games.append(game(pair, last_reply, ping_seen, fibers.join(court.pong)))
+        pong_seen = fibers.join(court.pong)  # -> pong if still ending; back with its checksum
+        games.append(game(pair, last_reply, ping_seen, pong_seen))
     return games
 
 

@@ -22,12 +22,14 @@ FANOUT = 10  # children per inner node
 
 
 class PowerOfTen(Param):
-    """A Param that also has to be a power of FANOUT, so every inner node has exactly 10 children."""
+    """A Param that also has to be a power of FANOUT, so every inner node has exactly 10
+    children."""
 
     def check(self, value):
         super().check(value)
         if not is_power_of_ten(value):
-            raise ParamError(f"{self.name} must be a power of 10 (10, 100, ..., 10,000,000), got {value:,}")
+            raise ParamError(f"{self.name} must be a power of 10 (10, 100, ..., 10,000,000), "
+                             f"got {value:,}")
 
 
 def is_power_of_ten(value):
@@ -36,11 +38,14 @@ def is_power_of_ten(value):
     return value == 1
 
 
-PARAMS = (PowerOfTen("leaves", 100_000, 10, 10_000_000, "leaves of the tree, a power of 10 (tasks: about 1.11x)"),)
+PARAMS = (PowerOfTen("leaves", 100_000, 10, 10_000_000,
+                     "leaves of the tree, a power of 10 (tasks: about 1.11x)"),)
 
-SMALL = {"leaves": 100}  # quick correctness check in the tests: 111 tasks, inner nodes joining at two levels
-# Not TIME_BY: leaves is the size the scenario shows (a tree of 100,000), so it is timed at that size.
-# Every task of the tree is alive at the peak, (10 * leaves - 1) / 9 of them: about 10/9 per leaf.
+# quick correctness check in the tests: 111 tasks, inner nodes joining at two levels
+SMALL = {"leaves": 100}
+# Not TIME_BY: leaves is the size the scenario shows (a tree of 100,000), so it is timed at that
+# size. Every task of the tree is alive at the peak, (10 * leaves - 1) / 9 of them: about 10/9 per
+# leaf.
 TASK_COUNT = ("leaves", 10 / 9)
 
 
@@ -56,13 +61,14 @@ def tasks(leaves):
 
 
 # What one live task of the tree holds, per model, for the memory guard (fiberlab/memory_guard.py):
-# USS delta / tasks at leaves=100,000 (`python -m fiberlab run spawn --param leaves=100000 --repeat 1`,
-# Python 3.11: greenlet 1,648 B, gevent 1,873, asyncio 1,208, uvloop 1,260, coroutines 937),
-# rounded up by about a quarter; threads: an OS thread's touched stack and state, generously.
-# C++: peak RSS / tasks at leaves=1,000,000 (cpp_coroutines 376 B, cpp_fibers 655 B; cpp_ucontext adds
-# a 936-byte ucontext_t per fiber), rounded up likewise.
-MEMORY_PER_TASK = {"greenlet": 2_100, "gevent": 2_400, "asyncio": 1_500, "uvloop": 1_600, "coroutines": 1_200,
-                   "threads": 64 * 1024, "cpp_coroutines": 500, "cpp_fibers": 850, "cpp_ucontext": 2_000}
+# USS delta / tasks at leaves=100,000 (`python -m fiberlab run spawn --param leaves=100000 --repeat
+# 1`, Python 3.11: greenlet 1,648 B, gevent 1,873, asyncio 1,208, uvloop 1,260, coroutines 937),
+# rounded up by about a quarter; threads: an OS thread's touched stack and state, generously. C++:
+# peak RSS / tasks at leaves=1,000,000 (cpp_coroutines 376 B, cpp_fibers 655 B; cpp_ucontext adds a
+# 936-byte ucontext_t per fiber), rounded up likewise.
+MEMORY_PER_TASK = {"greenlet": 2_100, "gevent": 2_400, "asyncio": 1_500, "uvloop": 1_600,
+                   "coroutines": 1_200, "threads": 64 * 1024, "cpp_coroutines": 500,
+                   "cpp_fibers": 850, "cpp_ucontext": 2_000}
 
 
 def tasks_alive(params):
@@ -115,7 +121,7 @@ def reference(params):
     return {"sum": total(0, params["leaves"])}
 
 
-# What the harness reads (scenarios/spec.py Spec); the names above stay for the model files and tests.
+# What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
 SPEC = Spec(name="spawn", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
             TASK_COUNT=TASK_COUNT, slope_counts=slope_counts, MEMORY_PER_TASK=MEMORY_PER_TASK,
             tasks_alive=tasks_alive)

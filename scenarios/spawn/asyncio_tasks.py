@@ -12,7 +12,7 @@ import asyncio
 import coroutines
 from scenarios.spawn import FANOUT, Watch, child_range
 
-MECHANISM = "done callback via loop"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "done callback via loop"  # how control moves (the table's mechanism column)
 
 
 async def node(base, size, leaves, watch):
@@ -21,10 +21,11 @@ async def node(base, size, leaves, watch):
     if size == 1:
         if watch:
             watch.at_first_leaf(leaves)
-            await coroutines.snapshot(watch.probe, watch.path)
+            await coroutines.snapshot(watch.probe, watch.path)  # -> loop, probe
         return base
     children = [
-        asyncio.create_task(node(*child_range(base, size, child), leaves, watch if child == 0 else None))
+        asyncio.create_task(node(*child_range(base, size, child), leaves,
+                                 watch if child == 0 else None))
         for child in range(FANOUT)
     ]
     return sum([await child for child in children])  # -> loop, other nodes; back as each child ends

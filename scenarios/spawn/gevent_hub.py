@@ -12,7 +12,7 @@ import gevent
 from fibers import gevent_glue
 from scenarios.spawn import FANOUT, Watch, child_range
 
-MECHANISM = "link callback via hub"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "link callback via hub"  # how control moves (the table's mechanism column)
 
 
 def node(base, size, leaves, watch):
@@ -21,7 +21,7 @@ def node(base, size, leaves, watch):
     if size == 1:
         if watch:
             watch.at_first_leaf(leaves)
-            gevent_glue.snapshot(watch.probe, watch.path)
+            gevent_glue.snapshot(watch.probe, watch.path)  # -> hub, probe
         return base
     children = [
         gevent.spawn(node, *child_range(base, size, child), leaves, watch if child == 0 else None)

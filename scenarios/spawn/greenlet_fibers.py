@@ -10,7 +10,7 @@ and (CPython 3.11+) its Python frames, in data-stack chunks the fiber owns.
 import fibers
 from scenarios.spawn import FANOUT, Watch, child_range
 
-MECHANISM = "join via run queue"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "join via run queue"  # how control moves (the table's mechanism column)
 
 
 def node(base, size, leaves, watch):
@@ -19,7 +19,7 @@ def node(base, size, leaves, watch):
     if size == 1:
         if watch:
             watch.at_first_leaf(leaves)
-            fibers.snapshot(watch.probe, watch.path)
+            fibers.snapshot(watch.probe, watch.path)  # -> probe
         return base
     children = [
         fibers.spawn(node, *child_range(base, size, child), leaves, watch if child == 0 else None)

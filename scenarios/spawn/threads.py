@@ -16,7 +16,7 @@ import threading
 import os_threads
 from scenarios.spawn import FANOUT, Watch, child_range, tasks
 
-MECHANISM = "OS thread join"  # how this file hands control over (the table's mechanism column)
+MECHANISM = "OS thread join"  # how control moves (the table's mechanism column)
 
 
 def threads_needed(params):
@@ -41,18 +41,20 @@ def node(base, size, leaves, watch, tree):
     if watch:
         watch.path.append(os_threads.current())
     if size == 1:
-        os_threads.block(tree.built.wait)  # -> kernel, other nodes; back when every node has started
+        os_threads.block(tree.built.wait)  # -> kernel; back when every node has started
         if watch:
             watch.at_first_leaf(leaves)
-            os_threads.snapshot(watch.probe, watch.path)
+            os_threads.snapshot(watch.probe, watch.path)  # -> kernel, probe
         return base
     children = [
-        os_threads.spawn(node, *child_range(base, size, child), leaves, watch if child == 0 else None, tree, name="node")
+        os_threads.spawn(node, *child_range(base, size, child), leaves,
+                         watch if child == 0 else None, tree, name="node")
         for child in range(FANOUT)
     ]
-    return sum(os_threads.join(child) for child in children)  # -> kernel, other nodes; back as each child ends
+    return sum(os_threads.join(child) for child in children)  # -> kernel; back as each child ends
 
 
 def run(params, probe):
     os_threads.require_threads(threads_needed(params))
-    return {"sum": os_threads.run(node, 0, params["leaves"], params["leaves"], Watch(probe), Tree(params["leaves"]))}
+    leaves = params["leaves"]
+    return {"sum": os_threads.run(node, 0, leaves, leaves, Watch(probe), Tree(leaves))}

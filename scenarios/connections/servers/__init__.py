@@ -16,7 +16,8 @@ from scenarios.connections import PARAMS, READ_MAX, listen, no_delay
 
 __all__ = ["ACCEPT_RETRY_S", "Acceptor", "FdShortage", "READ_MAX", "echo", "listen_on", "no_delay"]
 
-OUT_OF_FDS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)  # accept() failures that pass
+# accept() failures an acceptor waits out (see FdShortage)
+OUT_OF_FDS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 ACCEPT_RETRY_S = 0.05  # how long an acceptor waits, out of fds, before it tries again
 
 
@@ -41,8 +42,8 @@ class FdShortage:
             raise exc
         if not self.ongoing:
             self.ongoing = True
-            print(f"fiberlab serve: out of file descriptors ({exc.strerror}); accepting again as connections close",
-                  file=sys.stderr, flush=True)
+            print(f"fiberlab serve: out of file descriptors ({exc.strerror}); "
+                  f"accepting again as connections close", file=sys.stderr, flush=True)
 
     def ends(self):
         self.ongoing = False
@@ -55,7 +56,8 @@ class Acceptor(FdShortage):
         """The next connection, TCP_NODELAY set; None when out of fds, after sleep(ACCEPT_RETRY_S)
         in the model's own sleep (its other units, the echo handlers, may close some meanwhile)."""
         try:
-            conn, _ = listener.accept()  # -> wherever the model waits (other fibers, the hub, the kernel); back with it
+            # Where the model waits: other fibers, the hub, the kernel.
+            conn, _ = listener.accept()  # -> wherever the model waits; back with a connection
         except OSError as exc:
             self.begins(exc)  # out of fds, said once; anything else is raised
             sleep(ACCEPT_RETRY_S)  # -> the echo handlers, which may close some; back to try again
@@ -69,7 +71,7 @@ def echo(conn):
     """A handler on a blocking-style socket: plain byte echo until the client hangs up."""
     with conn:
         try:
-            while data := conn.recv(READ_MAX):  # -> wherever the model waits; back with bytes, or b"" at EOF
+            while data := conn.recv(READ_MAX):  # -> where the model waits; back with bytes or b""
                 conn.sendall(data)  # -> wherever the model waits, while the send buffer is full
         except ConnectionError:
             pass  # a client that resets its connection ends its own handler, not the server

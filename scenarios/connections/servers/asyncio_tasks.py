@@ -1,4 +1,4 @@
-"""The standalone echo server on asyncio or uvloop (`python -m fiberlab serve connections`): never measured."""
+"""The standalone echo server on asyncio or uvloop (`fiberlab serve connections`): not measured."""
 
 import asyncio
 import socket
@@ -11,7 +11,7 @@ from scenarios.connections.servers import ACCEPT_RETRY_S, READ_MAX, FdShortage, 
 async def echo(reader, writer):
     """The standalone server's handler: plain byte echo until the client hangs up."""
     try:
-        while data := await reader.read(READ_MAX):  # -> loop; back with bytes, or b"" at EOF
+        while data := await reader.read(READ_MAX):  # -> loop; back with bytes, b"" at EOF
             writer.write(data)
             await writer.drain()  # -> loop while the send buffer is full
         await close(writer)
@@ -28,13 +28,14 @@ async def accept_forever(listener, echoes):
     shortage = FdShortage()
     while True:
         try:
-            conn, _ = await asyncio.get_running_loop().sock_accept(listener)  # -> loop; back with the next connection
+            loop = asyncio.get_running_loop()
+            conn, _ = await loop.sock_accept(listener)  # -> loop; back with the next connection
         except OSError as exc:
             shortage.begins(exc)  # out of fds, said once; anything else is raised
-            await asyncio.sleep(ACCEPT_RETRY_S)  # -> loop, echo tasks, which may close some; back to try again
+            await asyncio.sleep(ACCEPT_RETRY_S)  # -> loop, echo tasks (may close some), then retry
             continue
         shortage.ends()
-        reader, writer = await asyncio.open_connection(sock=conn)  # -> loop; back with the stream (no I/O yet)
+        reader, writer = await asyncio.open_connection(sock=conn)  # -> loop; back with the stream
         task = asyncio.create_task(echo(reader, writer), name="echo")
         echoes.add(task)
         task.add_done_callback(echoes.discard)
@@ -44,10 +45,11 @@ async def accept_until_stopped(listener, stop):
     echoes = set()  # tasks ours to cancel (3.11's start_server would log each one)
     listener.setblocking(False)
     acceptor = asyncio.create_task(accept_forever(listener, echoes), name="acceptor")
-    await asyncio.get_running_loop().sock_recv(stop, 1)  # -> loop, acceptor, echo tasks; back on SIGINT or SIGTERM
+    stopped = asyncio.get_running_loop().sock_recv(stop, 1)
+    await stopped  # -> loop, acceptor, echo tasks; back on SIGINT or SIGTERM
     for task in [acceptor, *echoes]:
         task.cancel()
-    await asyncio.gather(acceptor, *echoes, return_exceptions=True)  # -> loop, tasks; back when every one has ended
+    await asyncio.gather(acceptor, *echoes, return_exceptions=True)  # -> loop, tasks, till all end
 
 
 def serve_forever(port, ready, stop):

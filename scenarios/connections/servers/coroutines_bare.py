@@ -1,4 +1,4 @@
-"""The standalone echo server on bare coroutines (`python -m fiberlab serve connections`): never measured."""
+"""The standalone echo server on bare coroutines (`fiberlab serve connections`), not measured."""
 
 from coroutines import bare
 from coroutines.bare_io import Socket
@@ -9,7 +9,7 @@ async def echo(conn):
     """The standalone server's handler: plain byte echo until the client hangs up."""
     with conn:
         try:
-            while data := await conn.recv(READ_MAX):  # -> other tasks; back with bytes, or b"" at EOF
+            while data := await conn.recv(READ_MAX):  # -> other tasks; back with bytes, b"" at EOF
                 await conn.sendall(data)  # -> other tasks while the send buffer is full
         except ConnectionError:
             pass  # a client that resets its connection ends its own handler, not the server
@@ -22,7 +22,7 @@ async def accept_forever(listener):
             conn, _ = await listener.accept()  # -> other tasks; back with the next connection
         except OSError as exc:
             shortage.begins(exc)  # out of fds, said once; anything else is raised
-            await bare.sleep(ACCEPT_RETRY_S)  # -> echo tasks, which may close some; back to try again
+            await bare.sleep(ACCEPT_RETRY_S)  # -> echo tasks (may close some); back to retry
             continue
         shortage.ends()
         no_delay(conn)

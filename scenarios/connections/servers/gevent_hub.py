@@ -1,4 +1,4 @@
-"""The standalone echo server on the gevent hub (`python -m fiberlab serve connections`): never measured."""
+"""The standalone echo server on the gevent hub (`fiberlab serve connections`), not measured."""
 
 import gevent
 
@@ -10,7 +10,7 @@ from scenarios.connections.servers import Acceptor, echo, listen_on
 def accept_forever(listener):
     acceptor = Acceptor()
     while True:
-        conn = acceptor.accept(listener, gevent.sleep)  # -> hub; back with the next connection, or None
+        conn = acceptor.accept(listener, gevent.sleep)  # -> hub; back with a connection, or None
         if conn is not None:
             gevent_glue.spawn(echo, conn, name="echo")
 
@@ -18,7 +18,7 @@ def accept_forever(listener):
 def accept_until_stopped(listener, stop):
     acceptor = gevent_glue.spawn(accept_forever, listener, name="acceptor")
     wait_read(stop.fileno())  # -> hub, acceptor, echo greenlets; back on SIGINT or SIGTERM
-    acceptor.kill()  # -> hub; back when the acceptor has ended (echo greenlets end with the process)
+    acceptor.kill()  # -> hub; back when the acceptor has ended (echoes end with the process)
 
 
 def serve_forever(port, ready, stop):

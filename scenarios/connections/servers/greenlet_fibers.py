@@ -1,4 +1,4 @@
-"""The standalone echo server on greenlet fibers (`python -m fiberlab serve connections`): never measured."""
+"""The standalone echo server on greenlet fibers (`fiberlab serve connections`), not measured."""
 
 import fibers
 from fibers.io import Socket
@@ -8,7 +8,7 @@ from scenarios.connections.servers import Acceptor, echo, listen_on
 def accept_forever(listener):
     acceptor = Acceptor()
     while True:
-        conn = acceptor.accept(listener, fibers.sleep)  # -> other fibers; back with the next connection, or None
+        conn = acceptor.accept(listener, fibers.sleep)  # -> other fibers; back with one, or None
         if conn is not None:
             fibers.spawn(echo, conn, name="echo")
 

@@ -1,4 +1,4 @@
-"""The standalone echo server on OS threads (`python -m fiberlab serve connections`): never measured."""
+"""The standalone echo server on OS threads (`fiberlab serve connections`), not measured."""
 
 import select
 
@@ -11,8 +11,11 @@ def accept_forever(listener, stop):
     """Accepts until `stop` turns readable: a blocked accept() cannot be woken
     from another thread, so one select() waits on both."""
     acceptor = Acceptor()
-    while stop not in os_threads.block(select.select, [listener, stop], [], [])[0]:  # -> kernel; back on either
-        conn = acceptor.accept(listener, os_threads.sleep)  # ready: returns at once (None when out of fds)
+    while True:
+        readable, _, _ = os_threads.block(select.select, [listener, stop], [], [])  # -> kernel
+        if stop in readable:
+            break
+        conn = acceptor.accept(listener, os_threads.sleep)  # ready: at once (None: out of fds)
         if conn is not None:
             os_threads.spawn(echo, conn, name="echo")
 
