@@ -52,6 +52,9 @@ def test_the_paragraph_says_how_far_and_whether_within_a_factor_of_2():
     near = {"comparisons": [dict(far["comparisons"][0], ratio=0.8)]}
     assert "2.50x" in http_outside.paragraph(far) and "outside a factor of 2" in http_outside.paragraph(far)
     assert "0.80x" in http_outside.paragraph(near) and "within a factor of 2" in http_outside.paragraph(near)
+    assert "errors" not in http_outside.paragraph(near)
+    erred = dict(near, rows=[{"server": "lab threads", "connections": 1_000, "errors": 14}])
+    assert "lab threads at 1,000 (14)" in http_outside.paragraph(erred)
 
 
 def test_without_wrk_the_sweep_is_left_out_in_one_line_and_writes_nothing(tmp_path, monkeypatch, capsys):

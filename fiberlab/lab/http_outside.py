@@ -6,7 +6,7 @@ started alone, on 127.0.0.1, driven by wrk for --duration seconds per connection
 GET /item/20 (a 306-byte body), then stopped with SIGTERM. Every row names its parser and
 loop; each lab server is compared with the reference that uses the same parser and loop
 (uvicorn --http h11 on --loop asyncio against the lab's asyncio, on --loop uvloop against
-uvloop): how far, as a ratio of requests per second. The rest have no like-for-like
+uvloop): how far, as a ratio of requests per second (--paragraph FILE prints it again). The rest have no like-for-like
 reference (gevent.pywsgi and ThreadingHTTPServer parse with their own code) and are shown
 beside, not compared. Without wrk the sweep is left out with one line (exit 0); without
 uvicorn, its two rows. Results: OUT/http_outside.json, written atomically; paragraph()
@@ -16,6 +16,7 @@ share the machine's two cores, which is part of what a row means.
 
 import argparse
 import importlib.util
+import json
 import re
 import shutil
 import signal
@@ -141,16 +142,20 @@ def paragraph(data):
     """The report's words for one results file: how far each lab server is from its reference."""
     parts = []
     for item in data["comparisons"]:
-        parts.append(f"{item['server']} at {item['connections']:,} connections serves "
+        plural = "s" if item["connections"] != 1 else ""
+        parts.append(f"{item['server']} at {item['connections']:,} connection{plural} serves "
                      f"{item['ratio']:.2f}x the requests/s of {item['reference']}")
     if not parts:
         return "No lab server had its reference server in this run (uvicorn absent?)."
     far = max(data["comparisons"], key=lambda item: abs(1 - item["ratio"]))
     within = all(0.5 <= item["ratio"] <= 2 for item in data["comparisons"])
     verdict = "every one within a factor of 2" if within else f"the farthest, {far['server']}, outside a factor of 2"
+    erred = [f"{row['server']} at {row['connections']:,} ({row['errors']:,})"
+             for row in data.get("rows", []) if row["errors"]]
+    errors = f" wrk counted errors (timeouts, resets) for {', '.join(erred)}." if erred else ""
     return ("Same parser (h11), same loop, outside load by wrk: " + "; ".join(parts) + f" — {verdict}. "
             "gevent.pywsgi and ThreadingHTTPServer parse with their own code, so they stand beside the "
-            "lab's gevent and threads rows as what users run, not as a like-for-like comparison.")
+            "lab's gevent and threads rows as what users run, not as a like-for-like comparison." + errors)
 
 
 def main(argv=None):
@@ -160,7 +165,14 @@ def main(argv=None):
                         help="seconds wrk drives each server at each connection count (1..600, default 5)")
     parser.add_argument("--connections", default=",".join(map(str, CONNECTIONS)),
                         help="comma-separated connection counts (default 1,100,1000)")
+    parser.add_argument("--paragraph", metavar="FILE", help="print the paragraph of a results file and exit")
     args = parser.parse_args(argv)
+    if args.paragraph:
+        try:
+            print(paragraph(json.loads(Path(args.paragraph).read_text())))
+        except (OSError, ValueError, KeyError) as exc:
+            parser.exit(2, f"cannot read {args.paragraph} as an http_outside results file: {exc}\n")
+        return 0
     try:
         counts = [int(each) for each in args.connections.split(",")]
         assert counts and all(1 <= each <= 5_000 for each in counts)
