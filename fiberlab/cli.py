@@ -77,20 +77,33 @@ def cmd_run(args):
         output.emit(line)
     options = pipeline.Options(plan=plan, timeout_s=timeout, trace=args.trace, memory_limit_bytes=memory_limit_bytes,
                                interpreters=tuple(pythons or ()), gc_mode=args.gc)
+    for (name, spec, params), choice in zip(plans, selection.choices):  # the progress bar's total: every run
+        progress.expect(pipeline.planned_steps(name, spec, params, list(choice.kept), options))
     results, write_failed = [], None
-    for index, ((name, spec, params), choice) in enumerate(zip(plans, selection.choices), 1):
-        for line in choice.notes():
-            output.emit(line)
-        result = pipeline.run_scenario(name, spec, params, list(choice.kept), options, progress)
-        progress.clear()
-        results.append(result)
-        if index == len(plans):
-            # Before the last table: whatever happens to stdout now, the measurements are on disk.
-            write_failed = save_files(args, results)
-        output.emit(table.render(result))  # a closed stdout silences it; the run goes on
+    try:
+        for index, ((name, spec, params), choice) in enumerate(zip(plans, selection.choices), 1):
+            for line in choice.notes():
+                output.emit(line)
+            result = pipeline.run_scenario(name, spec, params, list(choice.kept), options, progress)
+            progress.clear()
+            results.append(result)
+            if index == len(plans):
+                # Before the last table: whatever happens to stdout now, the measurements are on disk.
+                write_failed = save_files(args, results)
+            show(result, args, first=index == 1)  # a closed stdout silences it; the run goes on
+    finally:
+        progress.close()
     if write_failed:  # the table is out; now the one line and exit 2 that a failed write earns
         raise UsageError(write_failed)
     return EXIT_OK if all(result.match for result in results) else EXIT_FAILED
+
+
+def show(result, args, first):
+    """One scenario's table as --format and --wide ask (fiberlab/table.py), on stdout."""
+    if args.format == "text":
+        output.emit(("" if first else "\n") + table.render(result, wide=args.wide))
+    else:
+        output.emit(("" if first else "\n") + table.export([result], args.format, wide=args.wide))
 
 
 def save_files(args, results):

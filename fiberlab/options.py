@@ -39,8 +39,17 @@ def add_run_options(parser):
     parser.add_argument("--pyperf", metavar="PATH",
                         help="also write the timings as a pyperf BenchmarkSuite to PATH (python -m pyperf stats PATH)")
     parser.add_argument("--trace", action="store_true", help="print every switch as [who] from -> to (small sizes)")
+    add_table_options(parser)
     add_gc_option(parser)
     add_python_option(parser)
+
+
+def add_table_options(parser):
+    """--wide and --format, shared by run and sweep (fiberlab/table.py prints what they ask)."""
+    parser.add_argument("--wide", action="store_true",
+                        help="every column and note (the default table is compact: it fits 100 columns)")
+    parser.add_argument("--format", choices=("text", "md", "csv"), default="text",
+                        help="text (default), or the table as Markdown or CSV, to paste or parse")
 
 
 def add_plan_options(parser, default):

@@ -5,7 +5,9 @@ Contract:
   reopened on /dev/null (so no file we open later lands on fd 2), and stdout
   and stderr replace what their encoding cannot show instead of raising.
 - emit(text) prints a line to stdout; if stdout is gone (a closed pipe:
-  `... | head -1`), it goes silent and the run goes on.
+  `... | head -1`), it goes silent and the run goes on. say(text) is one line on
+  stderr, and Guarded(stream) a stream for progress; a stderr that is closed or
+  full drops what they write.
 - json_target(path) checks a --json PATH before anything runs and says how it
   will be written; write_json(target, data) writes it:
     a new path or a regular file      replaced atomically: a temporary file in the
@@ -83,6 +85,35 @@ def say(text):
         print(text, file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
+
+
+class Guarded:
+    """A text stream whose writes cannot fail: a closed or full stream (EPIPE, ENOSPC, a closed
+    file) drops what is written, as say() does, so progress (tqdm writes through one) never costs a run."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        try:
+            return self.stream.write(text)
+        except (OSError, ValueError):
+            return len(text)
+
+    def flush(self):
+        try:
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def isatty(self):
+        try:
+            return self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name):  # encoding, fileno: what tqdm asks a stream for its width and charset
+        return getattr(self.stream, name)
 
 
 def json_target(path, option="--json"):

@@ -294,7 +294,7 @@ def native_binaries(scenario, model_ids, progress):
         return {}, {model_id: native.unavailable() for model_id in natives}
 
     def build(model_id):
-        if native.needs_build(all_models()[model_id], scenario):
+        if native.needs_build(all_models()[model_id], scenario):  # said only when something compiles
             progress(f"{scenario} · {model_id} · compiling")
         try:
             return native.binary(all_models()[model_id], scenario), None
@@ -305,6 +305,22 @@ def native_binaries(scenario, model_ids, progress):
         built = dict(zip(natives, pool.map(build, natives)))
     binaries = {model_id: binary for model_id, (binary, _error) in built.items() if binary}
     return binaries, {model_id: error for model_id, (_binary, error) in built.items() if error}
+
+
+def planned_steps(scenario, spec, params, model_ids, options):
+    """How many times run_scenario will call progress(text) if every model passes its check:
+    the compiles it will do, then per model and interpreter its check, its memory runs and its
+    timed processes (a model that fails makes fewer; a progress bar's total, not a promise)."""
+    known = all_models()
+    natives = [model_id for model_id in model_ids if known[model_id].native]
+    compiles = 0 if natives and native.unavailable() else sum(
+        native.needs_build(known[model_id], scenario) for model_id in natives)
+    memory = len(memory_jobs(spec, params, params, options.plan, options.memory_passes and not options.trace,
+                             options.slope_runs))
+    timed = 0 if options.trace else options.plan.processes
+    per_model = 1 + memory + timed
+    pythons = len(options.interpreters) or 1
+    return compiles + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
 
 
 @dataclass(frozen=True)
@@ -609,6 +625,9 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     baseline = spec.BASELINE
     if baseline:
         result.baseline_column, result.baseline = baseline[1], baseline[2]
+    if spec.HEADLINE is not None:  # the figure the table shows instead of ns per op (scenarios/spec.py)
+        record, quantile, label = spec.HEADLINE
+        result.headline = {"record": record, "quantile": quantile, "label": label}
     if spec.TASK_COUNT is not None:
         result.task_count = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
     result.environment.load_end = environment.load()

@@ -269,6 +269,8 @@ class Result(Versioned):
     baseline_column: str | None = None  # the table's name for vs_baseline
     baseline: str | None = None  # what the baseline is
     task_count: list | None = None  # [param name, tasks per unit]
+    # {"record", "quantile", "label"}: the figure the table shows instead of time per op (scenarios/spec.py HEADLINE)
+    headline: dict | None = None
 
 
 @dataclass(kw_only=True)

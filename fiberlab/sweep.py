@@ -15,10 +15,12 @@ is rewritten (atomically) after every point, so an interrupted sweep keeps
 the points it finished.
 """
 
+import dataclasses
+
 import scenarios
-from fiberlab import fd_budget, output, pipeline, pyperf_file, table, stats
+from fiberlab import fd_budget, output, pipeline, pyperf_file, stats, table, verdict
 from fiberlab.result import Sweep
-from fiberlab.options import add_gc_option, add_plan_options, add_python_option, parse_pythons
+from fiberlab.options import add_gc_option, add_plan_options, add_python_option, add_table_options, parse_pythons
 from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, parse_memory_limit,
                               parse_params, parse_run_options, write_json)
 from fiberlab.selection import select_models
@@ -44,6 +46,7 @@ def add_parser(verbs):
     sweep.add_argument("--json", metavar="PATH", help="write every point's full result as JSON to PATH")
     sweep.add_argument("--pyperf", metavar="PATH",
                        help="also write the timings as a pyperf BenchmarkSuite to PATH, a benchmark per point and model")
+    add_table_options(sweep)
     add_gc_option(sweep)
     add_python_option(sweep)  # columns become model@X.Y, one per model and interpreter
     return sweep
@@ -134,15 +137,48 @@ def model_ids(points):
     return ids
 
 
-def sweep_table(name, points):
+def wide_body(name, points):
+    """A row per swept value, a column per model, each cell ns per op · frame bytes · frames."""
     models = model_ids(points)
     body = [[name] + models]
     for result in points:
         body.append([show(result.params[name])] + [cell(result.models.get(m)) for m in models])
-    widths = [max(len(row[col]) for row in body) for col in range(len(body[0]))]
-    lines = ["  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip() for row in body]
-    lines.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    return body
+
+
+def compact_cell(result, entry):
+    """Time per op (or the scenario's headline figure, fairness: p99 lateness), or the status."""
+    if entry is None:
+        return "-"
+    if not entry.ok:
+        return entry.status
+    return table.compact_time(result, entry).split(" [")[0]
+
+
+def compact_body(name, points):
+    """A row per model, a column per swept value (so it fits 100 columns), each cell its time per op."""
+    label = table.headline_column(points[0]).split(" [")[0]
+    body = [[f"{label} at {name}="] + [show(result.params[name]) for result in points]]
+    for model_id in model_ids(points):
+        body.append([model_id] + [compact_cell(result, result.models.get(model_id)) for result in points])
+    return body
+
+
+def point_verdict(name, result):
+    """One line for one point: its quickest Python model and how it stands to the next one."""
+    where = f"{name}={show(result.params[name])}"
+    found = verdict.verdict(dataclasses.replace(result, models={model_id: entry for model_id, entry in result.models.items()
+                                                 if not table.native(entry)}))
+    if found.quickest is None:
+        return f"  {where}: no model has a figure to compare"
+    line = f"  {where}: {found.quickest} ({table.seconds_with_interval(found.figure, None)})"
+    if found.others:
+        after = found.others[0]
+        if after.within_noise:
+            line += f", same within noise as {after.model} ({table.ratio_text(after)})"
+        else:
+            line += f", {table.ratio_text(after)} faster than the next, {after.model}"
+    return line
 
 
 def slopes(name, points):
@@ -191,17 +227,39 @@ def footnotes(name, points):
     return out
 
 
-def render(scenario, name, points, fits):
+def render(scenario, name, points, fits, wide=False):
+    """The sweep's table (compact: a row per model; wide: a row per value, every figure), its
+    footnotes and slopes, then the verdict: per point the quickest Python model (wide: against
+    every other model, as `run` prints it)."""
     fixed = ", ".join(f"{key}={show(value)}" for key, value in points[0].params.items() if key != name)
-    out = [f"{scenario} sweep over {name}  ({fixed})" if fixed else f"{scenario} sweep over {name}",
-           "each cell: ns per op · Python frame bytes per task (a part of what a task holds) · frames per task",
-           sweep_table(name, points)]
+    out = [f"{scenario} sweep over {name}  ({fixed})" if fixed else f"{scenario} sweep over {name}"]
+    if wide:
+        out += ["each cell: ns per op · Python frame bytes per task (a part of what a task holds) · frames per task"]
+        out += table.grid(wide_body(name, points)).splitlines()
+    else:
+        out += table.grid(compact_body(name, points)).splitlines()
     out += footnotes(name, points)
     if fits is not None:
         out += describe_slopes(name, fits, len(points))
+    out.append("verdict, the quickest at each point:")
+    for result in points:
+        if wide:
+            out += [f"  at {name}={show(result.params[name])}:"]
+            out += ["    " + line for line in table.verdict_lines(result)]
+        else:
+            out.append(point_verdict(name, result))
     matched = sum(result.match for result in points)
     out.append(f"{matched} of {len(points)} points: every model matched the reference")
-    return "\n".join(out)
+    return "\n".join(out if wide else table.wrap(out))
+
+
+def export(name, points, fmt, wide=False):
+    """The sweep's table as Markdown or CSV (the same rows as the text table)."""
+    rows = wide_body(name, points) if wide else compact_body(name, points)
+    if fmt == "csv":
+        return table.csv_text(rows)
+    return "\n".join([table.markdown_row(rows[0]), table.markdown_row(["---"] * len(rows[0]))]
+                     + [table.markdown_row(row) for row in rows[1:]])
 
 
 def main(args):
@@ -228,21 +286,28 @@ def main(args):
     # complete stays false until the last point is in: the file of an interrupted sweep says it is partial.
     sweep = Sweep(scenario=args.scenario, swept=name, values=[params[name] for params in plans], points=points,
                   gc=args.gc)
-    for index, (params, choice) in enumerate(zip(plans, selection.choices), 1):
-        where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
-        for line in choice.notes():
-            output.emit(line)
-        points.append(pipeline.run_scenario(args.scenario, spec, params, list(choice.kept), options, where))
-        fits = slopes(name, points) if numeric else None
-        sweep.complete = index == len(plans)
-        if args.json_target:
-            sweep.slopes = fits
-            write_json(args.json_target, sweep.to_json())
-        if args.pyperf:
-            try:
-                pyperf_file.write(args.pyperf, [(point, f"{name}={point.params[name]}") for point in points])
-            except output.WriteFailed as exc:
-                raise UsageError(str(exc)) from None
-    progress.clear()
-    output.emit(render(args.scenario, name, points, fits))
+    for params, choice in zip(plans, selection.choices):  # the progress bar's total: every run of every point
+        progress.expect(pipeline.planned_steps(args.scenario, spec, params, list(choice.kept), options))
+    try:
+        for index, (params, choice) in enumerate(zip(plans, selection.choices), 1):
+            where = PointProgress(progress, f"point {index}/{len(plans)} {name}={show(params[name])}")
+            for line in choice.notes():
+                output.emit(line)
+            points.append(pipeline.run_scenario(args.scenario, spec, params, list(choice.kept), options, where))
+            fits = slopes(name, points) if numeric else None
+            sweep.complete = index == len(plans)
+            if args.json_target:
+                sweep.slopes = fits
+                write_json(args.json_target, sweep.to_json())
+            if args.pyperf:
+                try:
+                    pyperf_file.write(args.pyperf, [(point, f"{name}={point.params[name]}") for point in points])
+                except output.WriteFailed as exc:
+                    raise UsageError(str(exc)) from None
+    finally:
+        progress.close()
+    if args.format == "text":
+        output.emit(render(args.scenario, name, points, fits, wide=args.wide))
+    else:
+        output.emit(export(name, points, args.format, wide=args.wide))
     return EXIT_OK if all(result.match for result in points) else EXIT_FAILED

@@ -1,34 +1,26 @@
-"""Terminal output: progress while workers run, then the comparison table of a Result
-(fiberlab/result.py)."""
+"""Terminal output: progress while workers run, then per scenario a table and its verdict.
 
+render(result, wide=False) is what `fiberlab run` prints for one scenario: a compact table
+(model, mechanism in short, time per op with its 95% interval, bytes per task, peak RSS, status,
+match) whose lines fit in WIDTH columns, a line under it for noisy rows (why, and what to do), the
+verdict (fiberlab/verdict.py) and whether every model matched. wide=True prints every column and
+every note instead of the compact table. export(results, "md"|"csv", wide) prints the same
+tables as Markdown or CSV. Progress shows a count and an ETA on a terminal (tqdm), a line per
+phase elsewhere.
+"""
+
+import csv
+import dataclasses
+import io
 import sys
+import textwrap
+import threading
 
+from tqdm import tqdm
 
-class Progress:
-    """One live status line on a terminal; plain lines elsewhere (CI logs)."""
+from fiberlab import output, verdict as verdicts
 
-    def __init__(self, stream=None):
-        self.stream = stream or sys.stderr  # looked up now: fiberlab.output may have replaced a closed one
-        self.live = self.stream.isatty()
-        self.width = 0
-
-    def __call__(self, text):
-        if self.live:
-            self.stream.write("\r" + text.ljust(self.width))
-            self.width = len(text)
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-    def print(self, text):
-        self.clear()
-        print(text, flush=True)
-
-    def clear(self):
-        if self.live and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-            self.width = 0
+WIDTH = 100  # the default output fits a terminal this wide
 
 
 def shorten(value, items=12):
@@ -237,11 +229,17 @@ def native_stack_line(entry):
     return None
 
 
-def render(result):
+def params_line(result):
     params = ", ".join(f"{name}={value:,}" if isinstance(value, int) and not isinstance(value, bool)
                        else f"{name}={value}" for name, value in result.params.items())
     gc_mode = f", gc {result.gc}" if result.gc else ""
-    out = [f"{result.scenario}  ({params}){gc_mode}", table(result), PARTS_LEGEND]
+    return f"{result.scenario}  ({params}){gc_mode}"
+
+
+def wide_notes(result):
+    """Every note of the wide output, in order: legends, the records block, each model's notes,
+    the timing notes and the floor columns' legends."""
+    out = [PARTS_LEGEND]
     recorded = records_table(result)
     if recorded:
         out.append(recorded)
@@ -275,16 +273,335 @@ def render(result):
     interpreters = result.environment.interpreters if result.environment else None
     for label, env in (interpreters or {}).items():
         out.append(f"  @{label}: python {env.python}, greenlet {env.greenlet}, gevent {env.gevent}")
+    return out
+
+
+def match_line(result):
     unsupported = [model_id for model_id, entry in result.models.items() if entry.status == "unsupported"]
     ran = len(result.models) - len(unsupported)
     if result.match and unsupported:
-        out.append(f"every model that could run matched the reference ({ran} of {ran}); "
-                   f"unsupported, not a failure: {', '.join(unsupported)}")
-    elif result.match:
-        out.append(f"every model matched the reference ({len(result.models)} of {len(result.models)})")
-    elif result.models and len(unsupported) == len(result.models):
-        out.append(f"no model could run this: every one is unsupported ({', '.join(unsupported)})")
+        return (f"every model that could run matched the reference ({ran} of {ran}); "
+                f"unsupported, not a failure: {', '.join(unsupported)}")
+    if result.match:
+        return f"every model matched the reference ({len(result.models)} of {len(result.models)})"
+    if result.models and len(unsupported) == len(result.models):
+        return f"no model could run this: every one is unsupported ({', '.join(unsupported)})"
+    bad = [model_id for model_id, entry in result.models.items() if entry.status not in ("ok", "unsupported")]
+    return f"NOT every model matched the reference: {', '.join(bad)} did not"
+
+
+# --- the compact table
+
+COMPACT_COLUMNS = ("model", "mechanism", "time/op [95% CI]", "bytes/task", "peak RSS", "status", "match")
+MECHANISM_WIDTH = 24  # the compact table's mechanism, at most; less when the table would not fit WIDTH
+
+
+def short_mechanism(text, width=MECHANISM_WIDTH):
+    """A MECHANISM string in a few words: its first clause ("cooperative: a yield ..." -> "cooperative"),
+    without its parenthesis, or the parenthesis alone when that is the shorter name
+    ("exception thrown into the fiber (greenlet.throw)" -> "greenlet.throw"); cut to width with "…"."""
+    if not text:
+        return "-"
+    clause = text.split(":")[0].split(";")[0].strip()
+    outside, _, inside = clause.partition("(")
+    outside, inside = outside.strip(), inside.rstrip(") ").strip()
+    short = inside if inside and len(outside) > 20 else outside
+    return short if len(short) <= width else short[:width - 1].rstrip() + "…"
+
+
+def figure(value, unit_of=None):
+    """value (seconds) at 3 significant figures, in the unit of unit_of (default: its own): (text, unit)."""
+    scale, unit = next(((scale, unit) for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
+                        if abs(unit_of if unit_of is not None else value) >= scale), (1e-9, "ns"))
+    number = value / scale
+    digits = 0 if abs(number) >= 100 else 1 if abs(number) >= 10 else 2
+    return f"{number:,.{digits}f}", unit
+
+
+def seconds_with_interval(value, interval):
+    """"1.64 µs [1.55–1.73]": the bounds in the value's unit, so the width depends on the numbers only."""
+    text, unit = figure(value)
+    if interval is None:
+        return f"{text} {unit}"
+    low, high = (figure(bound, unit_of=value)[0] for bound in interval)
+    return f"{text} {unit} [{low}–{high}]"
+
+
+def compact_bytes(value):
+    """Bytes at 3 significant figures (whole bytes below 1 KiB): 399 B, 1000 B, 7.54 KiB, 21.8 MiB."""
+    if value is None:
+        return "-"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if unit == "B" and abs(value) < 1024:
+            return f"{value:.0f} B"
+        if abs(value) < 999.5 or unit == "GiB":
+            digits = 0 if abs(value) >= 99.95 else 1 if abs(value) >= 9.995 else 2
+            return f"{value:.{digits}f} {unit}"
+        value /= 1024
+
+
+def headline_column(result):
+    headline = result.headline
+    return headline["label"] if headline else COMPACT_COLUMNS[2]
+
+
+def compact_time(result, entry):
+    """The time column's cell: time per op with its 95% interval, or the spec's headline figure."""
+    headline = result.headline
+    if headline:
+        value = verdicts.headline_figure(entry, headline)
+        return seconds_with_interval(value, None) if value is not None else "-"
+    values = verdicts.per_op_values(entry)
+    if not values:
+        return "-"
+    return seconds_with_interval(sum(values) / len(values), verdicts.mean_interval(values))
+
+
+def compact_rows(result):
+    for model_id, entry in grouped(result.models):
+        mechanism = short_mechanism(entry.mechanism)
+        if not entry.ok:
+            yield [model_id, mechanism, "-", "-", "-", entry.status, "no" if entry.status == "mismatch" else "-"]
+            continue
+        memory = entry.memory
+        noisy = entry.noisy and not result.headline  # noisy speaks of time per op
+        yield [model_id, mechanism, compact_time(result, entry), compact_bytes(memory.bytes_per_task if memory else None),
+               compact_bytes(memory.peak_rss_bytes if memory else None), "ok, noisy" if noisy else "ok", "yes"]
+
+
+def compact_body(result):
+    """[header, rows...], the mechanism column cut so that the table fits WIDTH."""
+    header = list(COMPACT_COLUMNS)
+    header[2] = headline_column(result)
+    body = [header] + list(compact_rows(result))
+    widths = [max(len(row[col]) for row in body) for col in range(len(header))]
+    over = sum(widths) + 2 * (len(widths) - 1) - WIDTH
+    if over > 0:
+        room = max(len("mechanism"), widths[1] - over)
+        body = [row[:1] + [short_mechanism(row[1], room) if index else row[1]] + row[2:]
+                for index, row in enumerate(body)]
+    return body
+
+
+def run_load(result):
+    """(the higher 1-minute load average of the run's start and end, cores), or None if not recorded."""
+    env = result.environment
+    loads = [load[0] for load in (env.load_start, env.load_end) if load] if env else []
+    return (max(loads), env.cores or 1) if loads else None
+
+
+def noisy_note(result):
+    """One paragraph for the noisy rows: which, why (with the run's load, run_load), and what to do;
+    None if no row is noisy."""
+    load = run_load(result)
+    noisy = [model_id for model_id, entry in grouped(result.models) if entry.ok and entry.noisy]
+    if not noisy:
+        return None
+    why = ("their timed values spread too much to tell small differences apart (sd over 10% of the mean, "
+           "a 95% interval wider than ±5%, or fewer than 3 values)")
+    if load:
+        busy = "busy" if load[0] > 0.5 * load[1] else "quiet"
+        why += f"; the load average was {load[0]:.2f} on {load[1]} cores ({busy})"
+    return (f"noisy: {', '.join(noisy)}: {why}. To trust a small difference, rerun with --rigorous on a quiet "
+            f"machine; --wide shows the spread of each row.")
+
+
+def timing_line(result):
+    """The compact table's one line on how its time column was taken."""
+    if result.headline:
+        headline = result.headline
+        return (f"{headline['label']}: the {headline['quantile']} of {headline['record']} in each model's check run "
+                f"(time per op means little here: the run mostly waits); no interval")
+    timed = [entry.timing for entry in result.models.values() if entry.ok and entry.timing]
+    if not timed:
+        return None
+    values = max(timing.values_per_process for timing in timed)
+    return (f"time/op: mean of {values} value(s) from each of {timed[0].processes} fresh process(es) per model "
+            f"(plan {timed[0].plan}), 95% interval of the mean; --wide for every column and note")
+
+
+def compact_notes(result):
+    """Under the compact table: each failed model's reason and each model's notes, one line each."""
+    out = []
+    for model_id, entry in result.models.items():
+        if not entry.ok:
+            out.append(f"  {model_id}: {entry.status}: {entry.error}")
+        out += [f"  {model_id}: {note}" for note in entry.notes or []]
+    return out
+
+
+# --- the verdict
+
+def times(value):
+    """A ratio at 3 significant figures: 1.83, 24.5, 1,507."""
+    return f"{value:,.{0 if value >= 99.95 else 1 if value >= 9.995 else 2}f}"
+
+
+def ratio_text(comparison):
+    low_high = f" [{times(comparison.interval[0])}–{times(comparison.interval[1])}]" if comparison.interval else ""
+    return f"{times(comparison.ratio)}×{low_high}"
+
+
+def native(entry):
+    return entry.kind is not None and entry.kind.scheduler == "native"
+
+
+def verdict_lines(result):
+    """The verdict, hyperfine's way: the quickest Python model with its figure, then how many times
+    faster it is than each other one (with the interval of the ratio) or "same within noise"; the
+    least memory per task; the native floor (C++, not a choice a Python program makes) on its own line."""
+    python = {model_id: entry for model_id, entry in result.models.items() if not native(entry)}
+    found = verdicts.verdict(dataclasses.replace(result, models=python))
+    out = []
+    if found.quickest is None:
+        out.append("verdict: no model has a figure to compare")
+    elif found.intervals:
+        out.append(f"verdict: {found.quickest} is quickest, {seconds_with_interval(found.figure, found.interval)} "
+                   f"per op")
+        for comparison in found.others:
+            if comparison.within_noise:
+                out.append(f"  same within noise as {comparison.model} ({ratio_text(comparison)})")
+            else:
+                why = "" if comparison.interval else " (no interval: fewer than 2 values)"
+                out.append(f"  {ratio_text(comparison)} faster than {comparison.model}{why}")
     else:
-        bad = [model_id for model_id, entry in result.models.items() if entry.status not in ("ok", "unsupported")]
-        out.append(f"NOT every model matched the reference: {', '.join(bad)} did not")
-    return "\n".join(out)
+        out.append(f"verdict: {found.quickest} has the least {found.label}, {seconds_with_interval(found.figure, None)} "
+                   f"(one run: no interval)")
+        for comparison in found.others:
+            out.append(f"  {times(comparison.ratio)}× as much: {comparison.model} "
+                       f"({seconds_with_interval(comparison.figure, None)})")
+    if found.not_compared:
+        out.append("  not compared: " + ", ".join(f"{model_id} ({status})" for model_id, status in found.not_compared))
+    if found.least_memory:
+        model_id, size, runner_up, its_size = found.least_memory
+        after = f" (next: {runner_up}, {compact_bytes(its_size)})" if runner_up else ""
+        out.append(f"least memory per task: {model_id}, {compact_bytes(size)}{after}")
+    floor = verdicts.verdict(dataclasses.replace(result, models={model_id: entry for model_id, entry
+                                                                 in result.models.items() if native(entry)}))
+    if floor.quickest and found.quickest and found.intervals:
+        relative = verdicts.ratio_interval(verdicts.per_op_values(result.models[found.quickest]),
+                                           verdicts.per_op_values(result.models[floor.quickest]))
+        ratio = found.figure / floor.figure
+        shown = ratio_text(verdicts.Comparison(found.quickest, found.figure, ratio, relative))
+        out.append(f"native floor (C++, not a Python choice): {floor.quickest}, "
+                   f"{seconds_with_interval(floor.figure, floor.interval)} per op; {found.quickest} takes {shown} as long")
+    return out
+
+
+# --- whole outputs
+
+def wrap(lines):
+    """Lines longer than WIDTH wrapped at spaces, continued with a deeper indent; a table's lines fit already."""
+    out = []
+    for line in lines:
+        if len(line) <= WIDTH:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()) + 4)
+        out += textwrap.wrap(line, WIDTH, subsequent_indent=indent, break_on_hyphens=False)
+    return out
+
+
+def render(result, wide=False):
+    """One scenario's output as text: the compact table (or, wide, every column and note), the
+    noisy note, the verdict and the match line."""
+    if wide:
+        lines = [params_line(result)] + table(result).splitlines() + wide_notes(result)
+    else:
+        timing = timing_line(result)
+        lines = ([params_line(result)] + grid(compact_body(result)).splitlines() + compact_notes(result)
+                 + ([f"  {timing}"] if timing else []))
+    note = None if result.headline and not wide else noisy_note(result)  # the compact table shows no time
+    if note:
+        lines.append(note)
+    lines += verdict_lines(result) + [match_line(result)]
+    return "\n".join(lines if wide else wrap(lines))
+
+
+def body(result, wide):
+    return [header(result)] + list(rows(result)) if wide else compact_body(result)
+
+
+def export(results, fmt, wide=False):
+    """The tables of several results as Markdown (a heading line, then the table, then the verdict as
+    a list, per scenario) or CSV (a "scenario" column first; one header row per scenario, the
+    scenarios separated by an empty line)."""
+    if fmt == "csv":
+        return "\n\n".join(csv_text([["scenario"] + rows_[0]] + [[result.scenario] + row for row in rows_[1:]])
+                            for result, rows_ in ((result, body(result, wide)) for result in results))
+    out = []
+    for result in results:
+        rows_ = body(result, wide)
+        out += [f"**{params_line(result)}**", "", markdown_row(rows_[0]),
+                markdown_row(["---"] * len(rows_[0]))]
+        out += [markdown_row(row) for row in rows_[1:]]
+        out += [""] + [("  - " if line.startswith(" ") else "- ") + line.strip()  # a comparison nests under its verdict
+                       for line in verdict_lines(result) + [match_line(result)]] + [""]
+    return "\n".join(out).rstrip("\n")
+
+
+def csv_text(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue().rstrip("\n")
+
+
+def markdown_row(cells):
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
+# --- progress
+
+class Progress:
+    """The pipeline's progress interface: progress(text) says a step started (a worker run, a compile);
+    print(text) puts a line on stdout; clear() takes the live line away before a table is printed.
+
+    On a terminal: one tqdm line with the steps done of those expected (expect(n) adds to the
+    total), the time spent and an ETA, and the current step; elsewhere (a CI log) one plain line
+    per step. It writes through a guarded stream (fiberlab/output.py): a closed or full stderr
+    never costs the run. The pipeline calls it from several threads at once, hence the lock."""
+
+    def __init__(self, stream=None):
+        self.stream = output.Guarded(stream or sys.stderr)  # looked up now: protect_streams may have replaced it
+        self.live = self.stream.isatty()
+        self.lock = threading.Lock()
+        self.bar = None
+        self.total = 0
+
+    def expect(self, steps):
+        """steps more steps are coming (the runs of one more scenario or sweep point)."""
+        with self.lock:
+            self.total += steps
+            if self.bar is not None:
+                self.bar.total = max(self.total, self.bar.n)
+                self.bar.refresh()
+
+    def __call__(self, text):
+        with self.lock:
+            if not self.live:
+                self.stream.write(text + "\n")
+                self.stream.flush()
+                return
+            if self.bar is None:
+                self.bar = tqdm(total=self.total or None, file=self.stream, unit="run", dynamic_ncols=True,
+                                leave=False, bar_format="{n_fmt}/{total_fmt} runs {bar:12} {elapsed}<{remaining} {desc}")
+            self.bar.total = max(self.total, self.bar.n + 1)
+            self.bar.set_description_str(text, refresh=False)
+            self.bar.update(1)
+
+    def print(self, text):
+        with self.lock:
+            if self.bar is not None:
+                self.bar.clear()
+            output.emit(text)
+
+    def clear(self):
+        with self.lock:
+            if self.bar is not None:
+                self.bar.clear()
+
+    def close(self):
+        with self.lock:
+            if self.bar is not None:
+                self.bar.close()
+                self.bar = None

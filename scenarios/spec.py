@@ -125,6 +125,10 @@ class Spec:
     # True when TIME_BY only repeats a step, so what is alive at once does not depend on it:
     # the tracemalloc run may then use the timed size
     TIME_BY_REPEATS: bool = False
+    # (record, quantile, label): where time per op means little (the run mostly waits), the figure
+    # the table's time column and verdict show instead: that record's quantile from the check run,
+    # lower is better (fairness: ("lateness_s", "p99", "p99 lateness"))
+    HEADLINE: tuple | None = None
 
     # --- what the worker does around a run
     # summarize(result): JSON data worth printing beside its digest

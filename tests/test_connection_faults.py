@@ -15,6 +15,8 @@ import pytest
 
 import scenarios
 from scenarios import connections as scenario  # the module: helpers the model files share
+from fiberlab import table
+from fiberlab.result import Result
 from fiberlab.models import MODELS
 from scenarios.common import digest
 from scenarios.spec import resolve
@@ -131,4 +133,4 @@ def test_the_run_prints_and_stores_which_connections_lost_data(dropping_run):
     assert proc.returncode == 0, proc.stderr
     lost = {model: entry["result_summary"]["lost_connections"] for model, entry in result["models"].items()}
     assert lost["greenlet"] == lost["asyncio"] and lost["greenlet"]
-    assert f"greenlet: lost_connections = {lost['greenlet']}" in proc.stdout
+    assert f"greenlet: lost_connections = {lost['greenlet']}" in table.render(Result.from_json(result), wide=True)

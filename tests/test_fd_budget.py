@@ -70,7 +70,7 @@ def test_the_table_shows_memory_per_connection_and_p99_latency_per_model():
     result = Result.from_json({"schema": SCHEMA_VERSION, "scenario": "connections", "params": {"connections": 100},
                                "match": True, "environment": {}, "task_count": ["connections", 2],
                                "models": {"greenlet": entry}})
-    text = table.render(result)
+    text = table.render(result, wide=True)
     assert "memory per connection" in text and "latency_s p99" in text
     row = next(line for line in text.splitlines() if line.startswith("greenlet") and "10.0 KiB" in line)
     assert "4.0 ms" in row and "2,000" in row and "4,000/s" in row and "250.0 ms" in row

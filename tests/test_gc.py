@@ -30,7 +30,7 @@ def test_gc_off_disables_collections_in_the_worker_and_on_counts_them():
 
 def test_run_records_the_gc_mode_and_time_and_the_table_shows_gc_share(harness_json):
     proc, result = harness_json("run", "generator", "--param", "items=200", "--repeat", "1", "--models", "greenlet",
-                                "--gc", "off")
+                                "--gc", "off", "--wide")
     assert proc.returncode == 0, proc.stderr
     assert result["gc"] == "off"
     assert result["models"]["greenlet"]["gc_s"] == 0 and result["models"]["greenlet"]["gc_share"] == 0

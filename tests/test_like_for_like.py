@@ -114,7 +114,7 @@ def fake_result(column):
 
 
 def test_the_table_names_the_floor_column_as_the_spec_does_and_shows_each_mechanism():
-    text = table.render(fake_result("vs gen"))
+    text = table.render(fake_result("vs gen"), wide=True)
     header = text.splitlines()[1]
     assert "mechanism" in header and "vs gen" in header and "vs floor" not in header
     assert "direct switch" in text and "direct send" in text  # a failed row still says how it hands over
@@ -123,4 +123,4 @@ def test_the_table_names_the_floor_column_as_the_spec_does_and_shows_each_mechan
 
 
 def test_a_result_without_a_floor_column_name_falls_back_to_vs_floor():
-    assert "vs floor" in table.render(fake_result(None)).splitlines()[1]
+    assert "vs floor" in table.render(fake_result(None), wide=True).splitlines()[1]

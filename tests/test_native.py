@@ -216,7 +216,7 @@ def test_the_floor_is_the_fastest_ok_native_row(case):
 def test_the_table_shows_the_ratio_to_the_native_floor(tmp_path):
     path = tmp_path / "out.json"
     proc = subprocess.run([sys.executable, "-m", "fiberlab", "run", "generator", "--param", "items=2000", "--repeat", "1",
-                           "--models", "coroutines,cpp_coroutines", "--json", str(path)],
+                           "--models", "coroutines,cpp_coroutines", "--wide", "--json", str(path)],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = json.loads(path.read_text())

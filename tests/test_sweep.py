@@ -5,6 +5,8 @@ import json
 import pytest
 
 import scenarios
+from fiberlab import sweep as sweep_verb
+from fiberlab.result import Sweep
 
 from tests.conftest import run_cli
 
@@ -47,16 +49,38 @@ def test_sweep_fits_a_slope_per_model_over_the_points_that_succeeded(deep_chain_
         assert sweep["slopes"][model_id]["stack_kind"] == "frame"
 
 
-def test_sweep_prints_one_row_per_value_and_one_column_per_model(deep_chain_sweep):
+def test_sweep_prints_one_row_per_model_and_one_column_per_value(deep_chain_sweep):
     _, proc = deep_chain_sweep
     lines = proc.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("time/op at depth="))
+    assert header.split()[-2:] == ["1", "5"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines if line.split() and line.split()[0] in MODELS[1].split(",")}
+    assert list(rows) == ["greenlet", "gevent", "asyncio"]
+    assert all(len(cells) == 4 and cells[1] in ("ns", "µs", "ms") for cells in rows.values())  # "2.39 µs" per value
+    assert all(len(line) <= 100 for line in lines)
+    assert "slopes against depth" in proc.stdout
+    assert "2 of 2 points: every model matched the reference" in proc.stdout
+    assert "point 2/2 depth=5" in proc.stderr  # progress says which point of how many
+
+
+def test_a_wide_sweep_prints_one_row_per_value_with_every_figure_and_each_point_s_verdict(deep_chain_sweep):
+    data, _ = deep_chain_sweep
+    loaded = Sweep.from_json(data)
+    lines = sweep_verb.render("deep_chain", "depth", loaded.points, loaded.slopes, wide=True).splitlines()
     header = next(line for line in lines if line.startswith("depth "))
     assert header.split() == ["depth", "greenlet", "gevent", "asyncio"]
     rows = [line for line in lines if line.split()[0] in ("1", "5")]
     assert len(rows) == 2 and all(row.count(" ns · ") == 3 for row in rows)
-    assert "slopes against depth" in proc.stdout
-    assert "2 of 2 points: every model matched the reference" in proc.stdout
-    assert "point 2/2 depth=5" in proc.stderr  # progress says which point of how many
+    assert sum(line.strip().startswith("verdict: ") for line in lines) == 2
+
+
+def test_a_sweep_names_the_quickest_model_at_each_point(deep_chain_sweep):
+    data, proc = deep_chain_sweep
+    for point in data["points"]:
+        quickest = min(("greenlet", "gevent", "asyncio"), key=lambda model: point["models"][model]["ns_per_op"])
+        line = next(line for line in proc.stdout.splitlines() if line.startswith(f"  depth={point['params']['depth']}:"))
+        assert line.split(":")[1].split()[0] == quickest
+        assert "faster than the next" in line or "same within noise" in line
 
 
 def test_a_model_failing_at_every_point_is_recorded_and_the_sweep_goes_on(harness_json):
