@@ -6,7 +6,7 @@
 PROCESSES rounds (default 3), each three fresh processes, one per kind: a warm-up at the requested
 size, one at a tenth of TASK_PARAM, none; then two values at the requested size (fiberlab.worker's
 Scenario.run, timed as the timed pass times a run). fiberlab/pipeline.py's warmup_params relies on
-the first two agreeing; README, "Timing", gives what this printed.
+the first two agreeing; docs/timing.md, "Long runs", says why.
 """
 import json
 import subprocess

@@ -38,6 +38,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from fiberlab import stopping
@@ -70,9 +71,10 @@ def build_dir():
     for folder in (BUILD, CACHE):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / f".probe-{os.getpid()}"
-            probe.write_bytes(b"")
-            probe.unlink()
+            # A unique name: threads of one process ask at once, and a shared name made one
+            # thread's unlink fail another's probe (it then built a second copy in CACHE).
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+                pass
             return folder
         except OSError:
             continue

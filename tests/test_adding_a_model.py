@@ -1,4 +1,4 @@
-"""README's "Adding a model", followed to the letter: a runtime built only from the
+"""docs/design.md's "Adding a model", followed to the letter: a runtime built only from the
 contract (tests/tiny_runtime.py: plain generators), a Model entry naming it
 (tests/tiny_model.py, registered through $FIBERLAB_EXTRA_MODELS), one file per
 scenario (tests/tiny_pingpong.py); the CLI runs it and checks it against the reference."""

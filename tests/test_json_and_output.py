@@ -1,4 +1,4 @@
-"""--json writes where the README says and nothing else; the result survives whatever
+"""--json writes where docs/output-and-signals.md says and nothing else; the result survives whatever
 happens to stdout and stderr after the run; a run with no operation still reports."""
 
 import json

@@ -1,4 +1,4 @@
-"""A model added the way README's "Adding a model" says: a runtime built on plain generators.
+"""A model added the way docs/design.md's "Adding a model" says: a runtime built on plain generators.
 
 The smallest runtime that keeps runtime/contract.py: a unit is a generator;
 it suspends by `yield from` a blocking method, which yields one park function
