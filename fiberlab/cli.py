@@ -22,7 +22,7 @@ from fiberlab.selection import select_models
 from fiberlab.result import Runs
 
 
-VERB_MODULES = ["fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
+VERB_MODULES = ["fiberlab.compare", "fiberlab.pythons", "fiberlab.serve", "fiberlab.sweep"]  # modules with add_parser(verbs) and main(args)
 
 
 def build_parser():
@@ -93,6 +93,9 @@ def cmd_run(args):
             show(result, args, first=index == 1)  # a closed stdout silences it; the run goes on
     finally:
         progress.close()
+    if len(results) > 1:
+        for line in phase_lines(results):
+            output.emit(line)
     if write_failed:  # the table is out; now the one line and exit 2 that a failed write earns
         raise UsageError(write_failed)
     return EXIT_OK if all(result.match for result in results) else EXIT_FAILED
@@ -104,6 +107,17 @@ def show(result, args, first):
         output.emit(("" if first else "\n") + table.render(result, wide=args.wide))
     else:
         output.emit(("" if first else "\n") + table.export([result], args.format, wide=args.wide))
+
+
+def phase_lines(results):
+    """Where the time of a run of several scenarios went: one line per phase, summed over them."""
+    phases = {}
+    for result in results:
+        for name, seconds in (result.get("phases_s") or {}).items():
+            phases[name] = phases.get(name, 0.0) + seconds
+    total = sum(phases.values())
+    return [f"time: {name}: {seconds:,.1f} s ({seconds / total:.0%})" for name, seconds in phases.items()
+            if total > 0]
 
 
 def save_files(args, results):

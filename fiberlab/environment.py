@@ -69,8 +69,19 @@ def describe():
         "gevent": _version("gevent"),
         "gevent_loop": _gevent_loop(),
         "psutil": _version("psutil"),
+        "uvloop": _version("uvloop"),
         "platform": platform.platform(),
         "cpu": _cpu_model(),
         "cores": os.cpu_count(),
         "commit": _commit(),
     }
+
+
+def busy_warning(environment):
+    """One line when the load average at the start (an Environment's load_start) exceeded the cores
+    (the timed values then shared the machine: wall time stretches, CPU time much less), else None."""
+    load, cores = environment.load_start, environment.cores
+    if not load or not cores or load[0] <= cores:
+        return None
+    return (f"warning: load average {load[0]:.2f} at the start exceeds the {cores} cores: wall times are "
+            f"stretched; rows judged on CPU time and the paired ratios hold better (docs/timing.md)")

@@ -12,7 +12,7 @@ import os
 import tempfile
 
 import scenarios
-from fiberlab import fd_budget, interpreters, output, pipeline
+from fiberlab import fd_budget, interpreters, output, timing_plan
 from fiberlab.models import MODELS, ExtraModelsError, all_models
 from scenarios.spec import ParamError, resolve
 
@@ -56,7 +56,7 @@ def add_plan_options(parser, default):
     """--fast / --rigorous / --repeat / --values, shared by run and sweep; read them with parse_plan()."""
     plans = parser.add_mutually_exclusive_group()
     plans.add_argument("--fast", dest="plan", action="store_const", const="fast", default=default,
-                       help="1 timed process x 3 values per model: quick, less precise")
+                       help="1 timed process x 9 values per model: quick, less precise (as many values as the default, so pyperf compare_to takes both)")
     plans.add_argument("--rigorous", dest="plan", action="store_const", const="rigorous",
                        help="6 timed processes x 5 values per model, every value at the requested size: slower, "
                             "more precise")
@@ -64,7 +64,7 @@ def add_plan_options(parser, default):
                         help=f"timed worker processes per model (1..100; the plan's: fast 1, default 3, rigorous 6; "
                              f"this command's plan: {default})")
     parser.add_argument("--values", metavar="K",
-                        help="values each timed process takes after its warm-up (1..100; fast and default 3, rigorous 5)")
+                        help="values each timed process takes after its warm-up (1..100; fast 9, default 3, rigorous 5)")
 
 
 def add_gc_option(parser):
@@ -182,9 +182,9 @@ def fit_fd_budget(name, spec, params, assignments):
 
 
 def parse_plan(args):
-    """The timing plan (fiberlab.pipeline.Plan) the options ask for: --fast/--rigorous or the
+    """The timing plan (fiberlab.timing_plan.Plan) the options ask for: --fast/--rigorous or the
     command's default, with --repeat (processes) and --values overriding its counts."""
-    plan = pipeline.PLANS[args.plan]
+    plan = timing_plan.PLANS[args.plan]
     if args.repeat is not None:
         plan = dataclasses.replace(plan, processes=parse_int(args.repeat, "--repeat", 1, 100))
     if args.values is not None:

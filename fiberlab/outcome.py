@@ -39,7 +39,10 @@ class Outcome(Schema):
     wall_values: list | None = None
     cpu_values: list | None = None
     loops: int | None = None
-    baseline_ns_per_op: float | None = None  # the scenario's floor, timed in this worker
+    involuntary_switches: list | None = None  # per value: the kernel's preemptions of this process
+    floor: dict | None = None  # the floor's values beside them (worker.py Floor.outcome), or None
+    # shared pass: {model id: {"wall_values", "cpu_values", "digests"}}
+    models: dict | None = None
     # set by the pipeline, not the worker
     stdout: str | None = None  # what the run printed
     signal: str | None = None  # the signal that killed the worker

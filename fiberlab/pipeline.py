@@ -2,17 +2,17 @@
 
 run_scenario() takes a spec, checked parameters and the run's Options, runs every
 model in fresh worker processes and returns a Result (fiberlab/result.py; docs/result-schema.md).
-Per model:
-- its untimed runs, each a fresh process, one after the other as a chain, with
-  MEMORY_JOBS models' chains side by side: first the check (one run at the
-  requested size: the result compared with the reference, memory and stack),
-  then, if it passed, one tracemalloc run and small runs at two task counts for
-  the memory slope (the check's wall time decides the timed size, which the
-  tracemalloc run may use: traced_params);
-- then, alone on the machine, the timed processes of the Plan: each warms up
-  in-process and takes several values (fiberlab/worker.py), every run's result
-  compared with the reference too. Values from all processes are pooled
-  (fiberlab/stats.py).
+- Per model, its untimed runs, each a fresh process, one after the other as a chain, with
+  MEMORY_JOBS models' chains side by side: first the check (one run at the requested size:
+  the result compared with the reference, memory and stack), then, if it passed, one
+  tracemalloc run and small runs at two task counts for the memory slope.
+- Then, alone on the machine, the timed processes of every model, round-robin across the
+  models (fiberlab/timing_plan.py: what is timed, how many values, in what order, on which
+  clock): each warms up in-process and takes several values, a floor value after each
+  where the spec has a floor (fiberlab/worker.py); every run's result is compared with the
+  reference too. The values are summarized with the process as the unit where processes
+  differ (fiberlab/stats.py); comparisons between models pair values adjacent in time
+  (fiberlab/comparison.py).
 A model that fails is recorded as failed, and the next model still runs.
 """
 
@@ -23,11 +23,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from fiberlab import environment, fd_budget, native, stats, stopping
+from fiberlab import comparison, environment, fd_budget, native, stats, stopping, timing_plan
 from fiberlab.models import all_models
 from fiberlab.outcome import Outcome
 from fiberlab.result import Environment, Floor, Kind, Memory, ModelEntry, Result, Summary, Timing
@@ -117,90 +118,7 @@ def tasks_alive(spec, run_params):
     return run_params[name] * units
 
 
-@dataclass(frozen=True)
-class Plan:
-    """How a timing is taken: `processes` fresh timed workers, each taking `values`
-    values after its in-process warm-up; with size_values, a value whose run at the
-    requested size would last longer than VALUE_MAX_S is timed at fewer repetitions of
-    the spec's TIME_BY parameter (a pure repetition count: rounds, items; the result is
-    still checked at the requested size), and a run that has no such parameter (its size
-    is what the scenario shows: connections, leaves, tasks) is timed at the requested
-    size with fewer values per process (values_per_process)."""
-    name: str
-    processes: int
-    values: int
-    size_values: bool
-
-
-PLANS = {
-    "fast": Plan("fast", 1, 3, True),
-    "default": Plan("default", 3, 3, True),
-    "rigorous": Plan("rigorous", 6, 5, False),  # and every value at the requested size
-    "check": Plan("check", 0, 0, False),  # no timed process: the check run's time is the one value (sweeps
-                                          # that ask only whether a size finishes: a million tasks)
-}
-# A value must last >= 50 ms (fiberlab/worker.py VALUE_MIN_S); much more only costs time: the default
-# plan runs 12 values and warm-ups per model, 29 models in `make run-scenario`.
-VALUE_MAX_S = 0.12  # a run longer than this is timed at a smaller size (if the plan and the spec allow)
-VALUE_TARGET_S = 0.06  # the run length such a smaller size aims at
 MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, tracemalloc, slope) run this many at once
-
-
-PROCESS_VALUES_S = 0.5  # a sized plan's timed process spends about this long on values of a long run
-WARMUP_SHARE = 10  # a long run's warm-up runs at 1/WARMUP_SHARE of its task count (warmup_params)
-
-
-def values_per_process(plan, run_s):
-    """Values per timed process: the plan's, or, for a sized plan timing a run at the requested
-    size (run_s: the check run's wall time; None when the run was made shorter by TIME_BY) that
-    lasts long, as many as fit in PROCESS_VALUES_S, at least one (so at least `processes` values)."""
-    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S:
-        return plan.values
-    return max(1, min(plan.values, int(PROCESS_VALUES_S / run_s)))
-
-
-def tenth(spec, params):
-    """The requested parameters at a tenth of the spec's task count (not below its minimum),
-    or None where the spec has no task count or a tenth would be no smaller."""
-    if spec.TASK_COUNT is None:
-        return None
-    name, _units = spec.TASK_COUNT
-    param = next(param for param in spec.PARAMS if param.name == name)
-    smaller = max(param.minimum, params[name] // WARMUP_SHARE)
-    return dict(params, **{name: smaller}) if smaller < params[name] else None
-
-
-def warmup_params(spec, params, run_s, plan):
-    """Where a timed process warms up: at the timed size (None), or, for a sized plan timing a
-    long run at the requested size (run_s as in values_per_process: a spawn of 100,000 leaves,
-    1,000 connections, 10,000 idle threads), at a tenth of its task count. A warm-up loads the
-    code, fills the caches and the allocator's pools; a run of a tenth does all that in a tenth
-    of the time (measured: README, "Timing"). The warm-up's result is checked against the
-    reference too, and the worker scales its time to the timed size to decide the loop count."""
-    if not plan.size_values or run_s is None or run_s <= VALUE_MAX_S:
-        return None
-    return tenth(spec, params)
-
-
-def plan_for_sweep(plan):
-    """A sweep's plan: every value at the point's own size. The sweep varies a size, and a smaller
-    TIME_BY would change what one point's ns per op holds (deep_chain: the chain walked down once
-    per run weighs more at fewer suspensions, and more at depth 10,000 than at 10)."""
-    return dataclasses.replace(plan, size_values=False)
-
-
-def timed_params(spec, params, run_s, plan):
-    """The parameters the timed values run at: the requested ones, or, when a run lasts
-    run_s > VALUE_MAX_S and the plan sizes values, the spec's TIME_BY parameter scaled so
-    that a run lasts about VALUE_TARGET_S (never below its minimum; spec.timed_size rounds)."""
-    name = spec.TIME_BY
-    if not plan.size_values or name is None or run_s <= VALUE_MAX_S:
-        return params
-    param = next(param for param in spec.PARAMS if param.name == name)
-    value = max(param.minimum, int(params[name] * VALUE_TARGET_S / run_s))
-    if spec.timed_size is not None:
-        value = spec.timed_size(value, params)
-    return dict(params, **{name: value}) if value < params[name] else params
 
 
 TRACED_TASKS_MAX = 10_000  # a tracemalloc run of more tasks alive goes at a tenth (traced_params)
@@ -217,7 +135,7 @@ def traced_params(spec, params, timing_params, plan):
     if spec.TIME_BY_REPEATS:
         return timing_params
     if plan.size_values and spec.TASK_COUNT is not None and tasks_alive(spec, params) >= TRACED_TASKS_MAX:
-        return tenth(spec, params) or params
+        return timing_plan.tenth(spec, params) or params
     return params
 
 
@@ -327,7 +245,7 @@ def planned_steps(scenario, spec, params, model_ids, options):
 class Options:
     """How a scenario is run (what runs: the scenario, its parameters and the models, are
     run_scenario's arguments). One object, built by the verb that parsed them."""
-    plan: Plan = PLANS["default"]
+    plan: timing_plan.Plan = timing_plan.PLANS["default"]
     timeout_s: float = 300.0  # one worker run at most; then it is killed and the model is "timeout"
     trace: bool = False  # print every switch (fiberlab/trace.py); untimed runs one at a time, no memory passes
     memory_limit_bytes: int | None = None  # each worker's address space, or None
@@ -375,15 +293,13 @@ class Runner:
         chain = Untimed(check, failure=checked(check, "check", self.expected, params, self.ops))
         if chain.failure:
             return chain
-        # The check's wall time: threads and fairness wait far longer than they compute, so CPU
-        # time would time them at their full size. On a busy machine the size comes out smaller
-        # (timing.params says which); values still last >= 50 ms (the worker's loop count).
-        chain.timing_params = timed_params(self.spec, params, check.wall_s, options.plan)
-        long_run_s = check.wall_s if chain.timing_params is params else None  # timed at the requested size
-        chain.values = values_per_process(options.plan, long_run_s)
+        # The timed size follows the scenario and its parameters only (timing_plan.timed_params); the
+        # check's time decides only how many values a long run of a scale-bound scenario takes.
+        chain.timing_params = timing_plan.timed_params(self.spec, params, options.plan)
+        chain.values = timing_plan.values_per_process(self.spec, options.plan, check.wall_s)
         # A native run is short, and its binary warms up at the timed size.
-        chain.warmup_params = None if model_id in self.binaries else warmup_params(self.spec, params, long_run_s,
-                                                                                   options.plan)
+        chain.warmup_params = None if model_id in self.binaries else timing_plan.warmup_params(
+            self.spec, params, check.wall_s, options.plan)
         for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params, options.plan,
                                                     options.memory_passes and not options.trace, options.slope_runs):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
@@ -417,20 +333,68 @@ class Runner:
         finally:
             pool.shutdown(wait=True)
 
-    def timed(self, model_id, chain):
-        """The timed processes of one model, one after the other, chain.values values each:
-        [(label, outcome)]. The first calibrates the loop count; the others use it, so every
-        value times the same work."""
-        plan, runs, loops = self.options.plan, [], None
-        for index in range(1, plan.processes + 1):
-            label = f"timing {index}/{plan.processes}"
-            outcome = self.start(model_id, label, "time", chain.timing_params, values=chain.values, loops=loops,
-                                 warmup_params=chain.warmup_params)
-            runs.append((label, outcome))
-            if not outcome.ok:
-                break
-            loops = outcome.loops
+    def timed_all(self, chains):
+        """{model_id: [(label, outcome, process index)]}: the timed processes of every model whose
+        chain passed, round-robin across the models (timing_plan.order), one at a time, nothing
+        else of ours running. A model's first process calibrates its loop count, the others use it,
+        so every value of a model times the same work; a model stops at its first failure."""
+        plan = self.options.plan
+        ready = [model_id for model_id, chain in chains.items() if not chain.failure]
+        if self.options.trace or plan.processes == 0:
+            return {}
+        runs, loops, stopped = {model_id: [] for model_id in ready}, {}, set()
+        for index, model_id in timing_plan.order(ready, plan.processes):
+            if model_id in stopped:
+                continue
+            chain, label = chains[model_id], f"timing {index}/{plan.processes}"
+            outcome = self.start(model_id, label, "time", chain.timing_params, values=chain.values,
+                                 loops=loops.get(model_id), warmup_params=chain.warmup_params)
+            runs[model_id].append((label, outcome, index))
+            if not outcome.ok or self.checked_timed(outcome, label, chain):
+                stopped.add(model_id)
+            else:
+                loops[model_id] = outcome.loops
         return runs
+
+    def shared_all(self, chains, runs, pairs):
+        """[shared record]: for each (a, b) of `pairs` both of whose timed processes passed, the plan's
+        processes of the shared pass (fiberlab/worker.py shared_values), one at a time: the values of a
+        and b alternating in one process, each model's loop count as its own processes calibrated it.
+        A record: {"a", "b", "a_values": {"wall", "cpu"}, "b_values": ..., "process": [...]}, or
+        {"a", "b", "error"} when a shared process failed or a result differed from the reference."""
+        records = []
+        for a, b in pairs:
+            loops = {model_id: runs[model_id][-1][1].loops for model_id in (a, b) if runs.get(model_id)}
+            if len(loops) < 2 or any(chains[model_id].failure for model_id in (a, b)):
+                continue
+            values = min(chains[a].values, chains[b].values)
+            record = {"a": a, "b": b, "process": [], **{f"{side}_values": {"wall": [], "cpu": []} for side in "ab"}}
+            for index in range(1, self.options.plan.processes + 1):
+                label = f"timing {a} and {b} in one process {index}/{self.options.plan.processes}"
+                outcome = self.start(f"{a}+{b}", label, "shared", chains[a].timing_params, models=[a, b],
+                                     values=values, loops=loops)
+                error = self.shared_failure(outcome, label, chains[a].timing_params)
+                if error:
+                    records.append({"a": a, "b": b, "error": error})
+                    break
+                for side, model_id in (("a", a), ("b", b)):
+                    record[f"{side}_values"]["wall"] += outcome.models[model_id]["wall_values"]
+                    record[f"{side}_values"]["cpu"] += outcome.models[model_id]["cpu_values"]
+                record["process"] += [index] * values
+            else:
+                records.append(record)
+        return records
+
+    def shared_failure(self, outcome, label, run_params):
+        """None, or one line: why a shared process gave no pairs."""
+        if not outcome.ok:
+            return f"{label}: {outcome.status}: {outcome.error}"
+        for model_id, mine in outcome.models.items():
+            failure = checked(Outcome(status="ok", digests=mine["digests"], result_preview=outcome.result_preview),
+                              label, self.expected, run_params, self.ops)
+            if failure:
+                return f"{model_id}: {failure.error}"
+        return None
 
     def checked_timed(self, outcome, label, chain):
         """checked() for a timed process: its values' digests, and its warm-up's at warmup_params."""
@@ -440,25 +404,27 @@ class Runner:
             failure = checked(warmup, f"{label} warm-up", self.expected, chain.warmup_params, self.ops)
         return failure
 
-    def entry(self, model_id, chain):
-        """The model's ModelEntry: from its chain and, unless the plan has no timed process, its timed values."""
-        check, plan = chain.check, self.options.plan
+    def entry(self, model_id, chain, runs):
+        """The model's entry: from its chain and its timed processes' runs (timed_all), or, when
+        the plan has none, the check run's time as its one value."""
+        check, plan, ops = chain.check, self.options.plan, self.ops
+        clock = timing_plan.clock(self.spec, all_models()[model_id])
         if chain.failure:
             return chain.failure
         if self.options.trace or plan.processes == 0:  # the check run alone: its time is one cold value, flagged noisy
-            timed = Timed(params=self.params, ops=self.ops, processes=1, loops=1, walls=[check.wall_s],
-                          cpus=[check.cpu_s], value_processes=[1])
-            entry = summarize_model(chain, timed, self.ops, None if self.options.trace else plan)
+            timed = Timed([check.wall_s], [check.cpu_s], [1], records=check.records)
+            entry = summarize_model(chain, timed, ops, self.params, clock, None if self.options.trace else plan)
         else:
-            timed = Timed(params=chain.timing_params, ops=self.spec.ops(chain.timing_params), processes=plan.processes,
-                          warmup_params=chain.warmup_params)
-            entry = None
-            for index, (label, outcome) in enumerate(self.timed(model_id, chain), 1):
+            timed, entry = Timed(), None
+            for label, outcome, index in runs:
                 entry = self.checked_timed(outcome, label, chain)
                 if entry:
                     break
-                timed.add(index, outcome)
-            entry = entry or summarize_model(chain, timed, self.ops, plan)
+                timed.add(outcome, index)
+            if timed.records is None or chain.timing_params != self.params:
+                timed.records = check.records  # not timed at the requested size: the check's records
+            entry = entry or summarize_model(chain, timed, ops, chain.timing_params, clock, plan,
+                                             self.spec.ops(chain.timing_params), chain.warmup_params)
         if chain.slope_note and entry.ok:
             entry.notes = entry.notes + [chain.slope_note]
         return entry
@@ -466,40 +432,81 @@ class Runner:
 
 @dataclass
 class Timed:
-    """One model's timed values, pooled from its timed processes (or its check run's one value)."""
-    params: dict  # where the values ran (timing.params)
-    ops: int  # operations in one run at params
-    processes: int
+    """The values of one model's timed processes, in the order taken: per value its wall and CPU
+    seconds per run, the involuntary context switches it suffered (None: not counted) and the
+    process it came from; the floor's values beside them; the records of the first process."""
+    wall: list = dataclasses.field(default_factory=list)
+    cpu: list = dataclasses.field(default_factory=list)
+    process: list = dataclasses.field(default_factory=list)
+    switches: list | None = dataclasses.field(default_factory=list)
+    floor_wall: list = dataclasses.field(default_factory=list)  # ns per op, one after each value
+    floor_cpu: list = dataclasses.field(default_factory=list)
+    floor_switches: list = dataclasses.field(default_factory=list)
+    floor_notes: list = dataclasses.field(default_factory=list)
     loops: int | None = None
-    warmup_params: dict | None = None
-    walls: list = dataclasses.field(default_factory=list)
-    cpus: list = dataclasses.field(default_factory=list)
-    value_processes: list = dataclasses.field(default_factory=list)  # per value: the timed process (1-based)
-    baselines: list = dataclasses.field(default_factory=list)  # (mean wall per run, floor ns per op) per process
+    records: dict | None = None
 
-    def add(self, process, outcome):
-        """The values of timed process number PROCESS (an ok Outcome)."""
-        self.walls += outcome.wall_values
-        self.cpus += outcome.cpu_values
-        self.value_processes += [process] * len(outcome.wall_values)
+    def add(self, outcome, index):
+        self.wall += outcome.wall_values
+        self.cpu += outcome.cpu_values
+        self.process += [index] * len(outcome.wall_values)
+        if self.switches is not None and outcome.involuntary_switches is not None:
+            self.switches += outcome.involuntary_switches
+        else:
+            self.switches = None
+        floor = outcome.floor
+        if floor:
+            self.floor_wall += floor["wall_ns_per_op"]
+            self.floor_cpu += floor["cpu_ns_per_op"]
+            self.floor_switches += floor["involuntary_switches"]
         self.loops = outcome.loops
-        if outcome.baseline_ns_per_op:
-            self.baselines.append((stats.summary(outcome.wall_values)["mean"], outcome.baseline_ns_per_op))
+        if self.records is None:
+            self.records = outcome.records
 
 
-def run_models(scenario, spec, params, reference_digest, model_ids, options, progress, interpreter=None):
-    """{model_id: entry} for one interpreter (None: this one): the untimed chains of every
-    model side by side first, then each model's timed processes alone on the machine."""
+def run_models(scenario, spec, params, reference_digest, model_ids, options, progress, interpreter=None, phases=None):
+    """({model_id: entry}, [shared record]) for one interpreter (None: this one): the untimed chains
+    of every model side by side first, then the timed processes of all of them, round-robin, alone on
+    the machine, then the shared processes. phases: a dict to which each phase's seconds are added."""
+    phases = {} if phases is None else phases
+    clock = PhaseClock(phases)
     runner = Runner(scenario, spec, params, reference_digest, options, progress, interpreter)
-    runner.binaries, unbuilt = native_binaries(scenario, model_ids, progress)
+    runner.binaries, unbuilt = clock("native builds", native_binaries, scenario, model_ids, progress)
     entries = {model_id: failed("error", error, runner.ops) for model_id, error in unbuilt.items()}
     model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
-    chains = runner.untimed_all(model_ids)
+    chains = clock("untimed runs (check, tracemalloc, memory slope)", runner.untimed_all, model_ids)
+    runs = clock("timed processes", runner.timed_all, chains)
     for model_id in model_ids:
         if options.trace and chains[model_id].check.stdout:
             progress.print(chains[model_id].check.stdout.rstrip("\n"))
-        entries[model_id] = runner.entry(model_id, chains[model_id])
-    return entries
+        entries[model_id] = runner.entry(model_id, chains[model_id], runs.get(model_id, []))
+    timed_ok = {model_id: chain for model_id, chain in chains.items()
+                if entries[model_id].ok and runs.get(model_id)}
+    pairs = timing_plan.shared_pairs(comparison.standard_pairs({"models": entries_with_kind(entries)}), options.plan)
+    shared = clock("shared processes", runner.shared_all, timed_ok, runs,
+                   [(a, b) for a, b in pairs if a in timed_ok and b in timed_ok])
+    return entries, shared
+
+
+class PhaseClock:
+    """clock(name, function, *args): function(*args), its wall time added to phases[name]."""
+
+    def __init__(self, phases):
+        self.phases = phases
+
+    def __call__(self, name, function, *args):
+        started = time.perf_counter()
+        try:
+            return function(*args)
+        finally:
+            self.phases[name] = self.phases.get(name, 0.0) + time.perf_counter() - started
+
+
+def entries_with_kind(entries):
+    """{model_id: {"kind": ...}}: each entry's model's 2x2 kind, as run_scenario adds it (standard_pairs reads it)."""
+    known = all_models()
+    return {model_id: {"kind": {"stack": known[model_id].stack, "scheduler": known[model_id].scheduler}}
+            for model_id in entries}
 
 
 def explained(spec, model_id, run_params, outcome):
@@ -510,29 +517,39 @@ def explained(spec, model_id, run_params, outcome):
     return outcome
 
 
-def summary(values, processes):
-    return Summary.from_json(stats.summary(values, processes))
+def summary(values, processes, groups=None):
+    return Summary.from_json(stats.summary(values, processes, groups))
 
 
-def summarize_model(chain, timed, ops, plan):
-    """One model's ModelEntry: the timing from timed (Timed: the pooled values of every timed
-    process); memory and stack from chain.check (the first run in its fresh process), the
-    traced peak from chain.traced, the slope from chain.slope_points. plan: None under --trace."""
+def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=None, warmup_params=None):
+    """One model's ModelEntry: the timing from the values of every timed process (timed: a Timed),
+    judged on `clock` ("cpu" or "wall": timing_plan.clock), with the process as the unit where
+    processes differ (fiberlab/stats.py); memory and stack from chain.check (the first run in its
+    fresh process), the traced peak from chain.traced, the slope from chain.slope_points; the
+    records (latencies) from the first timed process, which ran alone. plan: None under --trace."""
     check, traced = chain.check, chain.traced
-    wall = summary(timed.walls, timed.processes)
+    ops_timed = ops if ops_timed is None else ops_timed
+    processes = len(set(timed.process))
+    wall = summary(timed.wall, processes, timed.process)
+    cpu = summary(timed.cpu, processes, timed.process)
+    judged = cpu if clock == "cpu" else wall
     entry = ModelEntry(
         status="ok",
         digest=check.digest,
         ops=ops,
         wall_s=wall,
-        cpu_s=summary(timed.cpus, timed.processes),
-        # No operation at all (every connection dropped before its first echo): no cost per one.
-        ns_per_op=wall.mean / timed.ops * 1e9 if timed.ops else None,
-        noisy=stats.noisy(wall.to_json()),
-        timing=Timing(plan=plan.name if plan else "trace", processes=timed.processes,
-                      values_per_process=len(timed.walls) // timed.processes, loops=timed.loops,
-                      params=timed.params, ops=timed.ops, unit="seconds per run at timing.params",
-                      warmup_params=timed.warmup_params, value_processes=timed.value_processes),
+        cpu_s=cpu,
+        # On the judged clock, from the central value (geometric mean); none with no operation at
+        # all (every connection dropped before its first echo).
+        ns_per_op=judged.center / ops_timed * 1e9 if ops_timed else None,
+        ns_per_op_ci95=[bound / ops_timed * 1e9 for bound in judged.ci95] if ops_timed and judged.ci95 else None,
+        noisy=stats.noisy(judged.to_json()),
+        timing=Timing(plan=plan.name if plan else "trace", processes=processes,
+                      values_per_process=len(timed.wall) // max(processes, 1), loops=timed.loops,
+                      params=timing_params, ops=ops_timed, unit="seconds per run at timing.params",
+                      warmup_params=warmup_params, value_processes=timed.process, clock=clock,
+                      involuntary_switches=timed.switches or None,
+                      disturbed=timing_plan.disturbed(timed.switches, timed.wall, timed.loops or 1)),
         # Time in garbage collections during the check run, and its share of that run's wall time.
         gc_s=check.gc_s,
         gc_share=check.gc_s / check.wall_s if check.gc_s is not None and check.wall_s > 0 else None,
@@ -548,18 +565,30 @@ def summarize_model(chain, timed, ops, plan):
             bytes_per_task_points=[list(point) for point in chain.slope_points],
         ),
         stack=check.stack,
-        records=check.records,
-        notes=check.notes + ([] if timed.ops else ["no operation was performed (ops = 0), so no ns per op"]),
+        records=timed.records if timed.records is not None else check.records,
+        notes=check.notes + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"]),
         result_summary=check.result_summary,
     )
-    if timed.baselines and timed.ops:
-        # baselines: (the worker's mean wall per run, its floor in ns per op), one per timed worker.
-        entry.baseline_ns_per_op = stats.summary([floor for _wall, floor in timed.baselines])["median"]
-        # The ratio is taken inside each worker (run and floor timed in one process, so
-        # one machine state), then the median: a ratio of medians would mix processes.
-        entry.vs_baseline = stats.summary([wall / timed.ops * 1e9 / floor
-                                           for wall, floor in timed.baselines])["median"]
+    if timed.floor_wall and ops_timed:
+        add_baseline(entry, timed, clock, ops_timed)
     return entry
+
+
+def add_baseline(entry, timed, clock, ops_timed):
+    """The floor (the spec's BASELINE), timed in the same workers as the values, one floor value
+    right after each of the model's: its ns per op on the judged clock, and vs_baseline, the ratio
+    of each value to the floor value beside it, with its interval from those pairs (stats.paired_ratio)."""
+    own = timed.cpu if clock == "cpu" else timed.wall
+    floor = timed.floor_cpu if clock == "cpu" else timed.floor_wall
+    count = min(len(own), len(floor))
+    pairs = [(value / ops_timed * 1e9, floor_ns) for value, floor_ns in zip(own[:count], floor[:count])]
+    ratio = stats.paired_ratio(pairs, timed.process[:count])
+    entry.baseline_ns_per_op = stats.summary(floor, len(set(timed.process)), timed.process[:len(floor)])["center"]
+    entry.floor_values = {"wall_ns_per_op": timed.floor_wall, "cpu_ns_per_op": timed.floor_cpu,
+                          "involuntary_switches": timed.floor_switches}
+    if ratio:
+        entry.vs_baseline, entry.vs_baseline_ci95 = ratio["ratio"], ratio["ci95"]
+        entry.vs_baseline_noisy = ratio["noisy"]
 
 
 def add_floor(result):
@@ -600,15 +629,18 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     # A native model does not run on an interpreter: one row, whatever --python says.
     native_ids = [model_id for model_id in model_ids if all_models()[model_id].native]
     python_ids = [model_id for model_id in model_ids if model_id not in native_ids]
-    by_interpreter = {}
+    by_interpreter, phases = {}, {}
     for interpreter in interpreters or [None]:
         ids = model_ids if interpreter is None else python_ids
         key = interpreter.version if interpreter else None
-        by_interpreter[key] = run_models(scenario, spec, params, result.reference_digest, ids, options, progress,
-                                         interpreter)
+        by_interpreter[key], pairs = run_models(scenario, spec, params, result.reference_digest, ids, options,
+                                                progress, interpreter, phases)
+        # Values of two models that took turns in one process (Runner.shared_all): the closest pairs
+        # there are, which fiberlab/comparison.py prefers; keyed by model id, so only where the rows are too.
+        result.shared += [] if interpreter else pairs
     if interpreters and native_ids:
-        by_interpreter[None] = run_models(scenario, spec, params, result.reference_digest, native_ids, options,
-                                          progress)
+        by_interpreter[None], _pairs = run_models(scenario, spec, params, result.reference_digest, native_ids,
+                                                  options, progress, phases=phases)
     for model_id in model_ids:
         for interpreter in (None,) if model_id in native_ids else interpreters or [None]:
             entry = by_interpreter[interpreter.version if interpreter else None][model_id]
@@ -631,4 +663,5 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     if spec.TASK_COUNT is not None:
         result.task_count = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
     result.environment.load_end = environment.load()
+    result.phases_s = phases  # where this scenario's time went, by phase (seconds of wall time)
     return result

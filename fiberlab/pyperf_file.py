@@ -4,10 +4,12 @@ One benchmark per (scenario, model) — per (scenario, point, model) in a sweep 
 named "scenario/model" ("scenario[axis=value]/model"), one pyperf Run per timed
 worker process holding the values that process took after its warm-up. Values
 are in SECONDS PER OP (one suspend/resume operation of the scenario, as in
-ns_per_op): a value is seconds per run at timing.params divided by that run's
-ops, so files from runs timed at different sizes still compare. The metadata
-carries loops (runs averaged per value), inner_loops (ops per run) and the
-lab's environment. The file is written with pyperf's own API, so
+ns_per_op) on the row's clock (fiberlab_clock: cpu or wall, docs/timing.md): a
+value is seconds per run at timing.params divided by that run's ops. The
+metadata is pyperf's own (collected here: CPU, load, kernel, date) and the lab's:
+loops (runs averaged per value), inner_loops (ops per run), plan, clock, the
+timed parameters and the environment. pyperf compare_to needs equal value counts
+on both sides: the fast and default plans take 9 each. The file is written with pyperf's own API, so
 `python -m pyperf stats|hist|compare_to` read it.
 """
 
@@ -34,22 +36,30 @@ def _metadata(result, entry, name):
         "cpu_model_name": env.cpu,
         "cpu_count": env.cores,
         "fiberlab_plan": timing.plan,
+        "fiberlab_clock": timing.clock or "wall",
         "fiberlab_params": ", ".join(f"{key}={value}" for key, value in timing.params.items()),
         "fiberlab_greenlet": env.greenlet,
         "fiberlab_gevent": env.gevent,
+        "fiberlab_uvloop": env.uvloop,
+        "fiberlab_commit": env.commit,
+        "fiberlab_date": env.date,
     }
     return {key: value for key, value in metadata.items() if value not in (None, "")}
 
 
 def benchmark(result, model_key, entry, name):
-    """A pyperf.Benchmark from one model's entry: a Run per timed process."""
-    values = entry.wall_s.values
-    per_process = entry.timing.values_per_process
-    ops = entry.timing.ops
+    """A pyperf.Benchmark from one model's entry: a Run per timed process, its values on the
+    row's clock (timing.clock: CPU time for single-threaded models, else wall time), each Run
+    with pyperf's own metadata of this machine beside the lab's."""
+    timing = entry.timing
+    values = (entry.cpu_s if timing.clock == "cpu" else entry.wall_s).values
+    processes = timing.value_processes or [1 + index // timing.values_per_process for index in range(len(values))]
     metadata = _metadata(result, entry, name)
-    runs = [pyperf.Run([value / ops for value in values[start:start + per_process]], warmups=None,
-                       metadata=metadata, collect_metadata=False)
-            for start in range(0, len(values), per_process)]
+    by_process = {}
+    for value, process in zip(values, processes):
+        by_process.setdefault(process, []).append(value / timing.ops)
+    runs = [pyperf.Run(per_op, warmups=None, metadata=metadata, collect_metadata=True)
+            for per_op in by_process.values()]
     return pyperf.Benchmark(runs)
 
 

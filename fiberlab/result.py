@@ -124,7 +124,9 @@ class Summary(Schema):
     median: float | None = None
     min: float | None = None
     max: float | None = None
-    ci95: list | None = None  # [low, high] of the mean; None for a single value
+    center: float | None = None  # the geometric mean: the central value the figures use
+    ci95: list | None = None  # [low, high] of the center, on the log scale; None for a single value
+    ci_unit: str | None = None  # "process" (the processes differed) or "value": the interval's unit
     values: list = field(default_factory=list)  # every value, in the order taken (Timing.value_processes)
     processes: int | None = None  # how many worker processes gave them
 
@@ -153,6 +155,9 @@ class Timing(Schema):
     unit: str | None = None  # what one value is
     warmup_params: dict | None = None  # where each timed process warmed up, when not at `params`
     value_processes: list = field(default_factory=list)  # per value of wall_s/cpu_s: the process (1-based)
+    clock: str | None = None  # "cpu" or "wall": what ns_per_op and the verdicts read (docs/timing.md)
+    involuntary_switches: list | None = None  # per value: the kernel's preemptions (None: not counted)
+    disturbed: int | None = None  # values preempted more than timing_plan.DISTURBED_SWITCHES_PER_S a second
 
 
 @dataclass(kw_only=True)
@@ -203,7 +208,8 @@ class ModelEntry(Schema):
     ops: int | None = None  # operations at the run's params
     wall_s: Summary | None = nested(Summary)  # seconds per run at timing.params
     cpu_s: Summary | None = nested(Summary)
-    ns_per_op: float | None = None  # wall_s.mean / timing.ops
+    ns_per_op: float | None = None  # the center of wall_s or cpu_s (timing.clock) / timing.ops
+    ns_per_op_ci95: list | None = None  # its 95% interval
     noisy: bool | None = None  # the values spread too much to tell small differences (fiberlab/stats.py)
     timing: Timing | None = nested(Timing)
     gc_s: float | None = None  # time in garbage collections during the check run
@@ -214,7 +220,10 @@ class ModelEntry(Schema):
     notes: list = field(default_factory=list)  # lines a reader should see beside the row
     result_summary: dict | None = None  # what of the canonical result a reader wants to see
     baseline_ns_per_op: float | None = None  # the scenario's BASELINE floor, median over timed workers
-    vs_baseline: float | None = None  # median over workers of ns_per_op / that worker's floor
+    vs_baseline: float | None = None  # geometric mean of each value over the floor value timed beside it
+    vs_baseline_ci95: list | None = None  # its 95% interval, from those pairs
+    vs_baseline_noisy: bool | None = None
+    floor_values: dict | None = None  # the floor's values: {"wall_ns_per_op", "cpu_ns_per_op", "involuntary_switches"}
     vs_floor: float | None = None  # ns_per_op over Result.floor's
     kind: Kind | None = nested(Kind)
     mechanism: str | None = None  # how this model's file hands control over
@@ -242,6 +251,7 @@ class Environment(Schema):
     gevent: str | None = None
     gevent_loop: str | None = None
     psutil: str | None = None
+    uvloop: str | None = None
     platform: str | None = None
     cpu: str | None = None
     cores: int | None = None
@@ -271,6 +281,10 @@ class Result(Versioned):
     task_count: list | None = None  # [param name, tasks per unit]
     # {"record", "quantile", "label"}: the figure the table shows instead of time per op (scenarios/spec.py HEADLINE)
     headline: dict | None = None
+    # Values of two models that took turns in one process (docs/timing.md, "Comparisons"):
+    # [{"a", "b", "a_values": {"wall", "cpu"}, "b_values": ..., "process": [...]} or {"a", "b", "error"}]
+    shared: list = field(default_factory=list)
+    phases_s: dict | None = None  # where the run's time went: {phase: seconds}
 
 
 @dataclass(kw_only=True)

@@ -1,61 +1,148 @@
-"""Small statistics: summaries of timed values, and slopes across sizes.
+"""Statistics of timed values: summaries, intervals that cannot be negative, paired ratios, slopes.
 
-A timing is a list of values pooled from several worker processes (each
-process contributes the values it took after its in-process warm-up); the
-summary treats them as one sample: mean, standard deviation, median, min,
-max and a 95% confidence interval for the mean (Student's t over all the
-values). `noisy` is the rule the README states: the values spread too much to
-tell small differences apart.
+Timings are positive and their noise multiplies (a busy core stretches a value
+by a factor), so every interval here is taken on the log scale and mapped back:
+a 95% Student's t interval of the mean log, exp()'d, is an interval for the
+geometric mean that is never negative, and for a ratio one that is symmetric in
+which side is divided by which. Quantiles come from scipy, not a typed table.
+
+The unit of the sample: values taken in one worker process share that process's
+address-space layout, hash seed and the state the machine was in; when the
+processes differ (a one-way F test across them, p < 0.05) the sample is the
+per-process means, so n is the number of processes; otherwise every value is a
+unit. The method is written up in docs/timing.md.
 """
 
 import math
 import statistics
 
-# Student's t, two-sided 95% (0.975 quantile), by degrees of freedom; beyond 30 the
-# next entry down is used (a slightly wider interval, never a narrower one).
-T_975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262,
-         10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110, 18: 2.101,
-         19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064, 25: 2.060, 26: 2.056, 27: 2.052,
-         28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000, 120: 1.980}
+from scipy import stats as scipy_stats
 
 NOISY_STDEV = 0.10  # stdev above 10% of the mean: pyperf warns at the same line
-NOISY_CI = 0.05  # or the 95% interval's half-width above 5% of the mean
+NOISY_CI = 0.05  # or the 95% interval's half-width above 5% of the central value
 MIN_VALUES = 3  # fewer values than this cannot show their spread
+PROCESSES_DIFFER_P = 0.05  # the F test's level below which processes, not values, are the units
+CONFIDENCE = 0.95
 
 
 def t_975(degrees):
-    return T_975[max(key for key in T_975 if key <= degrees)]
+    """Student's t, two-sided 95% (its 0.975 quantile), at `degrees` degrees of freedom (scipy)."""
+    return float(scipy_stats.t.ppf(0.975, degrees))
 
 
-def summary(values, processes=1):
-    """Mean, stdev, median, min, max, ci95 [lo, hi] of the values (all pooled), the
-    values themselves ("runs" is the same list, the name earlier results used), and
-    how many processes gave them. stdev and ci95 are None for a single value."""
+def _units(logs, groups):
+    """(units, by) of log values: the per-group means when the groups differ, else the values.
+    groups: a group label per value (the process each came from), or None."""
+    if groups is None:
+        return logs, "value"
+    by_group = {}
+    for value, group in zip(logs, groups):
+        by_group.setdefault(group, []).append(value)
+    samples = list(by_group.values())
+    if len(samples) < 2 or any(len(sample) < 2 for sample in samples):
+        # One process, or one value from each: the values are the units (they are the processes then).
+        return logs, "process" if len(samples) == len(logs) and len(samples) > 1 else "value"
+    if all(statistics.pvariance(sample) == 0 for sample in samples):
+        differ = len({sample[0] for sample in samples}) > 1
+    else:
+        differ = scipy_stats.f_oneway(*samples).pvalue < PROCESSES_DIFFER_P
+    if differ:
+        return [statistics.fmean(sample) for sample in samples], "process"
+    return logs, "value"
+
+
+def log_interval(logs, groups=None):
+    """(center, [lo, hi], by, n) on the log scale: the mean log and its 95% t interval, from the
+    units _units() picks; the interval is None with fewer than two units."""
+    units, by = _units(list(logs), groups)
+    center = statistics.fmean(units)
+    if len(units) < 2:
+        return center, None, by, len(units)
+    half = scipy_stats.t.ppf(0.5 + CONFIDENCE / 2, len(units) - 1) * statistics.stdev(units) / math.sqrt(len(units))
+    return center, [center - half, center + half], by, len(units)
+
+
+def summary(values, processes=1, groups=None):
+    """Mean, stdev, median, min, max of the values; `center`, their geometric mean (the central
+    value the figures use), and ci95 [lo, hi] its 95% interval on the log scale (log_interval,
+    `ci_unit` "process" or "value"); the values themselves ("runs" is the same list, the name
+    earlier results used) and how many processes gave them. stdev and ci95 are None for a single value."""
     values = list(values)
-    mean = statistics.fmean(values)
-    stdev = statistics.stdev(values) if len(values) > 1 else None
-    half = t_975(len(values) - 1) * stdev / math.sqrt(len(values)) if stdev is not None else None
+    positive = all(value > 0 for value in values)
+    if positive:
+        center, interval, by, _units_n = log_interval([math.log(value) for value in values], groups)
+        center, interval = math.exp(center), [math.exp(bound) for bound in interval] if interval else None
+    else:  # no operation took time (a clock too coarse for it): nothing to take a log of
+        center, interval, by = statistics.fmean(values), None, "value"
     return {
-        "mean": mean,
-        "stdev": stdev,
+        "mean": statistics.fmean(values),
+        "center": center,
+        "stdev": statistics.stdev(values) if len(values) > 1 else None,
         "median": statistics.median(values),
         "min": min(values),
         "max": max(values),
-        "ci95": [mean - half, mean + half] if half is not None else None,
+        "ci95": interval,
+        "ci_unit": by,
         "values": values,
         "runs": values,
         "processes": processes,
     }
 
 
-def noisy(wall):
-    """True when a timing cannot be trusted to tell small differences: fewer than
-    MIN_VALUES values, a stdev above NOISY_STDEV of the mean, or a 95% interval whose
-    half-width is above NOISY_CI of the mean."""
-    if len(wall["values"]) < MIN_VALUES or wall["mean"] <= 0:
+def noisy(timing):
+    """True when a timing cannot be trusted to tell small differences: fewer than MIN_VALUES
+    values, a stdev above NOISY_STDEV of the mean, no interval, or a 95% interval whose
+    half-width is above NOISY_CI of the central value."""
+    if len(timing["values"]) < MIN_VALUES or timing["mean"] <= 0 or timing.get("ci95") is None:
         return True
-    half = (wall["ci95"][1] - wall["ci95"][0]) / 2
-    return wall["stdev"] > NOISY_STDEV * wall["mean"] or half > NOISY_CI * wall["mean"]
+    center = timing.get("center", timing["mean"])
+    half = (timing["ci95"][1] - timing["ci95"][0]) / 2
+    return timing["stdev"] > NOISY_STDEV * timing["mean"] or half > NOISY_CI * center
+
+
+def paired_ratio(pairs, groups=None):
+    """The ratio a / b from [(a, b), ...] values taken close in time (so load that comes and goes
+    hits both), with its 95% interval from the pairs' log ratios (log_interval; groups: the process
+    or round each pair came from). {"ratio", "ci95", "ci_unit", "pairs", "verdict", "noisy"}, or
+    None with no pair of positive values."""
+    kept = [(a, b, group) for (a, b), group in zip(pairs, groups or [None] * len(pairs)) if a > 0 and b > 0]
+    if not kept:
+        return None
+    logs = [math.log(a / b) for a, b, _group in kept]
+    center, interval, by, _n = log_interval(logs, [group for _a, _b, group in kept] if groups else None)
+    ratio = math.exp(center)
+    ci95 = [math.exp(bound) for bound in interval] if interval else None
+    result = {"ratio": ratio, "ci95": ci95, "ci_unit": by, "pairs": len(kept), "verdict": judge(ci95)}
+    result["noisy"] = ci95 is None or len(kept) < MIN_VALUES or (ci95[1] - ci95[0]) / 2 > NOISY_CI * ratio
+    return result
+
+
+def unpaired_ratio(new, old, new_groups=None, old_groups=None):
+    """The ratio of two timings' central values, new / old, from values not taken side by side (two
+    runs): Welch's t interval of the difference of mean logs (scipy.stats.ttest_ind), exp()'d, each
+    side's units as log_interval picks them, so unequal value counts are no problem.
+    {"ratio", "ci95", "verdict"}; ci95 None (and the verdict "same within noise") when a side has
+    fewer than two units."""
+    units = [_units([math.log(value) for value in values], groups)[0]
+             for values, groups in ((new, new_groups), (old, old_groups))]
+    ratio = math.exp(statistics.fmean(units[0]) - statistics.fmean(units[1]))
+    if min(len(side) for side in units) < 2:
+        return {"ratio": ratio, "ci95": None, "verdict": SAME}
+    test = scipy_stats.ttest_ind(units[0], units[1], equal_var=False)
+    low, high = test.confidence_interval(CONFIDENCE)
+    ci95 = [math.exp(low), math.exp(high)] if math.isfinite(low) and math.isfinite(high) else None
+    return {"ratio": ratio, "ci95": ci95, "verdict": judge(ci95)}
+
+
+SLOWER, FASTER, SAME = "slower", "faster", "same within noise"
+
+
+def judge(ci95):
+    """The verdict on a ratio new / old (or a / b): slower when its whole 95% interval is above 1,
+    faster when below, else the same within noise (also when there is no interval)."""
+    if ci95 is None or ci95[0] <= 1 <= ci95[1]:
+        return SAME
+    return SLOWER if ci95[0] > 1 else FASTER
 
 
 def slope(points):

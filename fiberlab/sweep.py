@@ -18,7 +18,7 @@ the points it finished.
 import dataclasses
 
 import scenarios
-from fiberlab import fd_budget, output, pipeline, pyperf_file, stats, table, verdict
+from fiberlab import fd_budget, output, pipeline, pyperf_file, stats, table, timing_plan, verdict
 from fiberlab.result import Sweep
 from fiberlab.options import add_gc_option, add_plan_options, add_python_option, add_table_options, parse_pythons
 from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_public, fit_fd_budget, parse_memory_limit,
@@ -26,7 +26,7 @@ from fiberlab.options import (EXIT_FAILED, EXIT_OK, UsageError, all_models_publi
 from fiberlab.selection import select_models
 
 # A sweep is many runs, and the fit across points smooths noise: one timed process per point unless asked.
-# Its values are always timed at the point's own size (pipeline.plan_for_sweep).
+# Its values are always timed at the point's own size (timing_plan.plan_for_sweep).
 DEFAULT_PLAN = "fast"
 
 
@@ -269,7 +269,7 @@ def main(args):
     models, plan, timeout = parse_run_options(args)
     memory_limit_bytes = parse_memory_limit(args.memory_limit)
     name, plans = plan_points(args.scenario, spec, args.param)
-    plan = pipeline.plan_for_sweep(plan)
+    plan = timing_plan.plan_for_sweep(plan)
     # As in `run`: a model named in --models that cannot run a point is refused before anything runs;
     # by default it is left out of the points it cannot run, with a note.
     explicit = args.models != ",".join(all_models_public())

@@ -18,7 +18,7 @@ import threading
 
 from tqdm import tqdm
 
-from fiberlab import output, verdict as verdicts
+from fiberlab import comparison, environment, output, verdict as verdicts
 
 WIDTH = 100  # the default output fits a terminal this wide
 
@@ -73,7 +73,7 @@ def grouped(models):
     return ranked
 
 
-COLUMNS = ("model", "kind", "mechanism", "status", "match", "wall/run mean ± sd", "ns/op [95% CI]", "cpu/wall",
+COLUMNS = ("model", "kind", "mechanism", "status", "match", "ns/op [95% CI]", "clock", "cpu/wall",
            "gc share", "vs floor", "vs native", "peak RSS", "bytes/task", "frames/task", "part: C stack copied",
            "part: frame bytes")
 FLOOR_COLUMN = COLUMNS.index("vs floor")  # headed by the spec's own name for its floor ("vs bare", "vs gen")
@@ -89,12 +89,26 @@ def gc_share(entry):
 
 
 def ns_interval(entry):
-    """The 95% interval of ns per op, [lo, hi], or None: the wall interval over the timed run's ops."""
+    """The 95% interval of ns per op, [lo, hi], or None (results before it was stored: the wall interval)."""
+    if entry.ns_per_op_ci95:
+        return entry.ns_per_op_ci95
     wall = entry.wall_s
     if not wall or wall.ci95 is None:
         return None
     ops = entry.timing.ops if entry.timing and entry.timing.ops is not None else entry.ops
     return [bound / ops * 1e9 for bound in wall.ci95] if ops else None
+
+
+def clock_cell(entry):
+    """Which clock the row's ns/op is on, "noisy" when its spread is too wide to tell small
+    differences, and how many of its values the kernel disturbed (docs/timing.md)."""
+    timing = entry.timing
+    cell = (timing.clock if timing else None) or "wall"
+    if entry.noisy:
+        cell += " noisy"
+    if timing and timing.disturbed:
+        cell += f" {timing.disturbed}/{len(entry.wall_s.values)} disturbed"
+    return cell
 
 
 def rows(result):
@@ -106,20 +120,17 @@ def rows(result):
             yield [model_id, kind, mechanism, entry.status, match] + ["-"] * (len(COLUMNS) - 5)
             continue
         wall, cpu = entry.wall_s, entry.cpu_s
-        timing = human_seconds(wall.mean)
-        if wall.stdev is not None:
-            timing += f" ± {human_seconds(wall.stdev)}"
-        if entry.noisy:
-            timing += " noisy"
         interval = ns_interval(entry)
         ns = "-" if entry.ns_per_op is None else (  # no op at all (ops = 0): no cost per one
             f"{entry.ns_per_op:,.0f}" + (f" [{interval[0]:,.0f}–{interval[1]:,.0f}]" if interval else ""))
         ratio = f"{cpu.mean / wall.mean:.2f}" if cpu and wall.mean > 0 else "-"
         vs = f"{entry.vs_baseline:.2f}x" if entry.vs_baseline else "-"
+        if entry.vs_baseline_noisy:
+            vs += " noisy"
         vs_floor = f"{entry.vs_floor:,.1f}x" if entry.vs_floor else "-"
         frames = entry.stack.frames_per_task if entry.stack else None
         yield [
-            model_id, kind, mechanism, "ok", "yes", timing, ns, ratio, gc_share(entry), vs, vs_floor,
+            model_id, kind, mechanism, "ok", "yes", ns, clock_cell(entry), ratio, gc_share(entry), vs, vs_floor,
             human_bytes(entry.memory.peak_rss_bytes), human_bytes(entry.memory.bytes_per_task),
             f"{frames:.1f}" if frames is not None else "-", _part(entry, "c_stack_bytes_per_task"),
             _part(entry, "frame_bytes_per_task"),
@@ -192,9 +203,12 @@ def timing_notes(result):
         return []
     first = timed[0][1].timing
     most = max(entry.timing.values_per_process for _model_id, entry in timed)
-    out = [f"  timing: {most} values from each of {first.processes} fresh processes "
-           f"(plan {first.plan}), after an in-process warm-up, pooled; ± sd; [95% CI] of the mean "
-           f"(Student's t); noisy: sd > 10% or CI half-width > 5% of the mean, or < 3 values"]
+    out = [f"  timing: {most} values from each of {first.processes} fresh processes per model "
+           f"(plan {first.plan}), the models' processes taken in turn, each after an in-process warm-up; "
+           f"ns/op = geometric mean on the row's clock (cpu: the worker's CPU time, single-threaded models; "
+           f"wall: threads and rows that wait), [95% CI] on the log scale, the process as the unit where "
+           f"processes differ; noisy: sd > 10% of the mean or CI half-width > 5%, or < 3 values; "
+           f"disturbed: values the kernel preempted more than 20 times a second (docs/timing.md)"]
     for model_id, entry in timed:
         timing = entry.timing
         smaller = {key: value for key, value in timing.params.items() if result.params.get(key) != value}
@@ -203,7 +217,7 @@ def timing_notes(result):
                  if timing.values_per_process != most else "")
         warmup = {key: value for key, value in (timing.warmup_params or {}).items()
                   if timing.params.get(key) != value}
-        if warmup:  # a long run's warm-up at a tenth of its tasks (pipeline.warmup_params)
+        if warmup:  # a long run's warm-up at a tenth of its tasks (timing_plan.warmup_params)
             fewer += "; warmed up at " + ", ".join(f"{key}={value:,}" for key, value in warmup.items())
         if smaller:
             sizes = ", ".join(f"{key}={value:,}" for key, value in smaller.items())
@@ -264,8 +278,9 @@ def wide_notes(result):
     out += timing_notes(result)
     if result.baseline:
         column = result.baseline_column or COLUMNS[FLOOR_COLUMN]
-        out.append(f"  {column}: ns/op over {result.baseline}, timed in the same worker after each run"
-                   f" (median of the per-worker ratios)")
+        out.append(f"  {column}: ns/op over {result.baseline}, a floor value timed in the same worker "
+                   f"right after each value, on the row's clock (geometric mean of the pairs' ratios)")
+    out += [f"  ratio {comparison.describe(ratio)}" for ratio in comparison.paired_ratios(result.to_json())]
     if result.floor:
         floor = result.floor
         out.append(f"  vs native: ns/op divided by {floor.model}'s {floor.ns_per_op:,.1f} ns/op, "
@@ -505,11 +520,13 @@ def wrap(lines):
 def render(result, wide=False):
     """One scenario's output as text: the compact table (or, wide, every column and note), the
     noisy note, the verdict and the match line."""
+    busy = environment.busy_warning(result.environment) if result.environment else None
+    head = [params_line(result)] + ([busy] if busy else [])
     if wide:
-        lines = [params_line(result)] + table(result).splitlines() + wide_notes(result)
+        lines = head + table(result).splitlines() + wide_notes(result)
     else:
         timing = timing_line(result)
-        lines = ([params_line(result)] + grid(compact_body(result)).splitlines() + compact_notes(result)
+        lines = (head + grid(compact_body(result)).splitlines() + compact_notes(result)
                  + ([f"  {timing}"] if timing else []))
     note = None if result.headline and not wide else noisy_note(result)  # the compact table shows no time
     if note:

@@ -14,9 +14,12 @@ Passes (job["pass"]):
             values, each the mean of `loops` back-to-back runs (job["loops"],
             or calibrated here from the warm-up so that a value lasts at least
             VALUE_MIN_S); per value wall and CPU time of run() minus the time
-            spent in the probe; every run's result digest is returned; then
-            the spec's BASELINE (the floor) at the same parameters, in this
-            process, for a per-worker ratio
+            spent in the probe and the involuntary context switches; every run's
+            result digest is returned; after each value, a value of the spec's
+            BASELINE (the floor) at the same parameters, warmed up and timed the
+            same way, so the harness pairs them (fiberlab/stats.py)
+  "shared"  two models that can share a process, values alternating between
+            them (shared_values): the closest pairs for a ratio between the two
   "traced"  one run under tracemalloc (slower: its timing is not used)
   "memory"  a run at reduced work, for the bytes-per-task slope
 Every run gets a fresh Probe; the worker checks for leaks after every run
@@ -41,7 +44,8 @@ runtime names in its leftovers() (a fiber or gevent greenlet still suspended,
 an asyncio task still pending, a thread still running); a leak is that
 model's error, since a scenario that leaks has not finished the work it is
 timed for. The worker knows a model's runtime only through the runtime
-contract (runtime/contract.py), and imports no other model's runtime.
+contract (runtime/contract.py), and imports no other model's runtime (the
+shared pass loads the two it was given, and nothing else).
 If the job sets "memory_limit_bytes", the worker caps its address space
 first, so a model that runs away fails with MemoryError instead of
 swamping the machine.
@@ -185,6 +189,8 @@ def run_job(job):
     if job.get("memory_limit_bytes"):
         limit_memory(job["memory_limit_bytes"])
     try:
+        if job["pass"] == "shared":
+            return shared_values(job)
         scenario = Scenario(job)
         if job["pass"] == "time":
             return timed_values(scenario, job)
@@ -235,62 +241,161 @@ def one_run(scenario, job):
     )
 
 
-def timed_values(scenario, job):
-    """The timed pass: warm-up, calibration (unless job["loops"] is given), then the values.
+def involuntary_switches():
+    """Times the kernel took the CPU from this process (every thread) so far: a value during which
+    this grows was shared with something else (the load of a busy machine)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_nivcsw
 
-    Each value is the mean wall (and CPU) time of `loops` back-to-back runs; the
-    digests of all runs, warm-up included, come back for the harness to check."""
+
+def calibrated_loops(warm_s, batch):
+    """The loop count that makes a value last VALUE_MIN_S: from one warm run's time warm_s,
+    growing (at most 10x a step) and timing batch(loops) -> seconds, warm, until a batch lasts
+    that long; those runs are warm-up too."""
+    loops = 1
+    while warm_s < VALUE_MIN_S and loops < MAX_LOOPS:
+        loops = min(MAX_LOOPS, math.ceil(loops * min(10.0, 1.2 * VALUE_MIN_S / max(warm_s, 1e-6))))
+        warm_s = batch(loops)
+    return loops
+
+
+class Floor:
+    """The spec's BASELINE in this worker: the same work done the barest way, timed as a value is
+    (warm, `loops` calls a value, wall and CPU time, involuntary switches), one value after each
+    of the model's own, so both see the same machine. The function is `floor(params, timed)`:
+    it sets up, runs its loop inside `with timed:` and returns the ops that loop performed."""
+
+    def __init__(self, path, params):
+        self.function, self.params = load_function(path), params
+        self.wall, self.cpu, self.switches = [], [], []
+        self.loops = calibrated_loops(self.call()[0], self.batch)
+
+    def call(self):
+        """One call: (wall_s, cpu_s, ops) of its timed loop."""
+        stopwatch = Stopwatch()
+        ops = self.function(self.params, stopwatch)
+        return stopwatch.wall_s, stopwatch.cpu_s, ops
+
+    def batch(self, loops):
+        return sum(self.call()[0] for _ in range(loops))
+
+    def value(self):
+        """One floor value, in ns per op on each clock."""
+        switches = involuntary_switches()
+        wall = cpu = ops = 0
+        for _ in range(self.loops):
+            wall_s, cpu_s, call_ops = self.call()
+            wall, cpu, ops = wall + wall_s, cpu + cpu_s, ops + call_ops
+        self.switches.append(involuntary_switches() - switches)
+        self.wall.append(wall / ops * 1e9)
+        self.cpu.append(cpu / ops * 1e9)
+
+    def outcome(self):
+        return {"wall_ns_per_op": self.wall, "cpu_ns_per_op": self.cpu, "involuntary_switches": self.switches,
+                "loops": self.loops}
+
+
+class Stopwatch:
+    """`with stopwatch:` times its block on both clocks (a floor's loop, without its set-up)."""
+
+    def __enter__(self):
+        self.started = (time.perf_counter(), time.process_time())
+        return self
+
+    def __exit__(self, *exc):
+        self.wall_s = time.perf_counter() - self.started[0]
+        self.cpu_s = time.process_time() - self.started[1]
+
+
+def timed_values(scenario, job):
+    """The timed pass: warm-up, calibration (unless job["loops"] is given), then the values,
+    each followed by a value of the floor (the spec's BASELINE) when there is one.
+
+    Each value is the mean wall (and CPU) time of `loops` back-to-back runs, with the involuntary
+    context switches it suffered; the digests of all runs, warm-up included, come back for the
+    harness to check, and the probe's records of the first value's last run (a run alone on the
+    machine: the latency figures)."""
     params = job["params"]
     if job.get("gc", "on") == "off":
         gc.disable()  # for the whole pass, warm-up included (the leak checks still collect explicitly)
     warmup_params = job.get("warmup_params")
     # The in-process warm-up: imports, caches, allocator; for a long run at a tenth of its
-    # tasks (job["warmup_params"]; pipeline.warmup_params), its digest returned on its own.
+    # tasks (job["warmup_params"]; fiberlab/timing_plan.py), its digest returned on its own.
     result, warm_probe, warm_s, _cpu = scenario.run(warmup_params or params)
     warmup_digest = digest(result) if warmup_params else None
     digests = set() if warmup_params else {digest(result)}
     loops = job.get("loops")
     if loops is None and warmup_params:
-        # A long run (the pipeline judged it so from the check run, which may have been slowed by
-        # the runs beside it): a run at the timed size lasts about the warm-up's time scaled by the
-        # sizes, and if that is short after all, the batches below time runs at the timed size.
+        # A long run: a run at the timed size lasts about the warm-up's time scaled by the sizes,
+        # and if that is short after all, the batches below time runs at the timed size.
         warm_s *= max((params[name] / value for name, value in warmup_params.items()
                        if type(value) is int and value and params[name] != value), default=1)
+
+    def batch(count):
+        spent = 0.0
+        for _ in range(count):
+            result, _probe, wall_s, _cpu = scenario.run(params, timed=True)
+            spent += wall_s
+            digests.add(digest(result))
+        scenario.check_leaks()
+        return spent
+
     if loops is None:
-        loops = 1
-        while warm_s < VALUE_MIN_S and loops < MAX_LOOPS:
-            # Too short for a value: grow the loop count (at most 10x a step) and time a batch of that
-            # many, warm, until a batch lasts VALUE_MIN_S; these runs are warm-up too, and checked.
-            loops = min(MAX_LOOPS, math.ceil(loops * min(10.0, 1.2 * VALUE_MIN_S / max(warm_s, 1e-6))))
-            warm_s = 0.0
-            for _ in range(loops):
-                result, _probe, wall_s, _cpu = scenario.run(params, timed=True)
-                warm_s += wall_s
-                digests.add(digest(result))
-            scenario.check_leaks()
-    walls, cpus = [], []
+        loops = calibrated_loops(warm_s, batch)
+    baseline = scenario.spec.BASELINE
+    floor = Floor(baseline[0], params) if baseline and not job.get("trace") else None
+    walls, cpus, switches, records = [], [], [], None
     for _ in range(job["values"]):
         wall = cpu = 0.0
+        before = involuntary_switches()
         for _ in range(loops):
-            result, _probe, wall_s, cpu_s = scenario.run(params, timed=True)
+            result, probe, wall_s, cpu_s = scenario.run(params, timed=True)
             wall, cpu = wall + wall_s, cpu + cpu_s
             digests.add(digest(result))
+        switches.append(involuntary_switches() - before)
+        records = probe.records if records is None else records
         scenario.check_leaks()
         walls.append(wall / loops)
         cpus.append(cpu / loops)
-    outcome = Outcome(status="ok", digests=sorted(digests), result_preview=canonical_json(result)[:200],
-                      wall_values=walls, cpu_values=cpus, loops=loops, notes=scenario.notes,
-                      warmup_digest=warmup_digest,
-                      stack=Stack.from_json(warm_probe.stack))  # the warm-up's: a timed pass sees what the check saw
-    baseline = scenario.spec.BASELINE
-    if baseline and not job.get("trace"):
-        # The floor, timed in this worker after its values (one machine state): the harness takes
-        # the ratio per worker, then the median over workers.
-        try:
-            outcome.baseline_ns_per_op = load_function(baseline[0])(params)
-        except Exception as exc:  # noqa: BLE001 - the floor failing does not undo the model's run
-            scenario.notes.append(f"floor not measured: {one_line(exc)}")
-    return outcome
+        if floor:
+            floor.value()  # right after the model's value: the pair shares the machine's state
+    return Outcome(status="ok", digests=sorted(digests), result_preview=canonical_json(result)[:200],
+                   wall_values=walls, cpu_values=cpus, involuntary_switches=switches, loops=loops,
+                   notes=scenario.notes, warmup_digest=warmup_digest, records=records,
+                   floor=floor.outcome() if floor else None,
+                   stack=Stack.from_json(warm_probe.stack))  # the warm-up's: a timed pass sees what the check saw
+
+
+def shared_values(job):
+    """The shared pass: two models (job["models"]) of one scenario in this one process, each warmed
+    up, then job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
+    as close in time as two values can be; each value `loops` runs (job["loops"][model], as the
+    model's own timed processes calibrated it). Only for runtimes that can share a process
+    (fiberlab/timing_plan.py SHARED). Returns per model its wall and CPU values and digests."""
+    params, ids = job["params"], job["models"]
+    if job.get("gc", "on") == "off":
+        gc.disable()
+    loaded = {model_id: Scenario(dict(job, model=model_id)) for model_id in ids}
+    fds, threads = open_fds(), set(threading.enumerate())
+    for scenario in loaded.values():  # each one's leak check starts from what both runtimes keep for good
+        scenario.fds_before, scenario.threads_before = fds, threads
+    out = {model_id: {"wall_values": [], "cpu_values": [], "digests": set()} for model_id in ids}
+    for model_id, scenario in loaded.items():
+        result, _probe, _wall, _cpu = scenario.run(params)  # the warm-up, checked for leaks
+        out[model_id]["digests"].add(digest(result))
+    for index in range(job["values"]):
+        for model_id in (ids if index % 2 == 0 else ids[::-1]):  # neither always goes first
+            scenario, mine, loops = loaded[model_id], out[model_id], job["loops"][model_id]
+            wall = cpu = 0.0
+            for _ in range(loops):
+                result, _probe, wall_s, cpu_s = scenario.run(params, timed=True)
+                wall, cpu = wall + wall_s, cpu + cpu_s
+                mine["digests"].add(digest(result))
+            scenario.check_leaks()
+            mine["wall_values"].append(wall / loops)
+            mine["cpu_values"].append(cpu / loops)
+    for mine in out.values():
+        mine["digests"] = sorted(mine["digests"])
+    return Outcome(status="ok", models=out, result_preview=canonical_json(result)[:200])
 
 
 def without_probe(probe, peak_at_end, peak_field, created_field):

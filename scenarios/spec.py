@@ -108,16 +108,21 @@ class Spec:
     slope_counts: Callable | None = None
 
     # --- timing
-    # ("module:function", column, description): the floor under the scenario, which the worker
-    # times in the same process after each timed run: function(params) -> ns per op of the same
-    # work done the barest way (no scheduler, no runtime); the table shows ns/op over it in `column`
+    # ("module:function", column, description): the floor under the scenario, the same work done
+    # the barest way (no scheduler, no runtime), which the worker times as it times a value, one
+    # floor value after each of the model's: function(params, timed) sets up, runs its loop
+    # inside `with timed:` and returns the ops that loop performed; the table shows ns/op over
+    # it in `column`
     BASELINE: tuple | None = None
+    # True when a run waits on timers or sockets (sleeps, timeouts, I/O): CPU time leaves the
+    # waiting out, so its timings are judged on wall time (docs/timing.md, "Clocks")
+    WAITS: bool = False
     # The parameter a timed value may be made shorter by, when a run at the requested size lasts
     # longer than a value needs: only a pure repetition count of the same step (rounds, items,
     # suspensions, ticks), never a scale or concurrency parameter (connections, leaves, tasks,
     # pairs, depth), which is timed at the requested size; the result is still checked at the
-    # requested size (fiberlab/pipeline.py timed_params), and the JSON's timing.params says what was
-    # timed
+    # requested size (fiberlab/timing_plan.py timed_params), and the JSON's timing.params says
+    # what was timed
     TIME_BY: str | None = None
     # timed_size(value, params) -> int: a smaller TIME_BY value made large enough to time the same
     # thing

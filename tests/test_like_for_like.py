@@ -6,7 +6,7 @@ import pytest
 
 import scenarios
 from coroutines import bare
-from fiberlab import pipeline, table
+from fiberlab import pipeline, table, timing_plan
 from fiberlab.models import MODELS, declared_mechanism
 from fiberlab.outcome import Outcome
 from fiberlab.result import Kind, Memory, Result, Stack
@@ -80,22 +80,30 @@ def test_switch_to_resumes_the_named_task_without_a_run_queue_pass():
     assert order == ["partner 0", "main 1", "partner 2", "main 3", "partner 3", "bystander"]
 
 
-def summarized(walls_s, floors_ns, ops=1):
-    """One timed worker per (wall, floor): its one value and the floor it timed after it."""
+def summarized(walls_s, floors_ns, ops=1, processes=None):
+    """Timed values on the wall clock, each followed by the floor value its worker timed right after it."""
     check = Outcome(status="ok", wall_s=walls_s[0], cpu_s=walls_s[0], peak_rss_bytes=1, rss_delta_bytes=0,
                     uss_delta_bytes=0, digest="d", stack=Stack(), records={})
-    timed = pipeline.Timed(params={}, ops=ops, processes=len(walls_s), loops=1)
-    for process, (wall, floor) in enumerate(zip(walls_s, floors_ns), 1):
-        timed.add(process, Outcome(status="ok", wall_values=[wall], cpu_values=[wall], loops=1,
-                                   baseline_ns_per_op=floor))
-    return pipeline.summarize_model(pipeline.Untimed(check), timed, ops, pipeline.PLANS["default"])
+    timed = pipeline.Timed(list(walls_s), list(walls_s), processes or list(range(1, len(walls_s) + 1)), loops=1)
+    timed.floor_wall = timed.floor_cpu = [floor for floor in floors_ns if floor]
+    timed.floor_switches = [0] * len(timed.floor_wall)
+    return pipeline.summarize_model(pipeline.Untimed(check), timed, ops, {}, "wall", timing_plan.PLANS["default"], ops)
 
 
-def test_vs_floor_is_the_median_of_ratios_taken_inside_each_worker():
-    # Worker 2 ran on a machine twice as slow: its run and its floor both doubled.
+def test_vs_floor_pairs_each_value_with_the_floor_value_beside_it():
+    # The machine ran twice as slow during the second pair: its value and its floor both doubled.
     entry = summarized([1e-6, 2e-6, 1.1e-6], [1000, 2000, 1000])
-    assert entry.vs_baseline == pytest.approx(1.0)  # ratios 1.0, 1.0, 1.1
-    assert entry.baseline_ns_per_op == pytest.approx(1000)  # the floor itself, beside ns_per_op
+    assert entry.vs_baseline == pytest.approx((1.0 * 1.0 * 1.1) ** (1 / 3))  # geometric mean of 1.0, 1.0, 1.1
+    assert entry.baseline_ns_per_op == pytest.approx((1000 * 2000 * 1000) ** (1 / 3))
+    assert entry.vs_baseline_ci95[0] < entry.vs_baseline < entry.vs_baseline_ci95[1]
+
+
+def test_a_floor_that_drifts_with_the_machine_still_gives_a_steady_ratio():
+    walls = [1.2e-6, 2.4e-6, 1.8e-6, 1.2e-6, 3.6e-6, 1.2e-6]  # the model's values spread 3x
+    floors = [wall / 1.2 * 1e9 for wall in walls]  # the floor beside each, as slow as the machine was then
+    entry = summarized(walls, floors, processes=[1, 1, 2, 2, 3, 3])
+    assert entry.noisy  # the values alone say nothing steady
+    assert entry.vs_baseline == pytest.approx(1.2) and not entry.vs_baseline_noisy
 
 
 def test_without_a_floor_there_is_no_ratio():

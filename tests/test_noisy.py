@@ -1,8 +1,8 @@
 """Trust in figures: the statistics of a timing, and the rule that flags it as noisy.
 
-The rule (fiberlab/stats.py, stated in the README): noisy when fewer than 3
+The rule (fiberlab/stats.py, stated in docs/timing.md): noisy when fewer than 3
 values, a stdev above 10% of the mean, or a 95% interval half-width above 5%
-of the mean. Each way in and the way out is tested, at several value counts.
+of the central value. Each way in and the way out is tested, at several value counts.
 """
 
 import math
@@ -10,7 +10,7 @@ import statistics
 
 import pytest
 
-from fiberlab import pipeline, table, stats
+from fiberlab import pipeline, stats, table, timing_plan
 from fiberlab.outcome import Outcome
 from fiberlab.result import Result, Stack
 
@@ -21,30 +21,49 @@ def check():
 
 
 def summarize(walls, processes=1):
-    plan = pipeline.Plan("test", processes, len(walls) // processes, True)
-    per_process = len(walls) // processes
-    timed = pipeline.Timed(params={"n": 10}, ops=10, processes=processes)
-    for process in range(processes):
-        values = walls[process * per_process:(process + 1) * per_process]
-        timed.add(process + 1, Outcome(status="ok", wall_values=values, cpu_values=[wall / 2 for wall in values],
-                                       loops=1))
-    return pipeline.summarize_model(pipeline.Untimed(check()), timed, 10, plan)
+    per = len(walls) // processes
+    timed = pipeline.Timed(list(walls), [wall / 2 for wall in walls], [1 + index // per for index in range(len(walls))],
+                           loops=1)
+    return pipeline.summarize_model(pipeline.Untimed(check()), timed, 10, {"n": 10}, "wall",
+                                    timing_plan.Plan("test", processes, per, True))
 
 
-def test_summary_has_mean_stdev_and_a_t_interval_over_all_values():
+def log_t_interval(values, t):
+    logs = [math.log(value) for value in values]
+    half = t * statistics.stdev(logs) / math.sqrt(len(logs))
+    return [math.exp(statistics.fmean(logs) - half), math.exp(statistics.fmean(logs) + half)]
+
+
+def test_summary_has_mean_stdev_and_a_t_interval_on_the_log_scale():
     values = [1.0, 1.1, 0.9, 1.05, 0.95, 1.0, 1.02, 0.98, 1.0]
     wall = stats.summary(values, processes=3)
     assert wall["mean"] == pytest.approx(statistics.fmean(values))
     assert wall["stdev"] == pytest.approx(statistics.stdev(values))
-    half = 2.306 * statistics.stdev(values) / math.sqrt(9)  # t(0.975, 8 degrees of freedom)
-    assert wall["ci95"] == pytest.approx([wall["mean"] - half, wall["mean"] + half])
-    assert wall["values"] == values and wall["processes"] == 3
+    assert wall["center"] == pytest.approx(statistics.geometric_mean(values))
+    assert wall["ci95"] == pytest.approx(log_t_interval(values, 2.306), rel=1e-4)  # t(0.975, 8 degrees of freedom)
+    assert wall["values"] == values and wall["processes"] == 3 and wall["ci_unit"] == "value"
     assert (wall["median"], wall["min"], wall["max"]) == (1.0, 0.9, 1.1)
 
 
-def test_one_value_has_no_spread_and_no_interval():
-    wall = stats.summary([0.5])
-    assert wall["stdev"] is None and wall["ci95"] is None
+def test_an_interval_is_never_negative_however_wide_the_spread():
+    wall = stats.summary([1e-6, 5e-3, 2e-6])  # the arithmetic t interval would reach far below zero
+    assert 0 < wall["ci95"][0] < wall["center"] < wall["ci95"][1]
+
+
+def test_when_processes_differ_the_process_is_the_unit():
+    steady = [1.0, 1.001, 0.999]
+    values = steady + [value * 1.5 for value in steady] + [value * 0.8 for value in steady]
+    pooled = stats.summary(values)
+    by_process = stats.summary(values, 3, [1, 1, 1, 2, 2, 2, 3, 3, 3])
+    assert by_process["ci_unit"] == "process" and pooled["ci_unit"] == "value"
+    means = [statistics.geometric_mean(values[start:start + 3]) for start in (0, 3, 6)]
+    assert by_process["ci95"] == pytest.approx(log_t_interval(means, 4.303), rel=1e-4)  # t(0.975, 2 d.f.)
+    assert by_process["ci95"][1] - by_process["ci95"][0] > pooled["ci95"][1] - pooled["ci95"][0]
+
+
+def test_when_processes_agree_every_value_is_a_unit():
+    values = [1.0, 1.05, 0.95, 1.0, 1.05, 0.95, 1.0, 1.05, 0.95]
+    assert stats.summary(values, 3, [1, 1, 1, 2, 2, 2, 3, 3, 3])["ci_unit"] == "value"
 
 
 @pytest.mark.parametrize("walls,noisy", [
@@ -70,10 +89,11 @@ def test_noisy_by_stdev_alone_and_by_interval_alone():
     assert wall["stdev"] < 0.10 * wall["mean"] and stats.noisy(wall)
 
 
-def test_entry_has_the_design_fields_and_ns_per_op_from_the_mean():
+def test_entry_has_the_design_fields_and_ns_per_op_from_the_central_value_of_its_clock():
     entry = summarize([1.0, 1.1, 0.9, 1.0, 1.1, 0.9], processes=2)
-    assert entry.wall_s.mean == pytest.approx(1.0)
-    assert entry.ns_per_op == pytest.approx(1.0 / 10 * 1e9)
+    assert entry.wall_s.mean == pytest.approx(1.0) and entry.timing.clock == "wall"
+    assert entry.ns_per_op == pytest.approx(entry.wall_s.center / 10 * 1e9)
+    assert entry.ns_per_op_ci95 == pytest.approx([bound / 10 * 1e9 for bound in entry.wall_s.ci95])
     assert entry.cpu_s.mean == pytest.approx(0.5)
     assert entry.wall_s.processes == 2 and len(entry.wall_s.values) == 6
     assert entry.timing.value_processes == [1, 1, 1, 2, 2, 2]  # the process each value came from

@@ -17,7 +17,7 @@ MODELS = ["--models", "greenlet,gevent,asyncio"]
 def deep_chain_sweep(tmp_path_factory):
     path = tmp_path_factory.mktemp("sweep") / "sweep.json"
     proc = run_cli("sweep", "deep_chain", "--param", "depth=1,5", "--param", "suspensions=3", "--repeat", "1",
-                   *MODELS, "--json", str(path))
+                   "--values", "3", *MODELS, "--json", str(path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return json.loads(path.read_text()), proc
 
@@ -33,7 +33,7 @@ def test_sweep_json_holds_one_full_run_result_per_value(deep_chain_sweep):
         assert set(point["models"]) == {"greenlet", "gevent", "asyncio"}
         for entry in point["models"].values():
             assert entry["status"] == "ok" and entry["digest"] == point["reference_digest"]
-            assert entry["ns_per_op"] > 0 and len(entry["wall_s"]["values"]) == 3  # --repeat 1: 1 process x 3
+            assert entry["ns_per_op"] > 0 and len(entry["wall_s"]["values"]) == 3  # 1 process x 3 values
             assert entry["timing"]["params"] == point["params"]  # a sweep times each point at its own size
             assert entry["stack"]["frames_per_task"] >= point["params"]["depth"]
 

@@ -8,36 +8,48 @@ what decides it on this machine; the control, where there is one, is what the
 same measurement says where the claim does not apply, so a reader can see the
 measurement could have come out the other way.
 
-Verdicts: confirmed, refuted, partly, undecided (data missing: says what), and
-for timings "undecided: within noise": a timing comparison is decided only when
-the interval of the ratio (each side's wall_s.ci95 if the run has one, else
-min-max over its repeats) lies wholly on one side of the threshold. Claim 7 has
-one more: "true of all recursion" when its control (plain calls) stops too.
+Verdicts: confirmed, refuted, partly, undecided (data missing: says what),
+"undecided: too small to tell" (the data is there, but its sizes cannot reach
+the claim's threshold: a --tiny sweep), and for timings "undecided: within
+noise": a comparison is decided only when the interval of the ratio lies
+wholly on one side of the threshold. Where two models are compared, the
+interval comes from paired values (the i-th timed value of each, taken close in
+time): paired_ratio(). Claim 7 has one more: "true of all recursion" when its
+control (plain calls) stops too.
 
 Each decide_* function takes the loaded results ({sweep name: data}, with
-"measures" for fiberlab/lab/measures.py) and returns a Verdict.
+"measures" for fiberlab/lab/measures.py) and returns a Verdict; decide_all()
+adds each claim's rule, control and refuting outcome (RULES) beside it.
 """
 
-from dataclasses import dataclass
+import math
+import statistics
+from dataclasses import dataclass, replace
 
 from fiberlab import stats
 
 CONFIRMED, REFUTED, PARTLY, UNDECIDED = "confirmed", "refuted", "partly", "undecided"
 WITHIN_NOISE = "undecided: within noise"
+TOO_SMALL = "undecided: too small to tell"  # the sweep ran, at sizes that cannot reach the claim's threshold
 ALL_RECURSION = "true of all recursion"  # claim 7: the control stops at the same limit
 
-SMALLEST_CLAIMED_STACK = 8 * 1024  # claim 2: "a dedicated stack of 8 KB to 1 MB"
+SMALLEST_CLAIMED_STACK, LARGEST_CLAIMED_STACK = 8 * 1024, 2**20  # claim 2: "a dedicated stack of 8 KB to 1 MB"
 MANY_TASKS = 100_000  # claim 3: asyncio ok at this many tasks refutes "only thousands"
 THOUSANDS = 10_000  # claim 3: a failure at or below this many tasks confirms it
 FLAT_RATIO = 1.5  # claim 5: peak at 100x the items within this factor is "flat"
 ITEMS_HELD = 4  # claim 5: a flat peak within this many items' bytes is "one value at a time"
 CHEAPER_BY = 1.0  # claims 6, 9: a ratio of costs wholly below this is "cheaper"
 LOOP_COSTS_MORE = 1.5  # claim 8: event-loop hand-over at least this many times a bare send() confirms
-GROWS = 2.0  # claim 11: bytes per task at the deepest depth at least this times the shallowest: "accumulates"
-MILLION = 1_000_000  # claim 12: leaves of the spawn tree
+MEMORY_BUDGET = 2**30  # claim 9: how many tasks of each model one GiB holds (bytes per task from its USS slope)
+SAME_COUNT = 1.5  # claim 9: counts under the budget within this factor of each other are within noise
+KEEPS_A_FRAME = 64  # claim 11: bytes per suspended level at or above this: the level's frame is kept
+THOUSAND, MILLION = 1_000, 1_000_000  # claim 12: tasks of the spawn tree
 
 STACKFUL, STACKLESS = ("greenlet", "gevent"), ("asyncio", "uvloop", "coroutines")  # the two sides the claims name
 FIBERS = ("greenlet", "gevent")
+OWN_STACK_FIBERS = ("cpp_fibers",)  # claim 2: a fiber with a stack of its own (mapped per fiber), beside greenlet's
+SWITCH_PAIRS = (("greenlet", "coroutines"), ("gevent", "asyncio"))  # claim 6: same scheduler kind, the two stacks
+NATIVE_PAIR = ("cpp_fibers", "cpp_coroutines")  # claim 6's control: the same pair with no interpreter
 
 
 @dataclass
@@ -48,6 +60,20 @@ class Verdict:
     figure: str  # the measured figure that decides it, in words
     command: str  # what reruns the measurement
     control: str = ""  # what the same measurement says where the claim should not hold
+    rule: str = ""  # the decision rule, and what the control is (RULES)
+    refuted_by: str = ""  # the outcome that would have refuted the claim (RULES)
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule: str  # how the figure decides the verdict, with its thresholds
+    control: str  # what the control is, and why it could have come out otherwise
+    refuted_by: str  # the outcome that would have refuted the claim
+
+
+def with_rule(verdict, rule):
+    """The verdict with its rule, its control's description and its refuting outcome beside it."""
+    return replace(verdict, rule=f"{rule.rule} Control: {rule.control}", refuted_by=rule.refuted_by)
 
 
 def ok_entries(data, model):
@@ -75,12 +101,16 @@ def kib(value):
 
 def ns_interval(entry):
     """(low, central, high) ns per op and what the band is: the run's 95% interval
-    (wall_s.ci95, if the timing lane recorded it), else min-max over its repeats."""
+    (wall_s.ci95, if the timing lane recorded it and it stays above zero: a t interval of
+    a few spread values can reach below, and then bounds nothing), else min-max over its repeats."""
     central = entry["ns_per_op"]
     wall, ops = entry.get("wall_s") or {}, entry.get("ops")
     if not ops:
         return (central, central, central), "one value"
-    if wall.get("ci95"):
+    if entry.get("ns_per_op_ci95"):  # on the clock ns_per_op is on (docs/timing.md)
+        low, high = entry["ns_per_op_ci95"]
+        return (low, central, high), "95% CI"
+    if wall.get("ci95") and wall["ci95"][0] > 0:
         low, high = wall["ci95"]
         return (low / ops * 1e9, central, high / ops * 1e9), "95% CI"
     if "min" in wall and "max" in wall:
@@ -88,13 +118,37 @@ def ns_interval(entry):
     return (central, central, central), "one value"
 
 
-def scaled(interval, factor):
-    return tuple(value * factor for value in interval)
-
-
 def ratio_interval(top, bottom):
     """The interval of top/bottom given both intervals (low, central, high)."""
     return (top[0] / bottom[2], top[1] / bottom[1], top[2] / bottom[0])
+
+
+def per_op_values(entry):
+    """The run's timed values as ns per op, in the order they were taken ([] if it kept none)."""
+    ops, values = entry.get("ops"), (entry.get("wall_s") or {}).get("values") or []
+    return [value / ops * 1e9 for value in values] if ops else []
+
+
+def paired_ratio(tops, bottoms):
+    """(low, central, high) of top/bottom from paired values, the i-th of each side with
+    the i-th of the other. Where the timing lane interleaves models, a pair was taken close
+    in time and load that comes and goes hits both; where it did not, values pair by order
+    only, and the load's drift shows as spread. The central value is the geometric mean of
+    the pairs' ratios, the interval Student's t 95% on their logarithms: it cannot go
+    negative. Fewer than two pairs cannot show their spread: (0, r, inf)."""
+    logs = [math.log(top / bottom) for top, bottom in zip(tops, bottoms) if top > 0 and bottom > 0]
+    if not logs:
+        return None
+    central = math.exp(statistics.fmean(logs))
+    if len(logs) < 2:
+        return (0.0, central, math.inf)
+    half = stats.t_975(len(logs) - 1) * statistics.stdev(logs) / math.sqrt(len(logs))
+    return (central / math.exp(half), central, central * math.exp(half))
+
+
+def paired(top_entry, bottom_entry):
+    """The paired ratio of two runs' ns per op, or None if either kept no values."""
+    return paired_ratio(per_op_values(top_entry), per_op_values(bottom_entry))
 
 
 def side_of(ratio, threshold):
@@ -113,6 +167,10 @@ def show(interval, band, unit="ns"):
 
 def show_ratio(ratio):
     return f"x{ratio[1]:.2f} [{ratio[0]:.2f}-{ratio[2]:.2f}]"
+
+
+def show_paired(ratio, pairs):
+    return f"x{ratio[1]:.2f} [{ratio[0]:.2f}-{ratio[2]:.2f}, 95% CI of {pairs} paired values]"
 
 
 def mechanism(model, entry):
@@ -152,35 +210,46 @@ def decide_1(results):
     return Verdict(1, claim, verdict, figure, rerun, control)
 
 
+def own_stack(entry):
+    """(bytes, words): the stack a suspended unit keeps for itself, from the probe's describe().
+    A unit with a stack mapped for it (a native fiber, a thread) keeps all of it reserved;
+    a greenlet has none of its own and keeps the C stack slice copied out plus its frames."""
+    stack = entry.get("stack") or {}
+    reserved = stack.get("stack_reserved_bytes_per_task") or stack.get("c_stack_reserved_bytes_per_task")
+    if reserved:
+        touched = stack.get("stack_touched_bytes_per_task")
+        return reserved, f"a stack of its own, {kib(reserved)} reserved" + (
+            f", {kib(touched)} of it touched" if touched is not None else "")
+    copied, frames = stack.get("c_stack_bytes_per_task") or 0, stack.get("frame_bytes_per_task") or 0
+    if not copied:
+        return frames, f"no stack: its frames, {kib(frames)}, are heap objects"
+    return copied + frames, f"no stack of its own: {kib(copied)} of C stack copied out + {kib(frames)} of frames"
+
+
+def whole_unit(entry):
+    per_task = (entry.get("memory") or {}).get("bytes_per_task")
+    return f"; the whole unit {kib(per_task)} (USS slope)" if per_task is not None else ""
+
+
 def decide_2(results):
     claim = "Fibers need a dedicated stack of 8 KB to 1 MB each."
-    fiber = results.get("measures", {}).get("fiber_memory")
-    rerun = command(results, "measures", "pingpong_tasks")
-    if not fiber:
-        return Verdict(2, claim, UNDECIDED, "no fiber memory measure yet", rerun)
-    saved, whole = fiber["c_stack_saved_bytes"], fiber["bytes_per_fiber"]
-    if saved >= SMALLEST_CLAIMED_STACK:
-        verdict = CONFIRMED
-    elif whole >= SMALLEST_CLAIMED_STACK:
-        verdict = PARTLY  # no C stack of its own, yet the fiber costs that much: its data-stack chunk
-    else:
-        verdict = REFUTED
-    (small, _), (large, _) = fiber["points"][0], fiber["points"][-1]
-    figure = (f"a bare suspended greenlet (no channel, no probe) on Python {fiber['python']}: C stack saved to the "
-              f"heap {kib(saved)}, the whole fiber {kib(whole)} (USS slope, {small:,} to {large:,} fibers); "
-              f"threshold {kib(SMALLEST_CLAIMED_STACK)}. No fiber has a C stack of its own (greenlet copies a slice "
-              f"of the one C stack); on 3.11+ each fiber owns a chunk of Python data stack for its frames")
-    data = results.get("pingpong_tasks")
-    control = ""
-    if data:
-        rows = []
-        for model in FIBERS:
-            points = ok_entries(data, model)
-            if len(points) >= 2:
-                slope = stats.slope([(e["stack"]["tasks"], e["memory"]["uss_delta_bytes"]) for _, e in points])
-                rows.append(f"{model} {kib(slope or 0)}")
-        if rows:
-            control = "in pingpong, with its channel and queues, a whole player costs " + ", ".join(rows)
+    data = results.get("pingpong_switch")
+    rerun = command(results, "pingpong_switch")
+    entries = {model: found[0][1] for model in FIBERS + OWN_STACK_FIBERS if data and (found := ok_entries(data, model))}
+    if not entries:
+        return Verdict(2, claim, UNDECIDED, "no pingpong_switch sweep with a fiber model yet", rerun)
+    inside = []
+    parts = []
+    for model, entry in entries.items():
+        held, words = own_stack(entry)
+        inside.append(SMALLEST_CLAIMED_STACK <= held <= LARGEST_CLAIMED_STACK)
+        parts.append(f"{model}: {words}{whole_unit(entry)}")
+    verdict = CONFIRMED if all(inside) else REFUTED if not any(inside) else PARTLY
+    figure = ("one suspended pingpong player, as the runtime's describe() sees it: " + "; ".join(parts)
+              + f" (claimed range {kib(SMALLEST_CLAIMED_STACK)} to {kib(LARGEST_CLAIMED_STACK)})")
+    controls = [f"{model}: {own_stack(found[0][1])[1]}{whole_unit(found[0][1])}"
+                for model in ("threads", "asyncio") if data and (found := ok_entries(data, model))]
+    control = ("the same measure on units the claim is not about: " + "; ".join(controls)) if controls else ""
     return Verdict(2, claim, verdict, figure, rerun, control)
 
 
@@ -200,7 +269,7 @@ def decide_3(results):
     elif failed:
         verdict = PARTLY
     else:
-        verdict = UNDECIDED  # every point ok, but none large enough
+        verdict = TOO_SMALL  # every point ok, but none large enough
     figure = f"asyncio ran {most:,} concurrent suspended tasks"
     if ok:
         entry = max(ok, key=lambda item: item[1]["stack"]["tasks"])[1]
@@ -209,28 +278,51 @@ def decide_3(results):
     return Verdict(3, claim, verdict, figure + f" (threshold {MANY_TASKS:,})", command(results, "pingpong_tasks"))
 
 
+def stack_side(entry):
+    """The side of the stack question a result's model is on, as its kind declares (it names a side, never decides)."""
+    return (entry.get("kind") or {}).get("stack")
+
+
+def through_c(data, control):
+    """{model: (side, what happened through C frames, whether the same model suspended with only Python callers)}."""
+    found = {}
+    for point in data["points"]:
+        for model, entry in point["result"]["models"].items():
+            side, status = stack_side(entry), entry["status"]
+            if side is None or (model in found and found[model][1] != "suspended"):
+                continue  # a model's first failure is what it did
+            python = dict(ok_entries(control, model)) if control else {}
+            error = (entry.get("error") or "").splitlines()
+            done = "suspended" if status == "ok" else f"{status}: {error[0][:90] if error else 'no error recorded'}"
+            found[model] = (side, done, point["value"] in python)
+    return found
+
+
 def decide_4(results):
     claim = ("Stackful fibers can suspend anywhere in a call chain; "
              "stackless coroutines only where every caller cooperates.")
-    tried = results.get("measures", {}).get("suspend_inside")
-    rerun = command(results, "measures")
-    if not tried or not tried.get("models"):
-        return Verdict(4, claim, UNDECIDED, "no suspend-inside measure yet", rerun)
-    places = list(tried["places"])
-    side = {"stackful": [], "stackless": []}
-    for row in tried["models"].values():
-        side[row["stack"]] += [row[place] == "suspended" for place in places]
-    if not side["stackful"] or not side["stackless"]:
-        return Verdict(4, claim, UNDECIDED, "the measure lacks a stackful or a stackless model", rerun)
-    fibers_anywhere = all(side["stackful"])
-    coroutines_need_callers = not any(side["stackless"])
+    data, control = results.get("deep_chain_via_c"), results.get("deep_chain_depth")
+    rerun = command(results, "deep_chain_via_c", "deep_chain_depth")
+    if not data or not control:
+        return Verdict(4, claim, UNDECIDED, "no deep_chain_via_c and deep_chain_depth sweeps yet", rerun)
+    found = through_c(data, control)
+    # A stackless model counts only where it suspended with Python callers: else failing through C says nothing.
+    usable = {model: row for model, row in found.items() if row[0] == "stackful" or row[2]}
+    fibers = [row[1] == "suspended" for row in usable.values() if row[0] == "stackful"]
+    coros = [row[1] == "suspended" for row in usable.values() if row[0] == "stackless"]
+    if not fibers or not coros:
+        return Verdict(4, claim, UNDECIDED, "the via=c sweep lacks a stackful or a stackless model that ran "
+                       "its control", rerun)
+    fibers_anywhere, coroutines_need_callers = all(fibers), not any(coros)
     verdict = (CONFIRMED if fibers_anywhere and coroutines_need_callers
                else REFUTED if not fibers_anywhere and not coroutines_need_callers else PARTLY)
-    figure = "; ".join(
-        f"{model} ({row['stack']}): " + ", ".join(f"inside a {place}: {row[place]}" for place in places)
-        for model, row in tried["models"].items())
-    control = "what each task tried: " + "; ".join(f"{place}: {what}" for place, what in tried["places"].items())
-    return Verdict(4, claim, verdict, figure, rerun, control)
+    depths = ", ".join(f"{point['value']:,}" for point in data["points"])
+    figure = (f"deep_chain with each level calling the next through a C function (map's __next__), depths {depths}: "
+              + "; ".join(f"{model} ({side}): {done}" for model, (side, done, _) in found.items()))
+    python = [model for model, row in found.items() if row[0] == "stackless" and row[2]]
+    control_words = (f"the same chains with Python callers only (deep_chain_depth, via=python): "
+                     f"{', '.join(python) or 'no stackless model'} suspended there at the same depths")
+    return Verdict(4, claim, verdict, figure, rerun, control_words)
 
 
 def decide_5(results):
@@ -259,27 +351,40 @@ def timing_verdict(outcomes):
     return CONFIRMED if set(outcomes) == {"below"} else REFUTED if "below" not in outcomes else PARTLY
 
 
+def paired_part(entries, top, bottom, threshold=CHEAPER_BY):
+    """(side, words) of top against bottom from their paired values, or None if either is missing."""
+    if top not in entries or bottom not in entries:
+        return None
+    ratio = paired(entries[top], entries[bottom])
+    if ratio is None:
+        return None
+    pairs = min(len(per_op_values(entries[top])), len(per_op_values(entries[bottom])))
+    side = side_of(ratio, threshold)
+    said = {"below": "cheaper", "above": "dearer"}.get(side, side)
+    return side, (f"{top} ({mechanism(top, entries[top])[1]}) {entries[top]['ns_per_op']:,.0f} ns vs {bottom} "
+                  f"({mechanism(bottom, entries[bottom])[1]}) {entries[bottom]['ns_per_op']:,.0f} ns per round "
+                  f"trip: {show_paired(ratio, pairs)}, {said}")
+
+
+def first_entries(data, models):
+    return {model: found[0][1] for model in models if data and (found := ok_entries(data, model))}
+
+
 def decide_6(results):
     claim = "Greenlet switches are cheaper than asyncio task switches."
     data = results.get("pingpong_switch")
     rerun = command(results, "pingpong_switch")
-    entries = {model: found[0][1] for model in STACKFUL + STACKLESS if data and (found := ok_entries(data, model))}
-    pairs = [(fiber, coro) for fiber in STACKFUL if fiber in entries for coro in STACKLESS if coro in entries
-             if mechanism(fiber, entries[fiber])[0] == mechanism(coro, entries[coro])[0]]
-    if not pairs:
-        return Verdict(6, claim, UNDECIDED, "no pingpong_switch result with a greenlet and an asyncio-style model "
-                       "that switch the same way", rerun)
-    outcomes, parts = [], []
-    for fiber, coro in pairs:
-        (top, band), (bottom, bottom_band) = ns_interval(entries[fiber]), ns_interval(entries[coro])
-        ratio = ratio_interval(top, bottom)
-        outcomes.append(side_of(ratio, CHEAPER_BY))
-        parts.append(f"{fiber} ({mechanism(fiber, entries[fiber])[1]}) {show(top, band)} vs {coro} "
-                     f"({mechanism(coro, entries[coro])[1]}) {show(bottom, bottom_band)} per round trip: "
-                     f"{show_ratio(ratio)}, {'cheaper' if outcomes[-1] == 'below' else outcomes[-1].replace('above', 'dearer')}")
-    control = ("like with like only: each greenlet-based model against an asyncio-style one that switches the same "
-               "way (direct hand-over with direct hand-over, loop with hub); threshold x" + f"{CHEAPER_BY}")
-    return Verdict(6, claim, timing_verdict(outcomes), "; ".join(parts), rerun, control)
+    entries = first_entries(data, [model for pair in SWITCH_PAIRS + (NATIVE_PAIR,) for model in pair])
+    names = ("own schedulers", "production runtimes")
+    parts = [(name, part) for name, (top, bottom) in zip(names, SWITCH_PAIRS)
+             if (part := paired_part(entries, top, bottom))]
+    if not parts:
+        return Verdict(6, claim, UNDECIDED, "no pingpong_switch result with greenlet and coroutines, or gevent and "
+                       "asyncio", rerun)
+    figure = "; ".join(f"{name}: {words}" for name, (_side, words) in parts)
+    native = paired_part(entries, *NATIVE_PAIR)
+    control = f"the same pair with no interpreter: {native[1]}" if native else ""
+    return Verdict(6, claim, timing_verdict([side for _name, (side, _words) in parts]), figure, rerun, control)
 
 
 def decide_7(results):
@@ -331,13 +436,6 @@ def decide_8(results):
     return Verdict(8, claim, verdict, figure, rerun)
 
 
-def tasks_slope(data, model):
-    points = ok_entries(data, model) if data else []
-    if len(points) < 2:
-        return None
-    return stats.slope([(e["stack"]["tasks"], e["memory"]["uss_delta_bytes"]) for _, e in points])
-
-
 def votes_verdict(votes):
     """votes: True (the claim's side), False, or None (within noise)."""
     if not votes:
@@ -349,41 +447,35 @@ def votes_verdict(votes):
     return WITHIN_NOISE if None in votes else CONFIRMED
 
 
+def under_budget(entry):
+    """How many such units MEMORY_BUDGET holds, from the run's bytes per task (USS slope); None without one."""
+    per_task = (entry.get("memory") or {}).get("bytes_per_task")
+    return MEMORY_BUDGET / per_task if per_task and per_task > 0 else None
+
+
 def decide_9(results):
     claim = "Fibers ... are faster and more scalable than threads."
-    switch, tasks = results.get("pingpong_switch"), results.get("pingpong_tasks")
-    rerun = command(results, "pingpong_switch", "pingpong_tasks")
+    data = results.get("pingpong_switch")
+    rerun = command(results, "pingpong_switch")
+    entries = first_entries(data, FIBERS + ("threads",))
+    if "threads" not in entries or not set(FIBERS) & set(entries):
+        return Verdict(9, claim, UNDECIDED, "no pingpong_switch sweep with a fiber model and threads yet", rerun)
     votes, parts = [], []
-    threads = ok_entries(switch, "threads") if switch else []
+    threads_count = under_budget(entries["threads"])
     for fiber in FIBERS:
-        mine = ok_entries(switch, fiber) if switch else []
-        if mine and threads:
-            (top, band), (bottom, bottom_band) = ns_interval(mine[0][1]), ns_interval(threads[0][1])
-            ratio = ratio_interval(top, bottom)
-            side = side_of(ratio, CHEAPER_BY)
-            votes.append(True if side == "below" else False if side == "above" else None)
-            parts.append(f"round trip {fiber} {show(top, band)} vs threads {show(bottom, bottom_band)}: "
-                         f"{show_ratio(ratio)}{', within noise' if votes[-1] is None else ''}")
-    thread_bytes = tasks_slope(tasks, "threads")
-    for fiber in FIBERS:
-        fiber_bytes = tasks_slope(tasks, fiber)
-        if fiber_bytes is not None and thread_bytes is not None:
-            votes.append(fiber_bytes < thread_bytes)
-            parts.append(f"memory per task {fiber} {kib(fiber_bytes)} vs threads {kib(thread_bytes)}")
-    if tasks:
-        ran = {model for point in tasks["points"] for model in point["result"]["models"]}
-        most = {model: max((e["stack"]["tasks"] for _, e in ok_entries(tasks, model)), default=0)
-                for model in FIBERS + ("threads",) if model in ran}
-        errors = [point["result"]["models"]["threads"].get("error") for point in tasks["points"]
-                  if point["result"]["models"].get("threads", {}).get("status") not in (None, "ok")]
-        for fiber in FIBERS:
-            if most.get(fiber) and most.get("threads") and most[fiber] != most["threads"]:
-                votes.append(most[fiber] > most["threads"])  # a tie (both reached the top) says nothing
-        parts.append("largest count reached: " + ", ".join(f"{model} {count:,}" for model, count in most.items())
-                     + (f" (threads: {errors[0]})" if errors and errors[0] else ""))
-    if not votes:
-        return Verdict(9, claim, UNDECIDED, "no pingpong sweeps with fibers and threads yet", rerun)
-    return Verdict(9, claim, votes_verdict(votes), "; ".join(parts), rerun)
+        part = paired_part(entries, fiber, "threads")
+        if part:
+            votes.append({"below": True, "above": False}.get(part[0]))
+            parts.append(part[1])
+        count = under_budget(entries[fiber]) if fiber in entries else None
+        if count and threads_count:
+            ratio = count / threads_count
+            votes.append(True if ratio > SAME_COUNT else False if ratio < 1 / SAME_COUNT else None)
+            parts.append(f"under one {MEMORY_BUDGET / 2**30:g} GiB budget {fiber} holds {count:,.0f} suspended tasks, "
+                         f"threads {threads_count:,.0f} (x{ratio:.1f}; within x{SAME_COUNT} is within noise)")
+    control = ("what a thread reserves beside what it touches: "
+               f"{own_stack(entries['threads'])[1]}; the count under the budget uses what it touches (USS)")
+    return Verdict(9, claim, votes_verdict(votes), "; ".join(parts), rerun, control)
 
 
 def deepest_completed(data):
@@ -417,7 +509,7 @@ def decide_10(results):
     if data.get("stopped"):
         figure += f"; {data['stopped']}"
     if not any(failure for _, failure in found.values()):
-        verdict = UNDECIDED  # nobody failed: the sweep did not go deep enough to tell
+        verdict = TOO_SMALL  # nobody failed: the sweep did not go deep enough to tell
     elif min(stackless) > max(stackful):
         verdict = CONFIRMED
     elif max(stackless) < min(stackful):
@@ -428,10 +520,18 @@ def decide_10(results):
     return Verdict(10, claim, verdict, figure, rerun, control)
 
 
-def held_bytes(data, model):
-    """[(depth, bytes per suspended task)] where the run has a USS slope."""
-    return [(depth, entry["memory"]["bytes_per_task"]) for depth, entry in ok_entries(data, model)
-            if (entry.get("memory") or {}).get("bytes_per_task") is not None]
+def per_level(data):
+    """{model: (side, bytes held per suspended level, [(depth, bytes per task)])}: the slope of the
+    run's bytes per suspended task (its own USS slope) across the sweep's depths."""
+    found, seen = {}, []
+    for point in data["points"]:
+        seen += [model for model in point["result"]["models"] if model not in seen]
+    for model in seen:
+        points = [(depth, entry["memory"]["bytes_per_task"]) for depth, entry in ok_entries(data, model)
+                  if (entry.get("memory") or {}).get("bytes_per_task") is not None]
+        if len(points) >= 2:
+            found[model] = (stack_side(ok_entries(data, model)[0][1]), stats.slope(points), points)
+    return found
 
 
 def decide_11(results):
@@ -439,32 +539,33 @@ def decide_11(results):
              "in high-concurrency scenarios.")
     data = results.get("deep_chain_depth")
     rerun = command(results, "deep_chain_depth")
-    series = {model: points for model in STACKLESS + STACKFUL + ("threads",)
-              if data and len(points := held_bytes(data, model)) >= 2}
-    coros = [model for model in STACKLESS if model in series]
+    found = per_level(data) if data else {}
+    coros = {model: row for model, row in found.items() if row[0] == "stackless"}
+    others = {model: row for model, row in found.items() if row[0] != "stackless"}
     if not coros:
         return Verdict(11, claim, UNDECIDED, "no deep_chain_depth sweep with memory slopes at two depths yet", rerun)
 
-    def words(model):
-        (shallow, small), (deep, large) = series[model][0], series[model][-1]
-        return f"{model} {kib(small)} at depth {shallow:,}, {kib(large)} at {deep:,}"
+    def words(model, row):
+        (shallow, small), (deep, large) = row[2][0], row[2][-1]
+        return f"{model} {row[1]:,.0f} B per level ({kib(small)} per task at depth {shallow:,}, {kib(large)} at {deep:,})"
 
-    growth = [series[model][-1][1] / max(1, series[model][0][1]) for model in coros]
-    verdict = CONFIRMED if min(growth) >= GROWS else REFUTED if max(growth) < FLAT_RATIO else PARTLY
-    figure = "bytes held per suspended task (USS slope): " + "; ".join(words(model) for model in coros)
-    control = "; ".join(words(model) for model in series if model not in coros)
-    control = ("the same measure where frames stay on a stack: " + control) if control else ""
-    return Verdict(11, claim, verdict, figure + f" (threshold x{GROWS} from shallowest to deepest)", rerun, control)
+    kept = [row[1] >= KEEPS_A_FRAME for row in coros.values()]
+    verdict = CONFIRMED if all(kept) else REFUTED if not any(kept) else PARTLY
+    figure = ("bytes each suspended level of a chain holds (slope of bytes per suspended task, a USS slope, "
+              "over depth): " + "; ".join(words(model, row) for model, row in coros.items()))
+    control = ("the same slope where the frames sit on a stack: " + "; ".join(words(m, r) for m, r in others.items())
+               if others else "")
+    return Verdict(11, claim, verdict, figure, rerun, control)
 
 
 def decide_12(results):
     claim = "Fibers ... can scale to thousands or millions due to low overhead."
     data = results.get("spawn_million")
     rerun = command(results, "spawn_million")
-    point = next((point for point in (data or {}).get("points", []) if point["value"] >= MILLION), None)
-    if not point:
-        return Verdict(12, claim, UNDECIDED, f"no spawn_million sweep at {MILLION:,} leaves yet", rerun)
-    models = point["result"]["models"]
+    if not data or not data.get("points"):
+        return Verdict(12, claim, UNDECIDED, "no spawn_million sweep yet", rerun)
+    point = max(data["points"], key=lambda point: point["value"])
+    models, tasks = point["result"]["models"], point["value"] * 10 // 9  # a tree of ten-way fan-out
 
     def words(model):
         entry = models[model]
@@ -476,10 +577,72 @@ def decide_12(results):
     if not fibers:
         return Verdict(12, claim, UNDECIDED, "no fiber model ran the spawn_million sweep", rerun)
     finished = [models[model]["status"] == "ok" for model in fibers]
-    verdict = CONFIRMED if all(finished) else REFUTED if not any(finished) else PARTLY
-    figure = f"spawn, {point['value']:,} leaves ({point['value'] * 10 // 9:,} tasks): " + "; ".join(map(words, fibers))
+    if tasks < THOUSAND and any(finished):
+        verdict = TOO_SMALL  # finished, at a size short of the claim's thousands
+    else:
+        verdict = CONFIRMED if all(finished) else REFUTED if not any(finished) else PARTLY
+    scale = "millions" if tasks >= MILLION else "thousands" if tasks >= THOUSAND else "fewer than thousands"
+    figure = (f"spawn, {point['value']:,} leaves ({tasks:,} tasks, {scale}): " + "; ".join(map(words, fibers)))
     control = "; ".join(words(model) for model in models if model not in fibers)
     return Verdict(12, claim, verdict, figure, rerun, ("the other models at the same size: " + control) if control else "")
+
+
+RULES = {
+    1: Rule("refuted when no suspended asyncio frame is on a running stack and at most one is linked by f_back; "
+            "confirmed when they are on a stack or linked like one; partly between.",
+            "greenlets suspended the same way, measured the same way: they keep a linked stack, so the measure "
+            "can see one (if it does not, the claim is undecided).",
+            "asyncio frames found on a running stack, or linked caller to callee like a greenlet's."),
+    2: Rule(f"a fiber has what the claim says when the stack it keeps while suspended (a stack mapped for it, "
+            f"else the C stack copied out plus its frames) is within {kib(SMALLEST_CLAIMED_STACK)} to "
+            f"{kib(LARGEST_CLAIMED_STACK)}: confirmed for every fiber model, refuted for none, partly for some.",
+            "threads (a stack mapped by the kernel) and asyncio tasks (no stack), read by the same describe().",
+            "every fiber keeping less than 8 KiB, or more than 1 MiB, of stack."),
+    3: Rule(f"confirmed by an asyncio failure at {THOUSANDS:,} tasks or fewer; refuted by {MANY_TASKS:,} ok; "
+            "partly by a failure in between; too small to tell when every point is ok and below the threshold.",
+            "none: the count is asyncio's own.",
+            f"asyncio running {MANY_TASKS:,} suspended tasks."),
+    4: Rule("confirmed when every stackful model suspends through C frames and no stackless model does; refuted "
+            "when the reverse; partly otherwise.",
+            "the same chains with Python callers only, where the stackless models must suspend for their "
+            "failure through C to count.",
+            "a stackless model suspending through a C frame, or a fiber failing to."),
+    5: Rule(f"confirmed when the generator's peak at 100x the items is within x{FLAT_RATIO} and under "
+            f"{ITEMS_HELD} items' bytes; partly when only flat; refuted when it grows.",
+            "a list of the same items, which holds them all.",
+            "a peak that grows with the items consumed."),
+    6: Rule("two parts, each from paired values (the i-th timed value of each model, taken close in time): "
+            f"cheaper when the 95% interval of the ratio lies wholly below x{CHEAPER_BY}, dearer when wholly above, "
+            "within noise otherwise; confirmed when both parts are cheaper, refuted when both dearer.",
+            "the same pair with no interpreter (cpp_fibers vs cpp_coroutines), measured the same way.",
+            "a greenlet round trip dearer, beyond the noise, than the coroutine one it is paired with."),
+    7: Rule("confirmed when both the async def and the yield-from chains stop under the default limit and plain "
+            "calls do not; true of all recursion when plain calls stop too; refuted when neither stops.",
+            "plain calls on a greenlet under the same limit.",
+            "async def and yield-from chains going deeper than the limit."),
+    8: Rule(f"confirmed when the ratio's interval is wholly above x{LOOP_COSTS_MORE}; refuted when wholly at or "
+            f"below x1; partly when dearer by less than x{LOOP_COSTS_MORE}; within noise otherwise.",
+            "none: the bare send() round trip is the baseline itself.",
+            "a round trip through the loop costing no more than a bare send()."),
+    9: Rule("votes, one per fiber model and measure: the switch (paired values, the ratio's interval wholly below "
+            f"x{CHEAPER_BY}) and the count one {MEMORY_BUDGET / 2**30:g} GiB holds (bytes per task from the USS "
+            f"slope, x{SAME_COUNT} apart); confirmed when all say fibers, refuted when none, partly when mixed.",
+            "the thread's stack as reserved, beside what it touches: the count uses the touched part.",
+            "threads switching faster, or holding more tasks under the same budget."),
+    10: Rule("the sweep steps depth up until each model fails: confirmed when every stackless model completes deeper "
+             "than every stackful one, refuted when shallower, partly when mixed, too small when nobody failed.",
+             "the stackful models in the same sweep.",
+             "a stackless model failing at a depth a stackful one completes."),
+    11: Rule(f"a suspended level keeps its frame when it holds {KEEPS_A_FRAME} B or more (the slope of bytes per "
+             "suspended task over depth): confirmed for every stackless model, refuted for none, partly for some.",
+             "the same slope for the stackful models (a native fiber's stack pages are touched once, so its "
+             "levels can cost nothing more).",
+             f"stackless levels costing under {KEEPS_A_FRAME} B each: frames freed while suspended."),
+    12: Rule(f"confirmed when every fiber model finishes the largest tree (thousands from {THOUSAND:,} tasks, "
+             f"millions from {MILLION:,}); refuted when none does; too small below {THOUSAND:,} tasks.",
+             "the other models at the same size.",
+             "a fiber model failing to finish the tree."),
+}
 
 
 DECIDERS = (decide_1, decide_2, decide_3, decide_4, decide_5, decide_6,
@@ -487,4 +650,4 @@ DECIDERS = (decide_1, decide_2, decide_3, decide_4, decide_5, decide_6,
 
 
 def decide_all(results):
-    return [decide(results) for decide in DECIDERS]
+    return [with_rule(decide(results), RULES[number]) for number, decide in enumerate(DECIDERS, 1)]

@@ -9,7 +9,9 @@ reads anything but the loaded results.
 """
 
 import html
-from dataclasses import dataclass
+
+from fiberlab.lab.claims import (CONFIRMED, PARTLY, REFUTED, UNDECIDED, WITHIN_NOISE, Rule, Verdict, ns_interval,
+                                 ratio_interval, show_ratio, side_of, with_rule)
 
 from fiberlab.lab import figures
 from fiberlab.lab.charts import Point
@@ -18,16 +20,7 @@ SWEEPS = ("deep_chain_via_c", "cancel_depth", "fairness_slice")
 STACKFUL_SWITCHERS = ("greenlet", "gevent")  # models whose C stack is copied on a switch (threads' is reserved)
 COOPERATIVE = ("greenlet", "gevent", "asyncio", "uvloop", "coroutines")
 GROWS = 3.0  # claim: a cost this many times its value at the shallowest point "grows with depth"
-
-
-@dataclass
-class Verdict:  # the fields of fiberlab.lab.claims.Verdict, which the claims table reads
-    number: int
-    claim: str
-    verdict: str
-    figure: str
-    command: str
-    control: str = ""
+DELAYED, WITHIN_A_SLICE = 0.5, 1.5  # claim: "up to its whole slice" is a worst lateness of 0.5 to 1.5 slices
 
 
 def ok_points(data, model):
@@ -200,69 +193,139 @@ def _fairness_text(data, results):
 
 
 def verdicts(results, first):
-    """The claims these sweeps decide, numbered from `first`."""
-    return [_claim_depth(results, first), _claim_cancel(results, first + 1), _claim_fairness(results, first + 2)]
+    """The claims these sweeps decide, numbered from `first`, each with its rule beside it."""
+    return [with_rule(decide(results, number), rule)
+            for number, (decide, rule) in enumerate(zip((_claim_depth, _claim_cancel, _claim_fairness), RULES), first)]
+
+
+RULES = (
+    Rule(f"the ratio of greenlet's resume cost at the deepest depth to the shallowest, through C frames, with "
+         f"each side's interval: confirmed when wholly below x{GROWS:g}; when wholly above, partly if the same "
+         f"ratio through Python calls stays wholly below x{GROWS:g}, else refuted; within noise otherwise.",
+         "the same chains calling through Python (deep_chain_depth), where 3.11+ leaves the C stack alone.",
+         f"a resume that costs x{GROWS:g} or more at depth, beyond the noise."),
+    Rule("per runtime: whether it can cancel a suspended unit from outside at all (its recorded mechanism), and, "
+         "for those that can, whether every finally ran bottom first at every depth (the order-sensitive checksum "
+         "matches); confirmed when every runtime can and does, partly when some cannot or do not, refuted when "
+         "none does.",
+         "the odd chains end by a deadline instead of a cancel; threads end by a flag their own code checks.",
+         "a cancel that skips a finally or runs them out of order (the checksum differs), or a runtime that "
+         "cannot cancel at all."),
+    Rule(f"a cooperative model's worst wake-up lateness in slices of the hog (max lateness / W), at the widest W: "
+         f"'up to its slice' holds from {DELAYED:g} to {WITHIN_A_SLICE:g} slices; confirmed when every cooperative "
+         f"model is in that band, refuted when none is, partly otherwise.",
+         "threads at the same W: preempted mid-slice, so their lateness need not follow the slice.",
+         f"wake-ups later than {WITHIN_A_SLICE:g} slices (the delay is not bounded by one slice) or earlier than "
+         f"{DELAYED:g} (the hog does not delay them)."),
+)
 
 
 def _rerun(*sweeps):
     return "make sweep SWEEPS=" + ",".join(sweeps) + " && make report"
 
 
+def growth(points, shallow, deep):
+    """The interval of ns per op at `deep` over `shallow` (each its run's own interval), or None."""
+    first, last = _at(points, shallow), _at(points, deep)
+    if not first or not last:
+        return None
+    return ratio_interval(ns_interval(last)[0], ns_interval(first)[0])
+
+
 def _claim_depth(results, number):
     claim = "A greenlet switch costs the same however deep the suspended call chain is."
     data = results.get("deep_chain_via_c")
     points = ok_points(data, "greenlet")
+    rerun = _rerun("deep_chain_via_c", "deep_chain_depth")
     if len(points) < 2:
-        return Verdict(number, claim, "undecided", "no deep_chain_via_c sweep with two greenlet points yet",
-                       _rerun("deep_chain_via_c", "deep_chain_depth"))
-    (shallow, first), (deep, last) = points[0], points[-1]
-    c_growth = last["ns_per_op"] / first["ns_per_op"]
-    python = ok_points(results.get("deep_chain_depth"), "greenlet")
-    py_first, py_last = _at(python, shallow), _at(python, deep)
-    py_growth = py_last["ns_per_op"] / py_first["ns_per_op"] if py_first and py_last else None
-    if c_growth >= GROWS:
-        verdict = "partly" if py_growth is not None and py_growth < GROWS else "refuted"
+        return Verdict(number, claim, UNDECIDED, "no deep_chain_via_c sweep with two greenlet points yet", rerun)
+    (shallow, _first), (deep, last) = points[0], points[-1]
+    through_c = growth(points, shallow, deep)
+    through_python = growth(ok_points(results.get("deep_chain_depth"), "greenlet"), shallow, deep)
+    side = side_of(through_c, GROWS)
+    if side == "below":
+        verdict = CONFIRMED
+    elif side == "above":
+        verdict = PARTLY if through_python and side_of(through_python, GROWS) == "below" else REFUTED
     else:
-        verdict = "confirmed"
-    figure = (f"greenlet resume, depth {shallow:,} -> {deep:,}: through C frames x{c_growth:,.1f} "
-              f"({last['stack']['c_stack_bytes_per_task'] / 1024:,.0f} KiB copied per switch)")
-    if py_growth is not None:
-        figure += f", through Python calls x{py_growth:,.1f}"
+        verdict = WITHIN_NOISE
+    figure = (f"greenlet resume, depth {shallow:,} -> {deep:,}: through C frames {show_ratio(through_c)} "
+              f"({last['stack']['c_stack_bytes_per_task'] / 1024:,.0f} KiB copied per switch at {deep:,})")
+    control = f"through Python calls {show_ratio(through_python)}" if through_python else ""
     error = unsupported_error(data, "asyncio")
     if error:
         figure += f"; asyncio cannot suspend through C at all ({error})"
-    return Verdict(number, claim, verdict, figure + f" (grows: x{GROWS:g} or more)",
-                   _rerun("deep_chain_via_c", "deep_chain_depth"))
+    return Verdict(number, claim, verdict, figure + f" (grows: x{GROWS:g} or more)", rerun, control)
+
+
+def can_cancel(entry):
+    """Whether the runtime cancels from outside: a model that can only ask (a flag its own code checks) says so
+    in its recorded mechanism, which is how the scenario's file does it."""
+    return not (entry.get("mechanism") or "").lower().startswith("cooperative")
 
 
 def _claim_cancel(results, number):
     claim = "Cancelling a suspended task runs every finally on its call chain, in order, in every runtime."
     data = results.get("cancel_depth")
+    rerun = _rerun("cancel_depth")
     if not data:
-        return Verdict(number, claim, "undecided", "no cancel_depth sweep yet", _rerun("cancel_depth"))
-    failed = sorted({f"{model} ({entry['status']} at depth {point['value']:,})" for point in data["points"]
-                     for model, entry in point["result"]["models"].items() if entry["status"] != "ok"})
-    verdict = "confirmed" if not failed else "partly"
-    figure = (f"{len(data['points'])} depths up to {data['points'][-1]['value']:,}, {len(models(data))} models: "
-              + (f"not matched: {', '.join(failed)}" if failed else "every finally ran, bottom first, on every model")
-              + "; threads only through a cooperative flag")
-    return Verdict(number, claim, verdict, figure, _rerun("cancel_depth"))
+        return Verdict(number, claim, UNDECIDED, "no cancel_depth sweep yet", rerun)
+    deepest = data["points"][-1]["value"]
+    rows, cancels, cannot, unwound = [], [], [], []
+    for model in models(data):
+        entries = [point["result"]["models"][model] for point in data["points"] if model in point["result"]["models"]]
+        failed = [entry["status"] for entry in entries if entry["status"] != "ok"]
+        last = entries[-1]
+        if not can_cancel(last):
+            cannot.append(model)
+            continue
+        cancels.append(model)
+        unwound.append(not failed)
+        if failed:
+            rows.append(f"{model} {failed[0]}: a finally skipped or out of order")
+        else:
+            per_level = record(last, "cancel_ns_per_level")
+            rows.append(f"{model} every finally, bottom first" + (
+                f", {per_level:,} ns per level unwound at depth {deepest:,}" if per_level is not None else ""))
+    if not cancels:
+        return Verdict(number, claim, UNDECIDED, "no model in the cancel_depth sweep can cancel", rerun)
+    if all(unwound):
+        verdict = PARTLY if cannot else CONFIRMED
+    else:
+        verdict = REFUTED if not any(unwound) else PARTLY
+    depths = ", ".join(f"{point['value']:,}" for point in data["points"])
+    figure = f"chains {depths} deep: " + "; ".join(rows)
+    if cannot:
+        figure += (f"; {', '.join(cannot)} cannot be cancelled at all: "
+                   + "; ".join(sorted({point['result']['models'][m].get('mechanism') or 'no mechanism recorded'
+                                       for point in data['points'] for m in cannot if m in point['result']['models']})))
+    control = "; ".join(
+        f"{model} timed out to its end in {record(entry, 'timeout_to_end_s', 'p50') * 1e6:,.0f} µs (p50)"
+        for model, entry in data["points"][-1]["result"]["models"].items()
+        if entry["status"] == "ok" and record(entry, "timeout_to_end_s", "p50") is not None)
+    return Verdict(number, claim, verdict, figure, rerun, ("a deadline instead of a cancel: " + control) if control else "")
 
 
 def _claim_fairness(results, number):
     claim = "Under cooperative scheduling, one task that does not yield delays every other by up to its whole slice."
     data = results.get("fairness_slice")
+    rerun = _rerun("fairness_slice")
     if not data:
-        return Verdict(number, claim, "undecided", "no fairness_slice sweep yet", _rerun("fairness_slice"))
-    width, result = data["points"][-1]["value"], data["points"][-1]["result"]
-    worst = {model: record(entry, "lateness_s", "max") for model, entry in result["models"].items()
-             if entry["status"] == "ok" and model in COOPERATIVE}
-    if not worst:
-        return Verdict(number, claim, "undecided", "no cooperative model ran ok", _rerun("fairness_slice"))
-    delayed = [model for model, late in worst.items() if late * 1e3 >= width / 2]
-    verdict = "confirmed" if len(delayed) == len(worst) else "partly" if delayed else "refuted"
-    threads = result["models"].get("threads", {})
-    figure = f"at W = {width:g} ms, worst lateness: " + ", ".join(f"{m} {late * 1e3:,.1f} ms" for m, late in worst.items())
-    if threads.get("status") == "ok":
-        figure += f"; threads {record(threads, 'lateness_s', 'max') * 1e3:,.1f} ms (preempted)"
-    return Verdict(number, claim, verdict, figure + " (delayed: at least W/2)", _rerun("fairness_slice"))
+        return Verdict(number, claim, UNDECIDED, "no fairness_slice sweep yet", rerun)
+    point = data["points"][-1]
+    width, result = point["value"], point["result"]
+    params = result.get("params") or {}
+    hog_slices = params["ticks"] * params["period_ms"] / width if "ticks" in params else None
+    slices = {model: record(entry, "lateness_s", "max") * 1e3 / width for model, entry in result["models"].items()
+              if entry["status"] == "ok" and record(entry, "lateness_s", "max") is not None}
+    coop = {model: late for model, late in slices.items() if model in COOPERATIVE}
+    if not coop:
+        return Verdict(number, claim, UNDECIDED, "no cooperative model ran ok", rerun)
+    inside = [DELAYED <= late <= WITHIN_A_SLICE for late in coop.values()]
+    verdict = CONFIRMED if all(inside) else REFUTED if not any(inside) else PARTLY
+    figure = (f"at W = {width:g} ms" + (f" (the hog computes {hog_slices:,.0f} slices)" if hog_slices else "")
+              + ", worst wake-up lateness in slices: "
+              + ", ".join(f"{model} {late:,.1f} ({late * width:,.1f} ms)" for model, late in coop.items()))
+    control = ", ".join(f"{model} {late:,.1f} slices ({late * width:,.1f} ms, preempted)"
+                        for model, late in slices.items() if model not in COOPERATIVE)
+    return Verdict(number, claim, verdict, figure, rerun, ("at the same W: " + control) if control else "")

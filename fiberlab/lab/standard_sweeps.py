@@ -25,7 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import scenarios
-from fiberlab import fd_budget, native, output, pipeline, stopping
+from fiberlab import fd_budget, native, output, pipeline, stopping, timing_plan
 from fiberlab.lab import timeline as lab_timeline
 from fiberlab.options import UsageError, parse_int, parse_models, write_json
 from fiberlab.models import MODELS, all_models
@@ -45,7 +45,7 @@ class Sweep:
     tiny_points: tuple
     fixed: dict = field(default_factory=dict)  # parameters held constant
     tiny_fixed: dict = field(default_factory=dict)
-    plan: str = "default"  # fiberlab.pipeline.PLANS; values always at the point's own size
+    plan: str = "default"  # fiberlab.timing_plan.PLANS; values always at the point's own size
     memory_slope: bool = False  # the pipeline's own two-count slope runs at each point
     purpose: str = ""
     memory_passes: bool = True  # False: no tracemalloc run (a size where it would take minutes)
@@ -80,7 +80,7 @@ SWEEPS = (
           purpose="a tree of a million leaves: does each model finish, at what peak RSS"),
     # via=c beside deep_chain_depth's via=python: the report draws both. Stackless models are
     # "unsupported" at every point (they cannot suspend through a C frame), which costs one worker run each.
-    Sweep("deep_chain_via_c", "deep_chain", "depth", (1, 10, 100, 1_000), (3,),
+    Sweep("deep_chain_via_c", "deep_chain", "depth", (1, 10, 100, 1_000), (3, 30),
           {"suspensions": 2_000, "tasks": 1, "via": "c"}, {"suspensions": 10, "tasks": 1, "via": "c"},
           purpose="resume cost and C stack copied per switch when each level calls the next through C"),
     Sweep("cancel_depth", "cancel", "depth", (1, 10, 50, 200), (3,), {"tasks": 1_000}, {"tasks": 4, "timeout_ms": 1.0},
@@ -137,9 +137,9 @@ def point_params(sweep, spec, value, tiny):
 
 def sweep_plan(sweep, tiny):
     """The sweep's timing plan, chosen here explicitly: its own (fast when tiny, unless it is
-    "check"), every value at the point's own size (pipeline.plan_for_sweep)."""
+    "check"), every value at the point's own size (timing_plan.plan_for_sweep)."""
     name = "fast" if tiny and sweep.plan != "check" else sweep.plan
-    return pipeline.plan_for_sweep(pipeline.PLANS[name])
+    return timing_plan.plan_for_sweep(timing_plan.PLANS[name])
 
 
 def runs_per_point(sweep, spec, params, plan, models):

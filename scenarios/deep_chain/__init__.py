@@ -57,7 +57,7 @@ TIMED_SUSPENSIONS_MIN = 1_000
 def timed_size(suspensions, params):
     """At least TIMED_SUSPENSIONS_MIN suspensions (or all there are) in a shorter timed value."""
     return max(suspensions, min(params["suspensions"], TIMED_SUSPENSIONS_MIN))
-BASELINE = ("scenarios.deep_chain.bare_greenlets:ns_per_exchange", "vs bare",
+BASELINE = ("scenarios.deep_chain.bare_greenlets:exchanges", "vs bare",
             "the same exchange on one bare greenlet at the same depth "
             "(deep_chain/bare_greenlets.py)")
 

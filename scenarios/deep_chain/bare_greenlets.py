@@ -9,8 +9,6 @@ map's C frames, which greenlet then copies on every switch too).
 Read beside greenlet_fibers.py: the same levels.
 """
 
-import time
-
 from greenlet import getcurrent, greenlet
 
 from scenarios.deep_chain import MASK, climb, offer
@@ -36,16 +34,17 @@ def bottom(driver):
         seen = (seen * 31 + value) & MASK
 
 
-def ns_per_exchange(params):
-    exchanges = max(1_000, min(params["suspensions"] * params["tasks"], MAX_EXCHANGES))
+def exchanges(params, timed):
+    """The floor's contract (scenarios/spec.py BASELINE): build the chain, exchange inside
+    `with timed:` (building and unwinding left out), return the exchanges made."""
+    count = max(1_000, min(params["suspensions"] * params["tasks"], MAX_EXCHANGES))
     chain = greenlet(descend)
     via_c = params.get("via") == "c"
     chain.switch(1, params["depth"], getcurrent(), via_c)  # -> chain; back once its bottom waits
     driver_seen = 0
-    started = time.perf_counter()
-    for index in range(exchanges):
-        seen = chain.switch(offer(0, index))  # -> chain's bottom; back with its reply
-        driver_seen = (driver_seen * 31 + seen) & MASK
-    elapsed = time.perf_counter() - started
+    with timed:
+        for index in range(count):
+            seen = chain.switch(offer(0, index))  # -> chain's bottom; back with its reply
+            driver_seen = (driver_seen * 31 + seen) & MASK
     chain.throw()  # -> chain, which unwinds so it does not outlive the measurement
-    return elapsed / exchanges * 1e9
+    return count

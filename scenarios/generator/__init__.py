@@ -32,7 +32,7 @@ TIME_BY_REPEATS = True
 
 SMALL = {"items": 101}  # quick correctness check in the tests
 
-BASELINE = ("scenarios.generator.plain_generator:ns_per_item", "vs gen",
+BASELINE = ("scenarios.generator.plain_generator:items_handed_over", "vs gen",
             "the same items through a plain Python generator (generator/plain_generator.py)")
 
 END = None  # what the producer hands over after the last item

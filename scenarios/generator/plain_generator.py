@@ -9,8 +9,6 @@ consumed in place (never awaiting) costs, minus the async protocol.
 Read beside greenlet_fibers.py: the same items, the same Tally.
 """
 
-import time
-
 from scenarios.common import Tally
 from scenarios.generator import item
 
@@ -22,13 +20,14 @@ def produce(items):
         yield item(index)  # -> the consumer's for; back when it wants the next
 
 
-def ns_per_item(params):
+def items_handed_over(params, timed):
+    """The floor's contract (scenarios/spec.py BASELINE): hand the items over inside `with timed:`,
+    return how many."""
     items = max(1_000, min(params["items"], MAX_ITEMS))
     tally = Tally()
-    started = time.perf_counter()
-    for value in produce(items):  # -> producer; back with the next item
-        tally.add(value)
-    elapsed = time.perf_counter() - started
+    with timed:
+        for value in produce(items):  # -> producer; back with the next item
+            tally.add(value)
     if tally.count != items:
         raise RuntimeError(f"plain generator floor tallied {tally.count} of {items} items")
-    return elapsed / items * 1e9
+    return items

@@ -35,7 +35,7 @@ IDLE = {"rounds": 4}  # memory-slope runs need live tasks, not long games
 TIME_BY = "rounds"  # a shorter timed value plays fewer rounds: the same round trip, repeated less
 # ...and nothing more is alive at once, so the tracemalloc run may use that size too
 TIME_BY_REPEATS = True
-BASELINE = ("scenarios.pingpong.bare_greenlets:ns_per_round_trip", "vs bare",
+BASELINE = ("scenarios.pingpong.bare_greenlets:round_trips", "vs bare",
             "the same game on two bare greenlets (pingpong/bare_greenlets.py)")
 
 MASK = (1 << 48) - 1  # checksums: seen = (seen * 31 + value) & MASK, order-sensitive

@@ -6,8 +6,6 @@ scheduler and each runtime add on top of the switches and the game's own
 arithmetic. Read beside greenlet_fibers.py: the loop bodies are the same.
 """
 
-import time
-
 from greenlet import getcurrent, greenlet
 
 from scenarios.pingpong import MASK
@@ -31,12 +29,13 @@ def play_pong(ping, counter):
         counter = ping.switch(counter + 1)  # -> ping; back with its next serve
 
 
-def ns_per_round_trip(params):
+def round_trips(params, timed):
+    """The floor's contract (scenarios/spec.py BASELINE): set up, play inside `with timed:`,
+    return the round trips played."""
     rounds = max(1_000, min(params["rounds"], MAX_ROUNDS))
     pong = greenlet(play_pong)
     pong.switch(getcurrent(), 0)  # -> pong, which starts; back with its reply to a warm-up 0
-    started = time.perf_counter()
-    play_ping(pong, rounds)
-    elapsed = time.perf_counter() - started
+    with timed:
+        play_ping(pong, rounds)
     pong.throw()  # -> pong, which ends so it does not outlive the measurement
-    return elapsed / rounds * 1e9
+    return rounds
