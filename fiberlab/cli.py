@@ -164,5 +164,10 @@ def main(argv=None):
     except stopping.Stopped as exc:
         output.say(f"fiberlab: {exc.message()}")
         return exc.exit_status
+    except (MemoryError, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and not output.out_of_resources(exc):
+            raise
+        output.say(f"fiberlab: {output.out_of_resources_line(exc)}")
+        return EXIT_USAGE
     finally:
         stopping.restore(previous)

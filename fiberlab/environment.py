@@ -83,5 +83,4 @@ def busy_warning(environment):
     load, cores = environment.load_start, environment.cores
     if not load or not cores or load[0] <= cores:
         return None
-    return (f"warning: load average {load[0]:.2f} at the start exceeds the {cores} cores: wall times are "
-            f"stretched; rows judged on CPU time and the paired ratios hold better (docs/timing.md)")
+    return f"warning: load average {load[0]:.2f} at the start exceeds the {cores} cores (docs/timing.md: what holds)"

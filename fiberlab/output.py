@@ -2,8 +2,13 @@
 
 Contract:
 - protect_streams() runs first in every entry point: a closed fd 0/1/2 is
-  reopened on /dev/null (so no file we open later lands on fd 2), and stdout
-  and stderr replace what their encoding cannot show instead of raising.
+  reopened on /dev/null (so no file we open later lands on fd 2), stdout
+  and stderr replace what their encoding cannot show instead of raising, and
+  both become a GuardedStream. Everything the lab writes to them (emit, say,
+  Progress, tqdm bars, warnings, print) goes through that one path: a stream
+  whose reader is gone (`2>&1 >out | head -1`), that is full (`2>/dev/full`) or
+  closed costs that stream and nothing else. A write never raises inside a
+  library that holds a lock while writing (tqdm does), so nothing deadlocks on it.
 - emit(text) prints a line to stdout; if stdout is gone (a closed pipe:
   `... | head -1`), it goes silent and the run goes on. say(text) is one line on
   stderr, and Guarded(stream) a stream for progress; a stderr that is closed or
@@ -29,7 +34,6 @@ import stat
 import sys
 import tempfile
 
-_silenced = []  # set once stdout has been found closed
 FD_ALIAS = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
 STD_ALIAS = {"-": 1, "/dev/stdout": 1, "/dev/stderr": 2}  # "-" is stdout, as for most tools
 
@@ -40,6 +44,61 @@ class BadTarget(ValueError):
 
 class WriteFailed(OSError):
     """Writing the JSON failed after the run; the message is one line."""
+
+
+class GuardedStream:
+    """A text stream that never raises on write or flush: the first failure
+    (EPIPE, ENOSPC, a closed file) silences it for good and points its fd at
+    /dev/null, so the interpreter's final flush and the children that inherit
+    the fd (a compiler, make) do not trip over it either. Everything else
+    (isatty, fileno, encoding, ...) is the wrapped stream's."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.broken = False
+
+    def _fail(self):
+        self.broken = True
+        try:
+            fd = self.stream.fileno()
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass  # no fd of its own (a test's capture): silent is enough
+
+    def write(self, text):
+        if not self.broken:
+            try:
+                return self.stream.write(text)
+            except (OSError, ValueError):
+                self._fail()
+        return len(text)
+
+    def flush(self):
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except (OSError, ValueError):
+                self._fail()
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def isatty(self):
+        try:
+            return not self.broken and self.stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def guard(stream):
+    """STREAM as a GuardedStream (itself if it already is one)."""
+    return stream if isinstance(stream, GuardedStream) else GuardedStream(stream)
 
 
 def protect_streams():
@@ -58,33 +117,17 @@ def protect_streams():
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-
-
-def _silence_stdout():
-    """stdout's reader is gone: send the rest to /dev/null, so neither we nor the
-    interpreter's final flush trip over it again."""
-    _silenced.append(True)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    sys.stdout, sys.stderr = guard(sys.stdout), guard(sys.stderr)
 
 
 def emit(text):
     """print(text) to stdout, flushed; a closed stdout makes it (and every later call) silent."""
-    if _silenced:
-        return
-    try:
-        print(text, flush=True)
-    except (BrokenPipeError, ValueError, OSError):
-        _silence_stdout()
+    print(text, file=guard(sys.stdout), flush=True)
 
 
 def say(text):
     """One line to stderr; a stderr nobody reads is not an error."""
-    try:
-        print(text, file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
+    print(text, file=guard(sys.stderr), flush=True)
 
 
 class Guarded:
@@ -212,3 +255,15 @@ def replace_atomically(where, write):
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def out_of_resources(exc):
+    """Whether EXC is the process running out of memory or threads (a low `ulimit -v`),
+    which the user fixes, rather than a bug to show as a traceback."""
+    return isinstance(exc, MemoryError) or "can't start new thread" in str(exc)
+
+
+def out_of_resources_line(exc):
+    what = "memory" if isinstance(exc, MemoryError) else "room for a new thread"
+    return (f"the harness itself ran out of {what} ({type(exc).__name__}: {exc or 'no message'}); "
+            f"is an address-space limit (ulimit -v) too low?")

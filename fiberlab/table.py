@@ -520,14 +520,17 @@ def wrap(lines):
 def render(result, wide=False):
     """One scenario's output as text: the compact table (or, wide, every column and note), the
     noisy note, the verdict and the match line."""
-    busy = environment.busy_warning(result.environment) if result.environment else None
-    head = [params_line(result)] + ([busy] if busy else [])
     if wide:
-        lines = head + table(result).splitlines() + wide_notes(result)
+        lines = [params_line(result)] + table(result).splitlines() + wide_notes(result)
     else:
         timing = timing_line(result)
-        lines = (head + grid(compact_body(result)).splitlines() + compact_notes(result)
+        lines = ([params_line(result)] + grid(compact_body(result)).splitlines() + compact_notes(result)
                  + ([f"  {timing}"] if timing else []))
+        # the paired ratios of the 2x2's row pairs (wide shows them among its notes)
+        lines += [f"  ratio {comparison.describe(ratio)}" for ratio in comparison.paired_ratios(result.to_json())]
+    busy = environment.busy_warning(result.environment) if result.environment else None
+    if busy:  # under the table, beside the noisy note: the table's lines stay where they are
+        lines.append(busy)
     note = None if result.headline and not wide else noisy_note(result)  # the compact table shows no time
     if note:
         lines.append(note)

@@ -228,3 +228,45 @@ def test_a_page_from_a_real_sweep_has_lang_alt_text_the_answer_table_and_no_nega
     assert table.count("<td>1.0<br>") >= 5  # asyncio is the baseline wherever it has a figure
     shown = re.sub("<[^>]+>", " ", text)
     assert not re.search(r"\[\s*-\d", shown) and not re.search(r"–\s*-\d", shown)
+
+
+INJECTED = "<script>alert(1)</script>"
+
+
+def injecting(*fields):
+    """A sweep file with FIELDS replaced by markup (repeat is a number in an honest file)."""
+    def inject(sweep):
+        return {key: INJECTED if key in fields else value for key, value in sweep.items()}
+    return inject
+
+
+# The text the page shows as it is, then the names it also looks things up by (injected
+# together, a section would fail on the lookup before it printed the text).
+inject_shown_text = injecting("purpose", "command", "plan", "repeat", "stopped")
+inject_names = injecting("sweep", "scenario", "axis")
+
+
+def inject_everywhere(data):
+    """Every string in the file, at any depth, and every number in a field the page prints as text."""
+    if isinstance(data, dict):
+        return {key: inject_everywhere(value) if key != "repeat" else INJECTED for key, value in data.items()}
+    if isinstance(data, list):
+        return [inject_everywhere(item) for item in data]
+    return INJECTED if isinstance(data, str) else data
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("inject", [inject_shown_text, inject_names, inject_everywhere])
+def test_no_text_from_a_sweep_file_reaches_the_page_as_markup(tiny_report, tmp_path, inject):
+    import json
+    import shutil
+
+    results, _page, _text = tiny_report
+    folder = tmp_path / "results"
+    shutil.copytree(results, folder, ignore=shutil.ignore_patterns("report"))
+    for path in folder.glob("*.json"):
+        data = json.loads(path.read_text())
+        if isinstance(data, dict) and "points" in data:
+            path.write_text(json.dumps(inject(data)))
+    page = lab_report.build(folder, tmp_path / "report").read_text()
+    assert "<script" not in page.lower()

@@ -51,3 +51,23 @@ def test_the_cli_refuses_a_size_that_cannot_fit_in_one_line_before_running(harne
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "deep_chain: this size needs about" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["deep_chain", "spawn", "pingpong"])
+def test_every_model_with_a_file_has_an_estimate_where_the_scenario_gives_any(name):
+    """A model without a figure would skip the guard: a run naming only it ran any size."""
+    from fiberlab.models import all_models
+
+    spec = scenarios.load(name)
+    params = {param.name: param.default for param in spec.PARAMS}
+    missing = [model.id for model in all_models().values()
+               if model.has_file(name) and memory_guard.estimate(spec, params, model.id) is None]
+    assert missing == []
+
+
+@pytest.mark.parametrize("model_id", ["cpp_coroutines", "cpp_fibers"])
+def test_a_native_model_alone_is_refused_a_size_that_cannot_fit(model_id):
+    spec = scenarios.load("deep_chain")
+    params = {"depth": 100_000, "suspensions": 1, "tasks": 100_000}
+    assert memory_guard.refusal("deep_chain", spec, params, [model_id], available=24 * GIB).startswith(
+        "deep_chain: this size needs about ")

@@ -21,7 +21,7 @@ def test_a_load_above_the_cores_at_the_start_is_one_warning_line_and_below_none(
     line = environment.busy_warning(busy)
     assert line.startswith("warning: load average 4.25") and "2 cores" in line
     result = Result(scenario="s", params={}, match=True, environment=busy)
-    assert table.render(result).splitlines()[1] == line
+    assert line in table.render(result).splitlines() and len(line) <= 100
 
 
 def test_a_run_of_several_scenarios_ends_with_one_line_per_phase_summed_over_them():

@@ -56,8 +56,12 @@ def snapshot_round(rounds):
 # memory slope at pairs=1,000 (`python -m fiberlab run pingpong --param pairs=1000 --param rounds=10
 # --repeat 1`, Python 3.11: greenlet 8.2 KiB, gevent 10.5, coroutines 1.6, asyncio 5.3, uvloop 5.3,
 # threads 22.8), rounded up by about a quarter.
+# C++, estimated rather than measured: a fiber keeps one resident 4 KiB stack page (plus a
+# 936-byte ucontext_t for cpp_ucontext); a coroutine player, one small heap frame.
 MEMORY_PER_TASK = {"greenlet": 10_500, "gevent": 13_500, "coroutines": 2_100, "asyncio": 6_800,
-                   "uvloop": 6_800, "threads": 29_500}
+                   "uvloop": 6_800, "threads": 29_500, "cpp_fibers": 6_000, "cpp_ucontext": 7_000,
+                   "cpp_coroutines": 1_000}
+
 
 
 def threads_needed(params):
