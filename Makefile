@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 SCENARIO ?= all
 ARGS ?=
 
-.PHONY: run-scenario test sweep report lint clean compare-pythons
+.PHONY: run-scenario test sweep report lint clean compare-pythons outside-load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ compare-pythons: $(STAMP)
 SWEEPS ?=
 sweep: $(STAMP)
 	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m fiberlab.lab.standard_sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
+
+# Outside load: wrk against each model's `fiberlab serve http` and the reference servers
+# (uvicorn --http h11 on asyncio and uvloop, gevent.pywsgi, ThreadingHTTPServer) at 1, 100 and
+# 1,000 connections, into results/http_outside.json; left out in one line without wrk.
+outside-load: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[outside]'
+	$(PY) -m fiberlab.lab.http_outside --out results $(ARGS)
 
 report: $(STAMP)
 	$(PY) -m fiberlab.lab.report --results results

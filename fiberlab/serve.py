@@ -23,7 +23,7 @@ HOST_ONLY = "127.0.0.1"  # what the servers bind; said in the help so nobody exp
 
 def add_parser(verbs):
     serve = verbs.add_parser("serve", help=f"run one model's server of a scenario on {HOST_ONLY} until interrupted")
-    serve.add_argument("scenario", help="a scenario with a server (connections)")
+    serve.add_argument("scenario", help="a scenario with a server (connections, http)")
     serve.add_argument("--model", required=True, help="model id, e.g. greenlet, gevent, asyncio")
     serve.add_argument("--port", default="0", help="port to listen on (default 0: the kernel picks a free one)")
     return serve

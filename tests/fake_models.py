@@ -35,6 +35,7 @@ MODELS = {
     "fake-drift": _model("fake-drift", "drift"),
     "fake-small-wrong": _model("fake-small-wrong", "small_wrong"),
     "fake-slow-first": _model("fake-slow-first", "slow_first"),
+    "fake-http-short": _model("fake-http-short", "http_short"),
 }
 
 # Everything a leaking model leaves behind stays referenced here, so the garbage
