@@ -37,12 +37,11 @@ def start(module_name, port, params):
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     gc_mode = "on" if gc.isenabled() else "off"
     command = [sys.executable, "-m", __name__, module_name, str(port), gc_mode, json.dumps(params)]
-    pipe = subprocess.PIPE
-    return subprocess.Popen(command, stdin=pipe, stdout=pipe, env=env, text=True)
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
 
 def go(child):
-    child.stdin.write("go\n")
+    child.stdin.write(b"go\n")
     child.stdin.flush()
 
 
@@ -71,7 +70,9 @@ def main(module_name, port, gc_mode, params_json):
     process.inherit(gc_enabled=gc_mode == "on")  # before the model file is imported, as the worker
     model = importlib.import_module(module_name)
     params = dict(json.loads(params_json), **{SERVER_PORT: int(port)})
-    print(json.dumps(model.run(params, Go())))  # {"transcripts", "samples", "side"}: Sides.result
+    report = json.dumps(model.run(params, Go()))  # {"transcripts", "samples", "side"}: Sides.result
+    os.set_blocking(1, True)  # libuv may leave fd 1 non-blocking: a long report was cut short
+    print(report)
 
 
 if __name__ == "__main__":
