@@ -139,6 +139,23 @@ def test_the_main_thread_is_stopped_once_however_many_times_the_handler_runs(mon
     stopping._on_signal(signal.SIGTERM, None)  # the main thread's handler, late: raises nothing
 
 
+def waiting_in_join(thread):
+    """Whether THREAD is inside Thread.join (asleep on the lock of the thread it waits for)."""
+    frame = sys._current_frames().get(thread.ident)
+    return frame is not None and frame.f_code.co_filename == threading.__file__ and \
+        frame.f_code.co_name in ("join", "_wait_for_tstate_lock")
+
+
+def signal_once_asleep(main, target, signum):
+    """Send SIGNUM to the thread TARGET once MAIN sleeps in Thread.join, so the stop comes while the
+    main thread cannot run its handler: sent before it got there (a busy machine delays it), the
+    handler ran at once and the watcher this test is about was not needed."""
+    deadline = time.monotonic() + 10
+    while not waiting_in_join(main) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    signal.pthread_kill(target.ident, signum)
+
+
 def test_a_stop_the_sleeping_main_thread_misses_still_kills_the_worker_it_waits_for(monkeypatch):
     """The flaky case's cause, forced: SIGTERM lands in another thread than the main one,
     which sleeps on a lock waiting for a pool thread's worker. Python runs the handler only
@@ -165,13 +182,14 @@ def test_a_stop_the_sleeping_main_thread_misses_still_kills_the_worker_it_waits_
 
     previous = stopping.install()
     pool = threading.Thread(target=pool_thread)
+    sender = threading.Thread(target=signal_once_asleep, args=(threading.main_thread(), pool, signal.SIGTERM))
     caught, ended = [], None
     try:
         pool.start()
         assert started.wait(10)
-        signal.pthread_kill(pool.ident, signal.SIGTERM)  # not to the main thread: nothing wakes it
         begun = time.monotonic()
         try:
+            sender.start()  # not to the main thread, and only once it sleeps: nothing wakes it
             pool.join(10)  # the main thread asleep on a lock until the pool thread ends
         except stopping.Stopped as exc:  # the handler, run once the main thread woke
             caught.append(exc)
@@ -180,6 +198,8 @@ def test_a_stop_the_sleeping_main_thread_misses_still_kills_the_worker_it_waits_
         for proc in procs:  # on a failure, leave nothing running
             stopping.kill_group(proc)
         pool.join(10)
+        if sender.ident is not None:
+            sender.join(10)
         stopping.restore(previous)
     assert ended < 5, f"the worker outlived the stop by {ended:.1f} s"
     assert procs[0].returncode == -signal.SIGKILL

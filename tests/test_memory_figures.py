@@ -2,6 +2,7 @@
 and bytes per task that agree with a script that knows nothing of the lab (crosscheck/)."""
 
 import json
+import mmap
 import subprocess
 import sys
 import textwrap
@@ -59,17 +60,32 @@ def test_a_worker_started_by_a_parent_holding_400_mib_reports_its_own_peak(tmp_p
         assert 0 <= memory["peak_rss_above_start_bytes"] < memory["peak_rss_bytes"], model
 
 
-def hoarding_describe(kept):
-    """A describe that creates 32 MiB and keeps it, as frame objects outlive describe on 3.11+."""
+def traced_bytes():
+    """8 MiB through Python's allocator, which tracemalloc sees."""
+    return bytearray(b"x" * (8 * MiB))
+
+
+def fresh_pages():
+    """8 MiB of pages mapped for it and written, so resident from now whatever the allocator held:
+    a bytearray may reuse memory an earlier test freed and the allocator kept, which adds no RSS,
+    so a floor on what describing added failed or passed by the tests run before it."""
+    pages = mmap.mmap(-1, 8 * MiB)
+    for offset in range(0, len(pages), mmap.PAGESIZE):
+        pages[offset] = 1
+    return pages
+
+
+def hoarding_describe(kept, make=traced_bytes):
+    """A describe that creates 8 MiB a unit (make()) and keeps it, as frame objects outlive describe on 3.11+."""
     def describe(_unit):
-        kept.append(bytearray(b"x" * (8 * MiB)))
+        kept.append(make())
         return {"frames": 1, "c_stack_bytes": None, "frame_bytes": None}
     return describe
 
 
 def test_the_probe_reads_memory_before_describe_creates_anything():
     kept = []
-    probe = Probe(hoarding_describe(kept))
+    probe = Probe(hoarding_describe(kept, fresh_pages))
     before = psutil.Process().memory_full_info().uss
     probe.snapshot(["a", "b", "c", "d"])
     assert probe.memory["uss_bytes"] - before < 8 * MiB  # read before: none of the 32 MiB
