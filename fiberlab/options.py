@@ -138,10 +138,14 @@ def check_writable(path):
 
 
 def check_pyperf_path(path):
-    """--pyperf PATH must be a regular file in a folder we can write (pyperf writes it by name)."""
+    """--pyperf PATH as an absolute path (None without it): a regular file in a folder we can
+    write (pyperf writes it by name); refuses anything else."""
     if path is None:
-        return
-    folder = os.path.dirname(os.path.abspath(path))
+        return None
+    try:
+        folder = os.path.dirname(output.absolute(path, "--pyperf"))
+    except output.BadTarget as exc:
+        raise UsageError(str(exc)) from None
     if os.path.isdir(path):
         raise UsageError(f"--pyperf {path!r} is a directory, not a file")
     if not os.path.isdir(folder):
@@ -151,6 +155,7 @@ def check_pyperf_path(path):
             pass
     except OSError:
         raise UsageError(f"--pyperf {path!r}: cannot write in {folder!r}") from None
+    return os.path.join(folder, os.path.basename(path))
 
 
 def write_json(target, data):
@@ -198,8 +203,8 @@ def parse_run_options(args):
     plan = parse_plan(args)
     timeout = parse_int(args.timeout, "--timeout", 1, 86_400)
     args.json_target = check_writable(args.json)
-    check_pyperf_path(args.pyperf)
-    if args.json and args.pyperf and os.path.abspath(args.json) == os.path.abspath(args.pyperf):
+    args.pyperf = check_pyperf_path(args.pyperf)
+    if args.json_target and args.pyperf and args.json_target == ("replace", os.path.realpath(args.pyperf)):
         raise UsageError(f"--json and --pyperf name the same file {args.json!r}")
     return model_ids, plan, timeout
 

@@ -159,6 +159,16 @@ class Guarded:
         return getattr(self.stream, name)
 
 
+def absolute(path, option):
+    """PATH as an absolute path, fixed now so that a later change of folder cannot move it;
+    raises BadTarget when PATH is relative and the current folder has been deleted."""
+    try:
+        return os.path.abspath(path)
+    except FileNotFoundError:
+        raise BadTarget(f"{option} {path!r} is relative, and the current folder no longer exists; "
+                        "give an absolute path") from None
+
+
 def json_target(path, option="--json"):
     """("replace", real path) or ("through", fd or path) for PATH; raises BadTarget."""
     if path == "":
@@ -179,7 +189,7 @@ def json_target(path, option="--json"):
         if fd == 0 or not os.access(f"/proc/self/fd/{fd}", os.W_OK):
             raise BadTarget(f"{option} {path!r}: fd {fd} is not open for writing")
         return ("through", fd)
-    real = os.path.realpath(path)  # a symlink's target, so the link itself is never replaced
+    real = os.path.realpath(absolute(path, option))  # a symlink's target, so the link itself is never replaced
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:

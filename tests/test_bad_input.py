@@ -146,3 +146,14 @@ def test_an_extra_models_module_that_exits_or_holds_no_models_is_one_line_and_ex
     monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", module)
     stderr = refused_in_one_line(harness(*verb), stdout=f"{scenarios.names()[0]} — " if verb == ["list"] else "")
     assert f"FIBERLAB_EXTRA_MODELS={module!r}" in stderr
+
+
+@pytest.mark.parametrize("option", ["--json", "--pyperf"])
+def test_a_relative_output_path_after_the_current_folder_was_deleted_is_one_line(option, harness, tmp_path,
+                                                                                monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    stderr = refused_in_one_line(harness("run", "pingpong", option, "out.json"))
+    assert f"{option} 'out.json' is relative, and the current folder no longer exists" in stderr
