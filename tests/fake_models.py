@@ -28,6 +28,8 @@ MODELS = {
     "fake-hang": _model("fake-hang", "hang"),
     "fake-raise": _model("fake-raise", "raise"),
     "fake-oom": _model("fake-oom", "oom"),
+    "fake-oom-full": _model("fake-oom-full", "oom_full"),
+    "fake-oom-threads": _model("fake-oom-threads", "oom_threads"),
     "fake-leak": _model("fake-leak", "leak"),
     "fake-leak-gevent": _model("fake-leak-gevent", "leak_gevent", "fibers.gevent_glue:RUNTIME"),
     "fake-leak-asyncio": _model("fake-leak-asyncio", "leak_asyncio", "coroutines.runner:RUNTIME"),
@@ -73,6 +75,47 @@ def run_oom(params, probe):
     hoard = []
     while True:
         hoard.append(bytearray(16 * 2**20))
+
+
+def run_oom_full(params, probe):
+    """As run_oom, but fills the address space down to its last small block and raises
+    with all of it still held by this frame: until the traceback is dropped, whatever
+    the worker allocates fails too."""
+    _needs_a_cap("fake-oom-full")
+    hoard = []
+    for size in (16 * 2**20, 2**20, 2**16, 2**12, 2**8, 16, 1):
+        try:
+            while True:
+                hoard.append(bytearray(size))
+        except MemoryError:
+            pass
+    raise MemoryError
+
+
+def run_oom_threads(params, probe):
+    """Start threads (each reserves a stack) until one cannot start, then stop them and
+    re-raise: what the threads model meets under a cap."""
+    import threading
+
+    _needs_a_cap("fake-oom-threads")
+    stop, started = threading.Event(), []
+    try:
+        while True:
+            started.append(threading.Thread(target=stop.wait))
+            started[-1].start()
+    except RuntimeError:
+        started.pop()  # the one that could not start
+        raise
+    finally:
+        stop.set()
+        for thread in started:
+            thread.join()
+
+
+def _needs_a_cap(model_id):
+    limit, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if limit == resource.RLIM_INFINITY or limit > 4 * 2**30:
+        raise RuntimeError(f"{model_id} needs --memory-limit of at most 4 GiB")
 
 
 def run_hungry(params, probe):
