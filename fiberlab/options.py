@@ -138,16 +138,22 @@ def check_writable(path):
 
 
 def check_pyperf_path(path):
-    """--pyperf PATH as an absolute path (None without it): a regular file in a folder we can
-    write (pyperf writes it by name); refuses anything else."""
+    """--pyperf PATH as an absolute path, a symlink's target (None without it): a regular file,
+    or none yet, in a folder we can write (pyperf writes it by name, and the file is replaced
+    through a rename); refuses anything else, a device or a pipe above all, which a rename
+    would replace."""
     if path is None:
         return None
     try:
-        folder = os.path.dirname(output.absolute(path, "--pyperf"))
+        real = os.path.realpath(output.absolute(path, "--pyperf"))
     except output.BadTarget as exc:
         raise UsageError(str(exc)) from None
-    if os.path.isdir(path):
+    if os.path.isdir(real):
         raise UsageError(f"--pyperf {path!r} is a directory, not a file")
+    if os.path.exists(real) and not os.path.isfile(real):
+        raise UsageError(f"--pyperf {path!r} is not a regular file (a device or a pipe); pyperf writes a file "
+                         "by name, so it is refused rather than replaced")
+    folder = os.path.dirname(real)
     if not os.path.isdir(folder):
         raise UsageError(f"--pyperf {path!r}: no folder {folder!r}")
     try:  # try, rather than ask os.access: root passes every permission check, yet cannot write in /proc
@@ -155,7 +161,7 @@ def check_pyperf_path(path):
             pass
     except OSError:
         raise UsageError(f"--pyperf {path!r}: cannot write in {folder!r}") from None
-    return os.path.join(folder, os.path.basename(path))
+    return real
 
 
 def write_json(target, data):

@@ -27,6 +27,7 @@ Contract:
   A write that fails (disk full) raises WriteFailed: one line, exit 2.
 """
 
+import errno
 import json
 import os
 import re
@@ -255,7 +256,11 @@ def _write_file(path, data):
 def replace_atomically(where, write):
     """Call write(tmp) on a new temporary file in WHERE's folder, then rename it over WHERE.
     The temporary name is short whatever WHERE's is (a 250-character name plus a suffix would
-    pass the file system's 255 limit); interrupted or failed, WHERE is untouched and tmp gone."""
+    pass the file system's 255 limit); interrupted or failed, WHERE is untouched and tmp gone.
+    A WHERE that exists and is not a regular file (a device, a pipe) raises OSError: a rename
+    would put a file in its place."""
+    if os.path.exists(where) and not stat.S_ISREG(os.stat(where).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file, so it is not replaced")
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(where) or ".", prefix=".fiberlab-", suffix=".tmp")
     os.close(fd)
     try:
