@@ -199,3 +199,19 @@ def test_an_atomic_replace_never_puts_a_file_in_place_of_a_pipe(tmp_path):
     with pytest.raises(OSError, match="not a regular file"):
         output.replace_atomically(str(fifo), lambda tmp: open(tmp, "w").close())
     assert stat.S_ISFIFO(os.stat(fifo).st_mode) and os.listdir(tmp_path) == ["fifo"]
+
+
+def test_ctrl_c_while_a_lab_module_loads_is_one_line_and_exit_130():
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    proc = subprocess.Popen([sys.executable, "-m", "fiberlab.launch", "tests.slow_to_load"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert proc.stdout.readline() == "loading\n"
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and err == "slow_to_load: interrupted by SIGINT\n"
