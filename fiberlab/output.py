@@ -28,6 +28,7 @@ Contract:
 """
 
 import errno
+import fcntl
 import json
 import os
 import re
@@ -236,15 +237,25 @@ def write_json(target, data):
                 with os.fdopen(os.dup(where), "w") as handle:
                     _dump(data, handle)
             else:
-                with open(where, "w") as handle:
+                with os.fdopen(_open_stream(where), "w") as handle:
                     _dump(data, handle)
         except OSError as exc:
-            raise WriteFailed(f"could not write the JSON to {where}: {exc.strerror or exc}") from None
+            why = "no process is reading that FIFO" if exc.errno == errno.ENXIO else exc.strerror or exc
+            raise WriteFailed(f"could not write the JSON to {where}: {why}") from None
         return
     try:
         replace_atomically(where, lambda tmp: _write_file(tmp, data))
     except OSError as exc:
         raise WriteFailed(f"could not write the JSON to {where}: {exc.strerror or exc}") from None
+
+
+def _open_stream(path):
+    """An fd open for writing on a device or a FIFO. Opened without blocking, so a FIFO nobody
+    reads fails at once (ENXIO) instead of holding the run, its table unprinted, until someone
+    does; then blocking again, so a slow reader slows the write rather than cutting it short."""
+    fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    return fd
 
 
 def _write_file(path, data):
