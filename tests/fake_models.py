@@ -10,6 +10,7 @@ import os
 import resource
 import signal
 import socket
+import sys
 import time
 
 import gevent.event
@@ -28,7 +29,7 @@ MODELS = {
     "fake-hang": _model("fake-hang", "hang"),
     "fake-raise": _model("fake-raise", "raise"),
     "fake-oom": _model("fake-oom", "oom"),
-    "fake-oom-full": _model("fake-oom-full", "oom_full"),
+    "fake-oom-exit": _model("fake-oom-exit", "oom_exit"),
     "fake-oom-threads": _model("fake-oom-threads", "oom_threads"),
     "fake-leak": _model("fake-leak", "leak"),
     "fake-leak-gevent": _model("fake-leak-gevent", "leak_gevent", "fibers.gevent_glue:RUNTIME"),
@@ -77,19 +78,13 @@ def run_oom(params, probe):
         hoard.append(bytearray(16 * 2**20))
 
 
-def run_oom_full(params, probe):
-    """As run_oom, but fills the address space down to its last small block and raises
-    with all of it still held by this frame: until the traceback is dropped, whatever
-    the worker allocates fails too."""
-    _needs_a_cap("fake-oom-full")
-    hoard = []
-    for size in (16 * 2**20, 2**20, 2**16, 2**12, 2**8, 16, 1):
-        try:
-            while True:
-                hoard.append(bytearray(size))
-        except MemoryError:
-            pass
-    raise MemoryError
+def run_oom_exit(params, probe):
+    """A worker that ran out while it reported, as the harness sees it: its last words on
+    stderr, exit 1, no result (asyncio under a cap: even its unraisable hook could not run)."""
+    _needs_a_cap("fake-oom-exit")
+    sys.stderr.write("Exception ignored on building sys.unraisablehook arguments\nMemoryError\n")
+    sys.stderr.flush()
+    os._exit(1)
 
 
 def run_oom_threads(params, probe):

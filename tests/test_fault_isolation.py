@@ -217,8 +217,7 @@ OUT_OF_MEMORY = "out of memory (address-space limit 300 MiB): "
 
 @pytest.mark.parametrize("model_id, how", [
     ("fake-oom", "MemoryError"),
-    # the worker's own line is built only once the run's memory is let go
-    ("fake-oom-full", "MemoryError"),
+    ("fake-oom-exit", "MemoryError before the worker wrote its result"),
     ("fake-oom-threads", "RuntimeError: can't start new thread"),
     ("fake-crash", "worker killed by SIGSEGV, most likely where an allocation failed that could not raise MemoryError"),
 ])
