@@ -16,6 +16,8 @@ unit. The method is written up in docs/timing.md.
 import math
 import statistics
 
+from scipy import stats as scipy_stats
+
 NOISY_STDEV = 0.10  # stdev above 10% of the mean: pyperf warns at the same line
 NOISY_CI = 0.05  # or the 95% interval's half-width above 5% of the central value
 MIN_VALUES = 3  # fewer values than this cannot show their spread
@@ -23,17 +25,9 @@ PROCESSES_DIFFER_P = 0.05  # the F test's level below which processes, not value
 CONFIDENCE = 0.95
 
 
-def scipy_stats():
-    """scipy.stats, imported at its first use: the import takes about a second, which every
-    `fiberlab` process (serve, list, a refusal) would otherwise pay before doing anything."""
-    from scipy import stats
-
-    return stats
-
-
 def t_975(degrees):
     """Student's t, two-sided 95% (its 0.975 quantile), at `degrees` degrees of freedom (scipy)."""
-    return float(scipy_stats().t.ppf(0.975, degrees))
+    return float(scipy_stats.t.ppf(0.975, degrees))
 
 
 def _units(logs, groups):
@@ -51,7 +45,7 @@ def _units(logs, groups):
     if all(statistics.pvariance(sample) == 0 for sample in samples):
         differ = len({sample[0] for sample in samples}) > 1
     else:
-        differ = scipy_stats().f_oneway(*samples).pvalue < PROCESSES_DIFFER_P
+        differ = scipy_stats.f_oneway(*samples).pvalue < PROCESSES_DIFFER_P
     if differ:
         return [statistics.fmean(sample) for sample in samples], "process"
     return logs, "value"
@@ -64,7 +58,7 @@ def log_interval(logs, groups=None):
     center = statistics.fmean(units)
     if len(units) < 2:
         return center, None, by, len(units)
-    half = scipy_stats().t.ppf(0.5 + CONFIDENCE / 2, len(units) - 1) * statistics.stdev(units) / math.sqrt(len(units))
+    half = scipy_stats.t.ppf(0.5 + CONFIDENCE / 2, len(units) - 1) * statistics.stdev(units) / math.sqrt(len(units))
     return center, [center - half, center + half], by, len(units)
 
 
@@ -134,7 +128,7 @@ def unpaired_ratio(new, old, new_groups=None, old_groups=None):
     ratio = math.exp(statistics.fmean(units[0]) - statistics.fmean(units[1]))
     if min(len(side) for side in units) < 2:
         return {"ratio": ratio, "ci95": None, "verdict": SAME}
-    test = scipy_stats().ttest_ind(units[0], units[1], equal_var=False)
+    test = scipy_stats.ttest_ind(units[0], units[1], equal_var=False)
     low, high = test.confidence_interval(CONFIDENCE)
     ci95 = [math.exp(low), math.exp(high)] if math.isfinite(low) and math.isfinite(high) else None
     return {"ratio": ratio, "ci95": ci95, "verdict": judge(ci95)}
