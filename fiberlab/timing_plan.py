@@ -61,6 +61,12 @@ def timed_params(spec, params, plan):
     return dict(params, **{name: value}) if value < params[name] else params
 
 
+def fixed_params(spec, timing_params):
+    """Where the fixed part of a run is timed (the spec's MARGINAL: deep_chain's build and unwind),
+    beside every value at timing_params; None where the spec has no MARGINAL."""
+    return None if spec.MARGINAL is None else dict(timing_params, **spec.MARGINAL[0])
+
+
 def long_run(spec, plan, run_s):
     """True when a run that keeps its requested size (the spec has no TIME_BY: spawn's leaves,
     connections, idle's tasks) lasted run_s > VALUE_MAX_S in the check, under a sized plan."""
