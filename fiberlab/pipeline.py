@@ -241,7 +241,8 @@ def planned_steps(scenario, spec, params, model_ids, options):
     per_model = 1 + memory + timed
     pythons = len(options.interpreters) or 1
     # A native binary times its fixed part (MARGINAL) in a process of its own after each timed one.
-    fixed = timed * len(natives) if spec.MARGINAL is not None else 0
+    fixed_part = timing_plan.fixed_params(spec, timing_plan.timed_params(spec, params, options.plan))
+    fixed = timed * len(natives) if fixed_part else 0
     return compiles + fixed + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
 
 
@@ -576,9 +577,9 @@ def marginal(spec, timed, timing_params, clock):
     the fixed part also with its share of the whole run's time on `clock`. Otherwise (timed,
     the ops at timing_params, None)."""
     ops = spec.ops(timing_params)
-    if spec.MARGINAL is None or not timed.fixed_wall or len(timed.fixed_wall) != len(timed.wall):
-        return timed, ops, None
     fixed_params = timing_plan.fixed_params(spec, timing_params)
+    if fixed_params is None or not timed.fixed_wall or len(timed.fixed_wall) != len(timed.wall):
+        return timed, ops, None
     processes = len(set(timed.process))
 
     def part(params, wall, cpu):
@@ -606,6 +607,7 @@ def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=Non
     wall = summary(timed.wall, processes, timed.process)
     cpu = summary(timed.cpu, processes, timed.process)
     judged = cpu if clock == "cpu" else wall
+    lost = parts is not None and judged.center <= 0  # a marginal cost is a difference: never below 0 as a figure
     entry = ModelEntry(
         status="ok",
         digest=check.digest,
@@ -614,7 +616,7 @@ def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=Non
         cpu_s=cpu,
         # On the judged clock, from the central value (geometric mean); none with no operation at
         # all (every connection dropped before its first echo).
-        ns_per_op=judged.center / ops_timed * 1e9 if ops_timed else None,
+        ns_per_op=judged.center / ops_timed * 1e9 if ops_timed and not lost else None,
         ns_per_op_ci95=[bound / ops_timed * 1e9 for bound in judged.ci95] if ops_timed and judged.ci95 else None,
         noisy=stats.noisy(judged.to_json()),
         timing=Timing(plan=plan.name if plan else "trace", processes=processes,
@@ -642,7 +644,9 @@ def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=Non
         ),
         stack=check.stack,
         records=timed.records if timed.records is not None else check.records,
-        notes=check.notes + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"]),
+        notes=check.notes + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"])
+        + (["the marginal part did not stand out of the fixed part's noise (a difference of 0 or less): "
+            "no time per op"] if lost else []),
         result_summary=check.result_summary,
         parts=parts,
     )
@@ -738,7 +742,7 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
         record, quantile, label = spec.HEADLINE
         result.headline = {"record": record, "quantile": quantile, "label": label}
     if spec.MARGINAL is not None and any(entry.parts for entry in result.models.values()):
-        overrides, op, fixed = spec.MARGINAL  # what ns_per_op is: the marginal cost of one op (pipeline.marginal)
+        overrides, op, fixed, _times = spec.MARGINAL  # what ns_per_op is: the marginal cost of one op (marginal)
         result.marginal = {"op": op, "fixed": fixed, "fixed_overrides": overrides}
     if spec.TASK_COUNT is not None:
         result.task_count = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report

@@ -487,11 +487,12 @@ def verdict_lines(result):
     python = {model_id: entry for model_id, entry in result.models.items() if not native(entry)}
     found = verdicts.verdict(dataclasses.replace(result, models=python))
     out = []
+    op = result.marginal["op"] if result.marginal else "op"  # deep_chain: "per resume"
     if found.quickest is None:
         out.append("verdict: no model has a figure to compare")
     elif found.intervals:
         out.append(f"verdict: {found.quickest} is quickest, {seconds_with_interval(found.figure, found.interval)} "
-                   f"per op")
+                   f"per {op}")
         for comparison in found.others:
             if comparison.within_noise:
                 out.append(f"  same within noise as {comparison.model} ({ratio_text(comparison)})")
@@ -519,7 +520,8 @@ def verdict_lines(result):
         shown = ratio_text(verdicts.against(result, found.quickest, floor.quickest,
                                             {found.quickest: found.figure, floor.quickest: floor.figure}))
         out.append(f"native floor (C++, not a Python choice): {floor.quickest}, "
-                   f"{seconds_with_interval(floor.figure, floor.interval)} per op; {found.quickest} takes {shown} as long")
+                   f"{seconds_with_interval(floor.figure, floor.interval)} per {op}; {found.quickest} takes {shown} "
+                   f"as long")
     return out
 
 

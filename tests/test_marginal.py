@@ -12,7 +12,7 @@ import statistics
 import pytest
 
 import scenarios
-from fiberlab import pipeline, table
+from fiberlab import pipeline, table, timing_plan
 from fiberlab.result import Result
 from scenarios.spec import Spec
 from tests.conftest import run_cli
@@ -46,6 +46,13 @@ def test_a_scenario_without_a_fixed_part_keeps_its_values_whole():
     assert pipeline.marginal(spec, values, params, "cpu") == (values, spec.ops(params), None)
 
 
+def test_a_run_too_short_for_its_difference_to_stand_out_is_timed_whole():
+    few = dict(PARAMS, suspensions=999)  # under deep_chain's 1,000 exchanges per fixed one
+    assert timing_plan.fixed_params(DEEP_CHAIN, few) is None
+    assert pipeline.marginal(DEEP_CHAIN, timed([0.010], [0.004]), few, "cpu")[2] is None
+    assert timing_plan.fixed_params(DEEP_CHAIN, PARAMS) == dict(PARAMS, suspensions=1)
+
+
 def test_a_marginal_cost_with_no_difference_to_show_gets_no_interval_and_is_noisy():
     rest, ops, parts = pipeline.marginal(DEEP_CHAIN, timed([0.004, 0.005, 0.004], [0.0041, 0.0049, 0.004]),
                                          PARAMS, "wall")
@@ -56,7 +63,7 @@ def test_a_marginal_cost_with_no_difference_to_show_gets_no_interval_and_is_nois
 def test_a_marginal_part_must_name_the_specs_own_parameters():
     with pytest.raises(ValueError, match="MARGINAL"):
         Spec(name="x", SUMMARY="", PARAMS=DEEP_CHAIN.PARAMS, ops=DEEP_CHAIN.ops, reference=DEEP_CHAIN.reference,
-             SMALL={}, MARGINAL=({"rounds": 1}, "resume", "build and unwind"))
+             SMALL={}, MARGINAL=({"rounds": 1}, "resume", "build and unwind", 1_000))
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +86,8 @@ def test_deep_chain_reports_time_per_resume_with_build_and_unwind_apart_as_parts
         assert getattr(entry, clock).values == pytest.approx(differences)
         geometric = math.exp(statistics.fmean(math.log(value) for value in differences))
         assert entry.ns_per_op == pytest.approx(geometric / 999 * 1e9)
-    assert "time/resume [95% CI]" in stdout and "time/op" not in stdout.split("verdict")[0]
+    assert "time/resume [95% CI]" in stdout and "time/op" not in stdout
+    assert "is quickest" in stdout and "per resume" in stdout
 
 
 def test_the_wide_table_names_its_time_column_by_the_marginal_op(deep_chain_run):

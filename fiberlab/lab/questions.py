@@ -67,11 +67,17 @@ def unwinding(data, model):
 
 
 def unwinding_words(fit):
-    """ "350 ns per level [290–410], beyond a fixed 9.6 µs a cancel [7.1–12.0]" """
-    def interval(bounds, scale, digits):
-        return f" [{bounds[0] * scale:,.{digits}f}–{bounds[1] * scale:,.{digits}f}]" if bounds else ""
-    return (f"{fit['slope']:,.0f} ns per level{interval(fit['slope_ci95'], 1, 0)}, beyond a fixed "
-            f"{fit['intercept'] / 1e3:,.1f} µs a cancel{interval(fit['intercept_ci95'], 1e-3, 1)}")
+    """ "350 ns per level [290–410], beyond a fixed 9.6 µs a cancel": the slope with its 95% interval
+    where that lies above 0 (else it says the interval holds 0: no growth measured), the intercept
+    as the line's, without one (an intercept's interval may cross 0; a cost cannot)."""
+    bounds = fit["slope_ci95"]
+    if bounds is None:
+        interval = ""
+    elif bounds[0] > 0:
+        interval = f" [{bounds[0]:,.0f}–{bounds[1]:,.0f}]"
+    else:
+        interval = " (its 95% interval holds 0: no growth measured)"
+    return f"{fit['slope']:,.0f} ns per level{interval}, beyond a fixed {fit['intercept'] / 1e3:,.1f} µs a cancel"
 
 
 def unsupported_error(data, model):

@@ -84,7 +84,8 @@ SWEEPS = (
     Sweep("deep_chain_via_c", "deep_chain", "depth", (1, 10, 100, 1_000), (3, 30),
           {"suspensions": 2_000, "tasks": 1, "via": "c"}, {"suspensions": 10, "tasks": 1, "via": "c"},
           purpose="resume cost and C stack copied per switch when each level calls the next through C"),
-    Sweep("cancel_depth", "cancel", "depth", (1, 10, 50, 200), (3,), {"tasks": 1_000}, {"tasks": 4, "timeout_ms": 1.0},
+    # Two tiny depths at least: the cost per level is the slope across them (questions.unwinding).
+    Sweep("cancel_depth", "cancel", "depth", (1, 10, 50, 200), (3, 6), {"tasks": 1_000}, {"tasks": 4, "timeout_ms": 1.0},
           purpose="unwinding cost per level and cancel-to-end latency against chain depth"),
     Sweep("fairness_slice", "fairness", "slice_ms", (0.1, 1.0, 5.0, 20.0, 50.0), (1.0,), {},
           {"tickers": 2, "ticks": 3, "period_ms": 1.0},

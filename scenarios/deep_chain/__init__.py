@@ -58,11 +58,12 @@ TIME_BY = "suspensions"  # a shorter timed value resumes the same chains fewer t
 # ...and nothing more is alive at once, so the tracemalloc run may use that size too
 TIME_BY_REPEATS = True
 # the resume is a difference between two runs (MARGINAL): over 1,000 resumes it stands well above
-# the noise of the build and unwind it is taken from
+# the noise of the build and unwind it is taken from (at depth 10,000 a third of such a run)
 TIMED_SUSPENSIONS_MIN = 1_000
 # The run beside every value that builds and unwinds each chain with one exchange: time per op is
-# the difference over the exchanges between the two (scenarios/spec.py MARGINAL).
-MARGINAL = ({"suspensions": 1}, "resume", "build and unwind")
+# the difference over the exchanges between the two (scenarios/spec.py MARGINAL), where a run
+# makes TIMED_SUSPENSIONS_MIN exchanges or more; fewer (a quick check of 3) time whole runs.
+MARGINAL = ({"suspensions": 1}, "resume", "build and unwind", TIMED_SUSPENSIONS_MIN)
 
 
 def timed_size(suspensions, params):
