@@ -230,7 +230,8 @@ def native_binaries(scenario, model_ids, progress):
 def planned_steps(scenario, spec, params, model_ids, options):
     """How many times run_scenario will call progress(text) if every model passes its check:
     the compiles it will do, then per model and interpreter its check, its memory runs and its
-    timed processes (a model that fails makes fewer; a progress bar's total, not a promise)."""
+    timed processes, then the shared pass's processes (two models taking turns in one) (a model
+    that fails makes fewer; a progress bar's total, not a promise)."""
     known = all_models()
     natives = [model_id for model_id in model_ids if known[model_id].native]
     compiles = 0 if natives and native.unavailable() else sum(
@@ -240,10 +241,13 @@ def planned_steps(scenario, spec, params, model_ids, options):
     timed = 0 if options.trace else options.plan.processes
     per_model = 1 + memory + timed
     pythons = len(options.interpreters) or 1
+    pairs = [] if options.trace else timing_plan.shared_pairs(
+        comparison.standard_pairs({"models": entries_with_kind(model_ids)}), options.plan)
     # A native binary times its fixed part (MARGINAL) in a process of its own after each timed one.
     fixed_part = timing_plan.fixed_params(spec, timing_plan.timed_params(spec, params, options.plan))
     fixed = timed * len(natives) if fixed_part else 0
-    return compiles + fixed + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
+    return (compiles + fixed + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
+            + len(pairs) * options.plan.processes)
 
 
 @dataclass(frozen=True)

@@ -443,15 +443,15 @@ def timing_line(result):
     """The compact table's one line on how its time column was taken."""
     if result.headline:
         headline = result.headline
-        return (f"{headline['label']}: the {headline['quantile']} of {headline['record']} in each model's check run "
-                f"(time per op means little here: the run mostly waits); no interval")
+        return (f"{headline['label']}: the {headline['quantile']} of {headline['record']} in each model's first timed "
+                f"process, which ran alone (time per op means little here: the run mostly waits); no interval")
     timed = [entry.timing for entry in result.models.values() if entry.ok and entry.timing]
     if not timed:
         return None
     values = max(timing.values_per_process for timing in timed)
     column = f"time/{result.marginal['op']}" if result.marginal else "time/op"
-    return (f"{column}: mean of {values} value(s) from each of {timed[0].processes} fresh process(es) per model "
-            f"(plan {timed[0].plan}), 95% interval of the mean; --wide for every column and note")
+    return (f"{column}: geometric mean of {values} value(s) from each of {timed[0].processes} fresh process(es) per "
+            f"model (plan {timed[0].plan}) on the row's clock, with its 95% interval; --wide for every column and note")
 
 
 def compact_notes(result):
