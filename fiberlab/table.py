@@ -191,13 +191,22 @@ def records_table(result):
     for model_id, entry in ok.items():
         per_task, records = entry.memory.bytes_per_task, entry.records or {}
         body.append([model_id, human_bytes(per_task * units if per_task is not None else None),
-                     f"{1e9 / entry.ns_per_op:,.0f}" if entry.ns_per_op else "-"]
+                     ops_per_second(entry.ns_per_op)]
                     + [human_record(name, (records.get(name) or {}).get(p)) for name in names for p in ("p50", "p99")]
                     + [human_record(name, records.get(name)) for name in numbers])
     legend = (f"  {per_unit} = bytes/task × {units} (slope of USS); ops/s = 1 / mean time per op of the timed "
               f"runs (at the size the timing notes give); p50/p99 and the rest as the check run (the requested "
               f"size) recorded them")
     return grid(body) + "\n" + legend
+
+
+def ops_per_second(ns_per_op):
+    """1 / the time per op, with three significant digits below 100 a second: an op that takes
+    over a second is 0.4 ops/s, not 0."""
+    if not ns_per_op:
+        return "-"
+    rate = 1e9 / ns_per_op
+    return f"{rate:,.0f}" if rate >= 100 else f"{rate:.3g}"
 
 
 def timing_notes(result):

@@ -290,3 +290,9 @@ def test_the_planned_steps_are_the_progress_calls_of_a_run_that_passes():
     assert len(said) == pipeline.planned_steps("generator", spec, params, models, options)
     assert sum("· check" in text for text in said) == 3 and sum("· timing" in text for text in said) == 4
     assert sum("in one process" in text for text in said) == 1
+
+
+@pytest.mark.parametrize("ns_per_op, shown", [(2.5e9, "0.4"), (1.5e9, "0.667"), (1e7, "100"), (1_000, "1,000,000"),
+                                              (None, "-")])
+def test_ops_per_second_keeps_three_digits_for_ops_slower_than_a_hundredth_of_a_second(ns_per_op, shown):
+    assert table.ops_per_second(ns_per_op) == shown

@@ -25,6 +25,7 @@ def descend(level, depth, link):
 
 def bottom(link):
     link.go.wait()  # -> hub; back at the start signal
+    link.arming()
     with gevent.Timeout(link.timeout_s):  # None: never fires
         link.never.wait()  # -> hub; back only by an exception thrown in
 
@@ -39,14 +40,13 @@ def chain(link, depth):
 
 
 def run_cancel(params, probe):
-    clock, go, never = Clock(params), Event(), Event()
+    clock, go, never = Clock(), Event(), Event()
     links = [Link(task, params, clock) for task in range(params["tasks"])]
     for link in links:
         link.go, link.never = go, never
         link.chain = gevent_glue.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     gevent_glue.yield_()  # -> hub, which runs the chains, each to its bottom; back after them
     gevent_glue.snapshot(probe, [link.chain for link in links])  # -> hub, probe
-    clock.start()
     go.set()  # the start signal
     gevent_glue.yield_()  # -> hub, chains, each arming its timeout and waiting again, then back
     for link in links[0::2]:
