@@ -41,7 +41,10 @@ class Outcome(Schema):
     loops: int | None = None
     involuntary_switches: list | None = None  # per value: the kernel's preemptions of this process
     floor: dict | None = None  # the floor's values beside them (worker.py Floor.outcome), or None
-    # shared pass: {model id: {"wall_values", "cpu_values", "digests"}}
+    # the fixed part's values beside them ({"wall_values", "cpu_values", "digests"}: worker.py
+    # Fixed.outcome), or None where the spec has no MARGINAL
+    fixed: dict | None = None
+    # shared pass: {model id: {"wall_values", "cpu_values", "digests"} (and "fixed")}
     models: dict | None = None
     # set by the pipeline, not the worker
     stdout: str | None = None  # what the run printed

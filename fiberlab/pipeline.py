@@ -10,9 +10,11 @@ model in fresh worker processes and returns a Result (fiberlab/result.py; docs/r
   models (fiberlab/timing_plan.py: what is timed, how many values, in what order, on which
   clock): each warms up in-process and takes several values, a floor value after each
   where the spec has a floor (fiberlab/worker.py); every run's result is compared with the
-  reference too. The values are summarized with the process as the unit where processes
-  differ (fiberlab/stats.py); comparisons between models pair values adjacent in time
-  (fiberlab/comparison.py).
+  reference too. Where the spec splits a run into a fixed part and its ops (MARGINAL:
+  deep_chain's build and unwind, and its resumes), each value is taken less the fixed value
+  timed right after it (marginal). The values are summarized with the process as the unit
+  where processes differ (fiberlab/stats.py); comparisons between models pair values adjacent
+  in time (fiberlab/comparison.py).
 A model that fails is recorded as failed, and the next model still runs.
 """
 
@@ -255,7 +257,10 @@ def planned_steps(scenario, spec, params, model_ids, options):
     pythons = len(options.interpreters) or 1
     pairs = [] if options.trace else timing_plan.shared_pairs(
         comparison.standard_pairs({"models": entries_with_kind(model_ids)}), options.plan)
-    return (compiles + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
+    # A native binary times its fixed part (MARGINAL) in a process of its own after each timed one.
+    fixed_part = timing_plan.fixed_params(spec, timing_plan.timed_params(spec, params, options.plan))
+    fixed = timed * len(natives) if fixed_part else 0
+    return (compiles + fixed + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
             + len(pairs) * options.plan.processes)
 
 
@@ -365,8 +370,11 @@ class Runner:
             if model_id in stopped:
                 continue
             chain, label = chains[model_id], f"timing {index}/{plan.processes}"
+            fixed = timing_plan.fixed_params(self.spec, chain.timing_params)
             outcome = self.start(model_id, label, "time", chain.timing_params, values=chain.values,
-                                 loops=loops.get(model_id), warmup_params=chain.warmup_params)
+                                 loops=loops.get(model_id), warmup_params=chain.warmup_params, fixed_params=fixed)
+            if fixed and model_id in self.binaries and outcome.ok:
+                outcome = self.native_fixed(model_id, label, fixed, outcome)
             runs[model_id].append((label, outcome, index))
             if not outcome.ok or self.checked_timed(outcome, label, chain):
                 stopped.add(model_id)
@@ -374,12 +382,27 @@ class Runner:
                 loops[model_id] = outcome.loops
         return runs
 
+    def native_fixed(self, model_id, label, fixed, outcome):
+        """A native binary times no fixed part beside its values (MARGINAL): its fixed values come from
+        a process of its own at the fixed parameters, right after the timed one, at its value count and
+        loop count; the outcome gains them as a Python worker's would (worker.py Fixed), or is that
+        process's failure."""
+        part_name = self.spec.MARGINAL[2]
+        part = self.start(model_id, f"{label}, {part_name}", "time", fixed, values=len(outcome.wall_values),
+                          loops=outcome.loops)
+        if not part.ok:
+            return dataclasses.replace(part, error=f"{part_name}: {part.error}")
+        return dataclasses.replace(outcome, fixed={"wall_values": part.wall_values, "cpu_values": part.cpu_values,
+                                                   "digests": part.digests})
+
     def shared_all(self, chains, runs, pairs):
         """[shared record]: for each (a, b) of `pairs` both of whose timed processes passed, the plan's
         processes of the shared pass (fiberlab/worker.py shared_values), one at a time: the values of a
         and b alternating in one process, each model's loop count as its own processes calibrated it.
         A record: {"a", "b", "a_values": {"wall", "cpu"}, "b_values": ..., "process": [...]}, or
-        {"a", "b", "error"} when a shared process failed or a result differed from the reference."""
+        {"a", "b", "error"} when a shared process failed or a result differed from the reference.
+        Where the spec has a MARGINAL, each value is less the fixed value timed right after it, as
+        the rows' own values are (marginal)."""
         records = []
         for a, b in pairs:
             loops = {model_id: runs[model_id][-1][1].loops for model_id in (a, b) if runs.get(model_id)}
@@ -390,14 +413,17 @@ class Runner:
             for index in range(1, self.options.plan.processes + 1):
                 label = f"timing {a} and {b} in one process {index}/{self.options.plan.processes}"
                 outcome = self.start(f"{a}+{b}", label, "shared", chains[a].timing_params, models=[a, b],
-                                     values=values, loops=loops)
+                                     values=values, loops=loops,
+                                     fixed_params=timing_plan.fixed_params(self.spec, chains[a].timing_params))
                 error = self.shared_failure(outcome, label, chains[a].timing_params)
                 if error:
                     records.append({"a": a, "b": b, "error": error})
                     break
                 for side, model_id in (("a", a), ("b", b)):
-                    record[f"{side}_values"]["wall"] += outcome.models[model_id]["wall_values"]
-                    record[f"{side}_values"]["cpu"] += outcome.models[model_id]["cpu_values"]
+                    mine, fixed = outcome.models[model_id], outcome.models[model_id].get("fixed")
+                    for clock in ("wall", "cpu"):
+                        taken = mine[f"{clock}_values"]
+                        record[f"{side}_values"][clock] += less(taken, fixed[f"{clock}_values"]) if fixed else taken
                 record["process"] += [index] * values
             else:
                 records.append(record)
@@ -409,10 +435,19 @@ class Runner:
             return f"{label}: {outcome.status}: {outcome.error}"
         for model_id, mine in outcome.models.items():
             failure = checked(Outcome(status="ok", digests=mine["digests"], result_preview=outcome.result_preview),
-                              label, self.expected, run_params, self.ops)
+                              label, self.expected, run_params, self.ops) or self.fixed_failure(mine.get("fixed"),
+                                                                                                label, run_params)
             if failure:
                 return f"{model_id}: {failure.error}"
         return None
+
+    def fixed_failure(self, fixed, label, timing_params):
+        """checked() for the fixed part's runs (MARGINAL) at their own parameters; None without them."""
+        if fixed is None:
+            return None
+        part = Outcome(status="ok", digests=fixed["digests"], result_preview=f"(the {self.spec.MARGINAL[2]} run's)")
+        return checked(part, f"{label} {self.spec.MARGINAL[2]}", self.expected,
+                       timing_plan.fixed_params(self.spec, timing_params), self.ops)
 
     def checked_timed(self, outcome, label, chain):
         """checked() for a timed process: its values' digests, and its warm-up's at warmup_params."""
@@ -420,7 +455,7 @@ class Runner:
         if failure is None and outcome.warmup_digest is not None:
             warmup = Outcome(status="ok", digest=outcome.warmup_digest, result_preview="(the warm-up's result)")
             failure = checked(warmup, f"{label} warm-up", self.expected, chain.warmup_params, self.ops)
-        return failure
+        return failure or self.fixed_failure(outcome.fixed, label, chain.timing_params)
 
     def entry(self, model_id, chain, runs):
         """The model's entry: from its chain and its timed processes' runs (timed_all), or, when
@@ -441,8 +476,10 @@ class Runner:
                 timed.add(outcome, index)
             if timed.records is None or chain.timing_params != self.params:
                 timed.records = check.records  # not timed at the requested size: the check's records
-            entry = entry or summarize_model(chain, timed, ops, chain.timing_params, clock, plan,
-                                             self.spec.ops(chain.timing_params), chain.warmup_params)
+            if not entry:
+                timed, ops_timed, parts = marginal(self.spec, timed, chain.timing_params, clock)
+                entry = summarize_model(chain, timed, ops, chain.timing_params, clock, plan, ops_timed,
+                                        chain.warmup_params, parts)
         if chain.slope_note and entry.ok:
             entry.notes = entry.notes + [chain.slope_note]
         return entry
@@ -461,6 +498,8 @@ class Timed:
     floor_cpu: list = dataclasses.field(default_factory=list)
     floor_switches: list = dataclasses.field(default_factory=list)
     floor_notes: list = dataclasses.field(default_factory=list)
+    fixed_wall: list = dataclasses.field(default_factory=list)  # seconds per run of the fixed part (MARGINAL),
+    fixed_cpu: list = dataclasses.field(default_factory=list)  # one after each value
     loops: int | None = None
     records: dict | None = None
 
@@ -477,6 +516,9 @@ class Timed:
             self.floor_wall += floor["wall_ns_per_op"]
             self.floor_cpu += floor["cpu_ns_per_op"]
             self.floor_switches += floor["involuntary_switches"]
+        if outcome.fixed:
+            self.fixed_wall += outcome.fixed["wall_values"]
+            self.fixed_cpu += outcome.fixed["cpu_values"]
         self.loops = outcome.loops
         if self.records is None:
             self.records = outcome.records
@@ -539,18 +581,51 @@ def summary(values, processes, groups=None):
     return Summary.from_json(stats.summary(values, processes, groups))
 
 
-def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=None, warmup_params=None):
+def less(values, fixed):
+    """Each value less the fixed value timed right after it (seconds per run)."""
+    return [value - part for value, part in zip(values, fixed)]
+
+
+def marginal(spec, timed, timing_params, clock):
+    """(timed, ops, parts) of one model's timed values. Where the spec has a MARGINAL and a fixed
+    value follows every value: each value less its fixed value (the marginal part of the run, on
+    both clocks), the ops between the two runs (deep_chain: the resumes past the first), and
+    `parts`, the two parts the values were split from, each summarized like a timing:
+    {"whole run": {...}, <the fixed part's name>: {...}}, each {"params", "ops", "wall_s", "cpu_s"},
+    the fixed part also with its share of the whole run's time on `clock`. Otherwise (timed,
+    the ops at timing_params, None)."""
+    ops = spec.ops(timing_params)
+    fixed_params = timing_plan.fixed_params(spec, timing_params)
+    if fixed_params is None or not timed.fixed_wall or len(timed.fixed_wall) != len(timed.wall):
+        return timed, ops, None
+    processes = len(set(timed.process))
+
+    def part(params, wall, cpu):
+        return {"params": params, "ops": spec.ops(params), "wall_s": stats.summary(wall, processes, timed.process),
+                "cpu_s": stats.summary(cpu, processes, timed.process)}
+
+    whole, fixed = part(timing_params, timed.wall, timed.cpu), part(fixed_params, timed.fixed_wall, timed.fixed_cpu)
+    judged = f"{clock}_s"
+    fixed["share_of_whole_run"] = fixed[judged]["center"] / whole[judged]["center"]
+    parts = {"whole run": whole, spec.MARGINAL[2]: fixed}
+    rest = dataclasses.replace(timed, wall=less(timed.wall, timed.fixed_wall), cpu=less(timed.cpu, timed.fixed_cpu))
+    return rest, ops - fixed["ops"], parts
+
+
+def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=None, warmup_params=None, parts=None):
     """One model's ModelEntry: the timing from the values of every timed process (timed: a Timed),
     judged on `clock` ("cpu" or "wall": timing_plan.clock), with the process as the unit where
     processes differ (fiberlab/stats.py); memory and stack from chain.check (the first run in its
     fresh process), the traced peak from chain.traced, the slope from chain.slope_points; the
-    records (latencies) from the first timed process, which ran alone. plan: None under --trace."""
+    records (latencies) from the first timed process, which ran alone. plan: None under --trace.
+    parts: what marginal() split the values from, or None (the values are whole runs)."""
     check, traced = chain.check, chain.traced
     ops_timed = ops if ops_timed is None else ops_timed
     processes = len(set(timed.process))
     wall = summary(timed.wall, processes, timed.process)
     cpu = summary(timed.cpu, processes, timed.process)
     judged = cpu if clock == "cpu" else wall
+    lost = parts is not None and judged.center <= 0  # a marginal cost is a difference: never below 0 as a figure
     entry = ModelEntry(
         status="ok",
         digest=check.digest,
@@ -559,15 +634,18 @@ def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=Non
         cpu_s=cpu,
         # On the judged clock, from the central value (geometric mean); none with no operation at
         # all (every connection dropped before its first echo).
-        ns_per_op=judged.center / ops_timed * 1e9 if ops_timed else None,
+        ns_per_op=judged.center / ops_timed * 1e9 if ops_timed and not lost else None,
         ns_per_op_ci95=[bound / ops_timed * 1e9 for bound in judged.ci95] if ops_timed and judged.ci95 else None,
         noisy=stats.noisy(judged.to_json()),
         timing=Timing(plan=plan.name if plan else "trace", processes=processes,
                       values_per_process=len(timed.wall) // max(processes, 1), loops=timed.loops,
-                      params=timing_params, ops=ops_timed, unit="seconds per run at timing.params",
+                      params=timing_params, ops=ops_timed,
+                      unit="seconds per run at timing.params" + (", less the fixed part (parts)" if parts else ""),
                       warmup_params=warmup_params, value_processes=timed.process, clock=clock,
                       involuntary_switches=timed.switches or None,
-                      disturbed=timing_plan.disturbed(timed.switches, timed.wall, timed.loops or 1)),
+                      # the switches were counted over the whole run's value, so judged by its length
+                      disturbed=timing_plan.disturbed(timed.switches, parts["whole run"]["wall_s"]["values"]
+                                                      if parts else timed.wall, timed.loops or 1)),
         # Time in garbage collections during the check run, and its share of that run's wall time.
         gc_s=check.gc_s,
         gc_share=check.gc_s / check.wall_s if check.gc_s is not None and check.wall_s > 0 else None,
@@ -584,8 +662,11 @@ def summarize_model(chain, timed, ops, timing_params, clock, plan, ops_timed=Non
         ),
         stack=check.stack,
         records=timed.records if timed.records is not None else check.records,
-        notes=check.notes + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"]),
+        notes=check.notes + ([] if ops_timed else ["no operation was performed (ops = 0), so no ns per op"])
+        + (["the marginal part did not stand out of the fixed part's noise (a difference of 0 or less): "
+            "no time per op"] if lost else []),
         result_summary=check.result_summary,
+        parts=parts,
     )
     if timed.floor_wall and ops_timed:
         add_baseline(entry, timed, clock, ops_timed)
@@ -691,6 +772,9 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
     if spec.HEADLINE is not None:  # the figure the table shows instead of ns per op (scenarios/spec.py)
         record, quantile, label = spec.HEADLINE
         result.headline = {"record": record, "quantile": quantile, "label": label}
+    if spec.MARGINAL is not None and any(entry.parts for entry in result.models.values()):
+        overrides, op, fixed, _times = spec.MARGINAL  # what ns_per_op is: the marginal cost of one op (marginal)
+        result.marginal = {"op": op, "fixed": fixed, "fixed_overrides": overrides}
     if spec.TASK_COUNT is not None:
         result.task_count = list(spec.TASK_COUNT)  # [param name, tasks per unit]: memory per unit in the report
     result.environment.load_end = environment.load()

@@ -225,6 +225,10 @@ class ModelEntry(Schema):
     vs_baseline_noisy: bool | None = None
     floor_values: dict | None = None  # the floor's values: {"wall_ns_per_op", "cpu_ns_per_op", "involuntary_switches"}
     vs_floor: float | None = None  # ns_per_op over Result.floor's
+    # Where the scenario splits a run (Result.marginal): the whole run and its fixed part, each
+    # {"params", "ops", "wall_s", "cpu_s"} (summaries of seconds per run), the fixed part also with
+    # "share_of_whole_run"; wall_s and cpu_s above then hold the rest, the marginal part
+    parts: dict | None = None
     kind: Kind | None = nested(Kind)
     mechanism: str | None = None  # how this model's file hands control over
     model: str | None = None  # with --python: the model id (the key is "model@X.Y")
@@ -281,6 +285,10 @@ class Result(Versioned):
     task_count: list | None = None  # [param name, tasks per unit]
     # {"record", "quantile", "label"}: the figure the table shows instead of time per op (scenarios/spec.py HEADLINE)
     headline: dict | None = None
+    # {"op", "fixed", "fixed_overrides"}: ns_per_op is the marginal cost of one op ("resume"), each value
+    # less a run of the fixed part ("build and unwind") at timing.params with fixed_overrides (scenarios/spec.py
+    # MARGINAL); null where ns_per_op is whole runs over their ops
+    marginal: dict | None = None
     # Values of two models that took turns in one process (docs/timing.md, "Comparisons"):
     # [{"a", "b", "a_values": {"wall", "cpu"}, "b_values": ..., "process": [...]} or {"a", "b", "error"}]
     shared: list = field(default_factory=list)

@@ -145,6 +145,25 @@ def judge(ci95):
     return SLOWER if ci95[0] > 1 else FASTER
 
 
+def line(points):
+    """The least-squares line y = intercept + slope * x through [(x, y), ...] (scipy.stats.linregress),
+    each coefficient with its 95% t interval on n - 2 degrees of freedom: {"slope", "slope_ci95",
+    "intercept", "intercept_ci95", "points"}; the intervals are None with fewer than three points,
+    and the whole is None with fewer than two distinct x. A line's coefficients are differences,
+    not positive quantities, so their intervals are symmetric and may cross zero: a slope whose
+    interval holds 0 is no measured growth."""
+    if len({x for x, _y in points}) < 2:
+        return None
+    fit = scipy_stats.linregress([x for x, _y in points], [y for _x, y in points])
+    found = {"slope": float(fit.slope), "intercept": float(fit.intercept), "slope_ci95": None,
+             "intercept_ci95": None, "points": len(points)}
+    if len(points) >= 3:
+        t = float(scipy_stats.t.ppf(0.5 + CONFIDENCE / 2, len(points) - 2))
+        for name, error in (("slope", fit.stderr), ("intercept", fit.intercept_stderr)):
+            found[f"{name}_ci95"] = [found[name] - t * float(error), found[name] + t * float(error)]
+    return found
+
+
 def slope(points):
     """Least-squares slope of y over x for [(x, y), ...]; None if x never varies."""
     if len(points) < 2:

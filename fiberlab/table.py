@@ -76,6 +76,7 @@ def grouped(models):
 COLUMNS = ("model", "kind", "mechanism", "status", "match", "ns/op [95% CI]", "clock", "cpu/wall",
            "gc share", "vs floor", "vs native", "peak RSS", "bytes/task", "frames/task", "part: C stack copied",
            "part: frame bytes")
+TIME_COLUMN = COLUMNS.index("ns/op [95% CI]")
 FLOOR_COLUMN = COLUMNS.index("vs floor")  # headed by the spec's own name for its floor ("vs bare", "vs gen")
 # bytes/task is the whole (USS slope); the two parts are what the probe found on each suspended unit.
 PARTS_LEGEND = ("  bytes/task = what one more suspended task adds to USS (slope over two task counts), the whole; "
@@ -138,9 +139,12 @@ def rows(result):
 
 
 def header(result):
-    """COLUMNS, with the floor column named as the scenario names its floor."""
+    """COLUMNS, with the floor column named as the scenario names its floor, and the time column
+    as what its op is where the figure is a marginal cost (deep_chain: "ns/resume")."""
     names = list(COLUMNS)
     names[FLOOR_COLUMN] = result.baseline_column or names[FLOOR_COLUMN]
+    if result.marginal:
+        names[TIME_COLUMN] = f"ns/{result.marginal['op']} [95% CI]"
     return names
 
 
@@ -285,6 +289,8 @@ def wide_notes(result):
         if line:
             out.append(f"  {model_id}: {line}")
     out += timing_notes(result)
+    if result.marginal:
+        out.append(f"  {marginal_line(result)}")
     if result.baseline:
         column = result.baseline_column or COLUMNS[FLOOR_COLUMN]
         out.append(f"  {column}: ns/op over {result.baseline}, a floor value timed in the same worker "
@@ -366,8 +372,21 @@ def compact_bytes(value):
 
 
 def headline_column(result):
+    """The time column's name: the spec's headline, time per the marginal op ("time/resume"), or time/op."""
     headline = result.headline
-    return headline["label"] if headline else COMPACT_COLUMNS[2]
+    if headline:
+        return headline["label"]
+    return f"time/{result.marginal['op']} [95% CI]" if result.marginal else COMPACT_COLUMNS[2]
+
+
+def marginal_line(result):
+    """One line on how a marginal time column was taken, or None where the column is time per op."""
+    marginal = result.marginal
+    if not marginal:
+        return None
+    fixed = ", ".join(f"{name}={value:,}" for name, value in marginal["fixed_overrides"].items())
+    return (f"time/{marginal['op']}: each value less a run at {fixed} timed right after it (its "
+            f"{marginal['fixed']}), over the ops between them; both parts are in the JSON (parts)")
 
 
 def compact_time(result, entry):
@@ -439,7 +458,8 @@ def timing_line(result):
     if not timed:
         return None
     values = max(timing.values_per_process for timing in timed)
-    return (f"time/op: geometric mean of {values} value(s) from each of {timed[0].processes} fresh process(es) per "
+    column = f"time/{result.marginal['op']}" if result.marginal else "time/op"
+    return (f"{column}: geometric mean of {values} value(s) from each of {timed[0].processes} fresh process(es) per "
             f"model (plan {timed[0].plan}) on the row's clock, with its 95% interval; --wide for every column and note")
 
 
@@ -476,11 +496,12 @@ def verdict_lines(result):
     python = {model_id: entry for model_id, entry in result.models.items() if not native(entry)}
     found = verdicts.verdict(dataclasses.replace(result, models=python))
     out = []
+    op = result.marginal["op"] if result.marginal else "op"  # deep_chain: "per resume"
     if found.quickest is None:
         out.append("verdict: no model has a figure to compare")
     elif found.intervals:
         out.append(f"verdict: {found.quickest} is quickest, {seconds_with_interval(found.figure, found.interval)} "
-                   f"per op")
+                   f"per {op}")
         for comparison in found.others:
             if comparison.within_noise:
                 out.append(f"  same within noise as {comparison.model} ({ratio_text(comparison)})")
@@ -508,7 +529,8 @@ def verdict_lines(result):
         shown = ratio_text(verdicts.against(result, found.quickest, floor.quickest,
                                             {found.quickest: found.figure, floor.quickest: floor.figure}))
         out.append(f"native floor (C++, not a Python choice): {floor.quickest}, "
-                   f"{seconds_with_interval(floor.figure, floor.interval)} per op; {found.quickest} takes {shown} as long")
+                   f"{seconds_with_interval(floor.figure, floor.interval)} per {op}; {found.quickest} takes {shown} "
+                   f"as long")
     return out
 
 
@@ -533,8 +555,9 @@ def render(result, wide=False):
         lines = [params_line(result)] + table(result).splitlines() + wide_notes(result)
     else:
         timing = timing_line(result)
+        marginal = marginal_line(result)
         lines = ([params_line(result)] + grid(compact_body(result)).splitlines() + compact_notes(result)
-                 + ([f"  {timing}"] if timing else []))
+                 + ([f"  {timing}"] if timing else []) + ([f"  {marginal}"] if marginal else []))
         # the paired ratios of the 2x2's row pairs (wide shows them among its notes)
         lines += [f"  ratio {comparison.describe(ratio)}" for ratio in comparison.paired_ratios(result.to_json())]
     busy = environment.busy_warning(result.environment) if result.environment else None

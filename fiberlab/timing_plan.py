@@ -61,6 +61,18 @@ def timed_params(spec, params, plan):
     return dict(params, **{name: value}) if value < params[name] else params
 
 
+def fixed_params(spec, timing_params):
+    """Where the fixed part of a run is timed (the spec's MARGINAL: deep_chain's build and unwind),
+    beside every value at timing_params; None where the spec has no MARGINAL, or where the timed
+    run does fewer than its `times` the fixed run's ops (deep_chain: under 1,000 suspensions), so
+    the difference would be lost in the fixed part's noise: such a run is timed whole."""
+    if spec.MARGINAL is None:
+        return None
+    overrides, _op, _fixed, times = spec.MARGINAL
+    fixed = dict(timing_params, **overrides)
+    return fixed if spec.ops(timing_params) >= times * spec.ops(fixed) else None
+
+
 def long_run(spec, plan, run_s):
     """True when a run that keeps its requested size (the spec has no TIME_BY: spawn's leaves,
     connections, idle's tasks) lasted run_s > VALUE_MAX_S in the check, under a sized plan."""

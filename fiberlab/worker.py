@@ -17,7 +17,10 @@ Passes (job["pass"]):
             spent in the probe and the involuntary context switches; every run's
             result digest is returned; after each value, a value of the spec's
             BASELINE (the floor) at the same parameters, warmed up and timed the
-            same way, so the harness pairs them (fiberlab/stats.py)
+            same way, so the harness pairs them (fiberlab/stats.py); with
+            job["fixed_params"] (the spec's MARGINAL), after each value also a
+            value of the run's fixed part at those parameters (Fixed), whose
+            difference from the value the harness takes pair by pair
   "shared"  two models that can share a process, values alternating between
             them (shared_values): the closest pairs for a ratio between the two
   "traced"  one run under tracemalloc (slower: its timing is not used)
@@ -294,6 +297,32 @@ class Floor:
                 "loops": self.loops}
 
 
+class Fixed:
+    """The fixed part of a run (the spec's MARGINAL: deep_chain's build and unwind with one
+    exchange), timed in this worker at job["fixed_params"] as a value is: warmed up, at the value's
+    own loop count, on both clocks, one fixed value right after each of the model's, so the two of a
+    pair saw the same machine and their difference is the marginal part (fiberlab/pipeline.py)."""
+
+    def __init__(self, scenario, params, loops):
+        self.scenario, self.params, self.loops = scenario, params, loops
+        self.wall, self.cpu, self.digests = [], [], set()
+        result, _probe, _wall, _cpu = scenario.run(params)  # the warm-up, checked for leaks
+        self.digests.add(digest(result))
+
+    def value(self):
+        wall = cpu = 0.0
+        for _ in range(self.loops):
+            result, _probe, wall_s, cpu_s = self.scenario.run(self.params, timed=True)
+            wall, cpu = wall + wall_s, cpu + cpu_s
+            self.digests.add(digest(result))
+        self.scenario.check_leaks()
+        self.wall.append(wall / self.loops)
+        self.cpu.append(cpu / self.loops)
+
+    def outcome(self):
+        return {"wall_values": self.wall, "cpu_values": self.cpu, "digests": sorted(self.digests)}
+
+
 class Stopwatch:
     """`with stopwatch:` times its block on both clocks (a floor's loop, without its set-up)."""
 
@@ -343,6 +372,7 @@ def timed_values(scenario, job):
         loops = calibrated_loops(warm_s, batch)
     baseline = scenario.spec.BASELINE
     floor = Floor(baseline[0], params) if baseline and not job.get("trace") else None
+    fixed = Fixed(scenario, job["fixed_params"], loops) if job.get("fixed_params") else None
     walls, cpus, switches, records = [], [], [], None
     for _ in range(job["values"]):
         wall = cpu = 0.0
@@ -356,12 +386,14 @@ def timed_values(scenario, job):
         scenario.check_leaks()
         walls.append(wall / loops)
         cpus.append(cpu / loops)
+        if fixed:
+            fixed.value()  # right after the model's value, as the floor is
         if floor:
             floor.value()  # right after the model's value: the pair shares the machine's state
     return Outcome(status="ok", digests=sorted(digests), result_preview=canonical_json(result)[:200],
                    wall_values=walls, cpu_values=cpus, involuntary_switches=switches, loops=loops,
                    notes=scenario.notes, warmup_digest=warmup_digest, records=records,
-                   floor=floor.outcome() if floor else None,
+                   floor=floor.outcome() if floor else None, fixed=fixed.outcome() if fixed else None,
                    stack=Stack.from_json(warm_probe.stack))  # the warm-up's: a timed pass sees what the check saw
 
 
@@ -369,8 +401,9 @@ def shared_values(job):
     """The shared pass: two models (job["models"]) of one scenario in this one process, each warmed
     up, then job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
     as close in time as two values can be; each value `loops` runs (job["loops"][model], as the
-    model's own timed processes calibrated it). Only for runtimes that can share a process
-    (fiberlab/timing_plan.py SHARED). Returns per model its wall and CPU values and digests."""
+    model's own timed processes calibrated it), each followed by its fixed value where the job has
+    fixed_params (Fixed). Only for runtimes that can share a process (fiberlab/timing_plan.py
+    SHARED). Returns per model its wall and CPU values and digests (and "fixed": Fixed.outcome())."""
     params, ids = job["params"], job["models"]
     if job.get("gc", "on") == "off":
         gc.disable()
@@ -379,9 +412,12 @@ def shared_values(job):
     for scenario in loaded.values():  # each one's leak check starts from what both runtimes keep for good
         scenario.fds_before, scenario.threads_before = fds, threads
     out = {model_id: {"wall_values": [], "cpu_values": [], "digests": set()} for model_id in ids}
+    fixed = {}
     for model_id, scenario in loaded.items():
         result, _probe, _wall, _cpu = scenario.run(params)  # the warm-up, checked for leaks
         out[model_id]["digests"].add(digest(result))
+        if job.get("fixed_params"):
+            fixed[model_id] = Fixed(scenario, job["fixed_params"], job["loops"][model_id])
     for index in range(job["values"]):
         for model_id in (ids if index % 2 == 0 else ids[::-1]):  # neither always goes first
             scenario, mine, loops = loaded[model_id], out[model_id], job["loops"][model_id]
@@ -393,8 +429,12 @@ def shared_values(job):
             scenario.check_leaks()
             mine["wall_values"].append(wall / loops)
             mine["cpu_values"].append(cpu / loops)
-    for mine in out.values():
+            if model_id in fixed:
+                fixed[model_id].value()
+    for model_id, mine in out.items():
         mine["digests"] = sorted(mine["digests"])
+        if model_id in fixed:
+            mine["fixed"] = fixed[model_id].outcome()
     return Outcome(status="ok", models=out, result_preview=canonical_json(result)[:200])
 
 

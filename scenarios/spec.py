@@ -130,6 +130,15 @@ class Spec:
     # True when TIME_BY only repeats a step, so what is alive at once does not depend on it:
     # the tracemalloc run may then use the timed size
     TIME_BY_REPEATS: bool = False
+    # (overrides, op, fixed, times): where a run's time holds a fixed cost beside its ops
+    # (deep_chain builds and unwinds its chains once a run, whatever the suspensions), the
+    # parameter overrides of a run that does that fixed part and as few ops as it allows
+    # (deep_chain: one suspension); where the timed run does at least `times` as many ops as that
+    # one (fewer would leave the difference inside the fixed part's noise), the worker times such
+    # a run beside every value, and the row's time per op is the difference over the ops between
+    # the two: the marginal cost of one `op` ("resume"), with the `fixed` part ("build and
+    # unwind") apart (docs/timing.md, "Marginal cost")
+    MARGINAL: tuple | None = None
     # (record, quantile, label): where time per op means little (the run mostly waits), the figure
     # the table's time column and verdict show instead: that record's quantile from the check run,
     # lower is better (fairness: ("lateness_s", "p99", "p99 lateness"))
@@ -198,6 +207,10 @@ class Spec:
             return f"TIME_BY names no parameter: {self.TIME_BY}"
         if (self.timed_size is not None or self.TIME_BY_REPEATS) and self.TIME_BY is None:
             return "timed_size and TIME_BY_REPEATS qualify TIME_BY, which is not set"
+        marginal = self.MARGINAL
+        if marginal is not None and (len(marginal) != 4 or not isinstance(marginal[0], dict)
+                                     or not marginal[0] or not set(marginal[0]) <= set(names)):
+            return "MARGINAL must be (overrides of named parameters, op, fixed part, times)"
         if self.BASELINE is not None and (len(self.BASELINE) != 3 or ":" not in self.BASELINE[0]):
             return "BASELINE must be (\"module:function\", column, description)"
         if self.MEMORY_PER_TASK is not None and self.memory_per_task is not None:

@@ -488,18 +488,23 @@ def test_claim_13_reaches_every_verdict_from_intervals():
 
 
 def cancelled(status="ok", mechanism="task.cancel()"):
-    return entry(status=status, mechanism=mechanism,
-                 records={"cancel_ns_per_level": 16_000, "timeout_to_end_s": {"p50": 4e-4}})
+    return entry(status=status, mechanism=mechanism, records={"timeout_to_end_s": {"p50": 4e-4}})
+
+
+def at_depth(found, depth):
+    """The entry, its mean cancel-to-end a fixed 9 µs plus 350 ns for each of `depth` levels."""
+    return dict(found, records=dict(found["records"], cancel_to_end_s={"mean": (9_000 + 350 * depth) / 1e9}))
 
 
 def claim_14(**models):
-    return lab_questions.verdicts({"cancel_depth": sweep({3: models, 50: models})}, 13)[1]
+    points = {depth: {model: at_depth(found, depth) for model, found in models.items()} for depth in (3, 50)}
+    return lab_questions.verdicts({"cancel_depth": sweep(points)}, 13)[1]
 
 
 def test_claim_14_threads_that_cannot_cancel_make_it_partly_and_the_verdict_says_so():
     verdict = claim_14(asyncio=cancelled(), threads=cancelled(mechanism="cooperative flag: an Event"))
     assert verdict.verdict == PARTLY
-    assert "asyncio every finally, bottom first, 16,000 ns per level unwound at depth 50" in verdict.figure
+    assert "asyncio every finally, bottom first, 350 ns per level, beyond a fixed 9.0 µs a cancel" in verdict.figure
     assert "threads cannot be cancelled at all: cooperative flag: an Event" in verdict.figure
     assert "asyncio timed out to its end in 400 µs" in verdict.control
 

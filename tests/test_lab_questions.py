@@ -37,6 +37,18 @@ def test_cancel_claim_is_partly_when_a_model_missed_a_finally():
     assert lab_questions.verdicts({}, 9)[1].verdict == "undecided"
 
 
+def test_the_cost_per_cancelled_level_is_the_slope_across_depths_with_the_fixed_cost_apart():
+    noise = {1: 400, 10: -300, 50: 200, 200: -100}  # ns, around 9 µs fixed plus 350 ns a level
+    points = [(depth, {"greenlet": {"status": "ok", "records": {"cancel_to_end_s": {
+        "mean": (9_000 + 350 * depth + noise[depth]) / 1e9}}}}) for depth in noise]
+    fit = lab_questions.unwinding(sweep(points), "greenlet")
+    assert fit["slope_ci95"][0] < 350 < fit["slope_ci95"][1] and fit["slope"] == pytest.approx(350, abs=10)
+    assert fit["intercept_ci95"][0] < 9_000 < fit["intercept_ci95"][1]
+    # one run's mean over its depth would say 9,750 ns a level at depth 1, 395 at depth 200
+    assert lab_questions.unwinding_words(fit).startswith(f"{fit['slope']:,.0f} ns per level [")
+    assert lab_questions.unwinding(sweep(points[:1]), "greenlet") is None  # one depth: no slope
+
+
 @pytest.mark.parametrize("lateness,verdict", [((0.030, 0.040), "confirmed"), ((0.030, 0.001), "partly"),
                                               ((0.001, 0.001), "refuted")])
 def test_fairness_claim_follows_the_worst_lateness_against_the_slice(lateness, verdict):

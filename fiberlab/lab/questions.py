@@ -13,6 +13,7 @@ import html
 from fiberlab.lab.claims import (CONFIRMED, PARTLY, REFUTED, UNDECIDED, WITHIN_NOISE, Rule, Verdict, ns_interval,
                                  ratio_interval, show_ratio, side_of, with_rule)
 
+from fiberlab import stats
 from fiberlab.lab import figures
 from fiberlab.lab.charts import Point
 
@@ -56,6 +57,29 @@ def scaled(value, factor):
     return value * factor if value is not None else None
 
 
+def unwinding(data, model):
+    """The line through each ok point's mean cancel-to-end time (ns) against depth (stats.line): its
+    slope is what unwinding one more level costs, its intercept the fixed cost of a cancel (the call,
+    the hand-over, the chain's end), apart; None with fewer than two depths. A single run's mean over
+    its depth would hold the fixed cost too, which at depth 1 is all of it."""
+    points = [(depth, scaled(record(entry, "cancel_to_end_s", "mean"), 1e9)) for depth, entry in ok_points(data, model)]
+    return stats.line([(depth, ns) for depth, ns in points if ns is not None])
+
+
+def unwinding_words(fit):
+    """ "350 ns per level [290–410], beyond a fixed 9.6 µs a cancel": the slope with its 95% interval
+    where that lies above 0 (else it says the interval holds 0: no growth measured), the intercept
+    as the line's, without one (an intercept's interval may cross 0; a cost cannot)."""
+    bounds = fit["slope_ci95"]
+    if bounds is None:
+        interval = ""
+    elif bounds[0] > 0:
+        interval = f" [{bounds[0]:,.0f}–{bounds[1]:,.0f}]"
+    else:
+        interval = " (its 95% interval holds 0: no growth measured)"
+    return f"{fit['slope']:,.0f} ns per level{interval}, beyond a fixed {fit['intercept'] / 1e3:,.1f} µs a cancel"
+
+
 def unsupported_error(data, model):
     for point in (data or {}).get("points", []):
         entry = point["result"]["models"].get(model)
@@ -84,10 +108,12 @@ def charts(name, data, results, out_dir, line_chart):
                        "depth", "bytes copied per switch", copied),
         ]
     if name == "cancel_depth":
+        # The mean against depth: its slope is the cost per level, its intercept the fixed cost (unwinding).
         return [
-            line_chart(out_dir, f"{name}_ns_per_level.png", "cancel: unwinding cost per level", "depth",
-                       "ns per cancelled level", {m: [(d, record(e, "cancel_ns_per_level")) for d, e in ok_points(data, m)]
-                                                  for m in models(data)}),
+            line_chart(out_dir, f"{name}_cancel_to_end_mean.png", "cancel: cancel call to the chain's end, mean "
+                       "(slope: cost per level)", "depth", "µs",
+                       {m: [(d, scaled(record(e, "cancel_to_end_s", "mean"), 1e6)) for d, e in ok_points(data, m)]
+                        for m in models(data)}),
             line_chart(out_dir, f"{name}_cancel_to_end_p99.png", "cancel: cancel call to the chain's end, p99",
                        "depth", "µs", {m: [(d, scaled(record(e, "cancel_to_end_s", "p99"), 1e6))
                                            for d, e in ok_points(data, m)] for m in models(data)}),
@@ -150,7 +176,9 @@ def _cancel_text(data, results):
         if entry["status"] != "ok":
             rows.append(f"{model} {entry['status']}")
             continue
-        rows.append(f"{model} {record(entry, 'cancel_ns_per_level'):,} ns per level, cancel-to-end p50 "
+        fit = unwinding(data, model)
+        per_level = f"{unwinding_words(fit)} (across the depths); at this depth " if fit else ""
+        rows.append(f"{model} {per_level}cancel-to-end p50 "
                     f"{record(entry, 'cancel_to_end_s', 'p50') * 1e6:,.0f} µs / p99 "
                     f"{record(entry, 'cancel_to_end_s', 'p99') * 1e6:,.0f} µs"
                     + (f" ({entry['mechanism']})" if entry.get("mechanism") else ""))
@@ -270,7 +298,6 @@ def _claim_cancel(results, number):
     rerun = _rerun("cancel_depth")
     if not data:
         return Verdict(number, claim, UNDECIDED, "no cancel_depth sweep yet", rerun)
-    deepest = data["points"][-1]["value"]
     rows, cancels, cannot, unwound = [], [], [], []
     for model in models(data):
         entries = [point["result"]["models"][model] for point in data["points"] if model in point["result"]["models"]]
@@ -284,9 +311,8 @@ def _claim_cancel(results, number):
         if failed:
             rows.append(f"{model} {failed[0]}: a finally skipped or out of order")
         else:
-            per_level = record(last, "cancel_ns_per_level")
-            rows.append(f"{model} every finally, bottom first" + (
-                f", {per_level:,} ns per level unwound at depth {deepest:,}" if per_level is not None else ""))
+            fit = unwinding(data, model)
+            rows.append(f"{model} every finally, bottom first" + (f", {unwinding_words(fit)}" if fit else ""))
     if not cancels:
         return Verdict(number, claim, UNDECIDED, "no model in the cancel_depth sweep can cancel", rerun)
     if all(unwound):

@@ -61,8 +61,9 @@ SWEEPS = (
     Sweep("pingpong_tasks", "pingpong", "pairs", (1, 10, 100, 1_000, 10_000, 50_000), (1, 20),
           {"rounds": 4}, {"rounds": 4}, plan="fast", purpose="memory per idle suspended task against task count"),
     # Few suspensions: asyncio re-enters every level per resume, so depth 10,000 costs 10,000 frames each.
-    # 2,000 suspensions: ns per op includes walking down the chain once, which at
-    # depth 10,000 and only 200 suspensions made a flat fiber resume look 20x dearer.
+    # 2,000 suspensions: ns per op is the resume alone (building and unwinding the chain are timed
+    # apart and taken off: scenarios/spec.py MARGINAL), and 2,000 of them stand well out of the noise
+    # of the build and unwind they are taken from, which at depth 10,000 is most of a run.
     # Slope runs at every depth: every model gets the same quantity at every depth (bytes held per
     # suspended task, which claim 11 also reads); deep_chain.slope_counts keeps them near a million frames.
     Sweep("deep_chain_depth", "deep_chain", "depth", (1, 10, 100, 1_000, 10_000), (3, 30),
@@ -83,7 +84,8 @@ SWEEPS = (
     Sweep("deep_chain_via_c", "deep_chain", "depth", (1, 10, 100, 1_000), (3, 30),
           {"suspensions": 2_000, "tasks": 1, "via": "c"}, {"suspensions": 10, "tasks": 1, "via": "c"},
           purpose="resume cost and C stack copied per switch when each level calls the next through C"),
-    Sweep("cancel_depth", "cancel", "depth", (1, 10, 50, 200), (3,), {"tasks": 1_000}, {"tasks": 4, "timeout_ms": 1.0},
+    # Two tiny depths at least: the cost per level is the slope across them (questions.unwinding).
+    Sweep("cancel_depth", "cancel", "depth", (1, 10, 50, 200), (3, 6), {"tasks": 1_000}, {"tasks": 4, "timeout_ms": 1.0},
           purpose="unwinding cost per level and cancel-to-end latency against chain depth"),
     Sweep("fairness_slice", "fairness", "slice_ms", (0.1, 1.0, 5.0, 20.0, 50.0), (1.0,), {},
           {"tickers": 2, "ticks": 3, "period_ms": 1.0},

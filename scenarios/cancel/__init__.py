@@ -14,11 +14,14 @@ asyncio.timeout, gevent Greenlet.kill and gevent.Timeout, an exception thrown
 into the suspended fiber or coroutine (and a timer unit that throws one),
 and for threads a cooperative flag: a thread cannot be cancelled from
 outside, so its bottom waits on an Event the canceller sets, with a timeout.
-Records: cancel_to_end_s (from the cancel call to the chain's end, p50/p99),
-cancel_ns_per_level (their sum over the levels they unwound), and
-timeout_to_end_s (from the deadline the chain's timeout was armed with to the
-chain's end: timeout_ms after it armed it, or the loop's own deadline on asyncio
-and uvloop). One op is one level unwound.
+Records: cancel_to_end_s (from the cancel call to the chain's end: mean,
+p50, p99) and timeout_to_end_s (from the deadline the chain's timeout was
+armed with to the chain's end: timeout_ms after it armed it, or the loop's own
+deadline on asyncio and uvloop). One op is one level unwound. What one level
+costs to unwind is the slope of the mean cancel-to-end across depths (the
+cancel_depth sweep, fiberlab/lab/questions.py unwinding), with the fixed cost
+of a cancel, its intercept, apart: one run's mean divided by its depth would
+hold that fixed cost too.
 """
 
 from time import perf_counter
@@ -114,8 +117,7 @@ class Clock:
     """When each chain was cancelled or reached its deadline, and when it ended:
     not canonical, so never in the result. Each chain writes its own keys."""
 
-    def __init__(self, params):
-        self.depth = params["depth"]
+    def __init__(self):
         self.cancelled_at, self.ended_at, self.due_at = {}, {}, {}
 
     def due(self, task, deadline):
@@ -133,8 +135,6 @@ class Clock:
         timeout = [self.ended_at[task] - self.due_at[task] for task in timed_out]
         probe.record("cancel_to_end_s", distribution(cancel))
         probe.record("timeout_to_end_s", distribution(timeout))
-        per_level = round(sum(cancel) / (len(cancel) * self.depth) * 1e9) if cancel else None
-        probe.record("cancel_ns_per_level", per_level)
 
 
 # What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.

@@ -48,7 +48,7 @@ async def chain(link, depth):
 
 
 async def run_cancel(params, probe):
-    clock, go, never = Clock(params), asyncio.Event(), asyncio.Event()
+    clock, go, never = Clock(), asyncio.Event(), asyncio.Event()
     links = [Link(task, params, clock) for task in range(params["tasks"])]
     for link in links:
         link.go, link.never = go, never

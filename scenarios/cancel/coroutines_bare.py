@@ -45,7 +45,7 @@ async def chain(link, depth):
 
 
 async def run_cancel(params, probe):
-    clock = Clock(params)
+    clock = Clock()
     links = [Link(task, params, clock) for task in range(params["tasks"])]
     for link in links:
         link.chain = bare.spawn(chain, link, params["depth"], name=f"chain-{link.task}")

@@ -40,7 +40,7 @@ def chain(link, depth):
 
 
 def run_cancel(params, probe):
-    clock, go, never = Clock(params), Event(), Event()
+    clock, go, never = Clock(), Event(), Event()
     links = [Link(task, params, clock) for task in range(params["tasks"])]
     for link in links:
         link.go, link.never = go, never

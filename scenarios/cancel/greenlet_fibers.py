@@ -44,7 +44,7 @@ def chain(link, depth):
 
 
 def run_cancel(params, probe):
-    clock = Clock(params)
+    clock = Clock()
     links = [Link(task, params, clock) for task in range(params["tasks"])]
     for link in links:
         link.chain = fibers.spawn(chain, link, params["depth"], name=f"chain-{link.task}")

@@ -45,7 +45,7 @@ def chain(link, depth):
 
 
 def run_cancel(params, probe):
-    clock, go = Clock(params), threading.Event()
+    clock, go = Clock(), threading.Event()
     links = [Link(task, params, clock) for task in range(params["tasks"])]
     for link in links:
         link.go, link.stop = go, threading.Event()

@@ -7,6 +7,13 @@ level on the way up folds its own number into the value it passes up, so a
 chain of the wrong depth returns a different result. `tasks` chains are alive
 at once, all served in turn by one driver. One op is one exchange at the bottom.
 
+A run also builds each chain once and unwinds it once, a cost that grows with
+the depth and not with the suspensions: at depth 10,000 it was most of a run
+of 2,000 suspensions. So the time per op is the resume alone (MARGINAL): the
+worker times, beside every value, a run of one suspension (build and unwind,
+and one exchange), and the resume is the difference over the exchanges
+between the two; the JSON keeps both parts.
+
 Fibers call the levels as plain functions: only the bottom knows it suspends,
 and a suspension leaves the whole chain where it is. asyncio needs `async def`
 and `await` at every level, and every resume re-enters each level's coroutine.
@@ -50,8 +57,13 @@ IDLE = {"suspensions": 4}  # memory-slope runs need live chains, not long ones
 TIME_BY = "suspensions"  # a shorter timed value resumes the same chains fewer times
 # ...and nothing more is alive at once, so the tracemalloc run may use that size too
 TIME_BY_REPEATS = True
-# a run walks down each chain once; over 1,000 resumes that stays a small part
+# the resume is a difference between two runs (MARGINAL): over 1,000 resumes it stands well above
+# the noise of the build and unwind it is taken from (at depth 10,000 a third of such a run)
 TIMED_SUSPENSIONS_MIN = 1_000
+# The run beside every value that builds and unwinds each chain with one exchange: time per op is
+# the difference over the exchanges between the two (scenarios/spec.py MARGINAL), where a run
+# makes TIMED_SUSPENSIONS_MIN exchanges or more; fewer (a quick check of 3) time whole runs.
+MARGINAL = ({"suspensions": 1}, "resume", "build and unwind", TIMED_SUSPENSIONS_MIN)
 
 
 def timed_size(suspensions, params):
@@ -216,7 +228,7 @@ def reference(params):
 # What the harness reads (scenarios/spec.py Spec); the names above stay for model files and tests.
 SPEC = Spec(name="deep_chain", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference,
             SMALL=SMALL, TASK_COUNT=TASK_COUNT, IDLE=IDLE, slope_counts=slope_counts,
-            BASELINE=BASELINE, TIME_BY=TIME_BY, timed_size=timed_size,
+            BASELINE=BASELINE, MARGINAL=MARGINAL, TIME_BY=TIME_BY, timed_size=timed_size,
             TIME_BY_REPEATS=TIME_BY_REPEATS, recursion_limit=recursion_limit,
             explain_crash=explain_crash, memory_per_task=memory_per_task, tasks_alive=tasks_alive,
             refusal=refusal, MEASURED_LIMITS=MEASURED_LIMITS)
