@@ -26,6 +26,7 @@ class Sides:
         self.params = params
         self.server_port = params.get(split.SERVER_PORT)  # set in split mode's child only
         self.listeners, self.child, self.samples = [], None, None
+        self.chunk = params.get("server_chunk") or spec.READ_MAX  # most bytes a handler reads
         if self.server_port is None:
             self.listeners.append(spec.listen(socket_class, params["connections"]))
             self.address = self.listeners[0].getsockname()

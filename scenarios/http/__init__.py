@@ -19,10 +19,11 @@ every response's status, content-length and body, in order, so a model that
 mis-frames a response (a byte short, a byte too many) is a mismatch.
 
 The model files are one program each: handle (one connection on the server),
-serve (the accept loop), client, and main, which hands serve and client to
-the rendezvous (rendezvous.py: the barrier, the connect waves, the probe, the
-joins, the clocks). The servers of `fiberlab serve http` (servers/) run the
-model files' own handle(), alone.
+serve (the accept loop: connections' of the same model, serving this handle),
+client, and main, which hands serve and client to the rendezvous (rendezvous.py:
+the barrier, the connect waves, the probe, the joins, the clocks, split mode).
+The servers of `fiberlab serve http` (servers/) run the model files' own
+handle(), alone.
 
 Measurements that differ from run to run go through probe.record, never into
 the result: "latency_s" (one request: send it, read its whole response),
