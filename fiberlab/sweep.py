@@ -176,6 +176,8 @@ def point_verdict(name, result):
         after = found.others[0]
         if after.within_noise:
             line += f", same within noise as {after.model} ({table.ratio_text(after)})"
+        elif after.contradicts:
+            line += f"; {after.model}'s pairs say {table.ratio_text(after)} of its time (load changed: rerun)"
         else:
             line += f", {table.ratio_text(after)} faster than the next, {after.model}"
     return line

@@ -329,7 +329,8 @@ def figure(value, unit_of=None):
     scale, unit = next(((scale, unit) for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
                         if abs(unit_of if unit_of is not None else value) >= scale), (1e-9, "ns"))
     number = value / scale
-    digits = 0 if abs(number) >= 100 else 1 if abs(number) >= 10 else 2
+    # Digits by the rounded magnitude, so 9.998 reads "10.0", not "10.00" (four figures).
+    digits = 0 if abs(round(number, 1)) >= 100 else 1 if abs(round(number, 2)) >= 10 else 2
     return f"{number:,.{digits}f}", unit
 
 
@@ -366,10 +367,8 @@ def compact_time(result, entry):
     if headline:
         value = verdicts.headline_figure(entry, headline)
         return seconds_with_interval(value, None) if value is not None else "-"
-    values = verdicts.per_op_values(entry)
-    if not values:
-        return "-"
-    return seconds_with_interval(sum(values) / len(values), verdicts.mean_interval(values))
+    value, interval = verdicts.figure(entry)
+    return seconds_with_interval(value, interval) if value is not None else "-"
 
 
 def compact_rows(result):
@@ -476,6 +475,9 @@ def verdict_lines(result):
         for comparison in found.others:
             if comparison.within_noise:
                 out.append(f"  same within noise as {comparison.model} ({ratio_text(comparison)})")
+            elif comparison.contradicts:
+                out.append(f"  {comparison.model}: its pairs say {ratio_text(comparison)} of {found.quickest}'s time, "
+                           f"its figure more (the load changed between their processes: rerun)")
             else:
                 why = "" if comparison.interval else " (no interval: fewer than 2 values)"
                 out.append(f"  {ratio_text(comparison)} faster than {comparison.model}{why}")
@@ -494,10 +496,8 @@ def verdict_lines(result):
     floor = verdicts.verdict(dataclasses.replace(result, models={model_id: entry for model_id, entry
                                                                  in result.models.items() if native(entry)}))
     if floor.quickest and found.quickest and found.intervals:
-        relative = verdicts.ratio_interval(verdicts.per_op_values(result.models[found.quickest]),
-                                           verdicts.per_op_values(result.models[floor.quickest]))
-        ratio = found.figure / floor.figure
-        shown = ratio_text(verdicts.Comparison(found.quickest, found.figure, ratio, relative))
+        shown = ratio_text(verdicts.against(result, found.quickest, floor.quickest,
+                                            {found.quickest: found.figure, floor.quickest: floor.figure}))
         out.append(f"native floor (C++, not a Python choice): {floor.quickest}, "
                    f"{seconds_with_interval(floor.figure, floor.interval)} per op; {found.quickest} takes {shown} as long")
     return out

@@ -5,7 +5,6 @@ tiny one). Each builds the few fields a claim reads, so the verdict follows the
 figures: change the figure and the verdict changes.
 """
 
-import math
 
 import pytest
 
@@ -21,7 +20,7 @@ def entry(ns=1_000.0, spread=0.0, ci95=None, status="ok", mechanism=None, runtim
     """One model's entry at one point; `spread` is the min-max band around ns, as a fraction;
     `values` its timed values in ns per op, in the order taken (for paired comparisons)."""
     wall = ns * OPS / 1e9
-    found = {"status": status, "error": error, "ops": OPS, "ns_per_op": ns,
+    found = {"status": status, "error": error, "ops": OPS, "ns_per_op": ns, "timing": {"ops": OPS},
              "wall_s": {"median": wall, "min": wall * (1 - spread), "max": wall * (1 + spread),
                         "values": [value * OPS / 1e9 for value in (values or [ns, ns])]},
              "stack": dict(stack or {}, tasks=tasks),
@@ -225,7 +224,7 @@ def test_claim_6_shows_both_parts_with_paired_intervals_and_confirms_when_both_a
     own, production = verdict.figure.split("; ")
     assert own.startswith("own schedulers: greenlet (direct switch)") and "vs coroutines (direct send)" in own
     assert production.startswith("production runtimes: gevent (channel via hub)") and "vs asyncio" in production
-    assert "x0.33 [0.33-0.33, 95% CI of 3 paired values], cheaper" in own  # each pair moved together: no spread
+    assert "x0.33 [0.33-0.33, 95% CI of 3 pairs, wall time, adjacent processes], cheaper" in own  # each pair moved together: no spread
     assert "cpp_fibers" in verdict.control and "dearer" in verdict.control
 
 
@@ -261,12 +260,21 @@ def test_claim_6_without_either_pair_is_undecided():
     assert claims.decide_6({"pingpong_switch": sweep({1: models})}).verdict == UNDECIDED
 
 
-def test_paired_ratio_is_the_geometric_mean_with_an_interval_that_cannot_go_negative():
-    low, central, high = claims.paired_ratio([100, 200, 400], [100, 100, 100])
-    assert central == pytest.approx(2.0)  # (1 * 2 * 4) ** (1/3)
-    assert 0 < low < central < high
-    assert claims.paired_ratio([100], [50]) == (0.0, 2.0, math.inf)
-    assert claims.paired_ratio([], []) is None
+def test_claim_6_takes_pairs_of_values_taken_in_turn_in_one_process_where_the_run_has_them():
+    models = {"greenlet": entry(3_000, values=[3_000, 3_100, 2_900], mechanism="direct switch"),
+              "coroutines": entry(1_000, values=[1_000, 1_050, 950], mechanism="direct send")}
+    turns = [value * OPS / 1e9 for value in (1_000, 1_010, 990)]
+    result = {"models": models, "shared": [{"a": "greenlet", "b": "coroutines", "process": [1, 1, 1],
+                                            "a_values": {"wall": [value / 2 for value in turns]},
+                                            "b_values": {"wall": turns}}]}
+    verdict = claims.decide_6({"pingpong_switch": {"axis": "x", "points": [{"value": 1, "result": result}]}})
+    assert "x0.50 [0.50-0.50, 95% CI of 3 pairs, wall time, one process, values taking turns], cheaper" in verdict.figure
+
+
+def test_claim_6_one_pair_shows_its_ratio_with_an_unbounded_interval():
+    models = {"greenlet": entry(2_000, values=[2_000]), "coroutines": entry(1_000, values=[1_000])}
+    verdict = claims.decide_6({"pingpong_switch": sweep({1: models})})
+    assert "x2.00 [0.00-inf, 95% CI of 1 pairs" in verdict.figure and verdict.verdict == WITHIN_NOISE
 
 
 # -- claim 7: the recursion limit, with its control ----------------------------------

@@ -137,3 +137,18 @@ def test_a_caption_ranks_the_python_models_not_cpp_against_threads():
     assert words.startswith("At items 1, greenlet is lowest (300 ns per item)") and "cpp" not in words
     bars = {"bare coro.send()": 100, "asyncio": 3_000, "gevent": 2_000}
     assert "bare" not in lab_findings.bar_caption(chart("pingpong_switch", "ns_per_round_trip"), bars)
+
+
+def test_the_hand_over_row_and_finding_take_their_ratio_from_values_taken_in_turn():
+    data = lab_results.results()
+    result = data["pingpong_switch"]["points"][0]["result"]
+    for model in ("gevent", "asyncio"):  # three values of one run each, on the clock ns_per_op is on
+        result["models"][model]["timing"] = {"ops": 1_000, "value_processes": [1, 1, 1]}
+        result["models"][model]["wall_s"]["values"] = [value * 1_000 / 1e9 for value in (2_000, 2_100, 1_900)]
+    turns = [1e-3, 1.1e-3, 0.9e-3]  # per run of 1,000 ops: gevent took half asyncio's time in every turn
+    result["shared"] = [{"a": "gevent", "b": "asyncio", "process": [1, 1, 1],
+                         "a_values": {"wall": [value / 2 for value in turns]}, "b_values": {"wall": turns}}]
+    row = next(r for r in choosing.rows(data) if r.anchor == "chart-pingpong_switch-ns_per_round_trip")
+    assert choosing.cell_parts(row, "gevent")[0] == "×0.50 [0.50–0.50]"  # not the figures' 1,800 / 3,000
+    finding = next(f.text for f in lab_findings.findings(data) if f.text.startswith("A round trip on gevent's hub"))
+    assert "gevent / asyncio = 0.50 [0.50–0.50]" in finding

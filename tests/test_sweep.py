@@ -80,7 +80,7 @@ def test_a_sweep_names_the_quickest_model_at_each_point(deep_chain_sweep):
         quickest = min(("greenlet", "gevent", "asyncio"), key=lambda model: point["models"][model]["ns_per_op"])
         line = next(line for line in proc.stdout.splitlines() if line.startswith(f"  depth={point['params']['depth']}:"))
         assert line.split(":")[1].split()[0] == quickest
-        assert "faster than the next" in line or "same within noise" in line
+        assert "faster than the next" in line or "same within noise" in line or "load changed: rerun" in line
 
 
 def test_a_model_failing_at_every_point_is_recorded_and_the_sweep_goes_on(harness_json):

@@ -29,10 +29,11 @@ from fiberlab.result import SchemaVersionError
 
 BASELINE = "asyncio"
 MODELS = ("asyncio", "uvloop", "gevent", "threads", "greenlet", "coroutines")  # the Python models, baseline first
-LEGEND = ("Each cell: the model's figure divided by asyncio's at the same point (asyncio = 1.0), the interval "
-          "of that ratio in brackets (each side's interval at its extremes, so never below zero; for a paired "
-          "ratio, the 95% interval of the pairs), then the figure itself and n, the values it rests on.")
-PAIRED = "paired 95% CI"  # a ratio's kind when it comes from values taken close in time
+LEGEND = ("Each cell: the model's figure divided by asyncio's at the same point (asyncio = 1.0), the 95% "
+          "interval of that ratio in brackets (times and requests per second: from values of the two models "
+          "taken close in time, paired; else each side's interval at its extremes; never below zero), then "
+          "the figure itself and n, the values it rests on.")
+PAIRED = "paired 95% CI"  # a rate ratio's kind when it comes from values taken close in time
 
 
 @dataclass(frozen=True)
@@ -65,15 +66,33 @@ def _note(entry):
 
 def _point(results, sweep, pick=max):
     """(axis value, {model: entry}) of the sweep's chosen point (largest by default), or (None, {})."""
+    value, result = point_result(results, sweep, pick)
+    return value, (result or {}).get("models") or {}
+
+
+def point_result(results, sweep, pick=max):
+    """(axis value, that point's whole Result as JSON) of the sweep's chosen point, or (None, None)."""
     points = (results.get(sweep) or {}).get("points") or []
     if not points:
-        return None, {}
+        return None, None
     chosen = pick(points, key=lambda point: point["value"])
-    return chosen["value"], chosen["result"]["models"]
+    return chosen["value"], chosen["result"]
 
 
-def _row(question, unit, better, where, anchor, entries, measure):
-    """A Row from {model: entry} and measure(entry) -> Figure; ratios against asyncio's figure."""
+def paired(result, model, base=BASELINE):
+    """model / base (asyncio) from values taken close in time in one run (fiberlab/comparison.py,
+    the method of every timing comparison of the lab) as a Figure with n = its pairs, or None."""
+    found = comparison.paired_ratio(result, model, base) if result else None
+    if not found:
+        return None
+    low, high = found["ci95"] or (None, None)
+    return Figure(found["ratio"], low, high, found["pairs"], figures.CI if found["ci95"] else "")
+
+
+def _row(question, unit, better, where, anchor, entries, measure, result=None):
+    """A Row from {model: entry} and measure(entry) -> Figure; ratios against asyncio's figure.
+    With the point's whole result (timings), a ratio comes from paired values where the two
+    models share pairs; else it is the ratio of the figures, each interval at its extremes."""
     row = Row(question, unit, better, where, anchor)
     base = measure(entries.get(BASELINE)) if _ok(entries.get(BASELINE)) else None
     for model in MODELS:
@@ -81,16 +100,17 @@ def _row(question, unit, better, where, anchor, entries, measure):
         if entry is None:
             continue
         figure = measure(entry) if _ok(entry) else None
-        row.cells[model] = Cell(figure, figures.ratio(figure, base), "" if figure else _note(entry) or "no figure")
+        ratio = (paired(result, model) if figure and base and model != BASELINE else None) or figures.ratio(figure, base)
+        row.cells[model] = Cell(figure, ratio, "" if figure else _note(entry) or "no figure")
     return row if any(cell.figure for cell in row.cells.values()) else None
 
 
 def hand_over(results):
-    value, entries = _point(results, "pingpong_switch", min)
-    if not entries:
+    value, result = point_result(results, "pingpong_switch", min)
+    if not result:
         return None
     return _row("Hand-over cost (one round trip: two hand-overs)", "ns", "lower", f"pairs {value:,}",
-                "chart-pingpong_switch-ns_per_round_trip", entries, figures.timing)
+                "chart-pingpong_switch-ns_per_round_trip", result["models"], figures.timing, result)
 
 
 def idle_memory(results):
@@ -123,11 +143,11 @@ def deep_memory(results):
 
 
 def through_c(results):
-    value, entries = _point(results, "deep_chain_via_c")
-    if not entries:
+    value, result = point_result(results, "deep_chain_via_c")
+    if not result:
         return None
     return _row("Suspending through C code (one resume)", "ns", "lower", f"depth {value:,}, via=c",
-                "chart-deep_chain_via_c-ns_per_resume", entries, figures.timing)
+                "chart-deep_chain_via_c-ns_per_resume", result["models"], figures.timing, result)
 
 
 def connections(results):
@@ -139,14 +159,13 @@ def connections(results):
 
 
 def paired_rate(result, model):
-    """model's rate over asyncio's at one point, from the paired ratio of their times per op
-    (fiberlab/comparison.py): the time ratio inverted, its interval too; None without pairs."""
-    paired = comparison.paired_ratio(result, model, BASELINE)
-    if paired is None:
+    """model's rate over asyncio's at one point: paired()'s ratio of their times per op inverted,
+    its interval too; None without pairs."""
+    time = paired(result, model)
+    if time is None:
         return None
-    low, high = paired["ci95"] or (None, None)
-    return Figure(1 / paired["ratio"], 1 / high if high else None, 1 / low if low else None,
-                  paired["pairs"], PAIRED if low else "")
+    return Figure(1 / time.value, 1 / time.high if time.high else None, 1 / time.low if time.low else None,
+                  time.n, PAIRED if time.low else "")
 
 
 def web_verdict(row, model="gevent"):

@@ -13,8 +13,9 @@ Verdicts: confirmed, refuted, partly, undecided (data missing: says what),
 the claim's threshold: a --tiny sweep), and for timings "undecided: within
 noise": a comparison is decided only when the interval of the ratio lies
 wholly on one side of the threshold. Where two models are compared, the
-interval comes from paired values (the i-th timed value of each, taken close in
-time): paired_ratio(). Claim 7 has one more: "true of all recursion" when its
+interval comes from paired values taken close in time, by the method every
+comparison of the lab uses (fiberlab/comparison.py paired_ratio: turns in one
+process, or adjacent processes of one round). Claim 7 has one more: "true of all recursion" when its
 control (plain calls) stops too.
 
 Each decide_* function takes the loaded results ({sweep name: data}, with
@@ -23,10 +24,9 @@ adds each claim's rule, control and refuting outcome (RULES) beside it.
 """
 
 import math
-import statistics
 from dataclasses import dataclass, replace
 
-from fiberlab import stats
+from fiberlab import comparison, stats
 
 CONFIRMED, REFUTED, PARTLY, UNDECIDED = "confirmed", "refuted", "partly", "undecided"
 WITHIN_NOISE = "undecided: within noise"
@@ -123,32 +123,15 @@ def ratio_interval(top, bottom):
     return (top[0] / bottom[2], top[1] / bottom[1], top[2] / bottom[0])
 
 
-def per_op_values(entry):
-    """The run's timed values as ns per op, in the order they were taken ([] if it kept none)."""
-    ops, values = entry.get("ops"), (entry.get("wall_s") or {}).get("values") or []
-    return [value / ops * 1e9 for value in values] if ops else []
-
-
-def paired_ratio(tops, bottoms):
-    """(low, central, high) of top/bottom from paired values, the i-th of each side with
-    the i-th of the other. Where the timing lane interleaves models, a pair was taken close
-    in time and load that comes and goes hits both; where it did not, values pair by order
-    only, and the load's drift shows as spread. The central value is the geometric mean of
-    the pairs' ratios, the interval Student's t 95% on their logarithms: it cannot go
-    negative. Fewer than two pairs cannot show their spread: (0, r, inf)."""
-    logs = [math.log(top / bottom) for top, bottom in zip(tops, bottoms) if top > 0 and bottom > 0]
-    if not logs:
+def paired(result, top, bottom):
+    """(low, central, high) of top / bottom in one run's result, with how the pairs were taken
+    ({"pairs", "method", "clock"}), by the lab's comparison method (fiberlab/comparison.py);
+    None when they share no pair. Fewer than two pairs cannot show their spread: (0, r, inf)."""
+    found = comparison.paired_ratio(result, top, bottom)
+    if found is None:
         return None
-    central = math.exp(statistics.fmean(logs))
-    if len(logs) < 2:
-        return (0.0, central, math.inf)
-    half = stats.t_975(len(logs) - 1) * statistics.stdev(logs) / math.sqrt(len(logs))
-    return (central / math.exp(half), central, central * math.exp(half))
-
-
-def paired(top_entry, bottom_entry):
-    """The paired ratio of two runs' ns per op, or None if either kept no values."""
-    return paired_ratio(per_op_values(top_entry), per_op_values(bottom_entry))
+    low, high = found["ci95"] or (0.0, math.inf)
+    return (low, found["ratio"], high), found
 
 
 def side_of(ratio, threshold):
@@ -169,8 +152,9 @@ def show_ratio(ratio):
     return f"x{ratio[1]:.2f} [{ratio[0]:.2f}-{ratio[2]:.2f}]"
 
 
-def show_paired(ratio, pairs):
-    return f"x{ratio[1]:.2f} [{ratio[0]:.2f}-{ratio[2]:.2f}, 95% CI of {pairs} paired values]"
+def show_paired(ratio, how):
+    return (f"x{ratio[1]:.2f} [{ratio[0]:.2f}-{ratio[2]:.2f}, 95% CI of {how['pairs']} pairs, {how['clock']} time, "
+            f"{how['method']}]")
 
 
 def mechanism(model, entry):
@@ -351,19 +335,30 @@ def timing_verdict(outcomes):
     return CONFIRMED if set(outcomes) == {"below"} else REFUTED if "below" not in outcomes else PARTLY
 
 
-def paired_part(entries, top, bottom, threshold=CHEAPER_BY):
-    """(side, words) of top against bottom from their paired values, or None if either is missing."""
+def paired_part(result, top, bottom, threshold=CHEAPER_BY):
+    """(side, words) of top against bottom from their paired values in one run's result, or None
+    if either is missing or they share no pair."""
+    entries = result["models"] if result else {}
     if top not in entries or bottom not in entries:
         return None
-    ratio = paired(entries[top], entries[bottom])
-    if ratio is None:
+    found = paired(result, top, bottom)
+    if found is None:
         return None
-    pairs = min(len(per_op_values(entries[top])), len(per_op_values(entries[bottom])))
+    ratio, how = found
     side = side_of(ratio, threshold)
     said = {"below": "cheaper", "above": "dearer"}.get(side, side)
     return side, (f"{top} ({mechanism(top, entries[top])[1]}) {entries[top]['ns_per_op']:,.0f} ns vs {bottom} "
                   f"({mechanism(bottom, entries[bottom])[1]}) {entries[bottom]['ns_per_op']:,.0f} ns per round "
-                  f"trip: {show_paired(ratio, pairs)}, {said}")
+                  f"trip: {show_paired(ratio, how)}, {said}")
+
+
+def first_result(data, *models):
+    """The result of the first point where every one of `models` ran ok, or None."""
+    for point in (data or {}).get("points", []):
+        entries = point["result"]["models"]
+        if all((entries.get(model) or {}).get("status") == "ok" for model in models):
+            return point["result"]
+    return None
 
 
 def first_entries(data, models):
@@ -374,15 +369,14 @@ def decide_6(results):
     claim = "Greenlet switches are cheaper than asyncio task switches."
     data = results.get("pingpong_switch")
     rerun = command(results, "pingpong_switch")
-    entries = first_entries(data, [model for pair in SWITCH_PAIRS + (NATIVE_PAIR,) for model in pair])
     names = ("own schedulers", "production runtimes")
     parts = [(name, part) for name, (top, bottom) in zip(names, SWITCH_PAIRS)
-             if (part := paired_part(entries, top, bottom))]
+             if (part := paired_part(first_result(data, top, bottom), top, bottom))]
     if not parts:
         return Verdict(6, claim, UNDECIDED, "no pingpong_switch result with greenlet and coroutines, or gevent and "
                        "asyncio", rerun)
     figure = "; ".join(f"{name}: {words}" for name, (_side, words) in parts)
-    native = paired_part(entries, *NATIVE_PAIR)
+    native = paired_part(first_result(data, *NATIVE_PAIR), *NATIVE_PAIR)
     control = f"the same pair with no interpreter: {native[1]}" if native else ""
     return Verdict(6, claim, timing_verdict([side for _name, (side, _words) in parts]), figure, rerun, control)
 
@@ -463,7 +457,7 @@ def decide_9(results):
     votes, parts = [], []
     threads_count = under_budget(entries["threads"])
     for fiber in FIBERS:
-        part = paired_part(entries, fiber, "threads")
+        part = paired_part(first_result(data, fiber, "threads"), fiber, "threads")
         if part:
             votes.append({"below": True, "above": False}.get(part[0]))
             parts.append(part[1])
@@ -611,7 +605,7 @@ RULES = {
             f"{ITEMS_HELD} items' bytes; partly when only flat; refuted when it grows.",
             "a list of the same items, which holds them all.",
             "a peak that grows with the items consumed."),
-    6: Rule("two parts, each from paired values (the i-th timed value of each model, taken close in time): "
+    6: Rule("two parts, each from paired values (turns in one process or adjacent processes, taken close in time): "
             f"cheaper when the 95% interval of the ratio lies wholly below x{CHEAPER_BY}, dearer when wholly above, "
             "within noise otherwise; confirmed when both parts are cheaper, refuted when both dearer.",
             "the same pair with no interpreter (cpp_fibers vs cpp_coroutines), measured the same way.",

@@ -38,13 +38,18 @@ class Figure:
 
 
 def timing(entry):
-    """ns per op of a model entry with its interval (from wall_s), or None if the entry has no time."""
+    """ns per op of a model entry with its interval, or None if the entry has no time. The
+    interval is the run's own ns_per_op_ci95 (on the clock ns_per_op is judged on); results
+    without one fall back to wall_s's, scaled onto ns_per_op."""
     if not entry or entry.get("status") != "ok" or not entry.get("ns_per_op"):
         return None
     wall = entry.get("wall_s") or {}
     values = wall.get("values") or wall.get("runs") or []
     centre = wall.get("mean") or wall.get("median")
     ns = entry["ns_per_op"]
+    own = entry.get("ns_per_op_ci95")
+    if isinstance(own, (list, tuple)) and len(own) == 2 and own[0] > 0:
+        return Figure(ns, own[0], own[1], len(values) or None, CI)
     ci = wall.get("ci95")
     if centre and isinstance(ci, (list, tuple)) and len(ci) == 2 and ci[0] > 0:
         return Figure(ns, ns * ci[0] / centre, ns * ci[1] / centre, len(values) or None, CI)

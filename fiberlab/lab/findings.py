@@ -138,14 +138,15 @@ def unsupported(data):
 # ---------------------------------------------------------------- findings
 
 
-def _pair(row, left, right, what):
-    """'what: left ×r [lo–hi] right's (a B and b B, n=..)', or None when either side has no figure."""
+def _pair(row, left, right, what, result=None):
+    """'what: left ×r [lo–hi] right's (a B and b B, n=..)', or None when either side has no figure.
+    With the point's whole result (timings), the ratio comes from paired values where there are any."""
     if row is None or left not in row.cells or right not in row.cells:
         return None
     a, b = row.cells[left].figure, row.cells[right].figure
     if a is None or b is None or not b.value:
         return None
-    ratio = figures.ratio(a, b)
+    ratio = choosing.paired(result, left, right) or figures.ratio(a, b)
     verdict = " (within noise)" if choosing.within_noise(ratio) else ""
     return Finding(f"{what} ({row.where}): {left} / {right} = {choosing.times(ratio)[1:]}{verdict}; "
                    f"{figures.with_interval(a, row.unit)} against {figures.with_interval(b, row.unit)}.", row.anchor)
@@ -157,12 +158,18 @@ def _row(results, anchor_prefix):
 
 def finding_hand_over_runtime(results):
     return _pair(_row(results, "chart-pingpong_switch"), "gevent", "asyncio",
-                 "A round trip on gevent's hub against asyncio's loop")
+                 "A round trip on gevent's hub against asyncio's loop", _switch_result(results))
 
 
 def finding_hand_over_stack(results):
     return _pair(_row(results, "chart-pingpong_switch"), "greenlet", "coroutines",
-                 "A round trip on our own scheduler, stackful greenlet against stackless coroutines")
+                 "A round trip on our own scheduler, stackful greenlet against stackless coroutines",
+                 _switch_result(results))
+
+
+def _switch_result(results):
+    """The result the hand-over row was read from (pingpong_switch's smallest point)."""
+    return choosing.point_result(results, "pingpong_switch", min)[1]
 
 
 def finding_idle_memory(results):
