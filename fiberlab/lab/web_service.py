@@ -163,6 +163,11 @@ def outside_rows(data):
     return counts, rows
 
 
+def load_text(load):
+    """'0.52, 0.61, 0.70' from the 1-, 5- and 15-minute load averages, '?' where not recorded."""
+    return ", ".join(f"{value:.2f}" for value in load) if isinstance(load, (list, tuple)) else "?"
+
+
 def outside_part(data, out_dir):
     counts, rows = outside_rows(data)
     rates_chart(out_dir, "http_outside_requests_per_s.png", data)
@@ -176,10 +181,11 @@ def outside_part(data, out_dir):
                        f"against each server at {most:,} connections.",
                        esc(f"p50 and p99 per server at {most:,} connections, in ms."), "chart-http_outside-latency"))
     header = ["server", "parser", "loop"] + [f"{count:,} connection{'s' if count != 1 else ''}" for count in counts]
-    load = f"load average {data.get('load_before')} before, {data.get('load_after')} after"
+    load = f"load average {load_text(data.get('load_before'))} before, {load_text(data.get('load_after'))} after"
     return (f"<h3>Outside load: wrk on GET {esc(data.get('path', ''))}, {data.get('duration_s')} s per point</h3>"
-            f"<div class='charts'>{charts}</div>" + html_table(header, rows)
-            + f"<p class='legend'>{esc(load)}. Rerun: <code>{MAKE_OUTSIDE}</code></p>")
+            f"<div class='charts'>{charts}</div>"
+            + fold(f"Every server's row: its parser, its loop, wrk's figures ({load})", html_table(header, rows))
+            + f"<p class='legend'>Rerun: <code>{MAKE_OUTSIDE}</code></p>")
 
 
 # ---------------------------------------------------------------- words
@@ -233,5 +239,5 @@ def section(results, out_dir, ctx_has=lambda anchor: True):
     if has_sweep:
         body += sweep_part(sweep, row, ctx_has)
     if has_outside:
-        body += fold("Outside load: charts and every server's row", outside_part(outside, out_dir), open_=True)
+        body += outside_part(outside, out_dir)
     return f"<section id='{ANCHOR}'><h2>A web service: http on every model</h2>{body}</section>"
