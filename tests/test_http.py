@@ -127,6 +127,7 @@ def test_the_reference_counts_every_response():
 @pytest.mark.parametrize("data, status", [
     (b"garbage\r\n\r\n", b"400"),
     (b"GET / HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 20_000, b"431"),
+    (b"GET /item/1 HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 20_000 + b"\r\n\r\n", b"431"),  # whole, one read
 ])
 def test_garbage_and_an_oversized_head_get_a_4xx_and_the_connection_ends(data, status):
     server = Server()
