@@ -37,7 +37,7 @@ PYTHON_VERSIONS ?= 3.10,3.11,3.12,3.13
 PYTHONS_OUT ?= results/pythons
 compare-pythons: $(STAMP)
 	mkdir -p $(PYTHONS_OUT)
-	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m fiberlab.lab.compare_pythons --out $(PYTHONS_OUT) \
+	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m fiberlab.launch fiberlab.lab.compare_pythons --out $(PYTHONS_OUT) \
 	  --versions $(PYTHON_VERSIONS) --scenarios $(COMPARE_SCENARIOS) -- $(ARGS)
 
 # The standard sweeps into results/ (JSON), then the static report from them.
@@ -45,7 +45,7 @@ compare-pythons: $(STAMP)
 # A signal to make reaches the sweep too (FIBERLAB_STOP_WITH_PARENT: it asks for SIGTERM when make dies).
 SWEEPS ?=
 sweep: $(STAMP)
-	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m fiberlab.lab.standard_sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
+	FIBERLAB_STOP_WITH_PARENT=1 $(PY) -m fiberlab.launch fiberlab.lab.standard_sweeps --out results $(if $(SWEEPS),--only $(SWEEPS)) $(ARGS)
 
 # Outside load: wrk against each model's `fiberlab serve http` and the reference servers
 # (uvicorn --http h11 on asyncio and uvloop, gevent.pywsgi, ThreadingHTTPServer) at 1, 100 and
@@ -54,8 +54,10 @@ outside-load: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[outside]'
 	$(PY) -m fiberlab.lab.http_outside --out results $(ARGS)
 
+# fiberlab.launch loads the lab's modules guarded, here as for `fiberlab`: Ctrl-C or a low
+# `ulimit -v` while numpy and scipy load is one line, not a traceback.
 report: $(STAMP)
-	$(PY) -m fiberlab.lab.report --results results
+	$(PY) -m fiberlab.launch fiberlab.lab.report --results results
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -1,5 +1,3 @@
-import sys
+from fiberlab.launch import main_exit
 
-from fiberlab.cli import main
-
-sys.exit(main())
+main_exit()

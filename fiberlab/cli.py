@@ -11,7 +11,6 @@ model must have run ok.
 
 import importlib
 import importlib.metadata
-import sys
 
 import scenarios
 from fiberlab import output, pipeline, pyperf_file, table, stopping
@@ -143,11 +142,6 @@ def version():
         return importlib.metadata.version("fiberlab")
     except importlib.metadata.PackageNotFoundError:
         return "unknown"
-
-
-def main_exit():
-    """The `fiberlab` console script (pyproject.toml [project.scripts])."""
-    sys.exit(main())
 
 
 def main(argv=None):

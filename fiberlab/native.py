@@ -103,10 +103,8 @@ def _check_compiler(command):
         return f"no C++ compiler: {shown} not found (set CXX to g++ >= 11 or clang++ >= 14)"
     try:
         # errors="replace": a compiler may print its banner in any encoding
-        banner = subprocess.run(command + ["--version"], capture_output=True, text=True, errors="replace",
-                                timeout=30).stdout
-        version = subprocess.run(command + ["-dumpversion"], capture_output=True, text=True, errors="replace",
-                                 timeout=30).stdout
+        banner = _guarded(command + ["--version"], timeout=30)[1].decode(errors="replace")
+        version = _guarded(command + ["-dumpversion"], timeout=30)[1].decode(errors="replace")
     except (OSError, subprocess.SubprocessError) as exc:
         return f"no C++ compiler: {shown} does not run ({type(exc).__name__})"
     kind = "clang++" if "clang" in banner else "g++"
@@ -176,10 +174,19 @@ def needs_build(model, scenario):
 
 def _compile(command):
     """Run the compiler under the group guard; (returncode, stderr text). A stop signal kills it."""
+    returncode, _stdout, stderr = _guarded(command, timeout=BUILD_TIMEOUT_S)
+    return returncode, stderr.decode(errors="replace")
+
+
+def _guarded(command, timeout):
+    """Run any compiler command (a build, a version check) under the group guard
+    (fiberlab/group_guard.py), so a stop signal kills its whole tree and it dies with the
+    harness, even of SIGKILL; (returncode, stdout bytes, stderr bytes). Raises
+    subprocess.TimeoutExpired once it has killed it."""
     proc = stopping.start([sys.executable, "-m", "fiberlab.group_guard", *command], cwd=REPO_ROOT,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        _, stderr = proc.communicate(timeout=BUILD_TIMEOUT_S)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         stopping.kill_group(proc)
         proc.wait()
@@ -187,7 +194,7 @@ def _compile(command):
     finally:
         stopping.forget(proc)
     stopping.check()  # killed by a stop: the caller stops too, no "did not compile"
-    return proc.returncode, stderr.decode(errors="replace")
+    return proc.returncode, stdout, stderr
 
 
 def binary(model, scenario):

@@ -138,12 +138,22 @@ def check_writable(path):
 
 
 def check_pyperf_path(path):
-    """--pyperf PATH must be a regular file in a folder we can write (pyperf writes it by name)."""
+    """--pyperf PATH as an absolute path, a symlink's target (None without it): a regular file,
+    or none yet, in a folder we can write (pyperf writes it by name, and the file is replaced
+    through a rename); refuses anything else, a device or a pipe above all, which a rename
+    would replace."""
     if path is None:
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
+        return None
+    try:
+        real = os.path.realpath(output.absolute(path, "--pyperf"))
+    except output.BadTarget as exc:
+        raise UsageError(str(exc)) from None
+    if os.path.isdir(real):
         raise UsageError(f"--pyperf {path!r} is a directory, not a file")
+    if os.path.exists(real) and not os.path.isfile(real):
+        raise UsageError(f"--pyperf {path!r} is not a regular file (a device or a pipe); pyperf writes a file "
+                         "by name, so it is refused rather than replaced")
+    folder = os.path.dirname(real)
     if not os.path.isdir(folder):
         raise UsageError(f"--pyperf {path!r}: no folder {folder!r}")
     try:  # try, rather than ask os.access: root passes every permission check, yet cannot write in /proc
@@ -151,6 +161,7 @@ def check_pyperf_path(path):
             pass
     except OSError:
         raise UsageError(f"--pyperf {path!r}: cannot write in {folder!r}") from None
+    return real
 
 
 def write_json(target, data):
@@ -198,8 +209,8 @@ def parse_run_options(args):
     plan = parse_plan(args)
     timeout = parse_int(args.timeout, "--timeout", 1, 86_400)
     args.json_target = check_writable(args.json)
-    check_pyperf_path(args.pyperf)
-    if args.json and args.pyperf and os.path.abspath(args.json) == os.path.abspath(args.pyperf):
+    args.pyperf = check_pyperf_path(args.pyperf)
+    if args.json_target and args.pyperf and args.json_target == ("replace", os.path.realpath(args.pyperf)):
         raise UsageError(f"--json and --pyperf name the same file {args.json!r}")
     return model_ids, plan, timeout
 

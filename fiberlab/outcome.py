@@ -50,3 +50,11 @@ class Outcome(Schema):
     @property
     def ok(self):
         return self.status == "ok"
+
+
+def out_of_memory(limit_bytes, how):
+    """The one line every model's running out of memory reads as, whatever showed it (`how`):
+    Python's MemoryError, C++'s std::bad_alloc, a thread that could not start, a worker that
+    died of a signal under the cap. limit_bytes: the job's --memory-limit, or None."""
+    where = f" (address-space limit {limit_bytes / 2**20:,.0f} MiB)" if limit_bytes else ""
+    return f"out of memory{where}: {how}"

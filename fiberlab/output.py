@@ -27,6 +27,8 @@ Contract:
   A write that fails (disk full) raises WriteFailed: one line, exit 2.
 """
 
+import errno
+import fcntl
 import json
 import os
 import re
@@ -159,6 +161,16 @@ class Guarded:
         return getattr(self.stream, name)
 
 
+def absolute(path, option):
+    """PATH as an absolute path, fixed now so that a later change of folder cannot move it;
+    raises BadTarget when PATH is relative and the current folder has been deleted."""
+    try:
+        return os.path.abspath(path)
+    except FileNotFoundError:
+        raise BadTarget(f"{option} {path!r} is relative, and the current folder no longer exists; "
+                        "give an absolute path") from None
+
+
 def json_target(path, option="--json"):
     """("replace", real path) or ("through", fd or path) for PATH; raises BadTarget."""
     if path == "":
@@ -179,7 +191,7 @@ def json_target(path, option="--json"):
         if fd == 0 or not os.access(f"/proc/self/fd/{fd}", os.W_OK):
             raise BadTarget(f"{option} {path!r}: fd {fd} is not open for writing")
         return ("through", fd)
-    real = os.path.realpath(path)  # a symlink's target, so the link itself is never replaced
+    real = os.path.realpath(absolute(path, option))  # a symlink's target, so the link itself is never replaced
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
@@ -225,15 +237,25 @@ def write_json(target, data):
                 with os.fdopen(os.dup(where), "w") as handle:
                     _dump(data, handle)
             else:
-                with open(where, "w") as handle:
+                with os.fdopen(_open_stream(where), "w") as handle:
                     _dump(data, handle)
         except OSError as exc:
-            raise WriteFailed(f"could not write the JSON to {where}: {exc.strerror or exc}") from None
+            why = "no process is reading that FIFO" if exc.errno == errno.ENXIO else exc.strerror or exc
+            raise WriteFailed(f"could not write the JSON to {where}: {why}") from None
         return
     try:
         replace_atomically(where, lambda tmp: _write_file(tmp, data))
     except OSError as exc:
         raise WriteFailed(f"could not write the JSON to {where}: {exc.strerror or exc}") from None
+
+
+def _open_stream(path):
+    """An fd open for writing on a device or a FIFO. Opened without blocking, so a FIFO nobody
+    reads fails at once (ENXIO) instead of holding the run, its table unprinted, until someone
+    does; then blocking again, so a slow reader slows the write rather than cutting it short."""
+    fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    return fd
 
 
 def _write_file(path, data):
@@ -245,7 +267,11 @@ def _write_file(path, data):
 def replace_atomically(where, write):
     """Call write(tmp) on a new temporary file in WHERE's folder, then rename it over WHERE.
     The temporary name is short whatever WHERE's is (a 250-character name plus a suffix would
-    pass the file system's 255 limit); interrupted or failed, WHERE is untouched and tmp gone."""
+    pass the file system's 255 limit); interrupted or failed, WHERE is untouched and tmp gone.
+    A WHERE that exists and is not a regular file (a device, a pipe) raises OSError: a rename
+    would put a file in its place."""
+    if os.path.exists(where) and not stat.S_ISREG(os.stat(where).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file, so it is not replaced")
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(where) or ".", prefix=".fiberlab-", suffix=".tmp")
     os.close(fd)
     try:

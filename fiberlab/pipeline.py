@@ -28,9 +28,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from fiberlab import comparison, environment, fd_budget, native, stats, stopping, timing_plan
+from fiberlab import comparison, environment, fd_budget, native, output, stats, stopping, timing_plan
 from fiberlab.models import all_models
-from fiberlab.outcome import Outcome
+from fiberlab.outcome import Outcome, out_of_memory
 from fiberlab.result import Environment, Floor, Kind, Memory, ModelEntry, Result, Summary, Timing
 from scenarios.common import canonical_json, digest
 
@@ -74,11 +74,19 @@ def run_worker(job, timeout, python=sys.executable, argv=None, spec=None):
         finally:
             stopping.forget(proc)
         stopping.check()  # a pool thread whose worker the stop handler killed ends here
+        limit = job.get("memory_limit_bytes")
         if proc.returncode < 0:
             name = signal.Signals(-proc.returncode).name
-            # Nobody here sends SIGKILL before the timeout, so it is most likely the kernel's OOM killer.
-            hint = " (out of memory? the kernel's OOM killer sends it)" if name == "SIGKILL" else ""
-            return Outcome(status="crashed", error=f"worker killed by {name}{hint}", signal=name, stdout=stdout)
+            if limit:
+                # Under the cap an allocation that cannot raise (a thread's stack, a C extension's
+                # unchecked malloc) ends the process by a signal: the cap, most likely, as the line says.
+                error = out_of_memory(limit, f"worker killed by {name}, most likely where an allocation "
+                                             "failed that could not raise MemoryError")
+            else:
+                # Nobody here sends SIGKILL before the timeout, so it is most likely the kernel's OOM killer.
+                hint = " (out of memory? the kernel's OOM killer sends it)" if name == "SIGKILL" else ""
+                error = f"worker killed by {name}{hint}"
+            return Outcome(status="crashed", error=error, signal=name, stdout=stdout)
         out.seek(0)
         text = out.read()
         try:
@@ -87,6 +95,12 @@ def run_worker(job, timeout, python=sys.executable, argv=None, spec=None):
             outcome = None  # cut short mid-write: no result, as if there were none
         if not isinstance(outcome, dict):
             last = (stderr.strip().splitlines() or ["no output"])[-1][:300]
+            if "MemoryError" in stderr:  # ran out even while saying so
+                return Outcome(status="error", error=out_of_memory(limit, "MemoryError before the worker wrote its result"))
+            if limit:  # under the cap, what fails next to nothing left is most often reporting itself
+                return Outcome(status="crashed", error=out_of_memory(
+                    limit, f"worker exited {proc.returncode} without a result, most likely where an allocation failed "
+                           f"while it reported: {last}"))
             return Outcome(status="crashed", error=f"worker exited {proc.returncode} without a result: {last}")
         outcome = Outcome.from_json(native.adapt(outcome, spec) if spec else outcome)
         outcome.stdout = stdout
@@ -228,7 +242,8 @@ def native_binaries(scenario, model_ids, progress):
 def planned_steps(scenario, spec, params, model_ids, options):
     """How many times run_scenario will call progress(text) if every model passes its check:
     the compiles it will do, then per model and interpreter its check, its memory runs and its
-    timed processes (a model that fails makes fewer; a progress bar's total, not a promise)."""
+    timed processes, then the shared pass's processes (two models taking turns in one) (a model
+    that fails makes fewer; a progress bar's total, not a promise)."""
     known = all_models()
     natives = [model_id for model_id in model_ids if known[model_id].native]
     compiles = 0 if natives and native.unavailable() else sum(
@@ -238,7 +253,10 @@ def planned_steps(scenario, spec, params, model_ids, options):
     timed = 0 if options.trace else options.plan.processes
     per_model = 1 + memory + timed
     pythons = len(options.interpreters) or 1
-    return compiles + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
+    pairs = [] if options.trace else timing_plan.shared_pairs(
+        comparison.standard_pairs({"models": entries_with_kind(model_ids)}), options.plan)
+    return (compiles + per_model * (len(natives) + (len(model_ids) - len(natives)) * pythons)
+            + len(pairs) * options.plan.processes)
 
 
 @dataclass(frozen=True)
@@ -606,6 +624,19 @@ def add_floor(result):
             entry.vs_floor = entry.ns_per_op / ns_per_op
 
 
+REFERENCE_SAID_OPS = 10_000_000  # from this many ops the reference takes seconds to minutes: said first
+
+
+def reference(scenario, spec, params):
+    """The reference result, computed here in plain Python before any worker starts; at a size
+    where that takes a while, a line on stderr says so first (it is not a progress step:
+    fiberlab/table.py Progress counts worker runs and compiles)."""
+    ops = spec.ops(params)
+    if ops >= REFERENCE_SAID_OPS:
+        output.say(f"{scenario}: computing the reference ({ops:,} ops in plain Python) before any model runs")
+    return spec.reference(params)
+
+
 def run_scenario(scenario, spec, params, model_ids, options, progress):
     """options: an Options (plan, timeout, trace, memory limit, interpreters, memory passes, gc).
     Returns a Result (fiberlab/result.py; docs/result-schema.md).
@@ -621,7 +652,7 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
         gc=options.gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
         environment=Environment.from_json(dict(environment.describe(), date=environment.now(),
                                                load_start=environment.load())),
-        reference_digest=digest(spec.reference(params)),
+        reference_digest=digest(reference(scenario, spec, params)),
     )
     if interpreters:
         result.environment.interpreters = {one.version: Environment.from_json(one.environment)

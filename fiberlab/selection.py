@@ -11,7 +11,7 @@ is refused. With the default models, one that cannot run is left out instead:
 native models without a C++ compiler (said once), a model without its file in a
 scenario (said once per scenario; a native model where the scenario has no C++
 file is left out without a word, as most scenarios have none), and a model that
-will not take a size (Model.refusal, said per point).
+will not take a size (Model.refusal, or the scenario's Spec.refusal for it; said per point).
 Without --memory-limit, a size whose estimate exceeds the memory available is
 refused (fiberlab/memory_guard.py); with it, the cap decides per model.
 """
@@ -62,15 +62,15 @@ def select_models(plans, model_ids, explicit, memory_limit_bytes):
             if explicit and not known[model_id].has_file(name):
                 raise UsageError(f"scenario {name} has no file for model {model_id} "
                                  f"(scenarios/{name}/{known[model_id].source_name}); leave {model_id} out of --models")
-    for name, _spec, params in plans:
+    for name, spec, params in plans:
         for model_id in model_ids:
-            reason = known[model_id].refusal(name, params) if explicit and known[model_id].has_file(name) else None
+            reason = _refusal(known[model_id], name, spec, params) if explicit and known[model_id].has_file(name) else None
             if reason:
                 raise UsageError(f"{name}: {reason}; lower the size or leave {model_id} out of --models")
     if memory_limit_bytes is None:
         for name, spec, params in plans:
             running = [model_id for model_id in model_ids
-                       if known[model_id].has_file(name) and not known[model_id].refusal(name, params)]
+                       if known[model_id].has_file(name) and not _refusal(known[model_id], name, spec, params)]
             reason = memory_guard.refusal(name, spec, params, running)
             if reason:
                 raise UsageError(reason)
@@ -78,7 +78,7 @@ def select_models(plans, model_ids, explicit, memory_limit_bytes):
                        for model_id in without_compiler)
     candidates = [model_id for model_id in model_ids if model_id not in without_compiler]
     choices, said = [], set()
-    for name, _spec, params in plans:
+    for name, spec, params in plans:
         no_file = [known[model_id] for model_id in candidates if not known[model_id].has_file(name)]
         left_out = [LeftOut(model.id, "" if model.native or (name, model.id) in said
                             else f"{name}: no {model.source_name} for model {model.id} yet; left out")
@@ -88,12 +88,18 @@ def select_models(plans, model_ids, explicit, memory_limit_bytes):
         for model_id in candidates:
             if any(model.id == model_id for model in no_file):
                 continue
-            if reason := known[model_id].refusal(name, params):
+            if reason := _refusal(known[model_id], name, spec, params):
                 left_out.append(LeftOut(model_id, f"{name}: {reason}; {model_id} left out"))
             else:
                 kept.append(model_id)
         choices.append(Choice(name, tuple(kept), tuple(left_out)))
     return Selection(everywhere, tuple(choices))
+
+
+def _refusal(model, name, spec, params):
+    """None if the model takes this run, else why not: the model's own limit (Model.refusal)
+    or the scenario's for this model (Spec.refusal)."""
+    return model.refusal(name, params) or (spec.refusal(model.id, params) if spec.refusal else None)
 
 
 def _native_without_compiler(model_ids):

@@ -187,13 +187,22 @@ def records_table(result):
     for model_id, entry in ok.items():
         per_task, records = entry.memory.bytes_per_task, entry.records or {}
         body.append([model_id, human_bytes(per_task * units if per_task is not None else None),
-                     f"{1e9 / entry.ns_per_op:,.0f}" if entry.ns_per_op else "-"]
+                     ops_per_second(entry.ns_per_op)]
                     + [human_record(name, (records.get(name) or {}).get(p)) for name in names for p in ("p50", "p99")]
                     + [human_record(name, records.get(name)) for name in numbers])
     legend = (f"  {per_unit} = bytes/task × {units} (slope of USS); ops/s = 1 / mean time per op of the timed "
               f"runs (at the size the timing notes give); p50/p99 and the rest as the check run (the requested "
               f"size) recorded them")
     return grid(body) + "\n" + legend
+
+
+def ops_per_second(ns_per_op):
+    """1 / the time per op, with three significant digits below 100 a second: an op that takes
+    over a second is 0.4 ops/s, not 0."""
+    if not ns_per_op:
+        return "-"
+    rate = 1e9 / ns_per_op
+    return f"{rate:,.0f}" if rate >= 100 else f"{rate:.3g}"
 
 
 def timing_notes(result):
@@ -424,14 +433,14 @@ def timing_line(result):
     """The compact table's one line on how its time column was taken."""
     if result.headline:
         headline = result.headline
-        return (f"{headline['label']}: the {headline['quantile']} of {headline['record']} in each model's check run "
-                f"(time per op means little here: the run mostly waits); no interval")
+        return (f"{headline['label']}: the {headline['quantile']} of {headline['record']} in each model's first timed "
+                f"process, which ran alone (time per op means little here: the run mostly waits); no interval")
     timed = [entry.timing for entry in result.models.values() if entry.ok and entry.timing]
     if not timed:
         return None
     values = max(timing.values_per_process for timing in timed)
-    return (f"time/op: mean of {values} value(s) from each of {timed[0].processes} fresh process(es) per model "
-            f"(plan {timed[0].plan}), 95% interval of the mean; --wide for every column and note")
+    return (f"time/op: geometric mean of {values} value(s) from each of {timed[0].processes} fresh process(es) per "
+            f"model (plan {timed[0].plan}) on the row's clock, with its 95% interval; --wide for every column and note")
 
 
 def compact_notes(result):

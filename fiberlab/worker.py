@@ -71,7 +71,7 @@ import scenarios
 from fiberlab import memory_status
 from fiberlab.gc_clock import GcClock
 from fiberlab.models import all_models, load_function
-from fiberlab.outcome import Outcome
+from fiberlab.outcome import Outcome, out_of_memory
 from fiberlab.probe import Probe
 from fiberlab.result import Stack
 from fiberlab.trace import Tracer
@@ -410,14 +410,9 @@ def without_probe(probe, peak_at_end, peak_field, created_field):
     return max(probe.memory[peak_field], peak_at_end - probe.created[created_field])
 
 
-def out_of_memory(job, exc):
-    limit = job.get("memory_limit_bytes")
-    where = f" (address-space limit {limit / 2**20:,.0f} MiB)" if limit else ""
-    return f"out of memory{where}: {one_line(exc)}"
-
-
 def main():
     job = json.loads(sys.stdin.read())
+    ran_out = None
     try:
         outcome = run_job(job)
     except Unsupported as exc:
@@ -425,11 +420,18 @@ def main():
         # C frame): a result of its own, with the runtime's exception as the message.
         outcome = Outcome(status="unsupported", error=str(exc)[:300])
     except MemoryError as exc:
-        # The frames holding the model's allocations die with `exc` at the end
-        # of this block, so there is memory again to write the outcome.
-        outcome = Outcome(status="error", error=out_of_memory(job, exc))
+        # Only the name, here: the frames holding the model's allocations live until this
+        # block ends, and building the outcome now could itself raise MemoryError (asyncio's
+        # loop held on to enough that it did, and the worker exited without a result).
+        ran_out = type(exc).__name__
     except BaseException as exc:  # noqa: BLE001 - any failure is this model's result
         outcome = Outcome(status="error", error=one_line(exc))
+        if job.get("memory_limit_bytes") and "can't start new thread" in str(exc):
+            # under the cap, a thread's stack is an allocation like any other
+            outcome.error = out_of_memory(job["memory_limit_bytes"], one_line(exc))
+    if ran_out:
+        gc.collect()  # whatever the run still held in cycles goes before the line is built
+        outcome = Outcome(status="error", error=out_of_memory(job.get("memory_limit_bytes"), ran_out))
     sys.stdout.flush()
     # The harness reads this unlinked file once we have exited with status 0; a
     # write cut short leaves JSON it cannot parse, which it reports as no result.

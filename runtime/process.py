@@ -13,6 +13,7 @@ Contract: adopt() before the model's scenario module is imported, once per proce
 import gc
 import importlib
 import os
+import select
 
 from runtime.contract import class_name
 
@@ -61,3 +62,16 @@ def side(runtime):
         "setup": os.environ.get(SETUP_ENV) or None,
         "gc": gc.isenabled(),
     }
+
+
+def write_all(fd, data):
+    """Write every byte of `data` to fd, whatever its blocking mode: libuv (uvloop) turns the
+    descriptors it touches non-blocking, and may do so to a pipe shared with this process
+    again after we set it back, so a write that would block waits for the reader instead
+    of cutting the report short."""
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:
+            select.select([], [fd], [])

@@ -155,6 +155,10 @@ class Spec:
     MEMORY_PER_TASK: dict | None = None
     memory_per_task: Callable | None = None
     tasks_alive: Callable | None = None
+    # refusal(model_id, params): None if the model takes this run, else one line saying why not,
+    # for a size beyond what the model was measured to survive (deep_chain via=c: its C stack);
+    # the harness treats it as Model.refusal (fiberlab/selection.py)
+    refusal: Callable | None = None
 
     # --- elsewhere
     # A package with a module per model file, each with `serve_forever(port, ready, stop)`: the

@@ -39,6 +39,9 @@ class Command:
     text: str
 
 
+LAUNCH = "fiberlab.launch"  # `python -m fiberlab.launch MODULE ...` runs MODULE (fiberlab/launch.py)
+
+
 @dataclass(frozen=True)
 class Invocation:
     """One process a documented line starts: `argv[0]` as written (a launcher relative to the
@@ -58,8 +61,16 @@ class Invocation:
 
     @property
     def module(self):
-        """The module of a `python -m MODULE ...` line, or None."""
-        return self.argv[2] if self.argv[0].endswith("python") and self.argv[1:2] == ("-m",) else None
+        """The module of a `python -m MODULE ...` line, or None; through `python -m fiberlab.launch
+        MODULE ...` (the Makefile's lab targets), the module it launches."""
+        if not (self.argv[0].endswith("python") and self.argv[1:2] == ("-m",)):
+            return None
+        return self.argv[3] if self.argv[2] == LAUNCH and len(self.argv) > 3 else self.argv[2]
+
+    @property
+    def module_args(self):
+        """The arguments after the module of a `python -m MODULE ...` line."""
+        return self.argv[4:] if self.argv[2:3] == (LAUNCH,) else self.argv[3:]
 
 
 def relative(path):

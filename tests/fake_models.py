@@ -10,6 +10,7 @@ import os
 import resource
 import signal
 import socket
+import sys
 import time
 
 import gevent.event
@@ -28,6 +29,8 @@ MODELS = {
     "fake-hang": _model("fake-hang", "hang"),
     "fake-raise": _model("fake-raise", "raise"),
     "fake-oom": _model("fake-oom", "oom"),
+    "fake-oom-exit": _model("fake-oom-exit", "oom_exit"),
+    "fake-oom-threads": _model("fake-oom-threads", "oom_threads"),
     "fake-leak": _model("fake-leak", "leak"),
     "fake-leak-gevent": _model("fake-leak-gevent", "leak_gevent", "fibers.gevent_glue:RUNTIME"),
     "fake-leak-asyncio": _model("fake-leak-asyncio", "leak_asyncio", "coroutines.runner:RUNTIME"),
@@ -73,6 +76,41 @@ def run_oom(params, probe):
     hoard = []
     while True:
         hoard.append(bytearray(16 * 2**20))
+
+
+def run_oom_exit(params, probe):
+    """A worker that ran out while it reported, as the harness sees it: its last words on
+    stderr, exit 1, no result (asyncio under a cap: even its unraisable hook could not run)."""
+    _needs_a_cap("fake-oom-exit")
+    sys.stderr.write("Exception ignored on building sys.unraisablehook arguments\nMemoryError\n")
+    sys.stderr.flush()
+    os._exit(1)
+
+
+def run_oom_threads(params, probe):
+    """Start threads (each reserves a stack) until one cannot start, then stop them and
+    re-raise: what the threads model meets under a cap."""
+    import threading
+
+    _needs_a_cap("fake-oom-threads")
+    stop, started = threading.Event(), []
+    try:
+        while True:
+            started.append(threading.Thread(target=stop.wait))
+            started[-1].start()
+    except RuntimeError:
+        started.pop()  # the one that could not start
+        raise
+    finally:
+        stop.set()
+        for thread in started:
+            thread.join()
+
+
+def _needs_a_cap(model_id):
+    limit, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    if limit == resource.RLIM_INFINITY or limit > 4 * 2**30:
+        raise RuntimeError(f"{model_id} needs --memory-limit of at most 4 GiB")
 
 
 def run_hungry(params, probe):

@@ -146,3 +146,72 @@ def test_an_extra_models_module_that_exits_or_holds_no_models_is_one_line_and_ex
     monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", module)
     stderr = refused_in_one_line(harness(*verb), stdout=f"{scenarios.names()[0]} — " if verb == ["list"] else "")
     assert f"FIBERLAB_EXTRA_MODELS={module!r}" in stderr
+
+
+@pytest.mark.parametrize("option", ["--json", "--pyperf"])
+def test_a_relative_output_path_after_the_current_folder_was_deleted_is_one_line(option, harness, tmp_path,
+                                                                                monkeypatch):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    stderr = refused_in_one_line(harness("run", "pingpong", option, "out.json"))
+    assert f"{option} 'out.json' is relative, and the current folder no longer exists" in stderr
+
+
+@pytest.mark.parametrize("entry", [["-m", "fiberlab"], ["-c", "from fiberlab.launch import main_exit; main_exit()"]],
+                         ids=["python -m fiberlab", "console script"])
+def test_too_little_address_space_to_load_the_lab_is_one_line_not_a_traceback(entry):
+    import resource
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    def cap():  # room for the interpreter, not for numpy's and scipy's shared libraries
+        resource.setrlimit(resource.RLIMIT_AS, (60_000 * 1024, resource.RLIM_INFINITY))
+
+    proc = subprocess.run([sys.executable, *entry, "list"], cwd=REPO, capture_output=True, text=True,
+                          timeout=60, preexec_fn=cap)
+    stderr = refused_in_one_line(proc)
+    assert stderr.startswith("fiberlab: cannot start: ") and "ulimit -v" in stderr
+
+
+def test_a_pyperf_path_that_is_a_pipe_is_refused_before_the_run_rather_than_replaced(harness, tmp_path):
+    import os
+    import stat
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    stderr = refused_in_one_line(harness("run", "pingpong", "--pyperf", str(fifo)))
+    assert "is not a regular file (a device or a pipe)" in stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_an_atomic_replace_never_puts_a_file_in_place_of_a_pipe(tmp_path):
+    import os
+    import stat
+
+    from fiberlab import output
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        output.replace_atomically(str(fifo), lambda tmp: open(tmp, "w").close())
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and os.listdir(tmp_path) == ["fifo"]
+
+
+def test_ctrl_c_while_a_lab_module_loads_is_one_line_and_exit_130():
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    proc = subprocess.Popen([sys.executable, "-m", "fiberlab.launch", "tests.slow_to_load"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert proc.stdout.readline() == "loading\n"
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and err == "slow_to_load: interrupted by SIGINT\n"

@@ -11,10 +11,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import psutil
+
+from runtime import process
 
 ROOT = Path(__file__).resolve().parent.parent
 PARENT = """
@@ -50,3 +53,21 @@ def test_the_client_process_dies_when_its_parent_is_killed():
             parent.kill()
             parent.wait()
         listener.close()
+
+
+def test_the_child_s_report_arrives_whole_through_a_non_blocking_pipe_to_a_slow_reader():
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)  # as libuv leaves the descriptors it touched
+    report = json.dumps({"transcripts": ["x" * 1000] * 1000}).encode() + b"\n"  # ~1 MB: many pipefuls
+    writer = threading.Thread(target=process.write_all, args=(write_end, report))
+    writer.start()
+    time.sleep(0.2)  # the pipe is full and the writer waits: nothing has read yet
+    chunks = []
+    while chunk := os.read(read_end, 65536):
+        chunks.append(chunk)
+        if sum(map(len, chunks)) == len(report):
+            break
+    writer.join(5)
+    os.close(read_end)
+    os.close(write_end)
+    assert b"".join(chunks) == report

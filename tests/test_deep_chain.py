@@ -97,9 +97,12 @@ def test_a_stackless_chain_too_deep_for_the_c_stack_is_reported_as_such(tmp_path
     assert entry["error"].startswith("check: C stack exhausted at depth 40,000 (resume recursion")
 
 
-def test_harness_list_gives_each_models_measured_maximum_depth(harness):
+def test_harness_list_gives_each_models_measured_maximum_depth_for_both_vias(harness):
     out = harness("list").stdout
-    line = next(line for line in out.splitlines() if "deepest depth run" in line)
+    lines = {via: next(line for line in out.splitlines() if f"deepest depth run via={via} " in line)
+             for via in ("python", "c")}
     for model in MODEL_IDS:
-        assert f" {model} " in line
-    assert "asyncio 19,948 (crashed at 20,141)" in line
+        assert f" {model} " in lines["python"] and f" {model} " in lines["c"]
+    assert "asyncio 19,948 (crashed at 20,141)" in lines["python"]
+    assert "greenlet 100,000 (the maximum)" in lines["python"]
+    assert "greenlet 15,694 (crashed at 15,887)" in lines["c"] and "asyncio unsupported" in lines["c"]

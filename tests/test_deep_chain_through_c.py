@@ -46,3 +46,36 @@ def test_stackless_models_cannot_suspend_through_c_and_say_why(model_id, error):
     with pytest.raises(Unsupported) as raised:
         in_process.run("deep_chain", model_id, small(via="c"), check_leaks=False)
     assert str(raised.value) == error
+
+
+def test_a_via_c_chain_beyond_a_named_models_measured_c_stack_is_refused_before_it_runs(harness):
+    done = harness("run", "deep_chain", "--param", "via=c", "--param", "depth=20000", "--models", "greenlet,asyncio")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "via=c at depth 20,000 is beyond greenlet's C stack: it ran 15,694 and crashed at 15,887" in done.stderr
+
+
+@pytest.mark.parametrize("depth, refused", [(15_694, set()), (15_695, {"greenlet", "gevent", "threads"})])
+def test_default_models_beyond_their_via_c_limit_are_left_out_with_a_line_and_the_rest_run(depth, refused):
+    from fiberlab.selection import select_models
+
+    params = small(depth=depth, tasks=1, via="c")
+    models = ["greenlet", "gevent", "threads", "asyncio", "coroutines"]
+    choice, = select_models([("deep_chain", deep_chain.SPEC, params)], models, False, None).choices
+    assert {item.model_id for item in choice.left_out} == refused
+    assert set(choice.kept) == set(models) - refused
+    assert all("is beyond" in item.why and item.why.endswith("left out") for item in choice.left_out)
+
+
+def test_via_python_keeps_its_measured_crashes_rather_than_refusing_them():
+    assert deep_chain.refusal("asyncio", small(depth=100_000, via="python")) is None
+
+
+@pytest.mark.parametrize("model_id", ("greenlet", "gevent", "threads"))
+def test_a_stackful_models_sigsegv_through_c_frames_is_explained_as_its_c_stack(model_id):
+    from fiberlab.models import MODELS
+
+    line = deep_chain.explain_crash(MODELS[model_id], small(depth=15_000, via="c"), "SIGSEGV")
+    assert line.startswith("C stack exhausted at depth 15,000 (each level calls the next through map's C")
+    assert line.endswith("it ran 15,694 when measured)")
+    assert deep_chain.explain_crash(MODELS[model_id], small(depth=15_000, via="python"), "SIGSEGV") is None

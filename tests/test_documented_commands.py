@@ -137,7 +137,7 @@ def accepted(inv, stubbed, capsys):
         if args is not None:
             code = cli.main(list(args))
         elif entry_point(inv):
-            code = importlib.import_module(inv.module).main(list(inv.argv[3:]))
+            code = importlib.import_module(inv.module).main(list(inv.module_args))
         elif inv.argv[0] == "mkdir":
             os.makedirs(inv.argv[2], exist_ok=True)
             return None

@@ -56,3 +56,11 @@ def test_a_fiber_that_keeps_yielding_does_not_starve_a_sleeper():
         return bool(woke)
 
     assert fibers.run(yielder) is True
+
+
+# 0.3 ms: uvloop rounds it to no wait at all; 1.4 ms: to 1 ms on a clock of whole milliseconds
+@pytest.mark.parametrize("period_ms", (0.3, 1.4))
+@pytest.mark.parametrize("model_id", MODEL_IDS)
+def test_no_wake_up_comes_before_the_time_its_runtime_promised(model_id, period_ms):
+    run = in_process.run("fairness", model_id, small(period_ms=period_ms, slice_ms=0.01))
+    assert run.probe.records["lateness_s"]["min"] >= 0

@@ -210,3 +210,22 @@ def test_a_memory_slope_run_beyond_the_memory_limit_costs_the_slope_not_the_mode
     assert any(note.startswith("memory slope not measured: memory slope 2:") and "out of memory" in note
                for note in entry["notes"]), entry["notes"]
     assert "memory slope not measured" in proc.stdout
+
+
+OUT_OF_MEMORY = "out of memory (address-space limit 300 MiB): "
+
+
+@pytest.mark.parametrize("model_id, how", [
+    ("fake-oom", "MemoryError"),
+    ("fake-oom-exit", "MemoryError before the worker wrote its result"),
+    ("fake-oom-threads", "RuntimeError: can't start new thread"),
+    ("fake-crash", "worker killed by SIGSEGV, most likely where an allocation failed that could not raise MemoryError"),
+])
+def test_running_out_under_a_memory_limit_reads_as_one_line_whatever_showed_it(model_id, how, tmp_path, harness):
+    path = tmp_path / "out.json"
+    proc = harness(*GENERATOR_SMALL, "--memory-limit", "300", "--models", f"{model_id},greenlet",
+                   "--json", str(path), extra_models=True)
+    assert proc.returncode == 1, proc.stderr
+    models = json.loads(path.read_text())["models"]
+    assert models[model_id]["error"] == "check: " + OUT_OF_MEMORY + how
+    assert models["greenlet"]["status"] == "ok"

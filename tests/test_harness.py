@@ -144,3 +144,19 @@ def test_the_table_groups_models_as_the_2x2_of_stack_model_and_runtime(pingpong_
     given = ("asyncio", "greenlet", "coroutines", "gevent")  # whatever order the models ran in
     chosen = Result.from_json(dict(result, models={model: result["models"][model] for model in given}))
     assert rows(table.render(chosen, wide=True))[:4] == two_by_two
+
+
+def test_a_reference_that_takes_a_while_is_said_on_stderr_before_it_is_computed(capsys, monkeypatch):
+    import scenarios
+    from fiberlab import pipeline
+    from scenarios.spec import resolve
+
+    spec = scenarios.load("pingpong")
+    params = resolve(spec, "pingpong", ["rounds=1000", "pairs=1"])
+    monkeypatch.setattr(pipeline, "REFERENCE_SAID_OPS", spec.ops(params) + 1)
+    assert pipeline.reference("pingpong", spec, params) == spec.reference(params)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(pipeline, "REFERENCE_SAID_OPS", spec.ops(params))
+    pipeline.reference("pingpong", spec, params)
+    assert capsys.readouterr().err == (f"pingpong: computing the reference ({spec.ops(params):,} ops in plain Python) "
+                                       "before any model runs\n")

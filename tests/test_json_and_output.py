@@ -175,3 +175,25 @@ def test_a_run_where_every_connection_drops_before_its_first_echo_reports_no_ns_
         assert entry["status"] == "ok" and entry["ops"] == 0 and entry["ns_per_op"] is None
         assert "no operation was performed (ops = 0), so no ns per op" in entry["notes"]
     assert "every model matched the reference" in proc.stdout
+
+
+def test_a_json_fifo_nobody_reads_fails_at_once_instead_of_holding_the_run(tmp_path):
+    from fiberlab import output
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    failures = []
+
+    def write():
+        try:
+            output.write_json(output.json_target(str(fifo)), {"a": 1})
+        except output.WriteFailed as exc:
+            failures.append(str(exc))
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    writer.join(timeout=5)
+    if writer.is_alive():
+        open(fifo).close()  # the reader it waited for: the thread ends
+        pytest.fail("the write waited for a reader of the FIFO")
+    assert failures and failures[0].endswith(": no process is reading that FIFO")

@@ -133,3 +133,30 @@ def test_a_stopped_harness_leaves_no_compiler_running(signum, tmp_path):
     for process in survivors:
         process.kill()
     assert survivors == []
+
+
+def test_a_killed_harness_leaves_no_compiler_version_check_running(tmp_path):
+    """The version check runs the compiler too: one that hangs there dies with the harness."""
+    log = tmp_path / "checks.log"
+    compiler = tmp_path / "hanging-c++"
+    compiler.write_text("#!/bin/sh\n"
+                        'case "$1" in --version) echo "g++ 12";; *)\n'
+                        f"  echo $$ >> {log}; exec sleep 300;; esac\n")
+    compiler.chmod(compiler.stat().st_mode | stat.S_IEXEC)
+    env = dict(os.environ, CXX=str(compiler), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    harness = subprocess.Popen([sys.executable, "-m", "fiberlab", "run", "generator", "--models", "cpp_fibers",
+                                "--fast"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not log.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert log.exists(), "the version check never started"
+    harness.kill()
+    harness.wait(timeout=10)
+    try:
+        psutil.Process(int(log.read_text().split()[0])).wait(timeout=5)
+    except psutil.NoSuchProcess:
+        pass  # gone already
+    except psutil.TimeoutExpired:
+        hung = psutil.Process(int(log.read_text().split()[0]))
+        hung.kill()
+        pytest.fail("the compiler's version check outlived the harness")

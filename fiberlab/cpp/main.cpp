@@ -40,6 +40,14 @@ struct Timed {
     Probe probe;
 };
 
+// A count as Python's f"{n:,}" writes it (5,000), so the out-of-memory line reads as
+// fiberlab/outcome.py out_of_memory() words it for every other model.
+static std::string with_commas(value number) {
+    std::string digits = std::to_string(number);
+    for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(at, ",");
+    return digits;
+}
+
 static Timed timed_run(const Params& params, bool read_memory = true) {
     Timed one;
     one.probe.read_memory = read_memory;  // a timed run's memory figures are not used: no /proc walk
@@ -166,7 +174,7 @@ int main(int argc, char** argv) {
     }
     value limit_mib = 0;
     if (params.values.count("memory_limit_bytes")) {
-        limit_mib = params.values.at("memory_limit_bytes") >> 20;  // --memory-limit, as harness/worker.py's limit_memory()
+        limit_mib = params.values.at("memory_limit_bytes") >> 20;  // --memory-limit, as fiberlab/worker.py's limit_memory()
         rlimit limit{};
         getrlimit(RLIMIT_AS, &limit);
         limit.rlim_cur = static_cast<rlim_t>(params.values.at("memory_limit_bytes"));
@@ -178,7 +186,7 @@ int main(int argc, char** argv) {
     } catch (const Unsupported& exc) {
         text = json::object({{"status", json::str("unsupported")}, {"error", json::str(one_line(exc.what()))}});
     } catch (const std::bad_alloc&) {
-        std::string where = limit_mib ? " (address-space limit " + std::to_string(limit_mib) + " MiB)" : "";
+        std::string where = limit_mib ? " (address-space limit " + with_commas(limit_mib) + " MiB)" : "";
         text = json::object({{"status", json::str("error")}, {"error", json::str("out of memory" + where + ": std::bad_alloc")}});
     } catch (const std::exception& exc) {
         text = json::object({{"status", json::str("error")}, {"error", json::str(one_line(exc.what()))}});

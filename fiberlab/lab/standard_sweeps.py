@@ -147,9 +147,17 @@ def sweep_plan(sweep, tiny):
     return timing_plan.plan_for_sweep(timing_plan.PLANS[name])
 
 
+def point_options(sweep, plan):
+    """How each point of `sweep` is run. Without its own slope runs a point is quicker; the sweep
+    fits memory across its points."""
+    return pipeline.Options(plan=plan, timeout_s=UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S,
+                            memory_passes=sweep.memory_passes, slope_runs=sweep.memory_slope)
+
+
 def runs_per_point(sweep, spec, params, plan, models):
-    slope = len(pipeline.slope_params(spec, params)) if sweep.memory_slope else 0
-    return len(models) * (1 + sweep.memory_passes + slope + plan.processes)  # check, tracemalloc, slope, timed
+    """The progress steps of one point (pipeline.planned_steps: compiles, checks, memory runs,
+    timed and shared processes)."""
+    return pipeline.planned_steps(sweep.scenario, spec, params, models, point_options(sweep, plan))
 
 
 def rerun_command(sweep, tiny):
@@ -158,10 +166,7 @@ def rerun_command(sweep, tiny):
 
 def run_point(sweep, spec, value, models, plan, tiny, bar):
     params = sweep_points(sweep, spec, tiny)[value]  # in the layout of the whole sweep
-    # Without its own slope runs a point is quicker; the sweep fits memory across its points.
-    options = pipeline.Options(plan=plan, timeout_s=UNTIL_FAILURE_TIMEOUT_S if sweep.until_failure else TIMEOUT_S,
-                               memory_passes=sweep.memory_passes, slope_runs=sweep.memory_slope)
-    result = pipeline.run_scenario(sweep.scenario, spec, params, models, options, bar)
+    result = pipeline.run_scenario(sweep.scenario, spec, params, models, point_options(sweep, plan), bar)
     return LabPoint(value=value, result=result)
 
 

@@ -16,8 +16,9 @@ and for threads a cooperative flag: a thread cannot be cancelled from
 outside, so its bottom waits on an Event the canceller sets, with a timeout.
 Records: cancel_to_end_s (from the cancel call to the chain's end, p50/p99),
 cancel_ns_per_level (their sum over the levels they unwound), and
-timeout_to_end_s (from a deadline to the chain's end). One op is one level
-unwound.
+timeout_to_end_s (from the deadline the chain's timeout was armed with to the
+chain's end: timeout_ms after it armed it, or the loop's own deadline on asyncio
+and uvloop). One op is one level unwound.
 """
 
 from time import perf_counter
@@ -95,6 +96,15 @@ class Link:
         self.timeout_s = params["timeout_ms"] / 1e3 if timed(task) else None  # None: no timeout
         self.chain = None
 
+    def arming(self, deadline=None):
+        """The chain arms its timeout now (nothing for a chain without one): it is due timeout_s
+        from now, or at `deadline` where the runtime sets its own (the asyncio loop's timer, on
+        the loop's clock, which on Linux is CLOCK_MONOTONIC as perf_counter is). uvloop's clock
+        counts whole milliseconds, so its deadline falls up to 1 ms before now + timeout_s."""
+        if self.timeout_s is not None:
+            due = perf_counter() + self.timeout_s if deadline is None else deadline
+            self.clock.due(self.task, due)
+
     def result(self, ended):
         self.clock.ended(self.task)
         return chain_result(self.task, ended, self.cleanup)
@@ -105,12 +115,11 @@ class Clock:
     not canonical, so never in the result. Each chain writes its own keys."""
 
     def __init__(self, params):
-        self.depth, self.timeout_s = params["depth"], params["timeout_ms"] / 1e3
-        self.cancelled_at, self.ended_at, self.started_at = {}, {}, None
+        self.depth = params["depth"]
+        self.cancelled_at, self.ended_at, self.due_at = {}, {}, {}
 
-    def start(self):
-        """The start signal: every deadline is timeout_ms from now."""
-        self.started_at = perf_counter()
+    def due(self, task, deadline):
+        self.due_at[task] = deadline
 
     def cancelling(self, task):
         self.cancelled_at[task] = perf_counter()
@@ -120,9 +129,8 @@ class Clock:
 
     def record(self, probe):
         cancel = [self.ended_at[task] - at for task, at in self.cancelled_at.items()]
-        deadline = self.started_at + self.timeout_s
         timed_out = [task for task in self.ended_at if task not in self.cancelled_at]
-        timeout = [self.ended_at[task] - deadline for task in timed_out]
+        timeout = [self.ended_at[task] - self.due_at[task] for task in timed_out]
         probe.record("cancel_to_end_s", distribution(cancel))
         probe.record("timeout_to_end_s", distribution(timeout))
         per_level = round(sum(cancel) / (len(cancel) * self.depth) * 1e9) if cancel else None

@@ -25,8 +25,17 @@ async def descend(level, depth, link):
 
 async def bottom(link):
     await link.go.wait()  # -> loop; back at the start signal
-    async with asyncio.timeout(link.timeout_s):  # -> loop on leaving (None: it never fires)
+    async with asyncio.timeout(link.timeout_s) as scope:  # -> loop on leaving (None: never fires)
+        link.arming(promised(scope))
         await link.never.wait()  # -> loop; back only by an exception thrown in
+
+
+def promised(scope):
+    """The deadline the loop armed for this timeout: its timer's own when() (uvloop rounds the
+    delay to whole ms, so it can fall before scope.when()); asyncio.Timeout keeps the timer
+    under a private name, so without it (or without a timeout) scope.when() stands."""
+    timer = getattr(scope, "_timeout_handler", None)
+    return timer.when() if hasattr(timer, "when") else scope.when()
 
 
 async def chain(link, depth):
@@ -46,7 +55,6 @@ async def run_cancel(params, probe):
         link.chain = asyncio.create_task(chain(link, params["depth"]), name=f"chain-{link.task}")
     await asyncio.sleep(0)  # -> loop, which runs the chains, each to its bottom; back after them
     await coroutines.snapshot(probe, [link.chain for link in links])  # -> loop, probe
-    clock.start()
     go.set()  # the start signal
     await asyncio.sleep(0)  # -> loop, chains, each arming its timeout and waiting again, then back
     for link in links[0::2]:

@@ -25,6 +25,7 @@ async def descend(level, depth, link):
 async def bottom(link):
     await bare.park()  # -> next task; back at the start signal
     if link.timeout_s is not None:
+        link.arming()
         bare.spawn(expire, bare.current(), link.timeout_s, name=f"timer-{link.task}")
     await bare.park()  # -> next task; back only by an exception thrown in
 
@@ -50,7 +51,6 @@ async def run_cancel(params, probe):
         link.chain = bare.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     await bare.yield_()  # -> chains, each to its bottom; back after them
     await bare.snapshot(probe, [link.chain for link in links])  # -> probe
-    clock.start()
     for link in links:
         bare.ready(link.chain)  # the start signal
     await bare.yield_()  # -> chains, each arming its timeout and waiting again; back after them

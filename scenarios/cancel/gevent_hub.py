@@ -25,6 +25,7 @@ def descend(level, depth, link):
 
 def bottom(link):
     link.go.wait()  # -> hub; back at the start signal
+    link.arming()
     with gevent.Timeout(link.timeout_s):  # None: never fires
         link.never.wait()  # -> hub; back only by an exception thrown in
 
@@ -46,7 +47,6 @@ def run_cancel(params, probe):
         link.chain = gevent_glue.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     gevent_glue.yield_()  # -> hub, which runs the chains, each to its bottom; back after them
     gevent_glue.snapshot(probe, [link.chain for link in links])  # -> hub, probe
-    clock.start()
     go.set()  # the start signal
     gevent_glue.yield_()  # -> hub, chains, each arming its timeout and waiting again, then back
     for link in links[0::2]:

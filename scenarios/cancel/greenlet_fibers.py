@@ -23,6 +23,7 @@ def descend(level, depth, link):
 def bottom(link):
     fibers.park()  # -> next fiber; back at the start signal
     if link.timeout_s is not None:
+        link.arming()
         name = f"timer-{link.task}"
         link.timer = fibers.spawn(expire, fibers.current(), link.timeout_s, name=name)
     fibers.park()  # -> next fiber; back only by an exception thrown in
@@ -49,7 +50,6 @@ def run_cancel(params, probe):
         link.chain = fibers.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     fibers.yield_()  # -> chains, each to its bottom; back after them
     fibers.snapshot(probe, [link.chain for link in links])  # -> probe
-    clock.start()
     for link in links:
         fibers.ready(link.chain)  # the start signal
     fibers.yield_()  # -> chains, each arming its timeout and waiting again; back after them

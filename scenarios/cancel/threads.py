@@ -29,6 +29,7 @@ def descend(level, depth, link):
 
 def bottom(link):
     os_threads.block(link.go.wait)  # -> kernel; back at the start signal
+    link.arming()
     if os_threads.block(link.stop.wait, link.timeout_s):  # -> kernel; back flagged or timed out
         raise Cancelled
     raise TimedOut
@@ -50,7 +51,6 @@ def run_cancel(params, probe):
         link.go, link.stop = go, threading.Event()
         link.chain = os_threads.spawn(chain, link, params["depth"], name=f"chain-{link.task}")
     os_threads.snapshot(probe, [link.chain for link in links])  # -> kernel, probe
-    clock.start()
     go.set()  # the start signal
     for link in links[0::2]:
         clock.cancelling(link.task)

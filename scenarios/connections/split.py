@@ -71,8 +71,7 @@ def main(module_name, port, gc_mode, params_json):
     model = importlib.import_module(module_name)
     params = dict(json.loads(params_json), **{SERVER_PORT: int(port)})
     report = json.dumps(model.run(params, Go()))  # {"transcripts", "samples", "side"}: Sides.result
-    os.set_blocking(1, True)  # libuv may leave fd 1 non-blocking: a long report was cut short
-    print(report)
+    process.write_all(1, report.encode() + b"\n")  # whole, though libuv left fd 1 non-blocking
 
 
 if __name__ == "__main__":

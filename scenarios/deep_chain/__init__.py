@@ -124,29 +124,60 @@ def tasks_alive(params):
     return params["tasks"]
 
 
-# The deepest chain each model ran, and the shallowest it crashed at, bisected to within 250 levels
-# by `python -m fiberlab.deep_chain_limits` (Python 3.11, 8 MiB main-thread stack, tasks=1,
-# suspensions=2). The stackless models resume by re-entering every level's coroutine in C, one C
-# frame per level, so the C stack runs out (SIGSEGV); the stackful ones keep the chain as Python
-# frames and ran the parameter's maximum. Another interpreter or stack size moves these figures.
-MAX_DEPTH = {"greenlet": (100_000, None), "gevent": (100_000, None), "threads": (100_000, None),
-             "asyncio": (19_948, 20_141), "uvloop": (19_948, 20_141),
-             "coroutines": (19_948, 20_141)}
-MEASURED_LIMITS = (
-    "deepest depth run (python -m fiberlab.deep_chain_limits; Python 3.11, 8 MiB stack): "
+# The deepest chain each model ran, and the shallowest it crashed at, per `via`, bisected to within
+# 250 levels by `python -m fiberlab.deep_chain_limits [--via c]` (Python 3.11, 8 MiB stack: the
+# worker's main stack and each thread's, tasks=1, suspensions=2). via=python: the stackless models
+# resume by re-entering every level's coroutine in C, one C frame per level, so the C stack runs
+# out (SIGSEGV); the stackful ones keep the chain as Python frames and ran the parameter's maximum.
+# via=c: every level holds map's C frames on the stack the chain runs on, so the stackful models'
+# own C stack runs out; cpp_fibers sizes its stacks from the depth. A model absent from a via
+# cannot run it at all (unsupported) or was not measured. Another interpreter or stack size moves
+# these figures.
+MAX_DEPTH = {
+    "python": {"greenlet": (100_000, None), "gevent": (100_000, None), "threads": (100_000, None),
+               "asyncio": (19_948, 20_141), "uvloop": (19_948, 20_141),
+               "coroutines": (19_948, 20_141)},
+    "c": {"greenlet": (15_694, 15_887), "gevent": (15_694, 15_887), "threads": (15_694, 15_887),
+          "cpp_fibers": (100_000, None)},
+}
+# ...and those that cannot suspend through a C frame at any depth (status "unsupported")
+UNSUPPORTED = {"python": (), "c": ("asyncio", "uvloop", "coroutines", "cpp_coroutines")}
+MEASURED_ON = "Python 3.11, 8 MiB stack"
+MEASURED_LIMITS = tuple(
+    f"deepest depth run via={via} (python -m fiberlab.deep_chain_limits; {MEASURED_ON}): "
     + ", ".join(f"{model} {ran:,}" + (f" (crashed at {crashed:,})" if crashed else " (the maximum)")
-                for model, (ran, crashed) in MAX_DEPTH.items()),
-)
+                for model, (ran, crashed) in limits.items())
+    + "".join(f", {model} unsupported" for model in UNSUPPORTED[via])
+    for via, limits in MAX_DEPTH.items())
+# Where the C stack goes in each kind of crash, for the lines below.
+C_STACK_USE = {
+    ("python", "stackless"): "resume recursion: each resume re-enters every level's coroutine in C",
+    ("c", "stackful"): "each level calls the next through map's C __next__, "
+                       "whose C frames the chain holds on its stack",
+}
+
+
+def refusal(model_id, params):
+    """None, or one line: a via=c chain deeper than this model's C stack held when measured
+    (a crash there is no finding but a certainty; via=python keeps its measured crashes, which
+    the deep_chain_limit sweep steps up to)."""
+    ran, crashed = MAX_DEPTH["c"].get(model_id, (None, None))
+    if params.get("via", "python") != "c" or crashed is None or params["depth"] <= ran:
+        return None
+    return (f"via=c at depth {params['depth']:,} is beyond {model_id}'s C stack: it ran {ran:,} "
+            f"and crashed at {crashed:,} when measured ({MEASURED_ON}; "
+            f"{C_STACK_USE['c', 'stackful']})")
 
 
 def explain_crash(model, params, signal_name):
-    """A stackless model's SIGSEGV at depth is its C stack running out, a finding, not a bug."""
-    if signal_name != "SIGSEGV" or model.stack != "stackless":
+    """A SIGSEGV where the chain's C frames fill the C stack is a finding, not a bug: a stackless
+    model resuming via=python, a stackful one holding via=c's frames."""
+    use = C_STACK_USE.get((params.get("via", "python"), model.stack))
+    if signal_name != "SIGSEGV" or use is None:
         return None
-    ran, _crashed = MAX_DEPTH.get(model.id, (None, None))
+    ran, _crashed = MAX_DEPTH[params.get("via", "python")].get(model.id, (None, None))
     measured = f"; it ran {ran:,} when measured" if ran else ""
-    return (f"C stack exhausted at depth {params['depth']:,} (resume recursion: "
-            f"each resume re-enters every level's coroutine in C{measured})")
+    return f"C stack exhausted at depth {params['depth']:,} ({use}{measured})"
 
 
 def ops(params):
@@ -188,4 +219,4 @@ SPEC = Spec(name="deep_chain", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, referenc
             BASELINE=BASELINE, TIME_BY=TIME_BY, timed_size=timed_size,
             TIME_BY_REPEATS=TIME_BY_REPEATS, recursion_limit=recursion_limit,
             explain_crash=explain_crash, memory_per_task=memory_per_task, tasks_alive=tasks_alive,
-            MEASURED_LIMITS=MEASURED_LIMITS)
+            refusal=refusal, MEASURED_LIMITS=MEASURED_LIMITS)

@@ -3,7 +3,8 @@
 One hog computes in `slices` slices of `slice_ms` each and yields only between
 slices; `tickers` tickers each sleep `period_ms` and wake, `ticks` times. The
 hog works about as long as the tickers want to tick (slices = ticks x period
-/ slice). A wake-up's lateness is how long after its period was over it ran.
+/ slice). A wake-up's lateness is how long after the wake-up time its runtime promised
+it ran (a period after it went to sleep, or the loop timer's own deadline).
 The result — each ticker's tick count and the hog's checksum over its slices —
 is the same for every model, however late anyone woke. The records are what
 differs: each wake-up's lateness (p50, p99, max) and how the wake-ups fell
@@ -84,9 +85,17 @@ class Timeline:
         self.lateness, self.woken, self.spans = [], [], []
 
     def asleep(self, index):
-        """The seconds ticker `index` sleeps now: one period."""
+        """The seconds ticker `index` sleeps now: one period, due a period from now."""
         self.due[index] = perf_counter() + self.period_s
         return self.period_s
+
+    def promised(self, index, when):
+        """The wake-up time the runtime set for this sleep, where it sets its own (an asyncio
+        loop's timer): lateness counts from what was promised. uvloop's clock counts whole
+        milliseconds, so it promises up to 1 ms before now + period, and measured from
+        now + period it woke "early". `when` is on the loop's clock, which on Linux is
+        CLOCK_MONOTONIC as perf_counter is (asyncio's time.monotonic, libuv's uv_hrtime)."""
+        self.due[index] = when
 
     def woke(self, index):
         now = perf_counter()

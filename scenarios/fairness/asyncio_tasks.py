@@ -16,11 +16,22 @@ MECHANISM = "cooperative: await asyncio.sleep(0) to the loop between slices"
 
 
 async def ticker(timeline, go, index, params):
+    loop = asyncio.get_running_loop()
     await go.wait()  # -> loop; back when the hog starts
     for _tick in range(params["ticks"]):
-        await asyncio.sleep(timeline.asleep(index))  # -> loop; back when due and the hog yields
+        await sleep(loop, timeline, index)  # -> loop; back when due and the hog yields
         timeline.woke(index)
     return params["ticks"]
+
+
+async def sleep(loop, timeline, index):
+    """asyncio.sleep(period) as asyncio.sleep does it (a future the loop's timer resolves),
+    keeping the timer to read the deadline the loop promised: uvloop rounds the period to
+    whole ms, and below half a ms runs the callback at once (a Handle with no when())."""
+    woken = loop.create_future()
+    timer = loop.call_later(timeline.asleep(index), woken.set_result, None)
+    timeline.promised(index, timer.when() if hasattr(timer, "when") else loop.time())
+    await woken  # -> loop; back when the timer has fired and the hog yields
 
 
 async def hog(timeline, count):
