@@ -11,6 +11,7 @@ from functools import lru_cache
 import pytest
 
 import scenarios
+from fiberlab import fd_budget
 from fiberlab.models import MODELS
 from fiberlab.pipeline import run_worker
 from scenarios import http as scenario
@@ -20,6 +21,11 @@ from scenarios.http.server_side import Server
 SPEC = scenarios.load("http")
 MODEL_IDS = [model.id for model in MODELS.values() if not model.native and model.has_file("http")]
 SMALL = {param.name: param.default for param in SPEC.PARAMS} | SPEC.SMALL
+SPLIT = SMALL | {"split": True}
+# What each model's own process runs its units on: the loop, for the models that drive one.
+SCHEDULERS = {"asyncio": "asyncio.unix_events._UnixSelectorEventLoop", "uvloop": "uvloop.Loop",
+              "gevent": "gevent.libev.corecext.loop", "greenlet": "fibers.scheduler.Scheduler",
+              "coroutines": "coroutines.bare.Scheduler", "threads": "os_threads.kernel.Threads"}
 
 
 @lru_cache(maxsize=None)
@@ -53,6 +59,51 @@ def test_the_probe_looks_at_every_server_handler_parked(model):
     assert run(model, SMALL).stack.tasks == SMALL["connections"]
 
 
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_clients_split_into_a_child_process_give_the_same_result_and_their_timings(model):
+    outcome = run(model, SPLIT)
+    assert outcome.status == "ok", outcome.error
+    assert outcome.digest == digest(SPEC.reference(SPLIT))
+    assert outcome.stack.tasks == SPLIT["connections"]  # the probe saw every handler, in this process
+    assert outcome.records["latency_s"]["count"] == SPLIT["connections"] * SPLIT["requests"]
+    assert outcome.records["requests_per_s"] > 0
+
+
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_split_modes_child_runs_the_same_runtime_and_loop_as_the_parent(model):
+    sides = run(model, SPLIT).records["sides"]
+    server, clients = dict(sides["server"]), dict(sides["clients"])
+    assert server.pop("pid") != clients.pop("pid")  # the clients did run in a process of their own
+    assert server == clients and server["scheduler"] == SCHEDULERS[model]
+
+
+@pytest.mark.parametrize("model", MODEL_IDS)
+def test_unsplit_both_sides_are_this_process(model):
+    sides = run(model, SMALL).records["sides"]
+    assert sides["server"] == sides["clients"] and sides["server"]["scheduler"] == SCHEDULERS[model]
+
+
+def test_above_what_one_process_holds_the_harness_chooses_split_and_refuses_beyond_split():
+    limit = fd_budget.fd_limit()
+    one_process = (limit - scenario.FD_MARGIN) // 2
+    fits, note = fd_budget.fit(SPEC, dict(SMALL, connections=one_process), split_given=False)
+    assert not fits["split"] and note is None
+    fits, note = fd_budget.fit(SPEC, dict(SMALL, connections=one_process + 1), split_given=False)
+    assert fits["split"] and "split=true chosen" in note
+    with pytest.raises(fd_budget.DoesNotFit):
+        fd_budget.fit(SPEC, dict(SMALL, connections=one_process + 1), split_given=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["gevent", "asyncio"])
+def test_ten_thousand_connections_run_split_and_match_the_reference(model):
+    params, _note = fd_budget.fit(SPEC, dict(SMALL, connections=10_000, requests=1), split_given=False)
+    assert params["split"] == (fd_budget.fd_limit() < scenario.fds_needed(dict(params, split=False)))
+    outcome = run(model, params)
+    assert outcome.status == "ok", outcome.error
+    assert outcome.digest == digest(SPEC.reference(params))
+
+
 def test_a_model_whose_bodies_are_one_byte_short_is_a_mismatch(monkeypatch):
     monkeypatch.setenv("FIBERLAB_EXTRA_MODELS", "tests.fake_models")
     outcome = run_worker({"scenario": "http", "model": "fake-http-short", "params": SMALL,
@@ -76,6 +127,7 @@ def test_the_reference_counts_every_response():
 @pytest.mark.parametrize("data, status", [
     (b"garbage\r\n\r\n", b"400"),
     (b"GET / HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 20_000, b"431"),
+    (b"GET /item/1 HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 20_000 + b"\r\n\r\n", b"431"),  # whole, one read
 ])
 def test_garbage_and_an_oversized_head_get_a_4xx_and_the_connection_ends(data, status):
     server = Server()

@@ -217,6 +217,18 @@ CHARTS = [
           "Unique memory growth divided by the connection count, per model, against the connection count.",
           lambda data, _r: per_model(data, plain(lambda e: e["memory"]["uss_delta_bytes"] / e["stack"]["tasks"]))),
 ]
+CHARTS += [
+    Chart("http", "requests_per_s", "http: requests per second", "keep-alive connections (count)", "requests/s",
+          "requests/s", "Requests answered per second per model (its own clients, h11 on every model) against the "
+          "number of keep-alive connections; split runs (clients in their own process) are dashed.",
+          lambda data, _r: per_model(data, figures.rate), lower_is_better=False, headline=True),
+    Chart("http", "p99_latency", "http: p99 request latency", "keep-alive connections (count)", "ms (p99)", "ms",
+          "The request (sent, whole response read) that 99 in 100 beat, per model, against the connections.",
+          lambda data, _r: per_model(data, latency_p99_ms)),
+    Chart("http", "p50_latency", "http: median request latency", "keep-alive connections (count)", "ms (p50)", "ms",
+          "The median request (sent, whole response read), per model, against the connections.",
+          lambda data, _r: per_model(data, lambda e: figures.record(e, "latency_s", "p50", 1e3))),
+]
 # Scenarios whose headline is drawn by fiberlab/lab/questions.py: its first chart of this sweep.
 QUESTION_HEADLINES = {"deep_chain_via_c": None, "cancel_depth": "cancel_to_end_p99", "fairness_slice": "lateness_max"}
 

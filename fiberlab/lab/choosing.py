@@ -5,7 +5,10 @@
 rows(results) computes one Row per question whose sweep is in results/ (a
 question whose data was not run is left out, never guessed): for each model a
 Cell with the measured figure (fiberlab/lab/figures.py: interval and n) and
-its ratio to asyncio's figure at the same point. advice(rows) turns the rows
+its ratio to asyncio's figure at the same point; where the two models' values
+were taken close in time, the paired ratio (fiberlab/comparison.py) instead.
+A row that asks "X or Y" carries its verdict, decided by that ratio's
+interval. advice(rows) turns the rows
 into a few plain sentences, each quoting its figure. The report's first
 section and the README's "Choosing a model" print the same rows, so both
 quote the same numbers.
@@ -27,9 +30,10 @@ from fiberlab.result import SchemaVersionError
 BASELINE = "asyncio"
 MODELS = ("asyncio", "uvloop", "gevent", "threads", "greenlet", "coroutines")  # the Python models, baseline first
 LEGEND = ("Each cell: the model's figure divided by asyncio's at the same point (asyncio = 1.0), the 95% "
-          "interval of that ratio in brackets (times: from values of the two models taken close in time, "
-          "paired; else each side's interval at its extremes; never below zero), then the figure itself "
-          "and n, the values it rests on.")
+          "interval of that ratio in brackets (times and requests per second: from values of the two models "
+          "taken close in time, paired; else each side's interval at its extremes; never below zero), then "
+          "the figure itself and n, the values it rests on.")
+PAIRED = "paired 95% CI"  # a rate ratio's kind when it comes from values taken close in time
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Row:
     where: str  # the point it was read at ("depth 10,000")
     anchor: str  # the id of the report's chart (or section) that shows it
     cells: dict = field(default_factory=dict)  # {model: Cell}
+    verdict: str = ""  # a question between two models: which one, and the ratio that decides it
 
 
 def _ok(entry):
@@ -153,6 +158,70 @@ def connections(results):
                 "chart-connections-messages_per_s", entries, figures.rate)
 
 
+def paired_rate(result, model):
+    """model's rate over asyncio's at one point: paired()'s ratio of their times per op inverted,
+    its interval too; None without pairs."""
+    time = paired(result, model)
+    if time is None:
+        return None
+    return Figure(1 / time.value, 1 / time.high if time.high else None, 1 / time.low if time.low else None,
+                  time.n, PAIRED if time.low else "")
+
+
+def web_verdict(row, model="gevent"):
+    """Which of `model` and asyncio serves more requests per second, from the cell's ratio: its
+    interval decides, and a ratio without one decides nothing."""
+    cell = row.cells.get(model)
+    if cell is None or cell.ratio is None:
+        return f"undecided: no {model} and asyncio figures to compare"
+    ratio = cell.ratio
+    how = f"paired values, {ratio.n} pairs" if ratio.kind == PAIRED else (
+        "each side's interval" if ratio.low is not None else "no interval")
+    said = f"{model} serves {times(ratio)} asyncio's requests per second ({how})"
+    if ratio.low is None or ratio.high is None:
+        return f"undecided: {said}"
+    if within_noise(ratio):
+        return f"either, the same within noise: {said}"
+    return f"{model if ratio.value > 1 else BASELINE}: {said}"
+
+
+def _web_from_outside(data):
+    """The web-service row from wrk's figures (make outside-load) at the most connections both the
+    lab's gevent and asyncio servers were driven at: one run per server, so no interval."""
+    by = {(row["server"], row["connections"]): row for row in data.get("rows") or []}
+    counts = [count for (server, count) in by if server == f"lab {BASELINE}" and ("lab gevent", count) in by]
+    if not counts:
+        return None
+    count = max(counts)
+    entries = {server.removeprefix("lab "): {"status": "ok", "rate": row["requests_per_s"]}
+               for (server, each), row in by.items() if each == count and server.startswith("lab ")}
+    return _row("gevent or asyncio for a web service (requests per second)", "req/s", "higher",
+                f"wrk, {count:,} connections, one run per server", "web-service", entries,
+                lambda entry: Figure(entry["rate"]))
+
+
+def web_service(results):
+    """gevent or asyncio for a web service: requests per second on the http scenario's largest point
+    (its own clients, every model parsing with h11), each ratio paired where it can be; without that
+    sweep, wrk's figures from make outside-load. The verdict: web_verdict()."""
+    points = (results.get("http") or {}).get("points") or []
+    if points:
+        largest = max(points, key=lambda point: point["value"])
+        split = ", clients split off" if largest["result"].get("params", {}).get("split") else ""
+        row = _row("gevent or asyncio for a web service (requests per second)", "req/s", "higher",
+                   f"{largest['value']:,} keep-alive connections{split}, h11 on every model",
+                   "web-service", largest["result"]["models"], figures.rate)
+        for model, cell in (row.cells if row else {}).items():
+            paired = paired_rate(largest["result"], model) if cell.figure and model != BASELINE else None
+            if paired is not None:
+                row.cells[model] = Cell(cell.figure, paired, cell.note)
+    else:
+        row = _web_from_outside(results.get("http_outside") or {})
+    if row is not None:
+        row.verdict = web_verdict(row)
+    return row
+
+
 def lateness(results):
     value, entries = _point(results, "fairness_slice")
     if not entries:
@@ -189,8 +258,8 @@ def deepest_chain(results):
                 "sweep-deep_chain_limit", entries, lambda entry: Figure(entry["depth"]))
 
 
-QUESTIONS: tuple[Callable, ...] = (hand_over, idle_memory, deep_memory, through_c, connections, lateness,
-                                   cancellation, deepest_chain)
+QUESTIONS: tuple[Callable, ...] = (hand_over, idle_memory, deep_memory, through_c, connections, web_service,
+                                   lateness, cancellation, deepest_chain)
 
 
 def rows(results):
@@ -289,6 +358,9 @@ def advice(found):
         lead = ("uvloop gains nothing measurable over asyncio here" if within_noise(ratio) or ratio.value <= 1
                 else "Choose uvloop over asyncio for many sockets")
         said.append((f"{lead}: it moves {times(ratio)} asyncio's messages per second ({wire.where}).", wire.anchor))
+    web = _find(found, "web-service")
+    if web and web.verdict:
+        said.append((f"For a web service ({web.where}): {web.verdict}.", web.anchor))
     late = _find(found, "chart-fairness_slice-lateness_max")
     if late and _figure(late, "threads") and _figure(late, BASELINE):
         threads, base = _figure(late, "threads"), _figure(late, BASELINE)
@@ -305,10 +377,14 @@ def advice(found):
 # ---------------------------------------------------------------- output
 
 
+def _verdict_words(row):
+    return f"; verdict: {row.verdict}" if row.verdict else ""
+
+
 def markdown(found):
     models = models_in(found)
     lines = ["| question | where | " + " | ".join(models) + " |", "|---|---|" + "---|" * len(models)]
-    lines += [f"| {row.question} ({row.better} is better) | {row.where} | "
+    lines += [f"| {row.question} ({row.better} is better){_verdict_words(row)} | {row.where} | "
               + " | ".join(cell_text(row, model) for model in models) + " |" for row in found]
     return "\n".join(lines + ["", LEGEND, ""] + [f"- {sentence}" for sentence, _anchor in advice(found)])
 
@@ -316,7 +392,7 @@ def markdown(found):
 def text(found):
     lines = []
     for row in found:
-        lines.append(f"{row.question} ({row.where}; {row.better} is better)")
+        lines.append(f"{row.question} ({row.where}; {row.better} is better){_verdict_words(row)}")
         lines += [f"  {model:<11} {cell_text(row, model)}" for model in models_in(found) if model in row.cells]
     return "\n".join(lines + ["", LEGEND, ""] + [sentence for sentence, _anchor in advice(found)])
 
@@ -335,7 +411,9 @@ def html_section(found, anchor_exists=lambda anchor: True):
             question = f"<a href='#{esc(row.anchor)}'>{question}</a>"
         tds = "".join("<td>{}<br><small>{}</small></td>".format(*map(esc, cell_parts(row, model)))
                       for model in models)
-        body += f"<tr><td>{question}<br><small>{esc(row.where)}; {esc(row.better)} is better</small></td>{tds}</tr>"
+        verdict = f"<br><b>verdict</b>: {esc(row.verdict)}" if row.verdict else ""
+        body += (f"<tr><td>{question}<br><small>{esc(row.where)}; {esc(row.better)} is better</small>{verdict}</td>"
+                 f"{tds}</tr>")
     said = "".join(f"<li>{esc(sentence)} <a href='#{esc(anchor)}'>chart</a></li>"
                    for sentence, anchor in advice(found) if anchor_exists(anchor))
     return ("<section id='choosing'><h2>Choosing a model</h2>"

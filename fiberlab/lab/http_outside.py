@@ -3,7 +3,7 @@ reference servers users run, at 1, 100 and 1,000 connections.
 
 `python -m fiberlab.lab.http_outside --out results` (make outside-load). Each server is
 started alone, on 127.0.0.1, driven by wrk for --duration seconds per connection count on
-GET /item/20 (a 306-byte body), then stopped with SIGTERM. Every row names its parser and
+GET /item/20 (a 306-byte body) once it has answered one request, then stopped with SIGTERM. Every row names its parser and
 loop; each lab server is compared with the reference that uses the same parser and loop
 (uvicorn --http h11 on --loop asyncio against the lab's asyncio, on --loop uvloop against
 uvloop): how far, as a ratio of requests per second (--paragraph FILE prints it again). The rest have no like-for-like
@@ -15,6 +15,7 @@ share the machine's two cores, which is part of what a row means.
 """
 
 import argparse
+import http.client
 import importlib.util
 import json
 import re
@@ -73,6 +74,17 @@ def start(command):
     raise RuntimeError(f"{' '.join(command)} did not listen within 10 s")
 
 
+def warm(port):
+    """One request answered in full before wrk starts: a lab server prints its address before its
+    loop runs, and a first second spent setting up would be timed as serving."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", PATH)
+        connection.getresponse().read()
+    finally:
+        connection.close()
+
+
 def stop(process):
     process.terminate()
     try:
@@ -121,6 +133,7 @@ def sweep(duration, connection_counts, say, chosen=None):
     for name, parser, loop, command, reference in chosen or servers(say):
         process, port = start(command)
         try:
+            warm(port)
             for connections in connection_counts:
                 say(f"http_outside: {name} at {connections:,} connections")
                 rows.append({"server": name, "parser": parser, "loop": loop, "connections": connections,

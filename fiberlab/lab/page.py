@@ -6,7 +6,9 @@ written into out_dir as it goes). The order is the reader's:
   Choosing a model (fiberlab/lab/choosing.py); the findings; the claims
   (fiberlab/lab/claims_html.py); one section per scenario that ran, each with
   its headline chart beside the table of its largest point, everything else
-  folded (other charts, other points, other sweeps, the source); the switch
+  folded (other charts, other points, other sweeps, the source); the web
+  service (fiberlab/lab/web_service.py: http in the lab and under wrk; the
+  commands that make it when it has no data); the switch
   timelines, the measures, the native floor and the Python versions, each only
   when its data exists.
 Sections are registered in SECTIONS; the scenario sections are drawn first so
@@ -26,6 +28,7 @@ from fiberlab.lab import findings as lab_findings
 from fiberlab.lab import questions as lab_questions
 from fiberlab.lab import source as lab_source
 from fiberlab.lab import timeline as lab_timeline
+from fiberlab.lab import web_service
 from fiberlab.lab.claims import DECIDERS, decide_all
 from fiberlab.lab.results_folder import tiny
 from fiberlab.lab.template import esc, fold, figure, table as html_table
@@ -219,6 +222,7 @@ SECTIONS = [
     ("findings", "findings", findings_section),
     ("claims", "claims", claims_section),
     ("scenarios", None, scenarios_sections),  # its scenarios are listed in the contents one by one
+    (web_service.ANCHOR, "a web service (http)", lambda ctx: web_service.section(ctx.results, ctx.out_dir, ctx.has)),
     ("timelines", "switch timelines", timelines_section),
     ("measures", "measures", measures_section),
     ("floor", "the native floor", lambda ctx: floor.section(ctx.results, ctx.out_dir)),

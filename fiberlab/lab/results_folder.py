@@ -1,7 +1,8 @@
 """What the report reads: results/NAME.json files, each checked before it is believed.
 
 load_results(folder) returns {NAME: data} for every file the report can use
-(a sweep of fiberlab/lab/standard_sweeps.py, measures.json, timelines.json);
+(a sweep of fiberlab/lab/standard_sweeps.py, measures.json, timelines.json,
+http_outside.json);
 a half-written or foreign file is skipped with one line on stderr naming it
 and why, so one bad file never stops the page; a sweep file of another schema
 version (fiberlab/result.py) is refused: unusable() raises, and the caller
@@ -22,6 +23,9 @@ def unusable(path, data):
         return "not a JSON object"
     if path.stem == "measures":
         return None  # fiberlab/lab/measures.py's own figures: their section says what it cannot read
+    if path.stem == "http_outside":  # fiberlab/lab/http_outside.py's rows: the report's http section
+        rows = data.get("rows")
+        return None if isinstance(rows, list) and data.get("kind") == "http_outside" else "not http_outside's rows"
     if path.stem == "timelines":
         scenes = data.get("scenes")
         return None if isinstance(scenes, dict) else "no scenes: not fiberlab.lab.timeline's output"

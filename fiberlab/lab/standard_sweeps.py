@@ -93,6 +93,11 @@ SWEEPS = (
     Sweep("connections", "connections", "connections", (100, 1_000, 10_000), (8,),
           {"messages": 10, "size": 1_024}, {"messages": 2, "size": 64}, plan="fast",
           purpose="messages per second, p99 latency and memory per connection against connections"),
+    # The web-service question (the report's http section and its row in the choosing table). As in
+    # connections, the largest point needs split mode, so every point runs split (one layout).
+    Sweep("http", "http", "connections", (100, 1_000, 10_000), (8,), {"requests": 10}, {"requests": 2},
+          plan="fast", purpose="requests per second and latency per model against keep-alive connections, "
+          "every model parsing with h11"),
 )
 SWEEP_NAMES = [sweep.name for sweep in SWEEPS]
 EXTRAS = ["measures", "timelines"]  # steps that are not sweeps of a scenario

@@ -1,7 +1,6 @@
 """connections on asyncio: streams (start_server, open_connection), a task per connection.
 
-The streams: coroutines/streams.py. Around them (waves, probe, joins): rendezvous.py.
-"""
+The streams: coroutines/streams.py. Around them (waves, probe, joins): rendezvous.py."""
 
 import asyncio
 
@@ -12,7 +11,8 @@ from scenarios import connections as spec
 MECHANISM = "stream via loop"  # how control moves (the table's mechanism column)
 
 
-async def handle(reader, writer, chunk, params, rendezvous):
+async def handle(reader, writer, rendezvous):
+    chunk, params = rendezvous.chunk, rendezvous.params
     try:  # the server hangs up first: see echo_bytes() in the spec
         hello = await reader.readexactly(spec.HELLO_BYTES)  # -> loop; back with its hello
         connection = spec.connection_id(hello)
@@ -32,12 +32,12 @@ async def handle(reader, writer, chunk, params, rendezvous):
         await close(writer)  # -> loop; back when the transport has closed the socket
 
 
-async def serve(listener, params, rendezvous):
-    chunk, handlers = params["server_chunk"] or spec.READ_MAX, rendezvous.handlers
-    everyone_in, backlog = asyncio.Event(), spec.listen_backlog(params["connections"])
+async def serve(listener, params, rendezvous, handle=handle):  # http's files: their own handle()
+    handlers, everyone_in = rendezvous.handlers, asyncio.Event()
+    backlog = spec.listen_backlog(params["connections"])  # start_server listens again: 100 else
 
     def accepted(reader, writer):  # start_server calls it per connection; we name the task
-        handling = handle(reader, writer, chunk, params, rendezvous)
+        handling = handle(reader, writer, rendezvous)
         handlers.append(asyncio.create_task(handling, name=f"handler-{len(handlers)}"))
         if len(handlers) == params["connections"]:
             everyone_in.set()

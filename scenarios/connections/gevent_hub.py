@@ -12,7 +12,8 @@ from scenarios import connections as spec
 MECHANISM = "libev watcher via hub"  # how control moves (the table's mechanism column)
 
 
-def handle(conn, chunk, params, rendezvous):
+def handle(conn, rendezvous):
+    chunk, params = rendezvous.chunk, rendezvous.params
     with conn:  # the server hangs up first: see echo_bytes() in the spec
         hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> hub; back with its hello
         connection = spec.connection_id(hello)
@@ -29,14 +30,14 @@ def handle(conn, chunk, params, rendezvous):
             spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
-def serve(listener, params, rendezvous):
-    chunk, handlers = params["server_chunk"] or spec.READ_MAX, rendezvous.handlers
+def serve(listener, params, rendezvous, handle=handle):  # http's files: their own handle()
+    handlers = rendezvous.handlers
     with listener:
         while len(handlers) < params["connections"]:
             conn, _ = listener.accept()  # -> hub; back with the next connection
             spec.no_delay(conn)
             name = f"handler-{len(handlers)}"
-            handlers.append(gevent_glue.spawn(handle, conn, chunk, params, rendezvous, name=name))
+            handlers.append(gevent_glue.spawn(handle, conn, rendezvous, name=name))
     for handler in handlers:
         handler.get()  # -> hub, handlers; back when this one has ended
 

@@ -6,6 +6,8 @@ none and connects all of them to the port in params[split.SERVER_PORT]. The
 result says per side what ran it (runtime/process.py's side(): the runtime and
 its loop), so a run whose two processes differ in more than where they are
 shows it: the "sides" record, {"server": ..., "clients": ...}.
+http's rendezvous (scenarios/http/rendezvous.py) plays the same sides, with its own
+round trips (EXCHANGES), clients and canonical result.
 """
 
 from runtime import process
@@ -18,17 +20,20 @@ class Sides:
     """This process's listeners, the address the clients connect to, the clients'
     clocks (None where no client runs) and split mode's child (set by the rendezvous)."""
 
+    EXCHANGES = "messages"  # the parameter counting each connection's timed round trips
+
     def __init__(self, params, socket_class):
         self.params = params
         self.server_port = params.get(split.SERVER_PORT)  # set in split mode's child only
         self.listeners, self.child, self.samples = [], None, None
+        self.chunk = params.get("server_chunk") or spec.READ_MAX  # most bytes a handler reads
         if self.server_port is None:
             self.listeners.append(spec.listen(socket_class, params["connections"]))
             self.address = self.listeners[0].getsockname()
         else:
             self.address = (spec.HOST, self.server_port)
         if not params["split"] or self.server_port is not None:  # the clients run here
-            self.samples = Samples(params["connections"], params["messages"])
+            self.samples = Samples(params["connections"], params[self.EXCHANGES])
 
     def waves(self):
         """(ids this process connects in the wave, connections in once it is in), wave by wave;
@@ -54,4 +59,8 @@ class Sides:
             return {"transcripts": transcripts, "samples": summary, "side": here}
         probe.record("sides", {"server": here, "clients": clients})
         record(probe, summary)
+        return self.canonical(transcripts)
+
+    def canonical(self, transcripts):
+        """The scenario's result from every connection's transcript."""
         return spec.result(transcripts)

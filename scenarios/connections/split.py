@@ -3,7 +3,7 @@
 One process can hold at most ~9,900 connection pairs under the open-file
 limit (20,000, hard), so with split=true the server stays in the worker and
 the clients run in `python -m scenarios.connections.split MODULE PORT GC PARAMS`:
-the model file's own run(), with the parent's port in params[SERVER_PORT]
+the model file's own run() (of connections or http), with the parent's port in params[SERVER_PORT]
 (see sides.py), on the parent's runtime, set up the same way (uvloop's loop
 for uvloop: runtime/process.py), the garbage collector on or off as in the
 parent. The barrier then spans two processes:

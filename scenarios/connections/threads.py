@@ -10,7 +10,8 @@ from scenarios import connections as spec
 MECHANISM = "blocking syscall"  # how control moves (the table's mechanism column)
 
 
-def handle(conn, chunk, params, rendezvous):
+def handle(conn, rendezvous):
+    chunk, params = rendezvous.chunk, rendezvous.params
     with conn:  # the server hangs up first: see echo_bytes() in the spec
         hello = receive_exactly(conn, spec.HELLO_BYTES)  # -> kernel; back with its hello
         connection = spec.connection_id(hello)
@@ -27,14 +28,14 @@ def handle(conn, chunk, params, rendezvous):
             spec.reset_on_close(conn)  # leaving `with` sends RST: the client loses the rest
 
 
-def serve(listener, params, rendezvous):
-    chunk, handlers = params["server_chunk"] or spec.READ_MAX, rendezvous.handlers
+def serve(listener, params, rendezvous, handle=handle):  # http's files: their own handle()
+    handlers = rendezvous.handlers
     with listener:
         while len(handlers) < params["connections"]:
             conn, _ = listener.accept()  # -> kernel; back with the next connection
             spec.no_delay(conn)
             name = f"handler-{len(handlers)}"
-            handlers.append(os_threads.create(handle, conn, chunk, params, rendezvous, name=name))
+            handlers.append(os_threads.create(handle, conn, rendezvous, name=name))
             handlers[-1].start()  # listed before it runs: the probe must see every handler counted
     for handler in handlers:
         os_threads.join(handler)  # -> kernel; back when this one has ended

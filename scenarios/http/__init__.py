@@ -6,6 +6,8 @@ at a barrier until every connection is open (so the peak really holds that
 many), then send `requests` requests on it, one at a time, each read back in
 full before the next. The last request says `Connection: close`, so the
 server hangs up first (its side keeps the TIME_WAIT, as in connections).
+With split=true (which the harness sets above what one process holds) the
+clients run in a child process on the same runtime and loop, as in connections.
 
 Every model parses and serialises with the same sans-IO library, h11
 (server_side.py, client_side.py): parsing costs the same everywhere, and the model files differ
@@ -17,15 +19,16 @@ every response's status, content-length and body, in order, so a model that
 mis-frames a response (a byte short, a byte too many) is a mismatch.
 
 The model files are one program each: handle (one connection on the server),
-serve (the accept loop), client, and main, which hands serve and client to
-the rendezvous (rendezvous.py: the barrier, the connect waves, the probe, the
-joins, the clocks). The servers of `fiberlab serve http` (servers/) run the
-model files' own handle(), alone.
+serve (the accept loop: connections' of the same model, serving this handle),
+client, and main, which hands serve and client to the rendezvous (rendezvous.py:
+the barrier, the connect waves, the probe, the joins, the clocks, split mode).
+The servers of `fiberlab serve http` (servers/) run the model files' own
+handle(), alone.
 
 Measurements that differ from run to run go through probe.record, never into
 the result: "latency_s" (one request: send it, read its whole response),
-"requests_per_s" (requests over the time from the barrier opening to the last
-client done), "connect_latency_s" and "connect_s" as in connections.
+"requests_per_s" (requests over the time from the barrier opening to every
+connection closed), "connect_latency_s", "connect_s" and "sides" as in connections.
 """
 
 import hashlib
@@ -39,13 +42,18 @@ from scenarios.spec import Param, Spec
 SUMMARY = "a keep-alive HTTP/1.1 server and its clients in one model, every model parsing with h11"
 
 PARAMS = (
-    Param("connections", 500, 1, 9_000, "keep-alive connections open at once"),
+    # At most what split mode's server process holds under a 20,000 open-file limit.
+    Param("connections", 500, 1, 19_000, "keep-alive connections open at once"),
     Param("requests", 20, 1, 10_000, "requests each connection sends, one after another"),
+    Param("split", False, 0, 1,
+          "clients in a child process (needed above ~9,900 connections)", kind=bool),
 )
 
 TASK_COUNT = ("connections", 2)  # a server handler and a client per connection
 SMALL = {"connections": 40, "requests": 5}  # quick correctness check in the tests
-IDLE = {"requests": 1}  # memory-slope runs need open connections, not traffic
+# Memory-slope runs need open connections, not traffic; unsplit, so the worker
+# holds both tasks of each connection, as TASK_COUNT says.
+IDLE = {"requests": 1, "split": False}
 SERVER = "scenarios.http.servers"  # `fiberlab serve`: a module per model file, with serve_forever()
 
 HOST = "127.0.0.1"  # the only interface a server binds
@@ -61,22 +69,25 @@ def ops(params):
 
 
 def fds_needed(params):
-    """Both ends of every connection are in one process: two descriptors each."""
-    return 2 * params["connections"] + FD_MARGIN
+    """File descriptors the busiest process holds: two per connection (both ends) in one
+    process, one per connection when the clients are split off (connections' split.py)."""
+    per_connection = 1 if params.get("split") else 2
+    return per_connection * params["connections"] + FD_MARGIN
 
 
 def require_fds(params):
     """Refuse at once a run that would run out of file descriptors midway."""
     limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     if fds_needed(params) > limit:
+        hint = "" if params.get("split") else "; split=true puts the clients in a process apart"
         raise OSError(f"{params['connections']:,} connections need {fds_needed(params):,} file "
-                      f"descriptors, the limit is {limit:,}")
+                      f"descriptors, the limit is {limit:,}{hint}")
 
 
 def threads_needed(params):
-    """Threads the threads model has alive at once: a handler and a client per
-    connection, the server, the probe (os_threads.require_threads)."""
-    return 2 * params["connections"] + 2
+    """Threads the threads model has alive at once in its busiest process: a handler (and,
+    unless split, a client) per connection, the server, the probe (os_threads.require_threads)."""
+    return (1 if params.get("split") else 2) * params["connections"] + 2
 
 
 def no_delay(sock):
@@ -160,7 +171,8 @@ def reference(params):
 
 # What the harness reads (scenarios/spec.py Spec); the names above stay for the model files.
 SPEC = Spec(name="http", SUMMARY=SUMMARY, PARAMS=PARAMS, ops=ops, reference=reference, SMALL=SMALL,
-            TASK_COUNT=TASK_COUNT, IDLE=IDLE, fds_needed=fds_needed, SERVER=SERVER)
+            TASK_COUNT=TASK_COUNT, IDLE=IDLE, fds_needed=fds_needed, SERVER=SERVER,
+            WAITS=True)  # sockets, and split clients' CPU in another process: judged on wall time
 
 # What the model files use beyond this spec, under one name (`spec.Rendezvous`, `spec.Server`).
 # Imported last: those modules read the names above through this module.

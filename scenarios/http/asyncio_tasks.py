@@ -1,14 +1,15 @@
 """http on asyncio: streams (start_server, open_connection), a task per connection.
 
-The streams: coroutines/streams.py. The parser: h11 (server_side.py, client_side.py).
-Around them (waves, probe, joins): rendezvous.py.
+The streams: coroutines/streams.py. The parser: h11 (server_side.py, client_side.py). The
+accept loop: connections' (asyncio_tasks.py). Around them (waves, probe, joins): rendezvous.py.
 """
 
 import asyncio
 
-from coroutines import runner
-from coroutines.streams import close
+import coroutines
+from coroutines.streams import close, connection as open_stream
 from scenarios import http as spec
+from scenarios.connections import asyncio_tasks as connections
 
 MECHANISM = "stream via loop"  # how control moves (the table's mechanism column)
 
@@ -25,25 +26,13 @@ async def handle(reader, writer, rendezvous):
         await close(writer)  # -> loop; back when the transport has closed the socket
 
 
-async def serve(listener, params, rendezvous):
-    handlers, everyone_in = rendezvous.handlers, asyncio.Event()
-    backlog = spec.listen_backlog(params["connections"])  # start_server listens again: 100 else
-
-    def accepted(reader, writer):  # start_server calls it per connection; we name the task
-        name = f"handler-{len(handlers)}"
-        handlers.append(asyncio.create_task(handle(reader, writer, rendezvous), name=name))
-        if len(handlers) == params["connections"]:
-            everyone_in.set()
-    async with await asyncio.start_server(accepted, sock=listener, backlog=backlog):  # -> loop
-        await everyone_in.wait()  # -> loop, which accepts; back with the last connection in
-    for handler in handlers:
-        await handler  # -> loop, handlers; back when this one has ended
+async def serve(listener, params, rendezvous):  # connections' accept loop, serving handle()
+    await connections.serve(listener, params, rendezvous, handle)  # -> handlers, till all end
 
 
 async def client(connection, params, rendezvous):
     talk = rendezvous.client(connection)  # its connect clock starts
-    reader, writer = await asyncio.open_connection(*rendezvous.address)  # -> loop; till connected
-    try:
+    async with open_stream(rendezvous.address) as (reader, writer):  # -> loop; back when connected
         talk.connected()
         rendezvous.arrive()
         await rendezvous.opened.wait()  # -> loop; back when the probe has looked
@@ -53,16 +42,14 @@ async def client(connection, params, rendezvous):
             while talk.waiting():
                 data = await reader.read(spec.READ_MAX)  # -> loop; back with bytes, b"" at EOF
                 talk.receive(data)
-    finally:
-        await close(writer)  # -> loop; back when the transport has closed the socket
-    return talk.as_dict()
+    return talk.as_dict()  # the stream closed on the way out of `async with`, error or not
 
 
 async def main(params, probe):
-    rendezvous = spec.AsyncRendezvous(params, probe, runner.RUNTIME, asyncio.Event)
+    rendezvous = spec.AsyncRendezvous(params, probe, coroutines.RUNTIME, asyncio.Event)
     return await rendezvous.play(serve, client)  # -> loop, clients, server, probe
 
 
 def run(params, probe):
     spec.require_fds(params)
-    return runner.run(main(params, probe))
+    return coroutines.run(main(params, probe))

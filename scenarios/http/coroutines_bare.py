@@ -1,12 +1,13 @@
 """http on bare coroutines: non-blocking sockets parked on our own loop's selector.
 
-The sockets: coroutines/bare_io.py. The parser: h11 (server_side.py, client_side.py). Around
-them (waves, probe, joins): rendezvous.py.
+The sockets: coroutines/bare_io.py. The parser: h11 (server_side.py, client_side.py). The
+accept loop: connections' (coroutines_bare.py). Around them (waves, probe, joins): rendezvous.py.
 """
 
 from coroutines import bare
 from coroutines.bare_io import Event, Socket
 from scenarios import http as spec
+from scenarios.connections import coroutines_bare as connections
 
 MECHANISM = "selector via own loop"  # how control moves (the table's mechanism column)
 
@@ -21,16 +22,8 @@ async def handle(conn, rendezvous):
             await conn.sendall(answer)  # -> other tasks while the send buffer is full
 
 
-async def serve(listener, params, rendezvous):
-    handlers = rendezvous.handlers
-    with listener:
-        while len(handlers) < params["connections"]:
-            conn, _ = await listener.accept()  # -> other tasks; back with the next connection
-            spec.no_delay(conn)
-            name = f"handler-{len(handlers)}"
-            handlers.append(bare.spawn(handle, conn, rendezvous, name=name))
-    for handler in handlers:
-        await bare.join(handler)  # -> handlers; back when this one has ended
+async def serve(listener, params, rendezvous):  # connections' accept loop, serving handle()
+    await connections.serve(listener, params, rendezvous, handle)  # -> handlers, till all end
 
 
 async def client(connection, params, rendezvous):

@@ -1,12 +1,13 @@
 """http on the gevent hub: gevent.socket, no monkey-patching, no gevent.server.
 
-The sockets: fibers/gevent_io.py. The parser: h11 (server_side.py, client_side.py). Around
-them (waves, probe, joins): rendezvous.py.
+The sockets: fibers/gevent_io.py. The parser: h11 (server_side.py, client_side.py). The
+accept loop: connections' (gevent_hub.py). Around them (waves, probe, joins): rendezvous.py.
 """
 
 from fibers import gevent_glue
 from fibers.gevent_io import Event, Socket
 from scenarios import http as spec
+from scenarios.connections import gevent_hub as connections
 
 MECHANISM = "libev watcher via hub"  # how control moves (the table's mechanism column)
 
@@ -21,16 +22,8 @@ def handle(conn, rendezvous):
             conn.sendall(answer)  # -> hub while the send buffer is full
 
 
-def serve(listener, params, rendezvous):
-    handlers = rendezvous.handlers
-    with listener:
-        while len(handlers) < params["connections"]:
-            conn, _ = listener.accept()  # -> hub; back with the next connection
-            spec.no_delay(conn)
-            name = f"handler-{len(handlers)}"
-            handlers.append(gevent_glue.spawn(handle, conn, rendezvous, name=name))
-    for handler in handlers:
-        handler.get()  # -> handlers; back when this one has ended
+def serve(listener, params, rendezvous):  # connections' accept loop, serving handle()
+    connections.serve(listener, params, rendezvous, handle)  # -> handlers, till all end
 
 
 def client(connection, params, rendezvous):

@@ -1,12 +1,13 @@
 """http on greenlet fibers: non-blocking sockets parked on our scheduler's selector.
 
-The sockets: fibers/io.py. The parser: h11 (server_side.py, client_side.py). Around
-them (waves, probe, joins): rendezvous.py.
+The sockets: fibers/io.py. The parser: h11 (server_side.py, client_side.py). The
+accept loop: connections' (greenlet_fibers.py). Around them (waves, probe, joins): rendezvous.py.
 """
 
 import fibers
 from fibers.io import Event, Socket
 from scenarios import http as spec
+from scenarios.connections import greenlet_fibers as connections
 
 MECHANISM = "selector via own loop"  # how control moves (the table's mechanism column)
 
@@ -21,16 +22,8 @@ def handle(conn, rendezvous):
             conn.sendall(answer)  # -> other fibers while the send buffer is full
 
 
-def serve(listener, params, rendezvous):
-    handlers = rendezvous.handlers
-    with listener:
-        while len(handlers) < params["connections"]:
-            conn, _ = listener.accept()  # -> other fibers; back with the next connection
-            spec.no_delay(conn)
-            name = f"handler-{len(handlers)}"
-            handlers.append(fibers.spawn(handle, conn, rendezvous, name=name))
-    for handler in handlers:
-        fibers.join(handler)  # -> handlers; back when this one has ended
+def serve(listener, params, rendezvous):  # connections' accept loop, serving handle()
+    connections.serve(listener, params, rendezvous, handle)  # -> handlers, till all end
 
 
 def client(connection, params, rendezvous):

@@ -1,12 +1,13 @@
 """http on OS threads: blocking sockets, a thread per server handler and per client.
 
-The sockets: os_threads/io.py. The parser: h11 (server_side.py, client_side.py). Around
-them (waves, probe, joins): rendezvous.py.
+The sockets: os_threads/io.py. The parser: h11 (server_side.py, client_side.py). The
+accept loop: connections' (threads.py). Around them (waves, probe, joins): rendezvous.py.
 """
 
 import os_threads
 from os_threads.io import Event, Socket
 from scenarios import http as spec
+from scenarios.connections import threads as connections
 
 MECHANISM = "blocking syscall"  # how control moves (the table's mechanism column)
 
@@ -21,17 +22,8 @@ def handle(conn, rendezvous):
             conn.sendall(answer)  # -> kernel while the send buffer is full
 
 
-def serve(listener, params, rendezvous):
-    handlers = rendezvous.handlers
-    with listener:
-        while len(handlers) < params["connections"]:
-            conn, _ = listener.accept()  # -> kernel; back with the next connection
-            spec.no_delay(conn)
-            name = f"handler-{len(handlers)}"
-            handlers.append(os_threads.create(handle, conn, rendezvous, name=name))
-            handlers[-1].start()  # listed before it runs: the probe must see all the barrier counts
-    for handler in handlers:
-        os_threads.join(handler)  # -> handlers; back when this one has ended
+def serve(listener, params, rendezvous):  # connections' accept loop, serving handle()
+    connections.serve(listener, params, rendezvous, handle)  # -> handlers, till all end
 
 
 def client(connection, params, rendezvous):
