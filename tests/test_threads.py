@@ -15,7 +15,7 @@ def test_a_spawn_beyond_the_thread_limit_is_refused_in_one_line_before_any_run(h
     assert proc.returncode == 2
     assert proc.stdout == ""  # nothing ran, not even greenlet
     assert proc.stderr.strip().splitlines() == [
-        "fiberlab: spawn: the threads model would have 111,112 threads alive at once, beyond its limit of 10,100 "
+        "fiberlab: spawn: the threads model would have 111,112 threads alive at once, beyond its limit of 10,000 "
         f"(os_threads.kernel.THREAD_LIMIT; each reserves {os_threads.stack_reserved_bytes() / 2**20:g} MiB of stack); "
         "lower the size or leave threads out of --models"
     ]
