@@ -112,7 +112,7 @@ def phase_lines(results):
     """Where the time of a run of several scenarios went: one line per phase, summed over them."""
     phases = {}
     for result in results:
-        for name, seconds in (result.get("phases_s") or {}).items():
+        for name, seconds in (result.phases_s or {}).items():
             phases[name] = phases.get(name, 0.0) + seconds
     total = sum(phases.values())
     return [f"time: {name}: {seconds:,.1f} s ({seconds / total:.0%})" for name, seconds in phases.items()
