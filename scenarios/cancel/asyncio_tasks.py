@@ -32,10 +32,13 @@ async def bottom(link):
 
 def promised(scope):
     """The deadline the loop armed for this timeout: its timer's own when() (uvloop rounds the
-    delay to whole ms, so it can fall before scope.when()); asyncio.Timeout keeps the timer
-    under a private name, so without it (or without a timeout) scope.when() stands."""
+    delay to whole ms, so it can fall before scope.when()), or now where uvloop rounded the
+    delay left to 0 ms and scheduled the timeout to run at once (a Handle, no when()).
+    asyncio.Timeout keeps the timer under a private name; without it scope.when() stands."""
     timer = getattr(scope, "_timeout_handler", None)
-    return timer.when() if hasattr(timer, "when") else scope.when()
+    if timer is None:
+        return scope.when()
+    return timer.when() if hasattr(timer, "when") else asyncio.get_running_loop().time()
 
 
 async def chain(link, depth):
