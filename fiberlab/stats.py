@@ -4,7 +4,10 @@ Timings are positive and their noise multiplies (a busy core stretches a value
 by a factor), so every interval here is taken on the log scale and mapped back:
 a 95% Student's t interval of the mean log, exp()'d, is an interval for the
 geometric mean that is never negative, and for a ratio one that is symmetric in
-which side is divided by which. Quantiles come from scipy, not a typed table.
+which side is divided by which. Quantiles and tail probabilities come from scipy.special
+(Student's t and Fisher's F distributions), not a typed table; the tests and the regression
+they need are the textbook formulas, written here (scipy.stats computes the same numbers, but
+loading it costs every command half a second more than scipy.special).
 
 The unit of the sample: values taken in one worker process share that process's
 address-space layout, hash seed and the state the machine was in; when the
@@ -16,7 +19,8 @@ unit. The method is written up in docs/timing.md.
 import math
 import statistics
 
-from scipy import stats as scipy_stats
+import numpy
+from scipy import special
 
 NOISY_STDEV = 0.10  # stdev above 10% of the mean: pyperf warns at the same line
 NOISY_CI = 0.05  # or the 95% interval's half-width above 5% of the central value
@@ -27,7 +31,25 @@ CONFIDENCE = 0.95
 
 def t_975(degrees):
     """Student's t, two-sided 95% (its 0.975 quantile), at `degrees` degrees of freedom (scipy)."""
-    return float(scipy_stats.t.ppf(0.975, degrees))
+    return t_quantile(0.975, degrees)
+
+
+def t_quantile(probability, degrees):
+    """The `probability` quantile of Student's t at `degrees` degrees of freedom (scipy.special)."""
+    return float(special.stdtrit(degrees, probability))
+
+
+def f_oneway_p(samples):
+    """The p-value of the one-way F test (one-way ANOVA) that the samples share one mean: the
+    between-group mean square over the within-group one, against Fisher's F on (k - 1, N - k)
+    degrees of freedom. Needs k >= 2 samples, N > k values and some spread within a sample."""
+    values = [value for sample in samples for value in sample]
+    grand = statistics.fmean(values)
+    between = sum(len(sample) * (statistics.fmean(sample) - grand) ** 2 for sample in samples)
+    within = sum((value - statistics.fmean(sample)) ** 2 for sample in samples for value in sample)
+    k, n = len(samples), len(values)
+    f = (between / (k - 1)) / (within / (n - k))
+    return float(special.fdtrc(k - 1, n - k, f))
 
 
 def _units(logs, groups):
@@ -45,7 +67,7 @@ def _units(logs, groups):
     if all(statistics.pvariance(sample) == 0 for sample in samples):
         differ = len({sample[0] for sample in samples}) > 1
     else:
-        differ = scipy_stats.f_oneway(*samples).pvalue < PROCESSES_DIFFER_P
+        differ = f_oneway_p(samples) < PROCESSES_DIFFER_P
     if differ:
         return [statistics.fmean(sample) for sample in samples], "process"
     return logs, "value"
@@ -58,7 +80,7 @@ def log_interval(logs, groups=None):
     center = statistics.fmean(units)
     if len(units) < 2:
         return center, None, by, len(units)
-    half = scipy_stats.t.ppf(0.5 + CONFIDENCE / 2, len(units) - 1) * statistics.stdev(units) / math.sqrt(len(units))
+    half = t_quantile(0.5 + CONFIDENCE / 2, len(units) - 1) * statistics.stdev(units) / math.sqrt(len(units))
     return center, [center - half, center + half], by, len(units)
 
 
@@ -119,7 +141,7 @@ def paired_ratio(pairs, groups=None):
 
 def unpaired_ratio(new, old, new_groups=None, old_groups=None):
     """The ratio of two timings' central values, new / old, from values not taken side by side (two
-    runs): Welch's t interval of the difference of mean logs (scipy.stats.ttest_ind), exp()'d, each
+    runs): Welch's t interval of the difference of mean logs (welch_interval), exp()'d, each
     side's units as log_interval picks them, so unequal value counts are no problem.
     {"ratio", "ci95", "verdict"}; ci95 None (and the verdict "same within noise") when a side has
     fewer than two units."""
@@ -128,10 +150,23 @@ def unpaired_ratio(new, old, new_groups=None, old_groups=None):
     ratio = math.exp(statistics.fmean(units[0]) - statistics.fmean(units[1]))
     if min(len(side) for side in units) < 2:
         return {"ratio": ratio, "ci95": None, "verdict": SAME}
-    test = scipy_stats.ttest_ind(units[0], units[1], equal_var=False)
-    low, high = test.confidence_interval(CONFIDENCE)
-    ci95 = [math.exp(low), math.exp(high)] if math.isfinite(low) and math.isfinite(high) else None
+    ci95 = [math.exp(bound) for bound in welch_interval(units[0], units[1])]
     return {"ratio": ratio, "ci95": ci95, "verdict": judge(ci95)}
+
+
+def welch_interval(a, b):
+    """[low, high]: Welch's 95% t interval of mean(a) - mean(b) (unequal variances, the
+    Welch-Satterthwaite degrees of freedom), as scipy.stats.ttest_ind(a, b, equal_var=False)
+    gives it: when neither side varies, the zero-width interval at the difference, as scipy gives
+    it then. Each side has >= 2 values."""
+    share_a, share_b = statistics.variance(a) / len(a), statistics.variance(b) / len(b)
+    spread = share_a + share_b
+    difference = statistics.fmean(a) - statistics.fmean(b)
+    if spread == 0:
+        return [difference, difference]
+    degrees = spread ** 2 / (share_a ** 2 / (len(a) - 1) + share_b ** 2 / (len(b) - 1))
+    half = t_quantile(0.5 + CONFIDENCE / 2, degrees) * math.sqrt(spread)
+    return [difference - half, difference + half]
 
 
 SLOWER, FASTER, SAME = "slower", "faster", "same within noise"
@@ -146,7 +181,7 @@ def judge(ci95):
 
 
 def line(points):
-    """The least-squares line y = intercept + slope * x through [(x, y), ...] (scipy.stats.linregress),
+    """The least-squares line y = intercept + slope * x through [(x, y), ...] (as scipy.stats.linregress),
     each coefficient with its 95% t interval on n - 2 degrees of freedom: {"slope", "slope_ci95",
     "intercept", "intercept_ci95", "points"}; the intervals are None with fewer than three points,
     and the whole is None with fewer than two distinct x. A line's coefficients are differences,
@@ -154,13 +189,23 @@ def line(points):
     interval holds 0 is no measured growth."""
     if len({x for x, _y in points}) < 2:
         return None
-    fit = scipy_stats.linregress([x for x, _y in points], [y for _x, y in points])
-    found = {"slope": float(fit.slope), "intercept": float(fit.intercept), "slope_ci95": None,
+    # scipy.stats.linregress's own arithmetic (numpy's covariance, r clipped to [-1, 1]), so the
+    # numbers are the ones it gave, down to a constant y's undefined r (nan) on three points or more.
+    xs, ys = numpy.array([x for x, _y in points], float), numpy.array([y for _x, y in points], float)
+    sxx, sxy, _syx, syy = numpy.cov(xs, ys, bias=True).flat
+    fitted = float(sxy / sxx)
+    found = {"slope": fitted, "intercept": float(ys.mean() - fitted * xs.mean()), "slope_ci95": None,
              "intercept_ci95": None, "points": len(points)}
     if len(points) >= 3:
-        t = float(scipy_stats.t.ppf(0.5 + CONFIDENCE / 2, len(points) - 2))
-        for name, error in (("slope", fit.stderr), ("intercept", fit.intercept_stderr)):
-            found[f"{name}_ci95"] = [found[name] - t * float(error), found[name] + t * float(error)]
+        if sxx == 0 or syy == 0:
+            r = math.nan if sxy == 0 else 0.0
+        else:
+            r = max(-1.0, min(1.0, float(sxy / numpy.sqrt(sxx * syy))))
+        slope_error = float(numpy.sqrt((1 - r ** 2) * syy / sxx / (len(points) - 2)))
+        intercept_error = float(slope_error * numpy.sqrt(sxx + xs.mean() ** 2))
+        t = t_quantile(0.5 + CONFIDENCE / 2, len(points) - 2)
+        for name, error in (("slope", slope_error), ("intercept", intercept_error)):
+            found[f"{name}_ci95"] = [found[name] - t * error, found[name] + t * error]
     return found
 
 
