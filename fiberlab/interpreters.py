@@ -143,7 +143,9 @@ def prepare(interpreter, progress=None):
                          "and installing the project (once)")
             with open(VENVS / f"{interpreter.version}.log", "w") as log:
                 _run_step([interpreter.base, "-m", "venv", "--clear", str(folder)], "creating a venv", interpreter, log)
-                _run_step([str(python), "-m", "pip", "install", "--quiet", "-e", str(REPO_ROOT)],
+                # --no-compile: byte-compiling every module of numpy, scipy and matplotlib took more
+                # than half of the install; the interpreter compiles what a run imports, once, on first use.
+                _run_step([str(python), "-m", "pip", "install", "--quiet", "--no-compile", "-e", str(REPO_ROOT)],
                           "pip install -e .", interpreter, log)
             stamp.write_text(_stamp_text(interpreter))
     interpreter.python = str(python)
