@@ -1,6 +1,7 @@
 """`fiberlab serve http`: every model's HTTP server, alone, answers from outside, survives bad
 clients and stops on SIGINT and SIGTERM within 2 s."""
 
+import contextlib
 import http.client
 import signal
 import socket
@@ -17,19 +18,34 @@ from tests.conftest import REPO
 MODEL_IDS = [model.id for model in MODELS.values() if not model.native and model.has_file("http")]
 
 
-@pytest.fixture(params=MODEL_IDS)
-def server(request):
-    """(model, process, port) of a running `fiberlab serve http --model M --port 0`."""
-    process = subprocess.Popen([sys.executable, "-m", "fiberlab", "serve", "http", "--model", request.param,
+@contextlib.contextmanager
+def started(model):
+    """(model, process, port) of a running `fiberlab serve http --model MODEL --port 0`, killed after."""
+    process = subprocess.Popen([sys.executable, "-m", "fiberlab", "serve", "http", "--model", model,
                                 "--port", "0"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         host, port = process.stdout.readline().strip().split(":")
         assert host == "127.0.0.1"
-        yield request.param, process, int(port)
+        yield model, process, int(port)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(params=MODEL_IDS)
+def server(request):
+    """A server of its own for a test that stops it."""
+    with started(request.param) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=MODEL_IDS)
+def serving(request):
+    """One server per model for the bad clients, one after another: each test ends by checking that
+    the server still answers, so a bad client that broke it fails its own test, not a later one's."""
+    with started(request.param) as running:
+        yield running
 
 
 def get(port, method="GET", target="/item/30", body=None):
@@ -70,8 +86,9 @@ def test_a_standalone_http_server_answers_and_stops_within_2_s(server, signum):
 
 
 @pytest.mark.parametrize("bad", ["garbage", "oversized header", "slow client"])
-def test_a_bad_client_gets_a_4xx_or_a_close_and_the_server_answers_the_next(server, bad):
-    _model, _process, port = server
+def test_a_bad_client_gets_a_4xx_or_a_close_and_the_server_answers_the_next(serving, bad):
+    _model, process, port = serving
+    assert process.poll() is None
     with socket.create_connection(("127.0.0.1", port)) as sock:
         if bad == "garbage":
             assert first_line(sock, b"\x00\x01 not http at all\r\n\r\n")[:12] in (b"", b"HTTP/1.1 400")
