@@ -134,7 +134,7 @@ def tasks_alive(spec, run_params):
     return run_params[name] * units
 
 
-MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, tracemalloc, slope) run this many at once
+MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, slope, tracemalloc) run this many at once
 
 
 TRACED_TASKS_MAX = 10_000  # a tracemalloc run of more tasks alive goes at a tenth (traced_params)
@@ -155,13 +155,14 @@ def traced_params(spec, params, timing_params, plan):
     return params
 
 
-def memory_jobs(spec, params, timing_params, plan, memory_passes=True, slope_runs=True):
-    """(label, pass, params) of one model's untimed memory runs: (memory_passes) the tracemalloc
-    run (traced_params) and (slope_runs) the memory-slope runs. None of these gives a timing, so
-    they run side by side (MEMORY_JOBS at once); each is a fresh process whose memory figures are its own."""
+def memory_jobs(spec, params, timing_params, plan, memory_passes=True, slope_runs=True, traced=True):
+    """(label, pass, params) of one model's untimed memory runs: with memory_passes, (traced) the
+    tracemalloc run (traced_params) and (slope_runs) the memory-slope runs. None of these gives a
+    timing, so they run side by side (MEMORY_JOBS at once); each is a fresh process whose memory
+    figures are its own."""
     if not memory_passes:
         return []
-    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params, plan))]
+    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params, plan))] if traced else []
     if slope_runs:
         runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
     return runs
@@ -251,7 +252,7 @@ def planned_steps(scenario, spec, params, model_ids, options):
     compiles = 0 if natives and native.unavailable() else sum(
         native.needs_build(known[model_id], scenario) for model_id in natives)
     memory = len(memory_jobs(spec, params, params, options.plan, options.memory_passes and not options.trace,
-                             options.slope_runs))
+                             options.slope_runs, options.traced))
     timed = 0 if options.trace else options.plan.processes
     per_model = 1 + memory + timed
     pythons = len(options.interpreters) or 1
@@ -275,6 +276,9 @@ class Options:
     interpreters: tuple = ()  # prepared fiberlab.interpreters; () runs every model on this interpreter
     memory_passes: bool = True  # the tracemalloc run (and, with slope_runs, the memory slope)
     slope_runs: bool = True  # the memory-slope runs (a sweep may fit memory across its points instead)
+    # The tracemalloc run: its peak goes to the JSON and the report's charts, never to the terminal
+    # table, so `fiberlab run` takes it only when asked (--traced); sweeps keep it.
+    traced: bool = True
     gc_mode: str = "on"  # "on", or "off": every worker disables the garbage collector before the run
 
 
@@ -324,7 +328,8 @@ class Runner:
         chain.warmup_params = None if model_id in self.binaries else timing_plan.warmup_params(
             self.spec, params, check.wall_s, options.plan)
         for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params, options.plan,
-                                                    options.memory_passes and not options.trace, options.slope_runs):
+                                                    options.memory_passes and not options.trace, options.slope_runs,
+                                                    options.traced):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
             if outcome.status not in ("ok", UNSUPPORTED) and pass_ == "memory":
                 # A run the user did not ask for (more tasks than the timed runs, perhaps more than
@@ -534,7 +539,7 @@ def run_models(scenario, spec, params, reference_digest, model_ids, options, pro
     runner.binaries, unbuilt = clock("native builds", native_binaries, scenario, model_ids, progress)
     entries = {model_id: failed("error", error, runner.ops) for model_id, error in unbuilt.items()}
     model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
-    chains = clock("untimed runs (check, tracemalloc, memory slope)", runner.untimed_all, model_ids)
+    chains = clock("untimed runs (check, memory passes)", runner.untimed_all, model_ids)
     runs = clock("timed processes", runner.timed_all, chains)
     for model_id in model_ids:
         if options.trace and chains[model_id].check.stdout:
