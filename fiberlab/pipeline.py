@@ -414,13 +414,16 @@ class Runner:
             if len(loops) < 2 or any(chains[model_id].failure for model_id in (a, b)):
                 continue
             values = min(chains[a].values, chains[b].values)
+            # A long run's timed processes warm up at a tenth of its tasks (timing_plan.warmup_params):
+            # the shared process too, for both models, where either does (the same tenth for both).
+            warmup = chains[a].warmup_params or chains[b].warmup_params
             record = {"a": a, "b": b, "process": [], **{f"{side}_values": {"wall": [], "cpu": []} for side in "ab"}}
             for index in range(1, self.options.plan.processes + 1):
                 label = f"timing {a} and {b} in one process {index}/{self.options.plan.processes}"
                 outcome = self.start(f"{a}+{b}", label, "shared", chains[a].timing_params, models=[a, b],
-                                     values=values, loops=loops,
+                                     values=values, loops=loops, warmup_params=warmup,
                                      fixed_params=timing_plan.fixed_params(self.spec, chains[a].timing_params))
-                error = self.shared_failure(outcome, label, chains[a].timing_params)
+                error = self.shared_failure(outcome, label, chains[a].timing_params, warmup)
                 if error:
                     records.append({"a": a, "b": b, "error": error})
                     break
@@ -434,7 +437,7 @@ class Runner:
                 records.append(record)
         return records
 
-    def shared_failure(self, outcome, label, run_params):
+    def shared_failure(self, outcome, label, run_params, warmup_params=None):
         """None, or one line: why a shared process gave no pairs."""
         if not outcome.ok:
             return f"{label}: {outcome.status}: {outcome.error}"
@@ -442,6 +445,9 @@ class Runner:
             failure = checked(Outcome(status="ok", digests=mine["digests"], result_preview=outcome.result_preview),
                               label, self.expected, run_params, self.ops) or self.fixed_failure(mine.get("fixed"),
                                                                                                 label, run_params)
+            if failure is None and warmup_params:
+                warmup = Outcome(status="ok", digest=mine.get("warmup_digest"), result_preview="(the warm-up's result)")
+                failure = checked(warmup, f"{label} warm-up", self.expected, warmup_params, self.ops)
             if failure:
                 return f"{model_id}: {failure.error}"
         return None
