@@ -112,14 +112,19 @@ def show(result, args, first):
 
 
 def phase_lines(results):
-    """Where the time of a run of several scenarios went: one line per phase, summed over them."""
-    phases = {}
+    """Where the time of a run of several scenarios went: one line per phase, summed over them,
+    then one line with each scenario's share, the dearest first."""
+    phases, by_scenario = {}, {}
     for result in results:
         for name, seconds in (result.phases_s or {}).items():
             phases[name] = phases.get(name, 0.0) + seconds
+        by_scenario[result.scenario] = sum((result.phases_s or {}).values())
     total = sum(phases.values())
-    return [f"time: {name}: {seconds:,.1f} s ({seconds / total:.0%})" for name, seconds in phases.items()
-            if total > 0]
+    if total <= 0:
+        return []
+    dearest = sorted(by_scenario.items(), key=lambda item: -item[1])
+    return ([f"time: {name}: {seconds:,.1f} s ({seconds / total:.0%})" for name, seconds in phases.items()]
+            + ["time by scenario: " + ", ".join(f"{name} {seconds:,.0f} s" for name, seconds in dearest)])
 
 
 def save_files(args, results):

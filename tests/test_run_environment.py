@@ -27,4 +27,6 @@ def test_a_load_above_the_cores_at_the_start_is_one_warning_line_and_below_none(
 def test_a_run_of_several_scenarios_ends_with_one_line_per_phase_summed_over_them():
     results = [Result(scenario="a", params={}, match=True, phases_s={"untimed runs": 3.0, "timed processes": 6.0}),
                Result(scenario="b", params={}, match=True, phases_s={"untimed runs": 1.0, "timed processes": 10.0})]
-    assert cli.phase_lines(results) == ["time: untimed runs: 4.0 s (20%)", "time: timed processes: 16.0 s (80%)"]
+    assert cli.phase_lines(results) == ["time: untimed runs: 4.0 s (20%)", "time: timed processes: 16.0 s (80%)",
+                                        "time by scenario: b 11 s, a 9 s"]
+    assert cli.phase_lines([Result(scenario="a", params={}, match=True)]) == []  # nothing timed: no line
