@@ -743,7 +743,8 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
         plan="trace" if options.trace else options.plan.name,
         gc=options.gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
         environment=Environment.from_json(dict(environment.describe(), date=environment.now(),
-                                               load_start=environment.load())),
+                                               load_start=environment.load(),
+                                               busy_start=environment.busy_cores())),
         reference_digest=digest(reference(scenario, spec, params)),
     )
     if interpreters:
