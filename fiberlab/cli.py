@@ -33,6 +33,9 @@ def build_parser():
     run = verbs.add_parser("run", help="run a scenario (or all) on every model and compare")
     run.add_argument("scenario", help="scenario name, or 'all'")
     add_run_options(run)
+    run.add_argument("--traced", action="store_true",
+                     help="also run each model once under tracemalloc (its peak goes to --json; the table "
+                          "does not show it)")
     run.set_defaults(handler=cmd_run)
     for name in VERB_MODULES:
         module = importlib.import_module(name)
@@ -75,7 +78,7 @@ def cmd_run(args):
     for line in selection.notes():
         output.emit(line)
     options = pipeline.Options(plan=plan, timeout_s=timeout, trace=args.trace, memory_limit_bytes=memory_limit_bytes,
-                               interpreters=tuple(pythons or ()), gc_mode=args.gc)
+                               interpreters=tuple(pythons or ()), gc_mode=args.gc, traced=args.traced)
     for (name, spec, params), choice in zip(plans, selection.choices):  # the progress bar's total: every run
         progress.expect(pipeline.planned_steps(name, spec, params, list(choice.kept), options))
     results, write_failed = [], None
@@ -109,14 +112,19 @@ def show(result, args, first):
 
 
 def phase_lines(results):
-    """Where the time of a run of several scenarios went: one line per phase, summed over them."""
-    phases = {}
+    """Where the time of a run of several scenarios went: one line per phase, summed over them,
+    then one line with each scenario's share, the dearest first."""
+    phases, by_scenario = {}, {}
     for result in results:
         for name, seconds in (result.phases_s or {}).items():
             phases[name] = phases.get(name, 0.0) + seconds
+        by_scenario[result.scenario] = sum((result.phases_s or {}).values())
     total = sum(phases.values())
-    return [f"time: {name}: {seconds:,.1f} s ({seconds / total:.0%})" for name, seconds in phases.items()
-            if total > 0]
+    if total <= 0:
+        return []
+    dearest = sorted(by_scenario.items(), key=lambda item: -item[1])
+    return ([f"time: {name}: {seconds:,.1f} s ({seconds / total:.0%})" for name, seconds in phases.items()]
+            + ["time by scenario: " + ", ".join(f"{name} {seconds:,.0f} s" for name, seconds in dearest)])
 
 
 def save_files(args, results):

@@ -4,6 +4,7 @@ import datetime
 import os
 import platform
 import subprocess
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -54,6 +55,33 @@ def load():
     return [round(value, 2) for value in os.getloadavg()]
 
 
+BUSY_SAMPLE_S = 0.1  # /proc/stat counts in 10 ms ticks: 10 per core in a sample, enough to tell idle from busy
+
+
+def _cpu_ticks():
+    """(busy, all) ticks of every core since boot, from /proc/stat's first line; None where unreadable."""
+    try:
+        with open("/proc/stat") as handle:
+            fields = [int(field) for field in handle.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and iowait
+    return sum(fields[:8]) - idle, sum(fields[:8])
+
+
+def busy_cores(sample_s=BUSY_SAMPLE_S):
+    """How many cores' worth of CPU the machine used over the next sample_s (0 idle .. cores),
+    or None where /proc/stat is not readable. Unlike the load average, a decaying 1-minute mean
+    that still counts work that ended (10,000 threads just joined read as a load of 100+), this
+    is the machine now."""
+    before = _cpu_ticks()
+    time.sleep(sample_s)
+    after = _cpu_ticks()
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return round((after[0] - before[0]) / (after[1] - before[1]) * (os.cpu_count() or 1), 2)
+
+
 def now():
     """The date and time now, UTC, ISO 8601 to the second."""
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
@@ -79,8 +107,12 @@ def describe():
 
 def busy_warning(environment):
     """One line when the load average at the start (an Environment's load_start) exceeded the cores
-    (the timed values then shared the machine: wall time stretches, CPU time much less), else None."""
-    load, cores = environment.load_start, environment.cores
+    (the timed values then shared the machine: wall time stretches, CPU time much less), with how
+    busy the cores really were then (busy_start) where recorded, else None."""
+    load, cores, busy = environment.load_start, environment.cores, environment.busy_start
     if not load or not cores or load[0] <= cores:
         return None
-    return f"warning: load average {load[0]:.2f} at the start exceeds the {cores} cores (docs/timing.md: what holds)"
+    line = f"warning: load average {load[0]:.2f} at the start exceeds the {cores} cores"
+    if busy is None:
+        return f"{line} (see docs/timing.md)"
+    return f"{line} ({busy:.1f} busy then; see docs/timing.md)"

@@ -134,7 +134,7 @@ def tasks_alive(spec, run_params):
     return run_params[name] * units
 
 
-MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, tracemalloc, slope) run this many at once
+MEMORY_JOBS = min(2, os.cpu_count() or 1)  # untimed runs (check, slope, tracemalloc) run this many at once
 
 
 TRACED_TASKS_MAX = 10_000  # a tracemalloc run of more tasks alive goes at a tenth (traced_params)
@@ -155,13 +155,14 @@ def traced_params(spec, params, timing_params, plan):
     return params
 
 
-def memory_jobs(spec, params, timing_params, plan, memory_passes=True, slope_runs=True):
-    """(label, pass, params) of one model's untimed memory runs: (memory_passes) the tracemalloc
-    run (traced_params) and (slope_runs) the memory-slope runs. None of these gives a timing, so
-    they run side by side (MEMORY_JOBS at once); each is a fresh process whose memory figures are its own."""
+def memory_jobs(spec, params, timing_params, plan, memory_passes=True, slope_runs=True, traced=True):
+    """(label, pass, params) of one model's untimed memory runs: with memory_passes, (traced) the
+    tracemalloc run (traced_params) and (slope_runs) the memory-slope runs. None of these gives a
+    timing, so they run side by side (MEMORY_JOBS at once); each is a fresh process whose memory
+    figures are its own."""
     if not memory_passes:
         return []
-    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params, plan))]
+    runs = [("tracemalloc", "traced", traced_params(spec, params, timing_params, plan))] if traced else []
     if slope_runs:
         runs += [(f"memory slope {index}", "memory", point) for index, point in enumerate(slope_params(spec, params), 1)]
     return runs
@@ -251,7 +252,7 @@ def planned_steps(scenario, spec, params, model_ids, options):
     compiles = 0 if natives and native.unavailable() else sum(
         native.needs_build(known[model_id], scenario) for model_id in natives)
     memory = len(memory_jobs(spec, params, params, options.plan, options.memory_passes and not options.trace,
-                             options.slope_runs))
+                             options.slope_runs, options.traced))
     timed = 0 if options.trace else options.plan.processes
     per_model = 1 + memory + timed
     pythons = len(options.interpreters) or 1
@@ -275,6 +276,9 @@ class Options:
     interpreters: tuple = ()  # prepared fiberlab.interpreters; () runs every model on this interpreter
     memory_passes: bool = True  # the tracemalloc run (and, with slope_runs, the memory slope)
     slope_runs: bool = True  # the memory-slope runs (a sweep may fit memory across its points instead)
+    # The tracemalloc run: its peak goes to the JSON and the report's charts, never to the terminal
+    # table, so `fiberlab run` takes it only when asked (--traced); sweeps keep it.
+    traced: bool = True
     gc_mode: str = "on"  # "on", or "off": every worker disables the garbage collector before the run
 
 
@@ -324,7 +328,8 @@ class Runner:
         chain.warmup_params = None if model_id in self.binaries else timing_plan.warmup_params(
             self.spec, params, check.wall_s, options.plan)
         for label, pass_, run_params in memory_jobs(self.spec, params, chain.timing_params, options.plan,
-                                                    options.memory_passes and not options.trace, options.slope_runs):
+                                                    options.memory_passes and not options.trace, options.slope_runs,
+                                                    options.traced):
             outcome = explained(self.spec, model_id, run_params, self.start(model_id, label, pass_, run_params))
             if outcome.status not in ("ok", UNSUPPORTED) and pass_ == "memory":
                 # A run the user did not ask for (more tasks than the timed runs, perhaps more than
@@ -409,13 +414,16 @@ class Runner:
             if len(loops) < 2 or any(chains[model_id].failure for model_id in (a, b)):
                 continue
             values = min(chains[a].values, chains[b].values)
+            # A long run's timed processes warm up at a tenth of its tasks (timing_plan.warmup_params):
+            # the shared process too, for both models, where either does (the same tenth for both).
+            warmup = chains[a].warmup_params or chains[b].warmup_params
             record = {"a": a, "b": b, "process": [], **{f"{side}_values": {"wall": [], "cpu": []} for side in "ab"}}
             for index in range(1, self.options.plan.processes + 1):
                 label = f"timing {a} and {b} in one process {index}/{self.options.plan.processes}"
                 outcome = self.start(f"{a}+{b}", label, "shared", chains[a].timing_params, models=[a, b],
-                                     values=values, loops=loops,
+                                     values=values, loops=loops, warmup_params=warmup,
                                      fixed_params=timing_plan.fixed_params(self.spec, chains[a].timing_params))
-                error = self.shared_failure(outcome, label, chains[a].timing_params)
+                error = self.shared_failure(outcome, label, chains[a].timing_params, warmup)
                 if error:
                     records.append({"a": a, "b": b, "error": error})
                     break
@@ -429,7 +437,7 @@ class Runner:
                 records.append(record)
         return records
 
-    def shared_failure(self, outcome, label, run_params):
+    def shared_failure(self, outcome, label, run_params, warmup_params=None):
         """None, or one line: why a shared process gave no pairs."""
         if not outcome.ok:
             return f"{label}: {outcome.status}: {outcome.error}"
@@ -437,6 +445,9 @@ class Runner:
             failure = checked(Outcome(status="ok", digests=mine["digests"], result_preview=outcome.result_preview),
                               label, self.expected, run_params, self.ops) or self.fixed_failure(mine.get("fixed"),
                                                                                                 label, run_params)
+            if failure is None and warmup_params:
+                warmup = Outcome(status="ok", digest=mine.get("warmup_digest"), result_preview="(the warm-up's result)")
+                failure = checked(warmup, f"{label} warm-up", self.expected, warmup_params, self.ops)
             if failure:
                 return f"{model_id}: {failure.error}"
         return None
@@ -534,7 +545,7 @@ def run_models(scenario, spec, params, reference_digest, model_ids, options, pro
     runner.binaries, unbuilt = clock("native builds", native_binaries, scenario, model_ids, progress)
     entries = {model_id: failed("error", error, runner.ops) for model_id, error in unbuilt.items()}
     model_ids = [model_id for model_id in model_ids if model_id not in unbuilt]
-    chains = clock("untimed runs (check, tracemalloc, memory slope)", runner.untimed_all, model_ids)
+    chains = clock("untimed runs (check, memory passes)", runner.untimed_all, model_ids)
     runs = clock("timed processes", runner.timed_all, chains)
     for model_id in model_ids:
         if options.trace and chains[model_id].check.stdout:
@@ -732,7 +743,8 @@ def run_scenario(scenario, spec, params, model_ids, options, progress):
         plan="trace" if options.trace else options.plan.name,
         gc=options.gc_mode,  # "on" as users run, or "off": gc.disable() in every worker before the run
         environment=Environment.from_json(dict(environment.describe(), date=environment.now(),
-                                               load_start=environment.load())),
+                                               load_start=environment.load(),
+                                               busy_start=environment.busy_cores())),
         reference_digest=digest(reference(scenario, spec, params)),
     )
     if interpreters:

@@ -263,6 +263,7 @@ class Environment(Schema):
     date: str | None = None  # UTC, ISO 8601, when the run started
     load_start: list | None = None  # os.getloadavg() when the run started: [1, 5, 15 min]
     load_end: list | None = None  # and when it ended
+    busy_start: float | None = None  # cores' worth of CPU the machine used just before the run (environment.busy_cores)
     executable: str | None = None  # in interpreters: the interpreter that made that venv (fiberlab/interpreters.py)
     interpreters: dict | None = nested("Environment", dict)  # with --python: {"X.Y": Environment}
 

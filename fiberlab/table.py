@@ -444,6 +444,8 @@ def noisy_note(result):
     if load:
         busy = "busy" if load[0] > 0.5 * load[1] else "quiet"
         why += f"; the load average was {load[0]:.2f} on {load[1]} cores ({busy})"
+        if result.environment.busy_start is not None:
+            why += f", {result.environment.busy_start:.1f} cores busy as it started"
     return (f"noisy: {', '.join(noisy)}: {why}. To trust a small difference, rerun with --rigorous on a quiet "
             f"machine; --wide shows the spread of each row.")
 

@@ -399,7 +399,8 @@ def timed_values(scenario, job):
 
 def shared_values(job):
     """The shared pass: two models (job["models"]) of one scenario in this one process, each warmed
-    up, then job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
+    up (at job["warmup_params"] if given, as their timed processes were: a long run warms up at a
+    tenth of its tasks, and that warm-up's digest is returned on its own), then job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
     as close in time as two values can be; each value `loops` runs (job["loops"][model], as the
     model's own timed processes calibrated it), each followed by its fixed value where the job has
     fixed_params (Fixed). Only for runtimes that can share a process (fiberlab/timing_plan.py
@@ -412,10 +413,13 @@ def shared_values(job):
     for scenario in loaded.values():  # each one's leak check starts from what both runtimes keep for good
         scenario.fds_before, scenario.threads_before = fds, threads
     out = {model_id: {"wall_values": [], "cpu_values": [], "digests": set()} for model_id in ids}
-    fixed = {}
+    fixed, warmup_params = {}, job.get("warmup_params")
     for model_id, scenario in loaded.items():
-        result, _probe, _wall, _cpu = scenario.run(params)  # the warm-up, checked for leaks
-        out[model_id]["digests"].add(digest(result))
+        result, _probe, _wall, _cpu = scenario.run(warmup_params or params)  # the warm-up, checked for leaks
+        if warmup_params:
+            out[model_id]["warmup_digest"] = digest(result)
+        else:
+            out[model_id]["digests"].add(digest(result))
         if job.get("fixed_params"):
             fixed[model_id] = Fixed(scenario, job["fixed_params"], job["loops"][model_id])
     for index in range(job["values"]):

@@ -16,7 +16,7 @@ SMALL = ["--param", "rounds=200", "--param", "pairs=2", "--repeat", "1"]
 @pytest.fixture(scope="module")
 def pingpong_result(tmp_path_factory, native_binaries):  # every default model runs, the native ones too
     path = tmp_path_factory.mktemp("result") / "out.json"
-    proc = run_cli("run", "pingpong", *SMALL, "--json", str(path))
+    proc = run_cli("run", "pingpong", *SMALL, "--traced", "--json", str(path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return json.loads(path.read_text()), proc
 

@@ -167,6 +167,9 @@ def test_noisy_rows_are_explained_once_under_the_table_with_what_to_do():
     unwrapped = " ".join(line.strip() for line in text.splitlines())
     assert "rerun with --rigorous on a quiet machine" in unwrapped
     assert "load average was 1.80 on 2 cores (busy)" in unwrapped
+    loaded.environment.busy_start = 0.3
+    assert "load average was 1.80 on 2 cores (busy), 0.3 cores busy as it started" in " ".join(
+        line.strip() for line in table.render(loaded).splitlines())
     assert "noisy" not in next(line for line in text.splitlines() if line.startswith("gevent "))
 
 

@@ -162,6 +162,35 @@ def test_a_tracemalloc_run_of_many_tasks_goes_at_a_tenth_for_every_model_alike()
     assert pipeline.traced_params(connections, params, params, DEFAULT) is params
 
 
+def test_fiberlab_run_takes_the_tracemalloc_run_only_when_asked_and_sweeps_keep_it():
+    from fiberlab import cli
+    pingpong, params = scenarios.load("pingpong"), {"rounds": 1_000, "pairs": 1}
+    passes = lambda **flags: [pass_ for _label, pass_, _params in  # noqa: E731
+                              pipeline.memory_jobs(pingpong, params, params, DEFAULT, **flags)]
+    assert passes(traced=False) == ["memory", "memory"]
+    assert passes(traced=True) == ["traced", "memory", "memory"]
+    parser = cli.build_parser()
+    assert not parser.parse_args(["run", "pingpong"]).traced and parser.parse_args(["run", "pingpong", "--traced"]).traced
+    assert pipeline.Options().traced  # what sweeps build: the report's charts read the tracemalloc peak
+
+
+def test_a_shared_process_warms_up_where_the_timed_ones_did_and_checks_that_warm_up():
+    from fiberlab import worker
+    from scenarios.common import digest
+    spec, params, warmup = scenarios.load("idle"), {"tasks": 100}, {"tasks": 10}
+    outcome = worker.shared_values({"scenario": "idle", "models": ["greenlet", "coroutines"], "params": params,
+                                    "pass": "shared", "values": 2, "loops": {"greenlet": 1, "coroutines": 1},
+                                    "warmup_params": warmup})
+    for mine in outcome.models.values():
+        assert mine["digests"] == [digest(spec.reference(params))]  # the values, at the timed size only
+        assert mine["warmup_digest"] == digest(spec.reference(warmup))
+    runner = pipeline.Runner("idle", spec, params, digest(spec.reference(params)), pipeline.Options(), None)
+    assert runner.shared_failure(outcome, "shared 1/3", params, warmup) is None
+    outcome.models["coroutines"]["warmup_digest"] = "0" * 16  # a model wrong only at the warm-up's size
+    assert "shared 1/3 warm-up: result differs from the reference" in runner.shared_failure(
+        outcome, "shared 1/3", params, warmup)
+
+
 def test_a_sweep_times_every_point_at_its_own_size():
     assert not timing_plan.plan_for_sweep(DEFAULT).size_values
     assert timing_plan.plan_for_sweep(DEFAULT).processes == DEFAULT.processes
