@@ -274,7 +274,7 @@ class Options:
     trace: bool = False  # print every switch (fiberlab/trace.py); untimed runs one at a time, no memory passes
     memory_limit_bytes: int | None = None  # each worker's address space, or None
     interpreters: tuple = ()  # prepared fiberlab.interpreters; () runs every model on this interpreter
-    memory_passes: bool = True  # the tracemalloc run (and, with slope_runs, the memory slope)
+    memory_passes: bool = True  # the memory runs at all: the tracemalloc run (traced), the memory slope (slope_runs)
     slope_runs: bool = True  # the memory-slope runs (a sweep may fit memory across its points instead)
     # The tracemalloc run: its peak goes to the JSON and the report's charts, never to the terminal
     # table, so `fiberlab run` takes it only when asked (--traced); sweeps keep it.

@@ -139,15 +139,32 @@ def paired_ratio(pairs, groups=None):
     return result
 
 
+def _one_process(groups, count):
+    """True when `count` values all came from one process (so they cannot show how processes differ)."""
+    return groups is not None and count >= 2 and len(set(groups)) == 1
+
+
 def unpaired_ratio(new, old, new_groups=None, old_groups=None):
     """The ratio of two timings' central values, new / old, from values not taken side by side (two
     runs): Welch's t interval of the difference of mean logs (welch_interval), exp()'d, each
     side's units as log_interval picks them, so unequal value counts are no problem.
+    One exception: a side of one process (--fast) against a side whose processes differ. The one
+    process is then one draw of a process, and its own values' spread says nothing of how far
+    another process would land, so that side is one unit, and the interval is the other side's
+    spread of process means as a prediction interval (t on k - 1 degrees, sd * sqrt(1 + 1/k)).
     {"ratio", "ci95", "verdict"}; ci95 None (and the verdict "same within noise") when a side has
     fewer than two units."""
-    units = [_units([math.log(value) for value in values], groups)[0]
-             for values, groups in ((new, new_groups), (old, old_groups))]
+    sides = [([math.log(value) for value in values], groups) for values, groups in ((new, new_groups), (old, old_groups))]
+    picked = [_units(logs, groups) for logs, groups in sides]
+    units = [side_units for side_units, _by in picked]
     ratio = math.exp(statistics.fmean(units[0]) - statistics.fmean(units[1]))
+    lone = [_one_process(groups, len(logs)) for logs, groups in sides]
+    if lone[0] != lone[1]:
+        processes, by = picked[1] if lone[0] else picked[0]
+        if by == "process" and len(processes) >= 2:
+            half = t_975(len(processes) - 1) * statistics.stdev(processes) * math.sqrt(1 + 1 / len(processes))
+            ci95 = [ratio * math.exp(-half), ratio * math.exp(half)]
+            return {"ratio": ratio, "ci95": ci95, "verdict": judge(ci95)}
     if min(len(side) for side in units) < 2:
         return {"ratio": ratio, "ci95": None, "verdict": SAME}
     ci95 = [math.exp(bound) for bound in welch_interval(units[0], units[1])]

@@ -41,6 +41,28 @@ def test_unequal_value_counts_are_compared_without_error():
     assert change["verdict"] == stats.SLOWER and change["ci95"] is not None
 
 
+# Three processes that differ (an F test across them says so), each steady within itself.
+SPREAD = [1.00e-6, 1.001e-6, 0.999e-6, 1.10e-6, 1.101e-6, 1.099e-6, 1.05e-6, 1.051e-6, 1.049e-6]
+GROUPS = [1, 1, 1, 2, 2, 2, 3, 3, 3]
+
+
+def test_one_process_against_processes_that_differ_is_judged_by_how_far_a_process_lands():
+    lone = [1.25e-6, 1.251e-6, 1.249e-6] * 3  # --fast: nine values from one process
+    change = compare.time_change(entry(SPREAD, 3), entry(lone, 1))
+    # the nine agree to 0.1%, but they are one draw of a process, and the other side's processes
+    # land 10% apart: a process 19% above their mean is the same within noise
+    assert change["verdict"] == stats.SAME and change["ci95"][0] < change["ratio"] < change["ci95"][1]
+    as_values = stats.unpaired_ratio(lone, SPREAD, None, GROUPS)  # its values taken as units, as if many processes
+    assert as_values["verdict"] == stats.SLOWER and as_values["ratio"] == pytest.approx(change["ratio"])
+    assert compare.time_change(entry(lone, 1), entry(SPREAD, 3))["verdict"] == stats.SAME  # either side
+
+
+def test_one_process_far_outside_the_others_processes_is_still_faster_or_slower():
+    far = [value * 2 for value in SPREAD[:3]] * 3
+    assert compare.time_change(entry(SPREAD, 3), entry(far, 1))["verdict"] == stats.SLOWER
+    assert compare.time_change(entry(far, 1), entry(SPREAD, 3))["verdict"] == stats.FASTER
+
+
 def test_one_wall_clock_side_makes_both_sides_read_wall_time():
     old, new = entry(STEADY), entry(STEADY, clock="wall")
     new["cpu_s"]["values"] = [value / 2 for value in STEADY]  # would read as faster on the CPU clock
