@@ -414,9 +414,9 @@ class Runner:
             if len(loops) < 2 or any(chains[model_id].failure for model_id in (a, b)):
                 continue
             values = min(chains[a].values, chains[b].values)
-            # A long run's timed processes warm up at a tenth of its tasks (timing_plan.warmup_params):
-            # the shared process too, for both models, where either does (the same tenth for both).
-            warmup = chains[a].warmup_params or chains[b].warmup_params
+            # Each model warms up where its own timed processes did (timing_plan.warmup_params: a long
+            # run at a tenth of its tasks, which follows that model's check time, so a and b may differ).
+            warmup = {model_id: chains[model_id].warmup_params for model_id in (a, b)}
             record = {"a": a, "b": b, "process": [], **{f"{side}_values": {"wall": [], "cpu": []} for side in "ab"}}
             for index in range(1, self.options.plan.processes + 1):
                 label = f"timing {a} and {b} in one process {index}/{self.options.plan.processes}"
@@ -437,14 +437,16 @@ class Runner:
                 records.append(record)
         return records
 
-    def shared_failure(self, outcome, label, run_params, warmup_params=None):
-        """None, or one line: why a shared process gave no pairs."""
+    def shared_failure(self, outcome, label, run_params, warmups=None):
+        """None, or one line: why a shared process gave no pairs. warmups: {model: its warm-up's
+        parameters, or None where it warmed up at run_params}."""
         if not outcome.ok:
             return f"{label}: {outcome.status}: {outcome.error}"
         for model_id, mine in outcome.models.items():
             failure = checked(Outcome(status="ok", digests=mine["digests"], result_preview=outcome.result_preview),
                               label, self.expected, run_params, self.ops) or self.fixed_failure(mine.get("fixed"),
                                                                                                 label, run_params)
+            warmup_params = (warmups or {}).get(model_id)
             if failure is None and warmup_params:
                 warmup = Outcome(status="ok", digest=mine.get("warmup_digest"), result_preview="(the warm-up's result)")
                 failure = checked(warmup, f"{label} warm-up", self.expected, warmup_params, self.ops)

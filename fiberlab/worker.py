@@ -399,8 +399,8 @@ def timed_values(scenario, job):
 
 def shared_values(job):
     """The shared pass: two models (job["models"]) of one scenario in this one process, each warmed
-    up (at job["warmup_params"] if given, as their timed processes were: a long run warms up at a
-    tenth of its tasks, and that warm-up's digest is returned on its own), then job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
+    up where its own timed processes were (job["warmup_params"][model], if given: a long run warms up
+    at a tenth of its tasks, and that warm-up's digest is returned on its own), then job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
     as close in time as two values can be; each value `loops` runs (job["loops"][model], as the
     model's own timed processes calibrated it), each followed by its fixed value where the job has
     fixed_params (Fixed). Only for runtimes that can share a process (fiberlab/timing_plan.py
@@ -413,8 +413,9 @@ def shared_values(job):
     for scenario in loaded.values():  # each one's leak check starts from what both runtimes keep for good
         scenario.fds_before, scenario.threads_before = fds, threads
     out = {model_id: {"wall_values": [], "cpu_values": [], "digests": set()} for model_id in ids}
-    fixed, warmup_params = {}, job.get("warmup_params")
+    fixed, warmups = {}, job.get("warmup_params") or {}
     for model_id, scenario in loaded.items():
+        warmup_params = warmups.get(model_id)
         result, _probe, _wall, _cpu = scenario.run(warmup_params or params)  # the warm-up, checked for leaks
         if warmup_params:
             out[model_id]["warmup_digest"] = digest(result)

@@ -178,17 +178,20 @@ def test_a_shared_process_warms_up_where_the_timed_ones_did_and_checks_that_warm
     from fiberlab import worker
     from scenarios.common import digest
     spec, params, warmup = scenarios.load("idle"), {"tasks": 100}, {"tasks": 10}
+    # greenlet's check was long (it warms up at a tenth), coroutines' short (at the timed size)
+    warmups = {"greenlet": warmup, "coroutines": None}
     outcome = worker.shared_values({"scenario": "idle", "models": ["greenlet", "coroutines"], "params": params,
                                     "pass": "shared", "values": 2, "loops": {"greenlet": 1, "coroutines": 1},
-                                    "warmup_params": warmup})
+                                    "warmup_params": warmups})
     for mine in outcome.models.values():
-        assert mine["digests"] == [digest(spec.reference(params))]  # the values, at the timed size only
-        assert mine["warmup_digest"] == digest(spec.reference(warmup))
+        assert mine["digests"] == [digest(spec.reference(params))]  # the values (and a full-size warm-up)
+    assert outcome.models["greenlet"]["warmup_digest"] == digest(spec.reference(warmup))
+    assert "warmup_digest" not in outcome.models["coroutines"]
     runner = pipeline.Runner("idle", spec, params, digest(spec.reference(params)), pipeline.Options(), None)
-    assert runner.shared_failure(outcome, "shared 1/3", params, warmup) is None
-    outcome.models["coroutines"]["warmup_digest"] = "0" * 16  # a model wrong only at the warm-up's size
-    assert "shared 1/3 warm-up: result differs from the reference" in runner.shared_failure(
-        outcome, "shared 1/3", params, warmup)
+    assert runner.shared_failure(outcome, "shared 1/3", params, warmups) is None
+    outcome.models["greenlet"]["warmup_digest"] = "0" * 16  # a model wrong only at the warm-up's size
+    assert "greenlet: shared 1/3 warm-up: result differs from the reference" in runner.shared_failure(
+        outcome, "shared 1/3", params, warmups)
 
 
 def test_a_sweep_times_every_point_at_its_own_size():
