@@ -115,4 +115,4 @@ def busy_warning(environment):
     line = f"warning: load average {load[0]:.2f} at the start exceeds the {cores} cores"
     if busy is None:
         return f"{line} (see docs/timing.md)"
-    return f"{line} ({busy:.1f} busy then; see docs/timing.md)"
+    return f"{line} ({busy:.1f} of them busy; docs/timing.md)"

@@ -161,7 +161,7 @@ def unpaired_ratio(new, old, new_groups=None, old_groups=None):
     lone = [_one_process(groups, len(logs)) for logs, groups in sides]
     if lone[0] != lone[1]:
         processes, by = picked[1] if lone[0] else picked[0]
-        if by == "process" and len(processes) >= 2:
+        if by == "process":  # (then there are two processes or more)
             half = t_975(len(processes) - 1) * statistics.stdev(processes) * math.sqrt(1 + 1 / len(processes))
             ci95 = [ratio * math.exp(-half), ratio * math.exp(half)]
             return {"ratio": ratio, "ci95": ci95, "verdict": judge(ci95)}

@@ -57,6 +57,13 @@ def test_one_process_against_processes_that_differ_is_judged_by_how_far_a_proces
     assert compare.time_change(entry(lone, 1), entry(SPREAD, 3))["verdict"] == stats.SAME  # either side
 
 
+def test_one_process_against_one_value_from_each_of_three_processes_is_judged_the_same_way():
+    lone = [1.25e-6, 1.251e-6, 1.249e-6] * 3
+    spread = stats.unpaired_ratio(lone, [1.00e-6, 1.10e-6, 1.05e-6], [1] * 9, [1, 2, 3])
+    assert spread["verdict"] == stats.SAME  # the three values are the three processes
+    assert stats.unpaired_ratio(lone, [1.00e-6, 1.10e-6, 1.05e-6], None, [1, 2, 3])["verdict"] == stats.SLOWER
+
+
 def test_one_process_far_outside_the_others_processes_is_still_faster_or_slower():
     far = [value * 2 for value in SPREAD[:3]] * 3
     assert compare.time_change(entry(SPREAD, 3), entry(far, 1))["verdict"] == stats.SLOWER

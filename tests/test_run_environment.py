@@ -28,7 +28,7 @@ def test_a_load_above_the_cores_at_the_start_is_one_warning_line_and_below_none(
     assert line in table.render(result).splitlines() and len(line) <= 100
     # the load average of work that just ended, on cores that are idle now: the line says both
     after = environment.busy_warning(Environment(load_start=[136.77, 40.0, 20.0], cores=2, busy_start=0.04))
-    assert after.startswith("warning: load average 136.77") and "(0.0 busy then; see docs/timing.md)" in after and len(after) <= 100
+    assert after.startswith("warning: load average 136.77") and "(0.0 of them busy; docs/timing.md)" in after and len(after) <= 100
 
 
 def test_busy_cores_tells_a_spinning_process_from_an_idle_machine():
