@@ -16,6 +16,7 @@ coroutines.snapshot, which are its methods.
 """
 
 import asyncio
+import time
 
 from coroutines import introspect
 from coroutines.instrumented import Instrumented
@@ -187,3 +188,12 @@ RUNTIME = Asyncio()
 use_loop = RUNTIME.use_loop
 use_uvloop = RUNTIME.use_uvloop
 run = RUNTIME.run_coroutine  # scenario files pass the coroutine: coroutines.run(main())
+
+
+def deadline(handle):
+    """When the loop will run a callback it was given a delay for (call_later, call_at): the timer's
+    own when() on the loop's clock (CLOCK_MONOTONIC, as perf_counter), which on uvloop is the delay
+    rounded to whole ms; or now, on perf_counter, where uvloop rounded the delay to 0 ms and
+    scheduled the callback at once (a Handle with no when()). A scenario that measures lateness
+    counts from this, so no wake-up reads as early."""
+    return handle.when() if hasattr(handle, "when") else time.perf_counter()

@@ -30,9 +30,11 @@ def forked(model, tasks):
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: the job in this warm copy of the parent, its USS delta down the pipe
-        os.close(read)
-        os.write(write, json.dumps(worker.run_job(job(model, tasks)).uss_delta_bytes).encode())
-        os._exit(0)
+        try:
+            os.close(read)
+            os.write(write, json.dumps(worker.run_job(job(model, tasks)).uss_delta_bytes).encode())
+        finally:
+            os._exit(0)  # never back into the parent's loop, whatever the job raised
     os.close(write)
     answer = os.read(read, 100)
     os.waitpid(pid, 0)

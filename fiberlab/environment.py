@@ -65,7 +65,9 @@ def _cpu_ticks():
             fields = [int(field) for field in handle.readline().split()[1:]]
     except (OSError, ValueError):
         return None
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle and iowait
+    # user nice system idle iowait irq softirq steal (guest time is inside user): all but idle and
+    # iowait is busy, steal too (the hypervisor gave our core to someone else: contention all the same)
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
     return sum(fields[:8]) - idle, sum(fields[:8])
 
 

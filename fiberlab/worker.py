@@ -399,8 +399,9 @@ def timed_values(scenario, job):
 
 def shared_values(job):
     """The shared pass: two models (job["models"]) of one scenario in this one process, each warmed
-    up where its own timed processes were (job["warmup_params"][model], if given: a long run warms up
-    at a tenth of its tasks, and that warm-up's digest is returned on its own), then job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
+    up where its own timed processes were (job["warmup_params"][model], if given: a long run warms
+    up at a tenth of its tasks, and that warm-up's digest is returned on its own), then
+    job["values"] values of each, alternating A B, B A, A B, ... so every pair of values is
     as close in time as two values can be; each value `loops` runs (job["loops"][model], as the
     model's own timed processes calibrated it), each followed by its fixed value where the job has
     fixed_params (Fixed). Only for runtimes that can share a process (fiberlab/timing_plan.py

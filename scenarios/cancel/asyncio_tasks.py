@@ -9,7 +9,6 @@ cancels it the same way and turns the CancelledError into TimeoutError.
 """
 
 import asyncio
-import time
 
 import coroutines
 from scenarios.cancel import CANCELLED, TIMED_OUT, Clock, Link
@@ -32,15 +31,11 @@ async def bottom(link):
 
 
 def promised(scope):
-    """The deadline the loop armed for this timeout: its timer's own when() (uvloop rounds the
-    delay to whole ms, so it can fall before scope.when()), or now where uvloop rounded the
-    delay left to 0 ms and scheduled the timeout to run at once (a Handle, no when()); now on
-    perf_counter, which the chain's end is read on too (uvloop's loop.time() is whole ms).
-    asyncio.Timeout keeps the timer under a private name; without it scope.when() stands."""
+    """The deadline the loop armed for this timeout (coroutines.deadline: uvloop rounds the delay
+    to whole ms, so it can fall before scope.when()); asyncio.Timeout keeps the timer under a
+    private name, so without it scope.when() stands."""
     timer = getattr(scope, "_timeout_handler", None)
-    if timer is None:
-        return scope.when()
-    return timer.when() if hasattr(timer, "when") else time.perf_counter()
+    return scope.when() if timer is None else coroutines.deadline(timer)
 
 
 async def chain(link, depth):

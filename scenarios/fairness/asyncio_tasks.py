@@ -26,11 +26,11 @@ async def ticker(timeline, go, index, params):
 
 async def sleep(loop, timeline, index):
     """asyncio.sleep(period) as asyncio.sleep does it (a future the loop's timer resolves),
-    keeping the timer to read the deadline the loop promised: uvloop rounds the period to
-    whole ms, and below half a ms runs the callback at once (a Handle with no when())."""
+    keeping the timer to read the deadline the loop promised (coroutines.deadline: uvloop rounds
+    the period to whole ms, and below half a ms runs the callback at once)."""
     woken = loop.create_future()
     timer = loop.call_later(timeline.asleep(index), woken.set_result, None)
-    timeline.promised(index, timer.when() if hasattr(timer, "when") else loop.time())
+    timeline.promised(index, coroutines.deadline(timer))
     await woken  # -> loop; back when the timer has fired and the hog yields
 
 
